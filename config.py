@@ -1,0 +1,129 @@
+"""Settings for the P2C platform, all read from environment variables.
+
+`Config` is development (the default), `TestingConfig` is used by the test suite and
+`ProductionConfig` refuses to start without a real secret key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs say postgres://; SQLAlchemy wants an explicit driver (psycopg 3).
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Development defaults; every value can be overridden from the environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'p2c.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    BASE_URL = os.environ.get("P2C_BASE_URL", "http://127.0.0.1:5000")
+
+    # Mail: plain SMTP. Messages wait in the outbox table until the server accepts them.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _env_int("MAIL_PORT", 8025)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Partner2Connect <p2c@localhost>")
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # Send right after the commit; when False, only `flask p2c mail flush` sends.
+    MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", True)
+
+    # i18n
+    LANGUAGES = ("en", "ar", "es", "fr", "ru", "zh")
+    RTL_LANGUAGES = ("ar",)
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    # Focal-point private links
+    ACCESS_LINK_MAX_AGE_DAYS = _env_int("P2C_ACCESS_LINK_DAYS", 30)
+    REMINDER_INTERVAL_DAYS = _env_int("P2C_REMINDER_INTERVAL_DAYS", 30)
+
+    # Abuse protection
+    MAX_CONTENT_LENGTH = _env_int("P2C_MAX_CONTENT_LENGTH", 1024 * 1024)
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SUBMISSION_RATE_LIMIT = os.environ.get("P2C_SUBMISSION_RATE_LIMIT", "10 per hour")
+    LOGIN_RATE_LIMIT = os.environ.get("P2C_LOGIN_RATE_LIMIT", "20 per hour")
+    WTF_CSRF_TIME_LIMIT = None  # a long form on a slow line must not expire mid-way
+
+    # Sessions
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = _env_int("P2C_IDLE_TIMEOUT_MINUTES", 60) * 60
+    HSTS = False
+
+    # Cache: in-process by default, Redis when REDIS_URL is set.
+    CACHE_TTL_SECONDS = _env_int("P2C_CACHE_TTL", 300)
+
+    # Development only: `make run` creates this reviewer when it does not exist.
+    DEMO_REVIEWER_EMAIL = "reviewer@example.org"
+
+
+class TestingConfig(Config):
+    """Used by the test suite: a throw-away database, no real mail unless a test starts a server."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SEND_AFTER_COMMIT = True
+    MAIL_PORT = 1  # nothing listens here: mail stays in the outbox unless a test starts SMTP
+    MAIL_TIMEOUT = 2
+    REDIS_URL = ""
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies, HSTS, and a secret key that must be set."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+
+    def __init__(self) -> None:
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production")
+
+
+CONFIGS = {
+    "development": Config,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

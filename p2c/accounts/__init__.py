@@ -1,0 +1,1 @@
+"""Staff accounts: users, login, roles."""

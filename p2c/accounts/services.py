@@ -1,0 +1,225 @@
+"""Staff account writes: create users, check passwords, throttle failed logins. Never commits."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from p2c.accounts.models import User
+from p2c.core import audit
+from p2c.core.db import utcnow
+from p2c.core.enums import UserRole
+from p2c.core.errors import ServiceError
+from p2c.core.mail import queue_mail
+from p2c.extensions import db
+
+_hasher = PasswordHasher()
+
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    """argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """True when the password matches the user's hash."""
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_user(email: str, password: str, role: UserRole, name: str = "") -> User:
+    """Create a staff user; refuses a duplicate e-mail or a short password."""
+    email = email.strip().lower()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise ServiceError("a user with this e-mail address exists", field="email")
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password),
+                session_token=secrets.token_hex(8))
+    db.session.add(user)
+    db.session.flush()
+    audit.record("create", "user", user.id, label=email, after={"email": email, "role": role.value})
+    return user
+
+
+def authenticate(email: str, password: str, ip: str) -> User | None:
+    """Return the user when e-mail and password match and the account is active and not locked.
+
+    Failed attempts are counted; after MAX_FAILED_LOGINS the account is locked for LOCK_MINUTES.
+    """
+    email = (email or "").strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    now = utcnow()
+    if user is None:
+        _hasher.hash(password or "x")  # same work as a real check: no timing oracle on e-mails
+        audit.record("login_failed", "user", None, label=email, actor_label=email)
+        return None
+    if user.locked_until and user.locked_until > now:
+        audit.record("login_locked", "user", user.id, label=email, actor_label=email)
+        return None
+    if not user.active or not check_password(user, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+        audit.record("login_failed", "user", user.id, label=email, actor_label=email)
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("login", "user", user.id, label=email, actor_user_id=user.id, actor_label=email)
+    return user
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login user loader: '<id>:<session token>'."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+# --- password change, invitations, roles, deactivation -------------------------------------------
+
+INVITE_SALT = "p2c-staff-invite"
+INVITE_MAX_AGE_DAYS = 7
+
+
+def _new_session_token() -> str:
+    return secrets.token_hex(8)
+
+
+def _check_new_password(password: str, field: str = "password") -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ServiceError(_("The password must have at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+                           field=field)
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """Change a user's password after checking the current one; other sessions end."""
+    if not check_password(user, current or ""):
+        raise ServiceError(_("The current password is not right."), field="current")
+    _check_new_password(new, "new")
+    user.password_hash = hash_password(new)
+    user.session_token = _new_session_token()
+    db.session.flush()
+    audit.record("password_change", "user", user.id, label=user.email)
+    return user
+
+
+def _invite_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITE_SALT)
+
+
+def make_invite_token(user: User) -> str:
+    """A signed set-password token for one user; it stops working once used (session token changes)."""
+    return _invite_serializer().dumps({"u": user.id, "s": user.session_token})
+
+
+def read_invite_token(token: str) -> User | None:
+    """The invited user, or None when the token is invalid, expired or already used."""
+    try:
+        data = _invite_serializer().loads(token, max_age=INVITE_MAX_AGE_DAYS * 24 * 3600)
+    except BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, int(data.get("u", 0)))
+    if user is None or user.session_token != data.get("s"):
+        return None
+    return user
+
+
+def invite_user(email: str, role: UserRole, name: str = "", language: str = "en") -> User:
+    """Create an inactive staff account and e-mail it a link to set its password."""
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise ServiceError(_("A staff account with this e-mail address exists."), field="email")
+    user = User(email=email, name=name, role=role, password_hash="", active=False, language=language,
+                session_token=_new_session_token())
+    db.session.add(user)
+    db.session.flush()
+    audit.record("invite", "user", user.id, label=email, after={"email": email, "role": role.value, "name": name})
+    send_invitation(user)
+    return user
+
+
+def send_invitation(user: User) -> None:
+    """(Re)send the set-password link; any earlier link stops working."""
+    user.session_token = _new_session_token()
+    db.session.flush()
+    token = make_invite_token(user)
+    try:
+        link = url_for("accounts.set_password", token=token, _external=True)
+    except RuntimeError:  # no request (CLI): build it from the configured base URL
+        link = current_app.config["BASE_URL"].rstrip("/") + "/account/set-password/" + token
+    queue_mail(user.email, "accounts_invite", user.language or "en", "staff_invite", user=user, link=link,
+               days=INVITE_MAX_AGE_DAYS)
+
+
+def accept_invitation(user: User, password: str) -> User:
+    """Set the invited user's password and activate the account (the link is then used up)."""
+    _check_new_password(password)
+    user.password_hash = hash_password(password)
+    user.active = True
+    user.failed_logins = 0
+    user.locked_until = None
+    user.session_token = _new_session_token()
+    db.session.flush()
+    audit.record("set_password", "user", user.id, label=user.email, actor_user_id=user.id, actor_label=user.email,
+                 after={"active": True})
+    return user
+
+
+def change_role(user_id: int, role: UserRole, actor: User | None = None) -> User:
+    """Make a user reviewer or admin. An admin cannot demote themself (someone must stay admin)."""
+    user = _get_user(user_id)
+    if actor is not None and actor.id == user.id and role != user.role:
+        raise ServiceError(_("You cannot change your own role."), field="role")
+    before = user.role.value
+    user.role = role
+    db.session.flush()
+    audit.record("change_role", "user", user.id, label=user.email, before={"role": before},
+                 after={"role": role.value})
+    return user
+
+
+def set_active(user_id: int, active: bool, actor: User | None = None) -> User:
+    """Deactivate (every session ends at once) or reactivate a staff account."""
+    user = _get_user(user_id)
+    if actor is not None and actor.id == user.id and not active:
+        raise ServiceError(_("You cannot deactivate your own account."))
+    before = user.active
+    user.active = active
+    user.session_token = _new_session_token()  # ends their sessions (see load_user)
+    db.session.flush()
+    audit.record("deactivate" if not active else "reactivate", "user", user.id, label=user.email,
+                 before={"active": before}, after={"active": active})
+    return user
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        error = ServiceError(_("This staff account does not exist."))
+        error.status_code = 404
+        raise error
+    return user

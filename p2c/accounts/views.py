@@ -1,0 +1,100 @@
+"""Staff login and logout."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from p2c.accounts import services
+from p2c.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from p2c.core.errors import ServiceError, render_error
+from p2c.core.unit import commit, rollback
+from p2c.extensions import limiter
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+@bp.before_app_request
+def _idle_timeout() -> None:
+    """Signed-in sessions are permanent cookies re-issued on every request, so they end after
+    PERMANENT_SESSION_LIFETIME of inactivity (Flask refuses an older signed cookie)."""
+    if "_user_id" in session:
+        session.permanent = True
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: never redirect to another host after login.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("web.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: __import__("flask").current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        commit()
+        if user is not None:
+            session.permanent = True
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors = [
+            *form.password.errors,
+            _("The e-mail address or password is not right, or the account is locked."),
+        ]
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out."""
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("web.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change my password; my other sessions end."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(current_user._get_current_object(), form.current.data, form.new.data)
+            commit()
+        except ServiceError as exc:
+            rollback()
+            getattr(form, exc.field or "current").errors.append(exc.message)
+        else:
+            login_user(user)  # this session carries on with the new session token
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(url_for("accounts.password"))
+    return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """An invited staff member chooses a password (the link works once and expires)."""
+    user = services.read_invite_token(token)
+    if user is None:
+        return render_error(404, _("This link is not valid any more (it expired or was used). "
+                                   "Ask an administrator for a new invitation."))
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.accept_invitation(user, form.new.data)
+            commit()
+        except ServiceError as exc:
+            rollback()
+            form.new.errors.append(exc.message)
+        else:
+            flash(_("Your password is set. Please sign in."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/set_password.html", form=form, user=user), 400 if form.errors else 200

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces shared by every feature package. Imports no feature."""

@@ -1,0 +1,125 @@
+"""Language selection, reference-data names and country names in the reader's language."""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from functools import lru_cache
+
+import pycountry
+from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale, gettext
+
+LANG_COOKIE = "p2c_lang"
+
+
+def supported_languages() -> tuple[str, ...]:
+    """The six UN languages, English first."""
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """?lang=, then the cookie, then Accept-Language, then English."""
+    languages = supported_languages()
+    if not has_request_context():
+        return g.get("p2c_locale", current_app.config["BABEL_DEFAULT_LOCALE"])
+    lang = request.args.get("lang", "")
+    if lang in languages:
+        return lang
+    lang = request.cookies.get(LANG_COOKIE, "")
+    if lang in languages:
+        return lang
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The active language code (en, ar, es, fr, ru, zh)."""
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def text_direction(lang: str | None = None) -> str:
+    """'rtl' for Arabic, else 'ltr'."""
+    lang = lang or current_language()
+    return "rtl" if lang in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+# pycountry ships zh_CN, zh_TW and zh_HK; the UN uses simplified Chinese.
+_PYCOUNTRY_LOCALE = {"zh": "zh_CN"}
+
+
+@lru_cache(maxsize=16)
+def _iso3166(lang: str) -> _gettext.NullTranslations:
+    locale = _PYCOUNTRY_LOCALE.get(lang, lang)
+    return _gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
+
+
+# pycountry's ISO names are long and formal; these are the names readers expect in English.
+_SHORT_NAMES = {
+    "BOL": "Bolivia", "VEN": "Venezuela", "IRN": "Iran", "TZA": "Tanzania", "KOR": "Republic of Korea",
+    "PRK": "DPR Korea", "LAO": "Lao PDR", "MDA": "Moldova", "SYR": "Syria", "FSM": "Micronesia",
+    "TWN": "Taiwan, China", "PSE": "Palestine", "VAT": "Holy See", "COD": "DR Congo",
+}
+
+# Where pycountry's translation is inverted ISO style ("Corea, República de"), missing or not what
+# UN texts say, the UN short name in that language.
+_UN_NAMES = {
+    "ar": {"COD": "جمهورية الكونغو الديمقراطية", "FSM": "ميكرونيزيا", "IRN": "إيران",
+           "KOR": "جمهورية كوريا", "PRK": "جمهورية كوريا الشعبية الديمقراطية", "TUR": "تركيا",
+           "SHN": "سانت هيلانة", "VGB": "جزر فرجن البريطانية", "VIR": "جزر فرجن التابعة للولايات المتحدة",
+           "CIV": "كوت ديفوار", "TWN": "تايوان، الصين"},
+    "es": {"BOL": "Bolivia", "COD": "República Democrática del Congo", "COM": "Comoras", "DZA": "Argelia",
+           "FSM": "Micronesia", "PSE": "Palestina", "SHN": "Santa Elena", "TZA": "Tanzania",
+           "VEN": "Venezuela", "VGB": "Islas Vírgenes Británicas",
+           "VIR": "Islas Vírgenes de los Estados Unidos", "TWN": "Taiwán (China)",
+           "KOR": "República de Corea", "PRK": "República Popular Democrática de Corea", "CIV": "Côte d'Ivoire"},
+    "fr": {"ALA": "Îles d'Åland", "BES": "Bonaire, Saint-Eustache et Saba", "CCK": "Îles Cocos (Keeling)",
+           "CXR": "Île Christmas", "FLK": "Îles Falkland (Malvinas)", "FSM": "Micronésie", "IRN": "Iran",
+           "LAO": "République démocratique populaire lao", "PSE": "Palestine", "REU": "La Réunion",
+           "RUS": "Fédération de Russie", "SHN": "Sainte-Hélène", "SLB": "Îles Salomon",
+           "VIR": "Îles Vierges américaines", "BOL": "Bolivie", "TZA": "Tanzanie", "VEN": "Venezuela",
+           "TWN": "Taïwan (Chine)", "KOR": "République de Corée",
+           "PRK": "République populaire démocratique de Corée"},
+    "ru": {"SHN": "Остров Святой Елены", "TWN": "Тайвань (Китай)", "KOR": "Республика Корея",
+           "PRK": "Корейская Народно-Демократическая Республика"},
+    "zh": {"BOL": "玻利维亚", "TWN": "中国台湾", "KOR": "大韩民国", "PRK": "朝鲜民主主义人民共和国"},
+}
+
+
+def country_name(iso3: str, english_name: str | None = None, lang: str | None = None) -> str:
+    """A country's name in the reader's language, from pycountry's translations, falling back to English.
+
+    Order: our short-name table for the language, then pycountry's translation of the common name
+    ("Bolivia") and of the ISO name, then the English name.
+    """
+    lang = lang or current_language()
+    record = pycountry.countries.get(alpha_3=iso3)
+    if english_name is None:
+        english_name = _SHORT_NAMES.get(iso3) or (getattr(record, "common_name", None) or record.name
+                                                  if record else iso3)
+    if lang == "en":
+        return _SHORT_NAMES.get(iso3, english_name)
+    override = _UN_NAMES.get(lang, {}).get(iso3)
+    if override:
+        return override
+    if record is None:
+        return english_name
+    translations = _iso3166(lang)
+    for msgid in (getattr(record, "common_name", None), record.name):
+        if msgid:
+            translated = translations.gettext(msgid)
+            if translated != msgid:
+                return translated
+    return english_name
+
+
+def ref_name(name: str) -> str:
+    """Translate a reference-data name (focus areas, pillars, SDGs ...): English names are msgids.
+
+    The msgid doubles any "%" (see p2c/reference/babel.py), so the lookup does too and the result
+    is unescaped; without a translation the English name comes back unchanged.
+    """
+    if not name:
+        return name
+    if "%" not in name:
+        return gettext(name)
+    return gettext(name.replace("%", "%%")).replace("%%", "%")

@@ -1,0 +1,389 @@
+"""Demo data that follows the published P2C distributions (DOMAIN.md), reproducible from a seed.
+
+Rows are generated in chunks and written with bulk inserts (COPY on PostgreSQL), so 100,000
+pledges load in well under a minute. The same seed on an empty database gives the same data.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+
+from p2c.core.enums import CommentVisibility, ImplementationStatus, ReviewStatus, SubmissionKind
+from p2c.demo import names
+from p2c.demo.bulk import defer_foreign_key_checks, insert_rows, next_id, reset_sequences
+from p2c.extensions import db
+from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.members.models import Contact, ExpressionOfInterest, Organization, eoi_focus_area
+from p2c.pledges.models import (
+    Pledge,
+    PledgeTarget,
+    pledge_beneficiary,
+    pledge_country,
+    pledge_partner,
+    pledge_pillar,
+    pledge_sdg,
+    pledge_wsis,
+)
+from p2c.reference.models import Country, ExchangeRate, Pillar
+from p2c.review.models import Comment
+
+# Published shares (DOMAIN.md): 58% programmatic, 21% advocacy, 12% policy, the rest financial.
+PLEDGE_TYPES = [("programmatic", 58), ("advocacy", 21), ("policy", 12), ("financial", 9)]
+# Most pledges fall under ACCESS and ADOPTION.
+FOCUS_AREAS = [("connect", 40), ("empower", 33), ("ecosystems", 16), ("investment", 11)]
+STAKEHOLDERS = [
+    ("private_sector", 30), ("government", 22), ("civil_society", 16), ("academia", 9),
+    ("international_org", 8), ("un_entity", 5), ("financial_institution", 4), ("foundation", 4), ("other", 2),
+]
+REVIEW_STATES = [
+    (ReviewStatus.APPROVED, 82), (ReviewStatus.SUBMITTED, 6), (ReviewStatus.IN_REVIEW, 4),
+    (ReviewStatus.CHANGES_REQUESTED, 3), (ReviewStatus.REJECTED, 3), (ReviewStatus.WITHDRAWN, 2),
+]
+# Share of pledges naming each beneficiary group: women and girls in about half.
+BENEFICIARIES = {
+    "women_girls": 0.50, "youth": 0.40, "rural": 0.35, "schools": 0.20, "smes": 0.15,
+    "persons_disabilities": 0.15, "older_persons": 0.06, "indigenous": 0.05, "refugees": 0.05,
+}
+# Most cited SDGs: 9, 4, 10, 5, 17.
+SDGS = {9: 0.80, 4: 0.45, 10: 0.40, 5: 0.35, 17: 0.35, 8: 0.20, 1: 0.08, 3: 0.08, 11: 0.06, 13: 0.05, 16: 0.04}
+WSIS = {"C2": 0.6, "C4": 0.4, "C7": 0.25, "C3": 0.2, "C6": 0.15, "C5": 0.12, "C1": 0.08, "C11": 0.1, "C8": 0.05}
+INDICATORS = {
+    "connect": ["people_connected", "households_connected", "schools_connected", "sites_deployed", "devices_provided"],
+    "empower": ["people_trained", "women_trained", "people_connected"],
+    "ecosystems": ["smes_supported", "services_digitalized", "people_trained"],
+    "investment": ["usd_invested", "people_connected"],
+}
+CURRENCIES = [("USD", 72), ("EUR", 12), ("GBP", 3), ("JPY", 3), ("CHF", 2), ("CNY", 2), ("INR", 2),
+              ("SAR", 1), ("ZAR", 1), ("KES", 1), ("XOF", 1)]
+IMPLEMENTATION = [
+    (ImplementationStatus.ON_TRACK, 62), (ImplementationStatus.DELAYED, 13), (ImplementationStatus.COMPLETED, 12),
+    (ImplementationStatus.NOT_STARTED, 9), (ImplementationStatus.DISCONTINUED, 4),
+]
+LDC_SHARE = 0.31  # Dec 2023: 31% of pledges targeted at least one LDC.
+GLOBAL_SHARE = 0.08
+JOINT_SHARE = 0.15
+CHUNK = 20_000
+FIRST_DAY = date(2021, 9, 15)  # P2C launched in September 2021.
+
+
+_CUMULATIVE: dict[int, tuple[tuple, list[float]]] = {}
+
+
+def _weighted(rng: random.Random, options: list[tuple]) -> object:
+    """One value drawn by weight; the cumulative weights are computed once per option list."""
+    prepared = _CUMULATIVE.get(id(options))
+    if prepared is None:
+        values, weights = zip(*options, strict=True)
+        cumulative, total = [], 0.0
+        for weight in weights:
+            total += weight
+            cumulative.append(total)
+        prepared = _CUMULATIVE[id(options)] = (values, cumulative)
+    return rng.choices(prepared[0], cum_weights=prepared[1])[0]
+
+
+def _pick_shares(rng: random.Random, shares: dict, at_least_one: object) -> list:
+    chosen = [k for k, p in shares.items() if rng.random() < p]
+    return chosen or [at_least_one]
+
+
+@dataclass
+class DemoResult:
+    """What a run created."""
+
+    organizations: int = 0
+    pledges: int = 0
+    progress_reports: int = 0
+    expressions_of_interest: int = 0
+    by_status: dict = field(default_factory=dict)
+
+
+class DemoGenerator:
+    """Creates organizations, EOIs, pledges (with all their links), reviews and progress reports."""
+
+    def __init__(self, seed: int, today: date | None = None) -> None:
+        self.rng = random.Random(seed)
+        self.today = today or date(2026, 11, 1)
+        countries = list(db.session.scalars(select(Country).order_by(Country.iso3)))
+        if not countries:
+            raise RuntimeError("reference data is not loaded: run `flask p2c reference load` first")
+        members = [c for c in countries if c.itu_member]
+        self.ldc = [c.iso3 for c in members if c.ldc]
+        self.non_ldc = [c.iso3 for c in members if not c.ldc]
+        # Developing regions are targeted more often than Europe.
+        region_weight = {"AFR": 3.0, "ASP": 2.2, "AMS": 1.6, "ARB": 1.5, "CIS": 1.0, "EUR": 0.6}
+        self.non_ldc_weights = [region_weight.get(c.itu_region, 0.5) for c in members if not c.ldc]
+        self.flags = {c.iso3: (c.ldc, c.lldc, c.sids) for c in countries}
+        self.member_iso3 = [c.iso3 for c in members]
+        self.pillars: dict[str, list[str]] = {}
+        for p in db.session.scalars(select(Pillar).where(Pillar.active.is_(True)).order_by(Pillar.code)):
+            self.pillars.setdefault(p.focus_area_code, []).append(p.code)
+        self.org_names: dict[int, str] = {}
+        self.rates: dict[tuple[str, int], Decimal] = {
+            (r.currency_code, r.year): Decimal(r.usd_per_unit) for r in db.session.scalars(select(ExchangeRate))
+        }
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _rate(self, currency: str, year: int) -> tuple[Decimal, int]:
+        for y in range(year, 2000, -1):
+            if (currency, y) in self.rates:
+                return self.rates[(currency, y)], y
+        return Decimal(1), year
+
+    def _amount_usd(self, pledge_type: str) -> Decimal | None:
+        rng = self.rng
+        if pledge_type in ("advocacy", "policy") and rng.random() < 0.55:
+            return None  # many non-financial pledges state no value
+        if rng.random() < 0.002:  # a few multi-billion pledges, as in the published totals
+            return Decimal(rng.randint(1_000, 6_000)) * Decimal(1_000_000)
+        value = math.exp(rng.gauss(14.2, 2.0))  # median ~1.5M USD, long tail
+        return Decimal(min(value, 9e11)).quantize(Decimal("1000"))
+
+    def _countries(self) -> list[str]:
+        rng = self.rng
+        k = min(1 + int(rng.expovariate(0.7)), 12)
+        chosen = set(rng.choices(self.non_ldc, weights=self.non_ldc_weights, k=k))
+        if rng.random() < LDC_SHARE:
+            chosen.pop()
+            chosen.add(rng.choice(self.ldc))
+        return sorted(chosen)
+
+    def _pledge_day(self) -> date:
+        span = (self.today - FIRST_DAY).days
+        # More pledges around the big pledging moments early on, then a steady flow.
+        offset = int(span * (self.rng.random() ** 1.3))
+        return FIRST_DAY + timedelta(days=offset)
+
+    # -- main ----------------------------------------------------------------------------------
+
+    def run(self, pledges: int, progress: Callable[[int], None] | None = None) -> DemoResult:
+        """Create `pledges` pledges and everything around them, in chunks."""
+        result = DemoResult()
+        defer_foreign_key_checks()
+        org_ids = self._organizations(max(5, int(pledges / 2.07)), result)
+        done = 0
+        while done < pledges:
+            n = min(CHUNK, pledges - done)
+            self._pledges(n, org_ids, result)
+            done += n
+            if progress:
+                progress(n)
+        reset_sequences(Organization.__table__, Contact.__table__, Pledge.__table__, PledgeTarget.__table__,
+                        ProgressReport.__table__, ProgressValue.__table__, ProgressBeneficiary.__table__,
+                        ExpressionOfInterest.__table__, Comment.__table__)
+        return result
+
+    def _organizations(self, count: int, result: DemoResult) -> list[int]:
+        rng = self.rng
+        first_org, first_contact, first_eoi = (next_id(Organization.__table__), next_id(Contact.__table__),
+                                               next_id(ExpressionOfInterest.__table__))
+        now = datetime(2026, 11, 1)
+        orgs, contacts, eois, eoi_areas = [], [], [], []
+        used: set[str] = set(db.session.scalars(select(Organization.name)))
+        for i in range(count):
+            group = _weighted(rng, STAKEHOLDERS)
+            iso3 = rng.choice(self.member_iso3)
+            name, acronym = names.organization(rng, group, iso3)
+            while name in used:
+                name = f"{name} {rng.randint(2, 99)}"
+            used.add(name)
+            org_id = first_org + i
+            self.org_names[org_id] = name
+            joined = self._pledge_day()
+            orgs.append((org_id, name, acronym, group, iso3, names.website(name), rng.random() < 0.3,
+                         True, joined, True, None, now, now, 1))
+            # About a third of organizations came in through an expression of interest.
+            if rng.random() < 0.33:
+                cid = first_contact + len(contacts)
+                contacts.append(names.contact(rng, cid, now))
+                eid = first_eoi + len(eois)
+                status = ReviewStatus.APPROVED if rng.random() < 0.85 else _weighted(rng, REVIEW_STATES)
+                submitted = datetime.combine(joined, datetime.min.time()) - timedelta(days=rng.randint(5, 60))
+                eois.append((eid, f"EOI-{submitted.year}-{eid:05d}", org_id, None, cid,
+                             names.contribution(rng), "en", True, status.value, submitted,
+                             submitted + timedelta(days=rng.randint(1, 20)) if status != ReviewStatus.SUBMITTED
+                             else None, None, now, now, 1))
+                for area in rng.sample([a for a, _ in FOCUS_AREAS], k=rng.randint(1, 3)):
+                    eoi_areas.append((eid, area))
+        insert_rows(Organization.__table__, [
+            "id", "name", "acronym", "stakeholder_group_code", "country_iso3", "website", "itu_member",
+            "is_member", "member_since", "public_listing", "merged_into_id", "created_at", "updated_at", "version",
+        ], orgs)
+        insert_rows(Contact.__table__, ["id", "name", "title", "email", "phone", "language", "created_at",
+                                        "updated_at"], contacts)
+        insert_rows(ExpressionOfInterest.__table__, [
+            "id", "reference", "organization_id", "call_id", "contact_id", "contribution", "language",
+            "consent_public", "status", "submitted_at", "decided_at", "assignee_id", "created_at", "updated_at",
+            "version",
+        ], eois)
+        insert_rows(eoi_focus_area, ["eoi_id", "focus_area_code"], eoi_areas)
+        result.organizations += count
+        result.expressions_of_interest += len(eois)
+        return list(range(first_org, first_org + count))
+
+    def _pledges(self, count: int, org_ids: list[int], result: DemoResult) -> None:  # noqa: C901, PLR0915
+        rng = self.rng
+        pid0, cid0 = next_id(Pledge.__table__), next_id(Contact.__table__)
+        tid0, rid0 = next_id(PledgeTarget.__table__), next_id(ProgressReport.__table__)
+        vid0, bid0 = next_id(ProgressValue.__table__), next_id(ProgressBeneficiary.__table__)
+        mid0 = next_id(Comment.__table__)
+        now = datetime(2026, 11, 1)
+        rows: dict[str, list[tuple]] = {k: [] for k in (
+            "pledge", "contact", "country", "pillar", "benef", "sdg", "wsis", "partner", "target", "report",
+            "value", "rbenef", "comment")}
+        for i in range(count):
+            pid = pid0 + i
+            ptype = _weighted(rng, PLEDGE_TYPES)
+            area = _weighted(rng, FOCUS_AREAS)
+            status = _weighted(rng, REVIEW_STATES)
+            result.by_status[status.value] = result.by_status.get(status.value, 0) + 1
+            day = self._pledge_day()
+            lead = rng.choice(org_ids)
+            usd = self._amount_usd(ptype)
+            currency = amount = rate = rate_year = usd_value = None
+            if usd is not None:
+                currency = _weighted(rng, CURRENCIES)
+                rate, rate_year = self._rate(currency, day.year)
+                amount = (usd / rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+                usd_value = (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            is_global = rng.random() < GLOBAL_SHARE
+            countries = [] if is_global else self._countries()
+            ldc = any(self.flags[c][0] for c in countries)
+            lldc = any(self.flags[c][1] for c in countries)
+            sids = any(self.flags[c][2] for c in countries)
+            start = day + timedelta(days=rng.randint(0, 180))
+            end = date(rng.choice([2025, 2026, 2027, 2028, 2030, 2030, 2030]), 12, 31)
+            end = max(end, start + timedelta(days=180))
+            submitted = datetime.combine(day, datetime.min.time()) + timedelta(hours=rng.randint(7, 20))
+            approved_at = decided_at = None
+            if status in (ReviewStatus.APPROVED, ReviewStatus.REJECTED):
+                decided_at = submitted + timedelta(days=rng.randint(2, 40), hours=rng.randint(0, 8))
+                approved_at = decided_at if status == ReviewStatus.APPROVED else None
+            elif status == ReviewStatus.CHANGES_REQUESTED:
+                decided_at = submitted + timedelta(days=rng.randint(2, 20))
+            cid = cid0 + i
+            rows["contact"].append(names.contact(rng, cid, now))
+            title = names.pledge_title(rng, area, ptype, countries)
+            lead_name = self.org_names.get(lead, "")
+            description = names.pledge_description(rng, lead_name, area, countries)
+            impl, last_reported = ImplementationStatus.NOT_STARTED, None
+
+            targets = []
+            for indicator in rng.sample(INDICATORS[area], k=min(len(INDICATORS[area]), rng.choice([1, 1, 2]))):
+                tid = tid0 + len(rows["target"])
+                if indicator == "usd_invested":
+                    value = usd_value or Decimal(rng.randint(1, 500) * 100_000)
+                else:
+                    value = Decimal(int(math.exp(rng.gauss(8.5, 2.0))) + 10)
+                baseline = Decimal(0) if rng.random() < 0.5 else None
+                rows["target"].append((tid, pid, indicator, value, end.year, baseline, ""))
+                targets.append((tid, value))
+
+            # Progress reports: approved pledges older than a year mostly reported at least once.
+            if status == ReviewStatus.APPROVED and (self.today - day).days > 300 and rng.random() < 0.62:
+                first_period = max(day.year, 2022)
+                last_period = rng.randint(first_period, min(self.today.year, end.year + 1) - 0)
+                for period in range(first_period, last_period + 1):
+                    rid = rid0 + len(rows["report"])
+                    filed = datetime(period, 12, 1) + timedelta(days=rng.randint(0, 80))
+                    if filed.date() > self.today:
+                        filed = datetime.combine(self.today, datetime.min.time()) - timedelta(days=rng.randint(1, 30))
+                    impl = _weighted(rng, IMPLEMENTATION)
+                    share = min(1.0, (period - first_period + 1) * rng.uniform(0.15, 0.45))
+                    if impl == ImplementationStatus.COMPLETED:
+                        share = 1.0
+                    disbursed = (usd_value * Decimal(str(round(share, 2)))).quantize(Decimal("0.01")) \
+                        if usd_value else None
+                    rstatus = ReviewStatus.APPROVED if rng.random() < 0.92 else ReviewStatus.SUBMITTED
+                    rows["report"].append((
+                        rid, f"{names.reference(day.year, pid)}-R{period}", pid, period, impl.value, disbursed,
+                        "", names.progress_narrative(rng, impl), [], "en", rstatus.value, filed,
+                        filed + timedelta(days=10) if rstatus == ReviewStatus.APPROVED else None,
+                        filed + timedelta(days=10) if rstatus == ReviewStatus.APPROVED else None, None, filed,
+                        filed, 1,
+                    ))
+                    for tid, value in targets:
+                        vid = vid0 + len(rows["value"])
+                        rows["value"].append((vid, rid, tid, (value * Decimal(str(round(share, 2)))).quantize(
+                            Decimal("0.01"))))
+                    if rng.random() < 0.5:
+                        bid = bid0 + len(rows["rbenef"])
+                        rows["rbenef"].append((bid, rid, "women_girls", rng.randint(50, 50_000)))
+                    if rstatus == ReviewStatus.APPROVED:
+                        last_reported = filed + timedelta(days=10)
+                    if impl in (ImplementationStatus.COMPLETED, ImplementationStatus.DISCONTINUED):
+                        break
+                if last_reported is None:
+                    impl = ImplementationStatus.NOT_STARTED
+
+            rows["pledge"].append((
+                pid, names.reference(day.year, pid), lead, title, description, "en", area, ptype, None,
+                amount, currency, usd_value, rate, rate_year, is_global, ldc, lldc, sids, start, end,
+                start.year, day, cid, True, status.value, submitted, approved_at, decided_at, None,
+                impl.value, last_reported, None, submitted, decided_at or submitted, 1,
+            ))
+            for iso3 in countries:
+                rows["country"].append((pid, iso3))
+            area_pillars = self.pillars.get(area, [])
+            for code in rng.sample(area_pillars, k=min(len(area_pillars), rng.choice([1, 1, 2]))):
+                rows["pillar"].append((pid, code))
+            for code in _pick_shares(rng, BENEFICIARIES, "youth"):
+                rows["benef"].append((pid, code))
+            for number in _pick_shares(rng, SDGS, 9):
+                rows["sdg"].append((pid, number))
+            for code in _pick_shares(rng, WSIS, "C2"):
+                rows["wsis"].append((pid, code))
+            if rng.random() < JOINT_SHARE:
+                for partner in set(rng.sample(org_ids, k=min(len(org_ids), rng.randint(1, 3)))) - {lead}:
+                    rows["partner"].append((pid, partner))
+            if status in (ReviewStatus.CHANGES_REQUESTED, ReviewStatus.REJECTED):
+                visibility = CommentVisibility.TO_SUBMITTER.value
+                rows["comment"].append((mid0 + len(rows["comment"]), SubmissionKind.PLEDGE.value, pid, visibility,
+                                        names.review_message(rng, status), None, "", decided_at))
+
+        insert_rows(Contact.__table__, ["id", "name", "title", "email", "phone", "language", "created_at",
+                                        "updated_at"], rows["contact"])
+        insert_rows(Pledge.__table__, [
+            "id", "reference", "lead_organization_id", "title", "description", "language", "focus_area_code",
+            "pledge_type_code", "event_code", "amount", "currency_code", "usd_value", "usd_rate", "usd_rate_year",
+            "is_global", "targets_ldc", "targets_lldc", "targets_sids", "start_date", "end_date", "start_year",
+            "pledged_on", "focal_point_id", "consent_public", "status", "submitted_at", "approved_at",
+            "decided_at", "assignee_id", "implementation_status", "last_reported_at", "last_reminded_at",
+            "created_at", "updated_at", "version",
+        ], rows["pledge"])
+        insert_rows(pledge_country, ["pledge_id", "country_iso3"], rows["country"])
+        insert_rows(pledge_pillar, ["pledge_id", "pillar_code"], rows["pillar"])
+        insert_rows(pledge_beneficiary, ["pledge_id", "beneficiary_code"], rows["benef"])
+        insert_rows(pledge_sdg, ["pledge_id", "sdg_number"], rows["sdg"])
+        insert_rows(pledge_wsis, ["pledge_id", "wsis_code"], rows["wsis"])
+        insert_rows(pledge_partner, ["pledge_id", "organization_id"], rows["partner"])
+        insert_rows(PledgeTarget.__table__, ["id", "pledge_id", "indicator_code", "target_value", "target_year",
+                                             "baseline", "note"], rows["target"])
+        if rows["report"]:
+            self._insert_reports(rows["report"])
+        insert_rows(ProgressValue.__table__, ["id", "report_id", "target_id", "achieved_value"], rows["value"])
+        insert_rows(ProgressBeneficiary.__table__, ["id", "report_id", "beneficiary_code", "people_reached"],
+                    rows["rbenef"])
+        insert_rows(Comment.__table__, ["id", "subject_kind", "subject_id", "visibility", "body", "author_id",
+                                        "author_label", "created_at"], rows["comment"])
+        result.pledges += count
+        result.progress_reports += len(rows["report"])
+
+    @staticmethod
+    def _insert_reports(reports: list[tuple]) -> None:
+        columns = [
+            "id", "reference", "pledge_id", "period", "implementation_status", "usd_disbursed",
+            "disbursement_explanation", "narrative", "evidence_links", "language", "status", "submitted_at",
+            "approved_at", "decided_at", "assignee_id", "created_at", "updated_at", "version",
+        ]
+        # The bulk path bypasses SQLAlchemy's JSON type: write the (empty) list as JSON text.
+        reports = [r[:8] + ("[]",) + r[9:] for r in reports]
+        insert_rows(ProgressReport.__table__, columns, reports)

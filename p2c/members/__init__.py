@@ -1,0 +1,1 @@
+"""Organizations, calls for interest and expressions of interest (/join)."""

@@ -1,0 +1,110 @@
+"""Organizations, private contacts, calls for interest and expressions of interest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from p2c.core.db import TimestampMixin, VersionedMixin
+from p2c.core.enums import ReviewStatus
+from p2c.extensions import db
+from p2c.reference.models import Country, FocusArea, StakeholderGroup
+
+REVIEW_STATUS = db.Enum(
+    ReviewStatus, name="review_status", native_enum=False, length=20,
+    values_callable=lambda e: [m.value for m in e],
+)
+
+
+class Contact(TimestampMixin, db.Model):
+    """A person's private contact details. Never leaves the back-office."""
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+
+
+class Organization(TimestampMixin, VersionedMixin, db.Model):
+    """A pledging or joining organization."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(250), index=True)
+    acronym: Mapped[str] = mapped_column(String(40), default="")
+    stakeholder_group_code: Mapped[str] = mapped_column(ForeignKey("stakeholder_group.code"), index=True)
+    country_iso3: Mapped[str | None] = mapped_column(ForeignKey("country.iso3"), index=True)
+    website: Mapped[str] = mapped_column(String(300), default="")
+    itu_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    member_since: Mapped[date | None] = mapped_column(Date)
+    # Consent to be listed publicly as a coalition member.
+    public_listing: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when a reviewer merged this record into another; merged records are hidden.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+
+    stakeholder_group: Mapped[StakeholderGroup] = relationship(lazy="joined")
+    country: Mapped[Country | None] = relationship(lazy="joined")
+
+
+class CallForInterest(TimestampMixin, db.Model):
+    """A time-boxed campaign for expressions of interest (or a rolling one)."""
+
+    __tablename__ = "call_for_interest"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    rolling: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+eoi_focus_area = Table(
+    "eoi_focus_area",
+    db.metadata,
+    Column("eoi_id", ForeignKey("expression_of_interest.id", ondelete="CASCADE"), primary_key=True),
+    Column("focus_area_code", ForeignKey("focus_area.code"), primary_key=True),
+)
+
+
+class ExpressionOfInterest(TimestampMixin, VersionedMixin, db.Model):
+    """An organization's request to join the coalition."""
+
+    __tablename__ = "expression_of_interest"
+    __table_args__ = (Index("ix_eoi_status_submitted", "status", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("call_for_interest.id"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
+    contribution: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    consent_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[ReviewStatus] = mapped_column(REVIEW_STATUS, default=ReviewStatus.SUBMITTED)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+
+    organization: Mapped[Organization] = relationship()
+    call: Mapped[CallForInterest | None] = relationship()
+    contact: Mapped[Contact] = relationship()
+    focus_areas: Mapped[list[FocusArea]] = relationship(secondary=eoi_focus_area, lazy="selectin")

@@ -1,0 +1,155 @@
+"""Writes for /join: organizations, private contacts, expressions of interest, form nonces.
+
+Services take validated plain data, change state, flush, audit, queue mail, and never commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, url_for
+
+from p2c.core import audit
+from p2c.core.db import utcnow
+from p2c.core.enums import ReviewStatus
+from p2c.core.errors import Conflict
+from p2c.core.mail import queue_mail
+from p2c.core.models import IdempotencyKey
+from p2c.core.tokens import make_token
+from p2c.core.workflow import Action, next_status
+from p2c.extensions import db
+from p2c.members import queries
+from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, Organization
+from p2c.pledges.constants import eoi_reference
+from p2c.reference.models import FocusArea
+
+EOI_FIELDS = ["reference", "status", "organization_id", "contribution", "consent_public", "language"]
+
+
+def private_link(kind: str, record_id: int, email: str) -> str:
+    """The absolute URL of a focal point's private page (for e-mails)."""
+    token = make_token(kind, record_id, email)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return base + url_for("access.dashboard", token=token)
+
+
+def get_or_create_organization(values: dict, *, is_member: bool = False) -> tuple[Organization, bool]:
+    """The organization with this name, or a new one from `values` (name, acronym, stakeholder_group,
+    country, website). Returns (organization, created)."""
+    existing = queries.find_organization(values["name"])
+    if existing is not None:
+        return existing, False
+    org = Organization(
+        name=values["name"], acronym=values.get("acronym") or "",
+        stakeholder_group_code=values.get("stakeholder_group") or "other",
+        country_iso3=values.get("country") or None, website=values.get("website") or "",
+        is_member=is_member, public_listing=bool(values.get("public_listing", False)),
+    )
+    db.session.add(org)
+    db.session.flush()
+    audit.record("create", "organization", org.id, label=org.name,
+                 after=audit.snapshot(org, ["name", "acronym", "stakeholder_group_code", "country_iso3", "website"]),
+                 actor_label="public form")
+    return org, True
+
+
+def new_contact(values: dict, ui_language: str) -> Contact:
+    """A private contact; `ui_language` is the language the person used the site in (for e-mails)."""
+    contact = Contact(name=values["name"], title=values.get("title") or "", email=values["email"],
+                      phone=values.get("phone") or "", language=ui_language)
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def claim_nonce(scope: str, key: str | None, result_type: str, result_id: int) -> None:
+    """Remember that this form nonce created this record (same transaction as the record).
+
+    Two simultaneous submits with one nonce collide on the primary key at commit; the view then
+    rolls back and shows the first record.
+    """
+    if key:
+        db.session.add(IdempotencyKey(key=key, scope=scope, result_type=result_type, result_id=result_id))
+        db.session.flush()
+
+
+def create_eoi(data: dict, *, call: CallForInterest | None, ui_language: str,
+               nonce: str | None = None) -> tuple[ExpressionOfInterest, bool]:
+    """Record an expression of interest; returns (eoi, created). A nonce seen before returns its EOI."""
+    seen = queries.idempotent_result("eoi_form", nonce or "")
+    if seen is not None and seen.result_id is not None:
+        found = db.session.get(ExpressionOfInterest, seen.result_id)
+        if found is not None:
+            return found, False
+    org_values = dict(data["organization"], public_listing=data.get("consent_public", False))
+    organization, _ = get_or_create_organization(org_values)
+    contact = new_contact(data["focal_point"], ui_language)
+    now = utcnow()
+    eoi = ExpressionOfInterest(
+        reference="tmp-" + secrets.token_hex(8), organization=organization, call=call, contact=contact,
+        contribution=data["contribution"], language=ui_language, consent_public=bool(data.get("consent_public")),
+        status=ReviewStatus.SUBMITTED, submitted_at=now,
+    )
+    eoi.focus_areas = [db.session.get(FocusArea, code) for code in data["focus_areas"]]
+    db.session.add(eoi)
+    db.session.flush()
+    eoi.reference = eoi_reference(now.year, eoi.id)
+    db.session.flush()
+    claim_nonce("eoi_form", nonce, "eoi", eoi.id)
+    audit.record("create", "eoi", eoi.id, label=eoi.reference, after=audit.snapshot(eoi, EOI_FIELDS),
+                 actor_label="focal point")
+    queue_mail(contact.email, "eoi_confirmation", ui_language, "eoi_confirmation",
+               eoi=eoi, organization=organization, contact=contact,
+               link=private_link("eoi", eoi.id, contact.email))
+    return eoi, True
+
+
+def withdraw_eoi(eoi: ExpressionOfInterest) -> ExpressionOfInterest:
+    """The focal point withdraws the expression of interest (through the private link)."""
+    before = audit.snapshot(eoi, ["status"])
+    eoi.status = next_status(eoi.status, Action.WITHDRAW)
+    eoi.decided_at = utcnow()
+    flush_versioned()
+    audit.record("withdraw", "eoi", eoi.id, label=eoi.reference, before=before,
+                 after=audit.snapshot(eoi, ["status"]), actor_label="focal point")
+    return eoi
+
+
+def update_eoi(eoi: ExpressionOfInterest, data: dict, *, expected_version: int) -> ExpressionOfInterest:
+    """The focal point's changes after the team asked for them; resubmits the EOI."""
+    if expected_version != eoi.version:
+        raise Conflict(conflict_message())
+    new_status = next_status(eoi.status, Action.RESUBMIT)
+    before = audit.snapshot(eoi, EOI_FIELDS)
+    org = eoi.organization
+    values = data["organization"]
+    org.name, org.acronym, org.website = values["name"], values.get("acronym") or "", values.get("website") or ""
+    org.stakeholder_group_code = values.get("stakeholder_group") or org.stakeholder_group_code
+    org.country_iso3 = values.get("country") or None
+    fp = data["focal_point"]
+    eoi.contact.name, eoi.contact.title, eoi.contact.phone = fp["name"], fp.get("title") or "", fp.get("phone") or ""
+    eoi.contribution = data["contribution"]
+    eoi.consent_public = bool(data.get("consent_public"))
+    eoi.focus_areas = [db.session.get(FocusArea, code) for code in data["focus_areas"]]
+    eoi.status = new_status
+    flush_versioned()
+    audit.record("resubmit", "eoi", eoi.id, label=eoi.reference, before=before,
+                 after=audit.snapshot(eoi, EOI_FIELDS), actor_label="focal point")
+    return eoi
+
+
+def conflict_message() -> str:
+    from flask_babel import gettext as _
+
+    return _("Someone changed this submission while you were editing it. Your changes were not saved; "
+             "please open it again and redo them.")
+
+
+def flush_versioned() -> None:
+    """Flush; a concurrent save of the same row becomes a Conflict, never a silent overwrite."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(conflict_message()) from None

@@ -1,0 +1,35 @@
+"""Imports every model module, so that `db.metadata` is complete wherever it is needed."""
+
+from p2c.accounts.models import User
+from p2c.api.models import ApiToken
+from p2c.core.models import AuditEvent, IdempotencyKey, OutboxMessage
+from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, Organization
+from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.publications.models import Publication
+from p2c.reference.models import (
+    BeneficiaryGroup,
+    Country,
+    Currency,
+    Event,
+    ExchangeRate,
+    FocusArea,
+    Indicator,
+    Pillar,
+    PledgeType,
+    ReferenceSource,
+    Sdg,
+    StakeholderGroup,
+    WsisLine,
+)
+from p2c.reporting.models import Goal, Rollup, RollupOrganization, RollupPledge
+from p2c.review.models import Comment
+
+__all__ = [
+    "ApiToken", "AuditEvent", "BeneficiaryGroup", "CallForInterest", "Comment", "Contact", "Country",
+    "Currency", "Event", "ExchangeRate", "ExpressionOfInterest", "FocusArea", "Goal", "IdempotencyKey",
+    "Indicator", "Organization", "OutboxMessage", "Pillar", "Pledge", "PledgeTarget", "PledgeType",
+    "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "Rollup",
+    "RollupOrganization", "RollupPledge", "Sdg",
+    "StakeholderGroup", "User", "WsisLine",
+]

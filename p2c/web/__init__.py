@@ -1,0 +1,1 @@
+"""Base templates, macros, error pages, Jinja filters, security headers."""

@@ -1,0 +1,139 @@
+"""Request hooks: security headers, language cookie, template globals and Jinja filters."""
+
+from __future__ import annotations
+
+import re
+
+from babel import Locale
+from babel.numbers import format_compact_currency
+from flask import Flask, request, url_for
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
+from flask_wtf.csrf import generate_csrf
+
+from p2c.core.i18n import LANG_COOKIE, country_name, current_language, ref_name, text_direction
+from p2c.web.navigation import footer_items, home_cards, nav_items
+
+LANGUAGE_NAMES = {
+    "ar": "العربية",
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "ru": "Русский",
+    "zh": "中文",
+}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+def lang_url(lang: str) -> str:
+    """The current page in another language (keeps path and query)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [lang]
+    if request.endpoint and request.url_rule is not None:
+        try:
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+        except Exception:  # noqa: BLE001 - fall back to the raw path
+            pass
+    from urllib.parse import urlencode
+
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def _whole_currency_pattern(lang: str) -> str:
+    """The locale's currency pattern without decimals: '#,##0 ¤' in French, '¤#,##0' in English."""
+    return _WHOLE_PATTERNS.setdefault(
+        lang, re.sub(r"\.0+", "", Locale.parse(lang).currency_formats["standard"].pattern))
+
+
+_WHOLE_PATTERNS: dict[str, str] = {}
+
+
+def format_usd(value: object, compact: bool = False) -> str:
+    """USD amount for the reader's locale, whole dollars, symbol where the locale puts it.
+
+    compact gives e.g. '$18.6B' / '18,6 Md $US' / 'US$186亿' / '18.6 مليار US$'.
+    """
+    if value is None:
+        return "–"
+    lang = current_language()
+    if compact:
+        text = format_compact_currency(float(value), "USD", locale=lang, fraction_digits=1)
+    else:
+        text = format_currency(value, "USD", format=_whole_currency_pattern(lang), currency_digits=False)
+    return bidi_isolate(text, lang)
+
+
+def bidi_isolate(text: str, lang: str) -> str:
+    """In right-to-left text, keep "18.6 مليار US$" in one piece: without an isolate the neutral
+    "$" drifts to the other side of "US" ("$US")."""
+    return f"\u2066{text}\u2069" if lang in ("ar",) else text
+
+
+def format_pct(value: object, fmt: str | None = None) -> str:
+    """A share (0.256) as a percentage in the reader's locale: '26%', '26 %', '26,5 %'.
+
+    `fmt` ("#,##0.0%") only says how many decimals; where the sign goes and the spacing come from
+    the locale, so a template asking for one decimal still gets French spacing.
+    """
+    if value is None:
+        return "–"
+    lang = current_language()
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    decimals = re.search(r"0\.(0+)", fmt or "")
+    if decimals:
+        pattern = pattern.replace("#,##0", "#,##0." + decimals.group(1), 1)
+    return format_percent(value, format=pattern)
+
+
+def register_hooks(app: Flask) -> None:
+    """Install hooks, globals and filters on the app."""
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if app.config.get("HSTS"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != lang:
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+        if "text/html" in response.content_type:
+            response.headers.setdefault("Vary", "Cookie, Accept-Language")
+        return response
+
+    @app.context_processor
+    def _globals():
+        return {
+            "current_language": current_language,
+            "text_direction": text_direction,
+            "lang_url": lang_url,
+            "language_names": LANGUAGE_NAMES,
+            "languages": app.config["LANGUAGES"],
+            "country_name": country_name,
+            "ref_name": ref_name,
+            "csrf_token": generate_csrf,
+            "nav_items": nav_items,
+            "footer_items": footer_items,
+            "home_cards": home_cards,
+        }
+
+    # Globals too (not only the context processor) so that imported macros see them.
+    app.jinja_env.globals.update(languages=app.config["LANGUAGES"], text_direction=text_direction,
+                                 current_language=current_language)
+    app.jinja_env.filters.update(
+        number=lambda v, fmt=None: "–" if v is None else format_decimal(v, format=fmt),
+        percent=format_pct,
+        money=lambda v, cur: "–" if v is None else bidi_isolate(format_currency(v, cur), current_language()),
+        usd=format_usd,
+        date=lambda v, fmt="medium": "–" if v is None else format_date(v, fmt),
+        datetime=lambda v, fmt="medium": "–" if v is None else format_datetime(v, fmt),
+        ref=ref_name,
+    )

@@ -1,0 +1,58 @@
+"""Staff accounts: create-user, login with argon2 hashes, lockout after repeated failures."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from p2c.accounts.models import User
+from p2c.core.models import AuditEvent
+from p2c.extensions import db
+from tests.builders import PASSWORD
+
+
+def test_create_user_reads_the_password_from_stdin(app):
+    result = app.test_cli_runner().invoke(args=["p2c", "create-user", "Admin@Example.org", "--role", "admin"],
+                                          input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User))
+    assert user.email == "admin@example.org" and user.is_admin
+    assert user.password_hash.startswith("$argon2")
+
+
+def test_create_user_refuses_short_passwords_and_duplicates(app, builder):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["p2c", "create-user", "a@example.org"], input="short\n")
+    assert result.exit_code != 0 and "at least" in result.output
+    builder.user(email="b@example.org")
+    db.session.commit()
+    result = runner.invoke(args=["p2c", "create-user", "b@example.org"], input="a long enough password\n")
+    assert result.exit_code != 0 and "exists" in result.output
+
+
+def test_login_and_logout(client, builder):
+    builder.user(email="rev@example.org")
+    db.session.commit()
+    response = client.post("/login", data={"email": "rev@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "login")) == "login"
+    assert client.post("/logout").status_code == 302
+
+
+def test_wrong_password_is_refused_and_locks_after_five_tries(client, builder):
+    builder.user(email="rev@example.org")
+    db.session.commit()
+    for _ in range(5):
+        response = client.post("/login", data={"email": "rev@example.org", "password": "wrong"})
+        assert response.status_code == 200
+        assert "not right" in response.get_data(as_text=True)
+    response = client.post("/login", data={"email": "rev@example.org", "password": PASSWORD})
+    assert response.status_code == 200  # locked, even with the right password
+    db.session.expire_all()
+    assert db.session.scalar(select(User)).locked_until is not None
+
+
+def test_login_never_redirects_off_site(client, builder):
+    builder.user(email="rev@example.org")
+    db.session.commit()
+    response = client.post("/login?next=//evil.example/x", data={"email": "rev@example.org", "password": PASSWORD})
+    assert response.headers["Location"] == "/"

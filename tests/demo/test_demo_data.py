@@ -1,0 +1,80 @@
+"""Demo data follows the published distributions and is reproducible from its seed."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import func, select
+
+from p2c.core.enums import ReviewStatus
+from p2c.extensions import db
+from p2c.pledges.models import Pledge, pledge_beneficiary
+from tests.conftest import clean_database
+
+
+def _fingerprint() -> str:
+    rows = db.session.execute(
+        select(Pledge.reference, Pledge.title, Pledge.amount, Pledge.currency_code, Pledge.status,
+               Pledge.focus_area_code).order_by(Pledge.id)
+    ).all()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_same_seed_same_data(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["p2c", "demo-data", "--pledges", "300", "--seed", "7"]).exit_code == 0
+    first = _fingerprint()
+    clean_database()
+    assert runner.invoke(args=["p2c", "demo-data", "--pledges", "300", "--seed", "7"]).exit_code == 0
+    assert _fingerprint() == first
+    clean_database()
+    assert runner.invoke(args=["p2c", "demo-data", "--pledges", "300", "--seed", "8"]).exit_code == 0
+    assert _fingerprint() != first
+
+
+def test_distributions_follow_the_published_shares(app):
+    result = app.test_cli_runner().invoke(args=["p2c", "demo-data", "--pledges", "3000", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    total = db.session.scalar(select(func.count(Pledge.id)))
+    assert total == 3000
+
+    def share(condition) -> float:
+        return db.session.scalar(select(func.count(Pledge.id)).where(condition)) / total
+
+    assert abs(share(Pledge.pledge_type_code == "programmatic") - 0.58) < 0.04
+    assert abs(share(Pledge.pledge_type_code == "advocacy") - 0.21) < 0.04
+    assert abs(share(Pledge.pledge_type_code == "policy") - 0.12) < 0.03
+    assert abs(share(Pledge.targets_ldc.is_(True)) - 0.31) < 0.05
+    assert share(Pledge.focus_area_code.in_(["connect", "empower"])) > 0.6
+    assert 0.7 < share(Pledge.status == ReviewStatus.APPROVED) < 0.9
+    women = db.session.scalar(select(func.count()).select_from(pledge_beneficiary).where(
+        pledge_beneficiary.c.beneficiary_code == "women_girls")) / total
+    assert abs(women - 0.5) < 0.05
+    # Amounts: log-normal with a long tail; USD value always derived from amount and rate.
+    biggest = db.session.scalar(select(func.max(Pledge.usd_value)))
+    median_like = db.session.scalar(select(func.count(Pledge.id)).where(Pledge.usd_value < 5_000_000))
+    assert biggest > 500_000_000 and median_like > total * 0.3
+    mismatched = [p for p in db.session.scalars(select(Pledge).where(Pledge.amount.isnot(None)).limit(200))
+                  if abs(p.amount * p.usd_rate - p.usd_value) > 1]
+    assert mismatched == []
+
+
+def test_if_empty_skips_a_populated_database(app, builder):
+    builder.pledge()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["p2c", "demo-data", "--pledges", "10", "--if-empty"])
+    assert "skipped" in result.output
+    assert db.session.scalar(select(func.count(Pledge.id))) == 1
+
+
+def test_new_records_after_demo_data_get_fresh_ids(app, builder):
+    app.test_cli_runner().invoke(args=["p2c", "demo-data", "--pledges", "50", "--seed", "3"])
+    pledge = builder.pledge()
+    db.session.commit()
+    assert pledge.id == 51
+
+
+def test_demo_reviewer_only_in_development(app):
+    result = app.test_cli_runner().invoke(args=["p2c", "demo-reviewer"])
+    assert result.exit_code != 0
+    assert "development" in result.output

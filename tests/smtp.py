@@ -1,0 +1,55 @@
+"""A real SMTP server for tests, built on aiosmtpd, that keeps the messages it receives."""
+
+from __future__ import annotations
+
+import email
+import socket
+import time
+from email.message import Message
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Handler:
+    def __init__(self, store: list[Message]) -> None:
+        self.store = store
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.store.append(message)
+        return "250 OK"
+
+
+class LocalSmtpServer:
+    """Start/stop a local SMTP server; `messages` lists received email.message objects."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.port = free_port()
+        self._controller = Controller(_Handler(self.messages), hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def wait_for(self, count: int = 1, timeout: float = 5.0) -> list[Message]:
+        """Wait until at least `count` messages arrived."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+    @staticmethod
+    def text_of(message: Message) -> str:
+        """The plain-text body of a message."""
+        part = message.get_body(preferencelist=("plain",))
+        return part.get_content() if part else ""
