@@ -1,0 +1,39 @@
+"""Forms of the private pages: ask for links, write a message, confirm a withdrawal."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, ValidationError
+
+from p2c.members.forms import PublicForm, length, strip_filter
+from p2c.pledges import constants as C
+from p2c.pledges import rules
+
+MESSAGE_MAX = 5000
+
+
+class RequestLinkForm(PublicForm):
+    """The focal point's e-mail address."""
+
+    email = StringField(_l("E-mail address"), filters=[strip_filter],
+                        validators=[DataRequired(_l("Enter your e-mail address.")), length(max=C.EMAIL_MAX)])
+
+    def validate_email(self, field) -> None:
+        """Syntax only; whether the address is known is never revealed."""
+        try:
+            field.data = rules.check_email(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class MessageForm(FlaskForm):
+    """A reply to the coalition team."""
+
+    body = TextAreaField(_l("Your message to the coalition team"), filters=[strip_filter],
+                         validators=[DataRequired(_l("Write a message.")), length(max=MESSAGE_MAX)])
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step (withdraw): only the CSRF token."""

@@ -1,0 +1,64 @@
+"""Writes of the private pages: send fresh links, messages from the focal point.
+
+Record edits and withdrawals live with their records (p2c.pledges.services, p2c.members.services).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from p2c.access import queries
+from p2c.core import audit
+from p2c.core.db import utcnow
+from p2c.core.enums import CommentVisibility, SubmissionKind
+from p2c.core.mail import queue_mail
+from p2c.core.models import OutboxMessage
+from p2c.extensions import db
+from p2c.members.services import private_link
+from p2c.review.models import Comment
+
+# One links e-mail per address per this many minutes: the form cannot be used to flood a mailbox.
+RESEND_MINUTES = 5
+FOCAL_POINT_LABEL = "focal point"
+
+
+def send_links(email: str, ui_language: str) -> int:
+    """E-mail fresh private links for every pledge and EOI of this focal point address.
+
+    Returns how many records were found (the page must not say: the answer is the same either way).
+    """
+    records = queries.records_of(email)
+    if not records:
+        return 0
+    since = utcnow() - timedelta(minutes=RESEND_MINUTES)
+    recent = db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            func.lower(OutboxMessage.recipient) == email.lower(), OutboxMessage.kind == "access_links",
+            OutboxMessage.created_at >= since)
+    )
+    if recent:
+        return len(records)
+    contact_email = queries.contact_of(records[0][1]).email
+    items = [
+        {"reference": record.reference, "status": record.status.title,
+         "title": record.title if kind == "pledge" else record.organization.name,
+         "link": private_link(kind, record.id, queries.contact_of(record).email)}
+        for kind, record in records
+    ]
+    queue_mail(contact_email, "access_links", ui_language, "access_links", items=items)
+    audit.record("send_links", "contact", queries.contact_of(records[0][1]).id, label=f"{len(items)} links",
+                 actor_label=FOCAL_POINT_LABEL)
+    return len(records)
+
+
+def add_message(kind: str, record, body: str) -> Comment:
+    """A message from the focal point to the coalition team, in the record's thread."""
+    comment = Comment(subject_kind=SubmissionKind(kind), subject_id=record.id,
+                      visibility=CommentVisibility.TO_SUBMITTER, body=body, author_label=FOCAL_POINT_LABEL)
+    db.session.add(comment)
+    db.session.flush()
+    audit.record("message", kind, record.id, label=record.reference, after={"comment_id": comment.id},
+                 actor_label=FOCAL_POINT_LABEL)
+    return comment

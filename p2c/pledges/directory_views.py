@@ -1,0 +1,132 @@
+"""The pledge directory (/pledges) and public pledge pages (/pledges/<ref>).
+
+Routes are added to p2c.pledges.blueprint.bp. Filters are parsed by p2c.pledges.filters (shared with
+the API and exports); reads are in p2c.pledges.queries.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.core.i18n import country_name, current_language, ref_name
+from p2c.extensions import cache, db
+from p2c.pledges import queries
+from p2c.pledges.blueprint import bp
+from p2c.pledges.filters import FILTER_NAMES, GROUPS, REGIONS, active_filters, parse_filters
+from p2c.reference.models import (
+    BeneficiaryGroup,
+    Country,
+    Event,
+    FocusArea,
+    Pillar,
+    PledgeType,
+    Sdg,
+    StakeholderGroup,
+    WsisLine,
+)
+
+
+def _options() -> dict[str, list[tuple[str, str]]]:
+    """(value, label) choices of each facet, in the reader's language (cached a minute per language)."""
+    key = f"directory-options:{current_language()}"
+    options = cache.get(key)
+    if options is None:
+        options = _build_options()
+        cache.set(key, options, ttl=60)
+    return options
+
+
+def _build_options() -> dict[str, list[tuple[str, str]]]:
+    from p2c.reporting.views import REGION_NAMES, SCOPE_NAMES
+
+    def codes(model, order=None):
+        return [(c, ref_name(n)) for c, n in db.session.execute(
+            select(model.code, model.name).order_by(order if order is not None else model.position))]
+
+    countries = sorted(((iso3, country_name(iso3)) for iso3 in db.session.scalars(select(Country.iso3))),
+                       key=lambda c: c[1])
+    return {
+        "focus_area": codes(FocusArea), "type": codes(PledgeType),
+        "pillar": [(c, ref_name(n)) for c, n in db.session.execute(
+            select(Pillar.code, Pillar.name).where(Pillar.active.is_(True)).order_by(Pillar.focus_area_code,
+                                                                                     Pillar.position))],
+        "region": [(r, str(REGION_NAMES[r])) for r in REGIONS], "country": countries,
+        "group": [(g, str(SCOPE_NAMES[g])) for g in GROUPS],
+        "stakeholder": codes(StakeholderGroup), "beneficiary": codes(BeneficiaryGroup),
+        "sdg": [(str(n), f"{n}. {ref_name(name)}") for n, name in db.session.execute(
+            select(Sdg.number, Sdg.name).order_by(Sdg.number))],
+        "wsis": [(c, f"{c} {ref_name(n)}") for c, n in db.session.execute(
+            select(WsisLine.code, WsisLine.name).order_by(WsisLine.position))],
+        "implementation": ImplementationStatus.choices(), "reporting": ReportingStatus.choices(),
+        "year": [(str(y), str(y)) for y in range(2021, 2031)], "event": codes(Event),
+        "lead_region": [(r, str(REGION_NAMES[r])) for r in REGIONS],
+    }
+
+
+def _selects(filters: dict, facets: dict | None) -> dict[str, Markup]:
+    """The <option> lists of every facet, built once per language and data version, then the chosen
+    option marked: a 250-country list costs a string replace, not a template loop."""
+    from p2c.reporting.rollups import data_version
+
+    key = f"directory-selects:{current_language()}:{data_version()}:{facets is not None}"
+    base = cache.get(key)
+    if base is None:
+        base = {}
+        for name, choices in _options().items():
+            counts = (facets or {}).get(name, {})
+            parts = [f'<option value="">{escape(_("All"))}</option>']
+            for value, label in choices:
+                n = counts.get(value) if facets is not None else None
+                suffix = f" ({format_decimal(n)})" if n is not None else ""
+                parts.append(f'<option value="{escape(value)}">{escape(label)}{suffix}</option>')
+            base[name] = "".join(parts)
+        cache.set(key, base, ttl=300)
+    out = {}
+    for name, html in base.items():
+        chosen = filters.get(name)
+        if chosen not in (None, ""):
+            marker = f'<option value="{escape(str(chosen))}">'
+            html = html.replace(marker, marker[:-1] + " selected>", 1)
+        out[name] = Markup(html)  # noqa: S704 - built from escaped parts above
+    return out
+
+
+def _without(args: dict, name: str) -> str:
+    """The directory URL without one filter (and without the cursor)."""
+    rest = {k: v for k, v in args.items() if k not in (name, "cursor")}
+    return url_for("pledges.directory", **rest)
+
+
+@bp.get("/pledges")
+def directory():
+    """Approved pledges with faceted filters, sorting and keyset pagination."""
+    filters, errors = parse_filters(request.args)
+    page = queries.directory_page(filters)
+    active = active_filters(filters)
+    args = {k: v for k, v in request.args.items() if (k in FILTER_NAMES or k == "sort") and k not in errors and v}
+    next_url = url_for("pledges.directory", cursor=page.next_cursor, **args) if page.next_cursor else None
+    options = _options()
+    labels = {name: dict(choices) for name, choices in options.items()}
+    chips = [(name, labels.get(name, {}).get(str(value), str(value)), _without(args, name))
+             for name, value in active.items()]
+    facets = queries.facet_counts() if not active else None
+    return render_template("pledges/directory.html", page=page, filters=filters, errors=errors,
+                           selects=_selects(filters, facets), facets=facets, chips=chips, next_url=next_url,
+                           first_url=url_for("pledges.directory", **args) if filters.get("cursor") else None,
+                           args=args)
+
+
+@bp.get("/pledges/<ref>")
+def detail(ref: str):
+    """The public page of an approved pledge (never any contact data)."""
+    pledge = queries.public_pledge(ref)
+    if pledge is None:
+        abort(404)
+    return render_template("pledges/detail.html", pledge=pledge, history=queries.progress_history(pledge),
+                           reporting=queries.status_of(pledge),
+                           reporting_title=lambda code: ReportingStatus(code).title)

@@ -1,0 +1,325 @@
+"""The public pledge form (/pledges/new) and its edit variant for the focal point's private link.
+
+Field names match `PledgeInputSchema`, and both end in `rules.check_pledge`, so the form and the API
+refuse the same input with the same messages.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from p2c.core.db import utcnow
+from p2c.core.i18n import ref_name
+from p2c.members.forms import (
+    CheckboxesField,
+    PublicForm,
+    country_choices,
+    length,
+    stakeholder_choices,
+    strip_filter,
+)
+from p2c.members.queries import find_organization
+from p2c.pledges import constants as C
+from p2c.pledges import rules
+
+# Empty target rows shown without JavaScript (JS adds rows up to MAX_TARGETS).
+TARGET_ROWS = 3
+LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "es": "Español", "fr": "Français", "ru": "Русский", "zh": "中文"}
+
+
+def year_choices() -> list[tuple[str, str]]:
+    """Blank, then MIN_YEAR..MAX_YEAR."""
+    return [("", "–")] + [(str(y), str(y)) for y in range(C.MIN_YEAR, C.MAX_YEAR + 1)]
+
+
+class TargetForm(Form):
+    """One quantified target row. A row left entirely empty is ignored."""
+
+    indicator = SelectField(_l("Indicator"), validate_choice=False)
+    value = StringField(_l("Target value"), filters=[strip_filter])
+    year = SelectField(_l("Target year"), validate_choice=False)
+    baseline = StringField(_l("Baseline (optional)"), filters=[strip_filter])
+
+    def is_empty(self) -> bool:
+        """Nothing typed or chosen in this row."""
+        return not any((self.indicator.data, self.value.data, self.year.data, self.baseline.data))
+
+
+def _text(label, max_len: int, required: str | None = None, min_len: int = 0):
+    validators = [DataRequired(required), length(min=min_len, max=max_len)] if required else \
+        [Optional(), length(max=max_len)]
+    return StringField(label, filters=[strip_filter], validators=validators)
+
+
+class PledgeForm(PublicForm):
+    """Every field of a pledge, in the order a person fills them in."""
+
+    lead_name = _text(_l("Organization name"), C.ORG_NAME_MAX, _l("Enter the name of the lead organization."))
+    lead_acronym = _text(_l("Acronym (optional)"), C.ACRONYM_MAX)
+    lead_stakeholder_group = SelectField(_l("Stakeholder group"), validate_choice=False)
+    lead_country = SelectField(_l("Country of the headquarters (optional)"), validate_choice=False)
+    lead_website = _text(_l("Website (optional)"), C.WEBSITE_MAX)
+    partners = TextAreaField(_l("Partner organizations (optional)"), filters=[strip_filter])
+
+    title = _text(_l("Title of the pledge"), C.TITLE_MAX, _l("Enter a title for the pledge."), min_len=5)
+    description = TextAreaField(_l("Description"), filters=[strip_filter], validators=[
+        DataRequired(_l("Describe the pledge.")), length(min=C.DESCRIPTION_MIN, max=C.DESCRIPTION_MAX)])
+    language = SelectField(_l("Language the pledge is written in"),
+                           choices=[(code, LANGUAGE_NAMES[code]) for code in C.PLEDGE_LANGUAGES])
+    focus_area = RadioField(_l("Focus area"), validate_choice=False)
+    pillars = CheckboxesField(_l("Pillars"))
+    pledge_type = RadioField(_l("Type of pledge"), validate_choice=False)
+
+    amount = StringField(_l("Estimated value (optional for non-financial pledges)"), filters=[strip_filter])
+    currency = SelectField(_l("Currency"), validate_choice=False, default="USD")
+
+    shortcuts = CheckboxesField(_l("Shortcuts"))
+    countries = CheckboxesField(_l("Countries"))
+    beneficiary_groups = CheckboxesField(_l("Beneficiary groups (optional)"))
+    sdgs = CheckboxesField(_l("Sustainable Development Goals (optional)"))
+    wsis_lines = CheckboxesField(_l("WSIS Action Lines (optional)"))
+
+    start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date."))])
+    end_date = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date."))])
+    targets = FieldList(FormField(TargetForm), min_entries=TARGET_ROWS, max_entries=C.MAX_TARGETS)
+    event = SelectField(_l("Announced at (optional)"), validate_choice=False)
+
+    focal_name = _text(_l("Full name"), C.PERSON_NAME_MAX, _l("Enter the focal point's name."))
+    focal_title = _text(_l("Job title (optional)"), C.PERSON_NAME_MAX)
+    focal_email = _text(_l("E-mail address"), C.EMAIL_MAX, _l("Enter an e-mail address."))
+    focal_phone = _text(_l("Phone (optional)"), C.PHONE_MAX)
+    consent = BooleanField(
+        _l("I confirm that my organization makes this pledge, and agree that once approved it is published "
+           "(without the focal point's contact details)."),
+        validators=[DataRequired(_l("Please confirm to submit the pledge."))])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cat = rules.catalog()
+        self.lead_stakeholder_group.choices = stakeholder_choices(str(_l("Choose...")))
+        self.lead_country.choices = country_choices(str(_l("Not specified / international")))
+        self.focus_area.choices = [(code, ref_name(fa.name)) for code, fa in cat.focus_areas.items()]
+        self.pillars.choices = [(code, ref_name(p.name)) for code, p in cat.pillars.items()]
+        self.pledge_type.choices = [(code, ref_name(t.name)) for code, t in cat.pledge_types.items()]
+        self.currency.choices = [(code, f"{code} – {ref_name(c.name)}") for code, c in cat.currencies.items()
+                                 if code in cat.rated_currencies]
+        self.shortcuts.choices = rules.country_shortcut_choices()
+        self.countries.choices = country_choices()
+        self.beneficiary_groups.choices = [(c, ref_name(b.name)) for c, b in cat.beneficiary_groups.items()]
+        self.sdgs.choices = [(str(n), f"{n}. {ref_name(s.name)}") for n, s in cat.sdgs.items()]
+        self.wsis_lines.choices = [(c, f"{c} {ref_name(w.name)}") for c, w in cat.wsis_lines.items()]
+        self.event.choices = [("", str(_l("None")))] + [(c, ref_name(e.name)) for c, e in cat.events.items()]
+        indicators = [("", str(_l("Choose...")))] + [(c, ref_name(i.name)) for c, i in cat.indicators.items()]
+        for entry in self.targets.entries:
+            entry.form.indicator.choices = indicators
+            entry.form.year.choices = year_choices()
+        self.parsed_amount: Decimal | None = None
+        self.known_lead = None
+        self.cleaned: dict = {}
+        self.usd_estimate: tuple[Decimal, Decimal, int] | None = None  # (usd, rate, year)
+
+    # Field-level checks whose messages come from the shared rules.
+    def validate_lead_website(self, field) -> None:
+        """'example.org' or a full address."""
+        try:
+            field.data = rules.normalize_website(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_focal_email(self, field) -> None:
+        """Syntax only, no DNS lookup."""
+        try:
+            field.data = rules.check_email(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_focal_phone(self, field) -> None:
+        """Digits and separators."""
+        try:
+            rules.check_phone(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_amount(self, field) -> None:
+        """0 <= amount < 10^13, typed with the usual separators."""
+        try:
+            self.parsed_amount = rules.parse_decimal(field.data, upper=C.AMOUNT_MAX)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_partners(self, field) -> None:
+        """At most MAX_PARTNERS names, each of a sensible length."""
+        names = self.partner_names()
+        if len(names) > C.MAX_PARTNERS:
+            raise ValidationError(_l("List at most %(n)s partner organizations.", n=C.MAX_PARTNERS))
+        if any(len(n) > C.ORG_NAME_MAX for n in names):
+            raise ValidationError(_l("Each partner name can have at most %(n)s characters.", n=C.ORG_NAME_MAX))
+
+    def validate_countries(self, field) -> None:
+        """At most MAX_COUNTRIES checked by hand."""
+        if len(field.data or []) > C.MAX_COUNTRIES:
+            raise ValidationError(_l("Choose at most %(n)s countries.", n=C.MAX_COUNTRIES))
+
+    def partner_names(self) -> list[str]:
+        """One partner per line, blank lines and repeats dropped."""
+        lines = (rules.clean_text(line) for line in (self.partners.data or "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def _targets(self) -> list[dict]:
+        """Parse the filled-in target rows, putting messages on the wrong cells."""
+        result = []
+        for entry in self.targets.entries:
+            row: TargetForm = entry.form
+            if row.is_empty():
+                continue
+            target: dict = {"indicator": row.indicator.data or ""}
+            if not row.indicator.data:
+                row.indicator.errors = [*row.indicator.errors, str(_l("Choose an indicator."))]
+            try:
+                target["value"] = rules.parse_decimal(row.value.data, upper=C.TARGET_VALUE_MAX, allow_empty=False)
+            except ValueError as exc:
+                row.value.errors = [*row.value.errors, str(exc)]
+            try:
+                target["baseline"] = rules.parse_decimal(row.baseline.data, upper=C.TARGET_VALUE_MAX)
+            except ValueError as exc:
+                row.baseline.errors = [*row.baseline.errors, str(exc)]
+            year = row.year.data or ""
+            if year.isdigit() and C.MIN_YEAR <= int(year) <= C.MAX_YEAR:
+                target["year"] = int(year)
+            else:
+                row.year.errors = [*row.year.errors, str(_l("Choose the target year."))]
+            result.append(target)
+        return result
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the shared rules (reference data, pillars, dates, countries)."""
+        valid = super().validate(extra_validators)
+        targets = self._targets()
+        if any(e.form.errors for e in self.targets.entries if hasattr(e, "form")):
+            valid = False
+        self.known_lead = find_organization(self.lead_name.data or "")
+        data = self.to_data(targets=targets)
+        self.cleaned = data
+        _, _, unknown = rules.resolve_countries(self.countries.data or [], self.shortcuts.data or [])
+        errors = rules.check_pledge(data, known_lead=self.known_lead is not None, unknown_countries=unknown)
+        for name, messages in errors.items():
+            target = self._field_for(name)
+            for message in messages:
+                if message not in target.errors:
+                    target.errors = [*target.errors, message]
+            valid = False
+        self._estimate()
+        return valid
+
+    def _field_for(self, name: str):
+        if name.startswith("targets-") and name.count("-") == 2:
+            _, index, sub = name.split("-")
+            filled = [e for e in self.targets.entries if not e.form.is_empty()]
+            return getattr(filled[int(index)].form, sub)
+        if name == "targets":
+            # No row filled in: show the message on the first row's indicator.
+            return self.targets.entries[0].form.indicator
+        return self._fields[name]
+
+    def _estimate(self) -> None:
+        """USD equivalent at the rate of today's year (the pledge date), shown next to the amount."""
+        from p2c.reference.queries import to_usd, usd_rate
+
+        currency = self.currency.data
+        if self.parsed_amount is None or not currency or currency not in rules.catalog().rated_currencies:
+            return
+        found = usd_rate(currency, utcnow().date())
+        if found:
+            self.usd_estimate = (to_usd(self.parsed_amount, found[0]), found[0], found[1])
+
+    def to_data(self, targets: list[dict] | None = None) -> dict:
+        """The plain data `p2c.pledges.services.create_pledge` takes."""
+        countries, is_global, _ = rules.resolve_countries(self.countries.data or [], self.shortcuts.data or [])
+        return {
+            "lead": {
+                "name": self.lead_name.data or "",
+                "acronym": self.lead_acronym.data or "",
+                "stakeholder_group": self.lead_stakeholder_group.data or None,
+                "country": self.lead_country.data or None,
+                "website": self.lead_website.data or "",
+            },
+            "partners": self.partner_names(),
+            "title": self.title.data or "",
+            "description": self.description.data or "",
+            "language": self.language.data,
+            "focus_area": self.focus_area.data,
+            "pillars": list(dict.fromkeys(self.pillars.data or [])),
+            "pledge_type": self.pledge_type.data,
+            "amount": self.parsed_amount,
+            "currency": (self.currency.data or None) if self.parsed_amount is not None else None,
+            "countries": countries,
+            "is_global": is_global,
+            "beneficiary_groups": list(dict.fromkeys(self.beneficiary_groups.data or [])),
+            "sdgs": sorted({int(n) for n in self.sdgs.data or [] if str(n).isdigit() and len(str(n)) < 4}),
+            "wsis_lines": list(dict.fromkeys(self.wsis_lines.data or [])),
+            "start_date": self.start_date.data,
+            "end_date": self.end_date.data,
+            "targets": targets if targets is not None else self._targets(),
+            "event": self.event.data or None,
+            "focal_point": {
+                "name": self.focal_name.data or "",
+                "title": self.focal_title.data or "",
+                "email": self.focal_email.data or "",
+                "phone": self.focal_phone.data or "",
+            },
+            "consent": bool(self.consent.data),
+        }
+
+
+class PledgeEditForm(PledgeForm):
+    """The same form for the focal point's changes; carries the version it was loaded at."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int:
+        """The version the person saw (0 when missing or tampered: then the save is a conflict)."""
+        value = self.version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+def initial_data(pledge) -> dict:
+    """A pledge as form data, to prefill the edit form of the private link."""
+    def number(value) -> str:
+        return "" if value is None else format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+    return {
+        "lead_name": pledge.lead_organization.name, "lead_acronym": pledge.lead_organization.acronym,
+        "lead_stakeholder_group": pledge.lead_organization.stakeholder_group_code,
+        "lead_country": pledge.lead_organization.country_iso3 or "",
+        "lead_website": pledge.lead_organization.website,
+        "partners": "\n".join(o.name for o in pledge.partners),
+        "title": pledge.title, "description": pledge.description, "language": pledge.language,
+        "focus_area": pledge.focus_area_code, "pillars": [p.code for p in pledge.pillars],
+        "pledge_type": pledge.pledge_type_code, "amount": number(pledge.amount),
+        "currency": pledge.currency_code or "USD",
+        "shortcuts": ["global"] if pledge.is_global else [], "countries": [c.iso3 for c in pledge.countries],
+        "beneficiary_groups": [b.code for b in pledge.beneficiary_groups],
+        "sdgs": [str(s.number) for s in pledge.sdgs], "wsis_lines": [w.code for w in pledge.wsis_lines],
+        "start_date": pledge.start_date, "end_date": pledge.end_date,
+        "targets": [{"indicator": t.indicator_code, "value": number(t.target_value), "year": str(t.target_year),
+                     "baseline": number(t.baseline)} for t in pledge.targets],
+        "event": pledge.event_code or "",
+        "focal_name": pledge.focal_point.name, "focal_title": pledge.focal_point.title,
+        "focal_email": pledge.focal_point.email, "focal_phone": pledge.focal_point.phone,
+        "consent": pledge.consent_public, "version": str(pledge.version),
+    }

@@ -1,0 +1,162 @@
+"""Pledges and what hangs off them: partners, target countries, pillars, groups, SDGs, WSIS lines, targets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from p2c.core.db import TimestampMixin, VersionedMixin
+from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.extensions import db
+from p2c.members.models import REVIEW_STATUS, Contact, Organization
+from p2c.reference.models import (
+    BeneficiaryGroup,
+    Country,
+    Currency,
+    Event,
+    FocusArea,
+    Indicator,
+    Pillar,
+    PledgeType,
+    Sdg,
+    WsisLine,
+)
+
+IMPLEMENTATION_STATUS = db.Enum(
+    ImplementationStatus, name="implementation_status", native_enum=False, length=20,
+    values_callable=lambda e: [m.value for m in e],
+)
+
+
+def _link(name: str, column: str, target: str) -> Table:
+    """An association table pledge <-> reference code, indexed both ways for the directory filters."""
+    return Table(
+        name,
+        db.metadata,
+        Column("pledge_id", ForeignKey("pledge.id", ondelete="CASCADE"), primary_key=True),
+        Column(column, ForeignKey(target), primary_key=True),
+        Index(f"ix_{name}_{column}_pledge", column, "pledge_id"),
+    )
+
+
+pledge_country = _link("pledge_country", "country_iso3", "country.iso3")
+pledge_pillar = _link("pledge_pillar", "pillar_code", "pillar.code")
+pledge_beneficiary = _link("pledge_beneficiary", "beneficiary_code", "beneficiary_group.code")
+pledge_sdg = _link("pledge_sdg", "sdg_number", "sdg.number")
+pledge_wsis = _link("pledge_wsis", "wsis_code", "wsis_line.code")
+pledge_partner = _link("pledge_partner", "organization_id", "organization.id")
+
+
+class Pledge(TimestampMixin, VersionedMixin, db.Model):
+    """A commitment toward universal and meaningful connectivity by 2030."""
+
+    __tablename__ = "pledge"
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_non_negative"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_in_order"),
+        # Directory and aggregation filters on approved pledges, newest first (keyset pagination).
+        Index("ix_pledge_status_approved", "status", "approved_at", "id"),
+        Index("ix_pledge_status_focus", "status", "focus_area_code", "id"),
+        Index("ix_pledge_status_type", "status", "pledge_type_code", "id"),
+        Index("ix_pledge_status_start_year", "status", "start_year", "id"),
+        Index("ix_pledge_status_impl", "status", "implementation_status", "id"),
+        Index("ix_pledge_status_usd", "status", "usd_value", "id"),
+        Index("ix_pledge_status_submitted", "status", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    lead_organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    focus_area_code: Mapped[str] = mapped_column(ForeignKey("focus_area.code"))
+    pledge_type_code: Mapped[str] = mapped_column(ForeignKey("pledge_type.code"))
+    event_code: Mapped[str | None] = mapped_column(ForeignKey("event.code"), index=True)
+
+    # Money as entered, plus its USD value at the yearly rate of the pledge date (both shown).
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(15, 2))
+    currency_code: Mapped[str | None] = mapped_column(ForeignKey("currency.code"))
+    usd_value: Mapped[Decimal | None] = mapped_column(Numeric(15, 2))
+    usd_rate: Mapped[Decimal | None] = mapped_column(Numeric(20, 10))
+    usd_rate_year: Mapped[int | None] = mapped_column(Integer)
+
+    is_global: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Follow from the target countries; stored so the directory filters need no join.
+    targets_ldc: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    targets_lldc: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    targets_sids: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    pledged_on: Mapped[date] = mapped_column(Date)
+
+    focal_point_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
+    consent_public: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    status: Mapped[ReviewStatus] = mapped_column(REVIEW_STATUS, default=ReviewStatus.SUBMITTED)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+
+    # From the latest approved progress report (kept in step by the implementation services).
+    implementation_status: Mapped[ImplementationStatus] = mapped_column(
+        IMPLEMENTATION_STATUS, default=ImplementationStatus.NOT_STARTED
+    )
+    last_reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    lead_organization: Mapped[Organization] = relationship(lazy="joined")
+    focus_area: Mapped[FocusArea] = relationship()
+    pledge_type: Mapped[PledgeType] = relationship()
+    currency: Mapped[Currency | None] = relationship()
+    event: Mapped[Event | None] = relationship()
+    focal_point: Mapped[Contact] = relationship()
+    partners: Mapped[list[Organization]] = relationship(secondary=pledge_partner)
+    countries: Mapped[list[Country]] = relationship(secondary=pledge_country)
+    pillars: Mapped[list[Pillar]] = relationship(secondary=pledge_pillar)
+    beneficiary_groups: Mapped[list[BeneficiaryGroup]] = relationship(secondary=pledge_beneficiary)
+    sdgs: Mapped[list[Sdg]] = relationship(secondary=pledge_sdg, order_by="Sdg.number")
+    wsis_lines: Mapped[list[WsisLine]] = relationship(secondary=pledge_wsis)
+    targets: Mapped[list[PledgeTarget]] = relationship(
+        back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeTarget.id"
+    )
+
+
+class PledgeTarget(db.Model):
+    """A quantified target of a pledge: indicator, value, year, optional baseline."""
+
+    __tablename__ = "pledge_target"
+    __table_args__ = (
+        CheckConstraint("target_value >= 0", name="target_non_negative"),
+        Index("ix_pledge_target_indicator", "indicator_code", "pledge_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    target_value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    target_year: Mapped[int] = mapped_column(Integer)
+    baseline: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    pledge: Mapped[Pledge] = relationship(back_populates="targets")
+    indicator: Mapped[Indicator] = relationship(lazy="joined")

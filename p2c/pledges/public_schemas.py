@@ -1,0 +1,133 @@
+"""Output schemas of public pledge data (API, exports). They list public fields only: the focal
+point and every other contact field are simply not there, so no request can bring them out."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import url_for
+from marshmallow import Schema, fields
+
+from p2c.pledges.queries import status_of
+
+
+class DecimalString(fields.String):
+    """An exact decimal written as a string ("1081.30"), documented as a string."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored (naive UTC) time written as RFC 3339 with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class OrganizationRefSchema(Schema):
+    """An organization as shown next to a pledge."""
+
+    id = fields.Integer()
+    name = fields.String()
+    acronym = fields.String()
+    stakeholder_group = fields.String(attribute="stakeholder_group_code")
+    country = fields.String(attribute="country_iso3", allow_none=True)
+
+
+class PublicOrganizationSchema(OrganizationRefSchema):
+    """An organization in /api/v1/organizations, with its approved pledges (joint pledges count under the lead)."""
+
+    website = fields.String()
+    is_member = fields.Boolean()
+    pledges = fields.Integer()
+    usd_value = fields.String()
+
+
+class TargetSchema(Schema):
+    """A quantified target."""
+
+    indicator = fields.String(attribute="indicator_code")
+    target_value = DecimalString()
+    target_year = fields.Integer()
+    baseline = DecimalString(allow_none=True)
+
+
+class PublicPledgeSchema(Schema):
+    """An approved pledge, as the public sees it."""
+
+    reference = fields.String()
+    url = fields.Method("_url")
+    title = fields.String()
+    description = fields.String()
+    language = fields.String()
+    lead_organization = fields.Nested(OrganizationRefSchema)
+    partners = fields.List(fields.Nested(OrganizationRefSchema))
+    focus_area = fields.String(attribute="focus_area_code")
+    pillars = fields.Method("_pillars")
+    pledge_type = fields.String(attribute="pledge_type_code")
+    event = fields.String(attribute="event_code", allow_none=True)
+    amount = DecimalString(allow_none=True)
+    currency = fields.String(attribute="currency_code", allow_none=True)
+    usd_value = DecimalString(allow_none=True)
+    usd_rate = DecimalString(allow_none=True)
+    usd_rate_year = fields.Integer(allow_none=True)
+    is_global = fields.Boolean()
+    countries = fields.Method("_countries")
+    targets_ldc = fields.Boolean()
+    targets_lldc = fields.Boolean()
+    targets_sids = fields.Boolean()
+    beneficiary_groups = fields.Method("_beneficiaries")
+    sdgs = fields.Method("_sdgs")
+    wsis_lines = fields.Method("_wsis")
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    start_year = fields.Integer(allow_none=True)
+    pledged_on = fields.Date()
+    approved_at = UtcDateTime(allow_none=True)
+    implementation_status = fields.Method("_impl")
+    reporting_status = fields.Method("_reporting")
+    last_reported_at = UtcDateTime(allow_none=True)
+    targets = fields.List(fields.Nested(TargetSchema))
+
+    def _url(self, pledge) -> str:
+        return url_for("pledges.detail", ref=pledge.reference, _external=True)
+
+    def _pillars(self, pledge) -> list[str]:
+        return sorted(p.code for p in pledge.pillars)
+
+    def _countries(self, pledge) -> list[str]:
+        return sorted(c.iso3 for c in pledge.countries)
+
+    def _beneficiaries(self, pledge) -> list[str]:
+        return sorted(b.code for b in pledge.beneficiary_groups)
+
+    def _sdgs(self, pledge) -> list[int]:
+        return sorted(s.number for s in pledge.sdgs)
+
+    def _wsis(self, pledge) -> list[str]:
+        return sorted(w.code for w in pledge.wsis_lines)
+
+    def _impl(self, pledge) -> str:
+        return str(pledge.implementation_status)
+
+    def _reporting(self, pledge) -> str:
+        return status_of(pledge)
+
+
+class PledgePageSchema(Schema):
+    """A page of /api/v1/pledges."""
+
+    count = fields.Integer()
+    count_exact = fields.Boolean()
+    next = fields.String(allow_none=True)
+    results = fields.List(fields.Nested(PublicPledgeSchema))
+
+
+class OrganizationPageSchema(Schema):
+    """A page of /api/v1/organizations."""
+
+    next = fields.String(allow_none=True)
+    results = fields.List(fields.Nested(PublicOrganizationSchema))

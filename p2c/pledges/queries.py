@@ -1,0 +1,279 @@
+"""Reads of approved pledges for the directory, the public pledge pages, the read API and exports.
+
+Pagination is by keyset (cursor), never OFFSET, so page 5,000 costs what page 1 costs. Facet counts
+come from the maintained rollups when no filter is active (exact); with filters the number of
+matches is counted up to COUNT_LIMIT, and the page says "more than" beyond it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import exists, func, or_, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from p2c.core.enums import ReviewStatus
+from p2c.extensions import db
+from p2c.implementation.models import ProgressReport
+from p2c.members.models import Organization
+from p2c.pledges.filters import active_filters, decode_cursor, encode_cursor
+from p2c.pledges.models import (
+    Pledge,
+    pledge_beneficiary,
+    pledge_country,
+    pledge_partner,
+    pledge_pillar,
+    pledge_sdg,
+    pledge_wsis,
+)
+from p2c.reference.models import Country, FocusArea, PledgeType
+from p2c.reporting.models import Rollup, RollupOrganization
+from p2c.reporting.status import reporting_status, reporting_status_filter
+
+COUNT_LIMIT = 1000
+# Single filters whose exact count is a rollup row: parameter -> (dimension, key transform).
+ROLLUP_COUNTS = {
+    "focus_area": "focus_area", "type": "pledge_type", "stakeholder": "stakeholder", "lead_region": "lead_region",
+    "year": "start_year", "event": "event", "pillar": "pillar", "region": "target_region", "group": "scope",
+    "beneficiary": "beneficiary", "sdg": "sdg", "wsis": "wsis", "country": "country",
+}
+# Facets shown with counts in the directory (parameter, rollup dimension).
+FACETS = [("focus_area", "focus_area"), ("type", "pledge_type"), ("pillar", "pillar"), ("region", "target_region"),
+          ("group", "scope"), ("stakeholder", "stakeholder"), ("beneficiary", "beneficiary"), ("sdg", "sdg"),
+          ("year", "start_year")]
+
+
+def _today() -> date:
+    return datetime.utcnow().date()  # noqa: DTZ003 - stored times are naive UTC
+
+
+def _link_exists(table, column: str, value) -> object:
+    return exists().where(table.c.pledge_id == Pledge.id, table.c[column] == value)
+
+
+def conditions(filters: dict, today: date | None = None) -> list:
+    """WHERE clauses for approved pledges matching the filters."""
+    f = active_filters(filters)
+    where = [Pledge.status == ReviewStatus.APPROVED]
+    simple = {"focus_area": Pledge.focus_area_code, "type": Pledge.pledge_type_code, "year": Pledge.start_year,
+              "implementation": Pledge.implementation_status, "event": Pledge.event_code}
+    for name, column in simple.items():
+        if name in f:
+            where.append(column == f[name])
+    if "group" in f:
+        where.append({"ldc": Pledge.targets_ldc, "lldc": Pledge.targets_lldc, "sids": Pledge.targets_sids,
+                      "global": Pledge.is_global}[f["group"]].is_(True))
+    links = {"country": (pledge_country, "country_iso3"), "pillar": (pledge_pillar, "pillar_code"),
+             "beneficiary": (pledge_beneficiary, "beneficiary_code"), "sdg": (pledge_sdg, "sdg_number"),
+             "wsis": (pledge_wsis, "wsis_code")}
+    for name, (table, column) in links.items():
+        if name in f:
+            where.append(_link_exists(table, column, f[name]))
+    if "region" in f:
+        where.append(exists().where(pledge_country.c.pledge_id == Pledge.id,
+                                    pledge_country.c.country_iso3.in_(
+                                        select(Country.iso3).where(Country.itu_region == f["region"]))))
+    if "stakeholder" in f:
+        where.append(Pledge.lead_organization_id.in_(
+            select(Organization.id).where(Organization.stakeholder_group_code == f["stakeholder"])))
+    if "lead_region" in f:
+        where.append(Pledge.lead_organization_id.in_(
+            select(Organization.id).join(Country, Country.iso3 == Organization.country_iso3)
+            .where(Country.itu_region == f["lead_region"])))
+    if "reporting" in f:
+        where.append(reporting_status_filter(Pledge.last_reported_at, Pledge.approved_at, f["reporting"],
+                                             today or _today()))
+    if "q" in f:
+        needle = f"%{f['q'].strip()}%"
+        where.append(or_(Pledge.title.ilike(needle), Pledge.reference == f["q"].strip().upper(),
+                         Pledge.lead_organization_id.in_(select(Organization.id).where(
+                             or_(Organization.name.ilike(needle), Organization.acronym.ilike(needle))))))
+    return where
+
+
+@dataclass
+class ListItem:
+    """What a list of pledges shows about one pledge (read with two small queries, no ORM objects)."""
+
+    id: int
+    reference: str
+    title: str
+    language: str
+    lead_name: str
+    focus_area_name: str
+    type_name: str
+    usd_value: Decimal | None
+    is_global: bool
+    partner_count: int = 0
+    country_codes: list[str] = field(default_factory=list)
+
+
+def list_items(ids: list[int]) -> list[ListItem]:
+    """List items for these pledge ids, in the order of `ids`."""
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Pledge.id, Pledge.reference, Pledge.title, Pledge.language, Organization.name, FocusArea.name,
+               PledgeType.name, Pledge.usd_value, Pledge.is_global)
+        .join(Organization, Organization.id == Pledge.lead_organization_id)
+        .join(FocusArea, FocusArea.code == Pledge.focus_area_code)
+        .join(PledgeType, PledgeType.code == Pledge.pledge_type_code)
+        .where(Pledge.id.in_(ids)))
+    by_id = {r[0]: ListItem(*r) for r in rows}
+    for pid, iso3 in db.session.execute(select(pledge_country.c.pledge_id, pledge_country.c.country_iso3)
+                                        .where(pledge_country.c.pledge_id.in_(ids))
+                                        .order_by(pledge_country.c.country_iso3)):
+        by_id[pid].country_codes.append(iso3)
+    for pid, n in db.session.execute(select(pledge_partner.c.pledge_id, func.count()).where(
+            pledge_partner.c.pledge_id.in_(ids)).group_by(pledge_partner.c.pledge_id)):
+        by_id[pid].partner_count = n
+    return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass
+class Page:
+    """One page of the directory (pledges are ListItem for HTML lists, Pledge objects when full)."""
+
+    pledges: list
+    next_cursor: str | None
+    count: int
+    count_exact: bool
+
+
+def _ordered(stmt, sort: str, cursor: str | None, limit: int) -> tuple[list[int], str | None]:
+    """Ids of one page in the sort order, and the cursor of the next page."""
+    phase, value, last_id = decode_cursor(cursor, sort) if cursor else (0, None, None)
+    ids: list[tuple[int, object]] = []
+    if sort == "largest":
+        # Phase 0: pledges with a stated value, largest first; phase 1: those without, newest id first.
+        if phase == 0:
+            q = stmt.where(Pledge.usd_value.isnot(None))
+            if last_id is not None:
+                q = q.where(tuple_(Pledge.usd_value, Pledge.id) < tuple_(Decimal(value), last_id))
+            rows = db.session.execute(q.add_columns(Pledge.usd_value)
+                                      .order_by(Pledge.usd_value.desc(), Pledge.id.desc()).limit(limit + 1)).all()
+            ids = [(r[0], 0, r[1]) for r in rows]
+            last_id = None
+        if len(ids) <= limit:
+            q = stmt.where(Pledge.usd_value.is_(None))
+            if phase == 1 and last_id is not None:
+                q = q.where(Pledge.id < last_id)
+            rows = db.session.execute(q.order_by(Pledge.id.desc()).limit(limit + 1 - len(ids))).all()
+            ids += [(r[0], 1, None) for r in rows]
+    else:
+        q = stmt
+        if last_id is not None:
+            q = q.where(tuple_(Pledge.approved_at, Pledge.id) < tuple_(datetime.fromisoformat(value), last_id))
+        rows = db.session.execute(q.add_columns(Pledge.approved_at)
+                                  .order_by(Pledge.approved_at.desc(), Pledge.id.desc()).limit(limit + 1)).all()
+        ids = [(r[0], 0, r[1]) for r in rows]
+    more = len(ids) > limit
+    ids = ids[:limit]
+    next_cursor = encode_cursor(sort, ids[-1][1], ids[-1][2], ids[-1][0]) if more and ids else None
+    return [i[0] for i in ids], next_cursor
+
+
+def count_matches(filters: dict) -> tuple[int, bool]:
+    """(count, exact): exact from the rollups with no filter or one rollup-backed filter, else bounded."""
+    f = active_filters(filters)
+    if not f or (len(f) == 1 and next(iter(f)) in ROLLUP_COUNTS):
+        name, value = next(iter(f.items())) if f else ("", "")
+        dimension = ROLLUP_COUNTS.get(name, "total")
+        n = db.session.scalar(select(Rollup.pledges).where(Rollup.dimension == dimension, Rollup.key == str(value)))
+        return int(n or 0), True
+    inner = select(Pledge.id).where(*conditions(filters)).limit(COUNT_LIMIT + 1).subquery()
+    n = db.session.scalar(select(func.count()).select_from(inner)) or 0
+    return min(n, COUNT_LIMIT), n <= COUNT_LIMIT
+
+
+def directory_page(filters: dict, full: bool = False) -> Page:
+    """The pledges of one directory page, with the count of matches (full: load every link, for the API)."""
+    stmt = select(Pledge.id).where(*conditions(filters))
+    ids, next_cursor = _ordered(stmt, filters.get("sort", "newest"), filters.get("cursor"),
+                                filters.get("limit", 20))
+    pledges = load_pledges(ids) if full else list_items(ids)
+    count, exact = count_matches(filters)
+    return Page(pledges, next_cursor, count, exact)
+
+
+def load_pledges(ids: list[int]) -> list[Pledge]:
+    """Pledges with everything the public pages and the API show, in the order of `ids`."""
+    if not ids:
+        return []
+    options = [selectinload(Pledge.countries), selectinload(Pledge.partners), selectinload(Pledge.focus_area),
+               selectinload(Pledge.pledge_type), selectinload(Pledge.pillars), selectinload(Pledge.beneficiary_groups),
+               selectinload(Pledge.sdgs), selectinload(Pledge.wsis_lines), selectinload(Pledge.targets)]
+    rows = db.session.scalars(select(Pledge).where(Pledge.id.in_(ids)).options(*options))
+    by_id = {p.id: p for p in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def facet_counts() -> dict[str, dict[str, int]]:
+    """Counts per facet value over all approved pledges (exact, from the rollups)."""
+    dims = {d: p for p, d in FACETS}
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for d, k, n in db.session.execute(select(Rollup.dimension, Rollup.key, Rollup.pledges)
+                                      .where(Rollup.dimension.in_(list(dims)))):
+        out[dims[d]][k] = int(n)
+    return out
+
+
+def public_pledge(reference: str) -> Pledge | None:
+    """An approved pledge by its public reference, or None."""
+    pid = db.session.scalar(select(Pledge.id).where(Pledge.reference == reference.upper(),
+                                                    Pledge.status == ReviewStatus.APPROVED))
+    found = load_pledges([pid]) if pid else []
+    return found[0] if found else None
+
+
+def progress_history(pledge: Pledge) -> list[ProgressReport]:
+    """The pledge's approved progress reports, oldest first."""
+    return list(db.session.scalars(select(ProgressReport).where(
+        ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED)
+        .order_by(ProgressReport.period, ProgressReport.approved_at)))
+
+
+def status_of(pledge: Pledge, today: date | None = None) -> str:
+    """The pledge's reporting status code today."""
+    return reporting_status(pledge.last_reported_at, pledge.approved_at, today or _today()).value
+
+
+def iter_public_pledges(filters: dict | None = None, batch: int = 1000) -> Iterator[Pledge]:
+    """Every approved pledge matching the filters, newest first, loaded in keyset batches
+    (constant memory; for exports). Serialize with p2c.pledges.public_schemas.PublicPledgeSchema.
+
+    The session is emptied (expunge_all) after each batch so memory stays flat over a million pledges:
+    use it in a request or command that holds no other ORM objects it still needs."""
+    filters = dict(filters or {})
+    filters.pop("cursor", None)
+    stmt = select(Pledge.id).where(*conditions(filters))
+    cursor = None
+    while True:
+        ids, cursor = _ordered(stmt, "newest", cursor, batch)
+        yield from load_pledges(ids)
+        db.session.expunge_all()  # keep memory flat over a million pledges
+        if not cursor:
+            return
+
+
+def organizations_page(after_id: int | None, limit: int) -> tuple[list[tuple[Organization, int, int]], int | None]:
+    """Organizations that lead approved pledges (public listing only), by id, with pledge counts and USD cents."""
+    stmt = (select(Organization, RollupOrganization.pledges, RollupOrganization.usd_cents)
+            .join(RollupOrganization, RollupOrganization.organization_id == Organization.id)
+            .where(Organization.public_listing.is_(True), Organization.merged_into_id.is_(None))
+            .order_by(Organization.id).limit(limit + 1))
+    if after_id is not None:
+        stmt = stmt.where(Organization.id > after_id)
+    rows = [(o, int(n), int(u)) for o, n, u in db.session.execute(stmt)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1][0].id if more and rows else None)
+
+
+__all__ = ["COUNT_LIMIT", "FACETS", "Page", "count_matches", "directory_page", "facet_counts",
+           "iter_public_pledges", "load_pledges", "organizations_page", "progress_history", "public_pledge",
+           "status_of"]

@@ -1,0 +1,172 @@
+"""Marshmallow input schema of a pledge, for the write API: the same rules as the HTML form.
+
+`PledgeInputSchema().load(payload)` returns the plain data `p2c.pledges.services.create_pledge`
+takes (the same shape as `PledgeForm.to_data()`), or raises ValidationError with messages under
+the form's field names (`targets` errors are nested per row: {"targets": {0: {"value": [...]}}}).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow.validate import Equal, Length, OneOf, Range
+
+from p2c.members.queries import find_organization
+from p2c.pledges import constants as C
+from p2c.pledges import rules
+
+
+def _length(min_len: int = 0, max_len: int | None = None) -> Length:
+    return Length(min=min_len or None, max=max_len)
+
+
+class Text(fields.String):
+    """A string cleaned like the form's text (NFC, no control characters, stripped)."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        return rules.clean_text(super()._deserialize(value, attr, data, **kwargs))
+
+
+class Number(fields.Field):
+    """A number as a JSON number or a string with separators; refuses NaN, exponents, negatives, bools."""
+
+    def __init__(self, *, upper, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.upper = upper
+
+    def _deserialize(self, value: Any, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValidationError(str(_l("Enter a number.")))
+        if isinstance(value, float):
+            value = format(value, "f")
+        try:
+            return rules.parse_decimal(str(value), upper=self.upper, allow_empty=self.allow_none)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class Website(Text):
+    """'example.org' or a full http(s) address; stored with its scheme."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        try:
+            return rules.normalize_website(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class EmailAddress(Text):
+    """A syntactically valid e-mail address, normalized (no DNS lookup)."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        try:
+            return rules.check_email(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class Phone(Text):
+    """Digits and the usual separators."""
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            rules.check_phone(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return text
+
+
+class TargetInputSchema(Schema):
+    """One quantified target."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    indicator = Text(required=True, validate=_length(1, 40))
+    value = Number(required=True, upper=C.TARGET_VALUE_MAX)
+    year = fields.Integer(required=True, strict=False, validate=Range(C.MIN_YEAR, C.MAX_YEAR))
+    baseline = Number(load_default=None, allow_none=True, upper=C.TARGET_VALUE_MAX)
+
+
+def _codes(max_len: int = 40, **kwargs) -> fields.List:
+    return fields.List(Text(validate=_length(1, max_len)), load_default=list, **kwargs)
+
+
+class PledgeInputSchema(Schema):
+    """A new pledge (or the changed one) as the API receives it. Field names match the HTML form."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    lead_name = Text(required=True, validate=_length(1, C.ORG_NAME_MAX))
+    lead_acronym = Text(load_default="", validate=_length(0, C.ACRONYM_MAX))
+    lead_stakeholder_group = Text(load_default=None, allow_none=True, validate=_length(0, 40))
+    lead_country = Text(load_default=None, allow_none=True, validate=_length(0, 3))
+    lead_website = Website(load_default="")
+    partners = fields.List(Text(validate=_length(1, C.ORG_NAME_MAX)), load_default=list,
+                           validate=Length(max=C.MAX_PARTNERS))
+    title = Text(required=True, validate=_length(5, C.TITLE_MAX))
+    description = Text(required=True, validate=_length(C.DESCRIPTION_MIN, C.DESCRIPTION_MAX))
+    language = Text(required=True, validate=OneOf(C.PLEDGE_LANGUAGES))
+    focus_area = Text(required=True, validate=_length(1, 20))
+    pillars = _codes()
+    pledge_type = Text(required=True, validate=_length(1, 40))
+    amount = Number(load_default=None, allow_none=True, upper=C.AMOUNT_MAX)
+    currency = Text(load_default=None, allow_none=True, validate=_length(0, 3))
+    countries = _codes(3, validate=Length(max=C.MAX_COUNTRIES))
+    shortcuts = _codes(20, validate=Length(max=20))
+    beneficiary_groups = _codes()
+    sdgs = fields.List(fields.Integer(strict=False), load_default=list)
+    wsis_lines = _codes()
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(required=True)
+    targets = fields.List(fields.Nested(TargetInputSchema), required=True, validate=Length(max=C.MAX_TARGETS))
+    event = Text(load_default=None, allow_none=True, validate=_length(0, 40))
+    focal_name = Text(required=True, validate=_length(1, C.PERSON_NAME_MAX))
+    focal_title = Text(load_default="", validate=_length(0, C.PERSON_NAME_MAX))
+    focal_email = EmailAddress(required=True, validate=_length(1, C.EMAIL_MAX))
+    focal_phone = Phone(load_default="", validate=_length(0, C.PHONE_MAX))
+    consent = fields.Boolean(required=True, validate=Equal(True, error=str(_l("Please confirm to submit the pledge."))))
+
+    @staticmethod
+    def _canonical(data: dict) -> dict:
+        countries, is_global, _ = rules.resolve_countries(data.get("countries") or [], data.get("shortcuts") or [])
+        amount = data.get("amount")
+        return {
+            "lead": {"name": data.get("lead_name", ""), "acronym": data.get("lead_acronym", ""),
+                     "stakeholder_group": data.get("lead_stakeholder_group") or None,
+                     "country": data.get("lead_country") or None, "website": data.get("lead_website", "")},
+            "partners": list(dict.fromkeys(data.get("partners") or [])),
+            "title": data.get("title", ""), "description": data.get("description", ""),
+            "language": data.get("language"), "focus_area": data.get("focus_area"),
+            "pillars": list(dict.fromkeys(data.get("pillars") or [])), "pledge_type": data.get("pledge_type"),
+            "amount": amount, "currency": (data.get("currency") or None) if amount is not None else None,
+            "countries": countries, "is_global": is_global,
+            "beneficiary_groups": list(dict.fromkeys(data.get("beneficiary_groups") or [])),
+            "sdgs": sorted(set(data.get("sdgs") or [])),
+            "wsis_lines": list(dict.fromkeys(data.get("wsis_lines") or [])),
+            "start_date": data.get("start_date"), "end_date": data.get("end_date"),
+            "targets": [{"indicator": t.get("indicator"), "value": t.get("value"), "year": t.get("year"),
+                         "baseline": t.get("baseline")} for t in data.get("targets") or []],
+            "event": data.get("event") or None,
+            "focal_point": {"name": data.get("focal_name", ""), "title": data.get("focal_title", ""),
+                            "email": data.get("focal_email", ""), "phone": data.get("focal_phone", "")},
+            "consent": bool(data.get("consent")),
+        }
+
+    @validates_schema(skip_on_field_errors=False)
+    def _rules(self, data: dict, **kwargs) -> None:
+        """The shared rules (reference data, pillars of the area, dates in order, countries)."""
+        canonical = self._canonical(data)
+        _, _, unknown = rules.resolve_countries(data.get("countries") or [], data.get("shortcuts") or [])
+        errors = rules.check_pledge(canonical, known_lead=find_organization(data.get("lead_name", "")) is not None,
+                                    unknown_countries=unknown)
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _to_service_data(self, data: dict, **kwargs) -> dict:
+        return self._canonical(data)

@@ -1,0 +1,179 @@
+"""Writes on pledges from the public form, the private link and (later) the write API.
+
+`data` is the plain shape produced by `PledgeForm.to_data()` and `PledgeInputSchema().load()`:
+lead {name, acronym, stakeholder_group, country, website}, partners [names], title, description,
+language, focus_area, pillars, pledge_type, amount (Decimal|None), currency, countries [ISO3],
+is_global, beneficiary_groups, sdgs [int], wsis_lines, start_date, end_date,
+targets [{indicator, value, year, baseline}], event, focal_point {name, title, email, phone}, consent.
+Services never commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from sqlalchemy import select
+
+from p2c.core import audit
+from p2c.core.db import utcnow
+from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.core.errors import Conflict, ServiceError
+from p2c.core.mail import queue_mail
+from p2c.core.signals import submission_decided
+from p2c.core.workflow import Action, next_status
+from p2c.extensions import db
+from p2c.members import queries as member_queries
+from p2c.members.services import (
+    claim_nonce,
+    conflict_message,
+    flush_versioned,
+    get_or_create_organization,
+    new_contact,
+    private_link,
+)
+from p2c.pledges.constants import pledge_reference
+from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
+from p2c.reference.queries import to_usd, usd_rate
+
+NONCE_SCOPE = "pledge_form"
+AUDIT_FIELDS = [
+    "reference", "status", "lead_organization_id", "title", "description", "language", "focus_area_code",
+    "pledge_type_code", "event_code", "amount", "currency_code", "usd_value", "usd_rate", "usd_rate_year",
+    "is_global", "targets_ldc", "targets_lldc", "targets_sids", "start_date", "end_date", "consent_public",
+]
+
+
+def _snapshot(pledge: Pledge) -> dict:
+    values = audit.snapshot(pledge, AUDIT_FIELDS)
+    values["countries"] = sorted(c.iso3 for c in pledge.countries)
+    values["pillars"] = sorted(p.code for p in pledge.pillars)
+    values["partners"] = sorted(o.name for o in pledge.partners)
+    values["targets"] = [[t.indicator_code, str(t.target_value), t.target_year,
+                          None if t.baseline is None else str(t.baseline)] for t in pledge.targets]
+    return values
+
+
+def _rows(model, column, codes) -> list:
+    codes = list(codes or [])
+    return list(db.session.scalars(select(model).where(column.in_(codes)))) if codes else []
+
+
+def _apply(pledge: Pledge, data: dict) -> None:
+    """Copy everything but the organization and focal point onto the pledge (create and edit alike)."""
+    pledge.title = data["title"]
+    pledge.description = data["description"]
+    pledge.language = data["language"]
+    pledge.focus_area_code = data["focus_area"]
+    pledge.pledge_type_code = data["pledge_type"]
+    pledge.event_code = data.get("event") or None
+    pledge.partners = [get_or_create_organization({"name": name})[0] for name in data.get("partners") or []
+                       if name.casefold() != pledge.lead_organization.name.casefold()]
+    amount = data.get("amount")
+    if amount is None:
+        pledge.amount = pledge.currency_code = pledge.usd_value = pledge.usd_rate = pledge.usd_rate_year = None
+    else:
+        found = usd_rate(data["currency"], pledge.pledged_on)
+        if found is None:
+            raise ServiceError("no exchange rate", field="currency")
+        pledge.amount, pledge.currency_code = amount, data["currency"]
+        pledge.usd_rate, pledge.usd_rate_year = found
+        pledge.usd_value = to_usd(amount, found[0])
+    countries = _rows(Country, Country.iso3, data.get("countries"))
+    pledge.countries = countries
+    pledge.is_global = bool(data.get("is_global"))
+    # The flags follow the countries; a global pledge reaches every group.
+    for flag in ("ldc", "lldc", "sids"):
+        setattr(pledge, f"targets_{flag}", pledge.is_global or any(getattr(c, flag) for c in countries))
+    pledge.pillars = _rows(Pillar, Pillar.code, data.get("pillars"))
+    pledge.beneficiary_groups = _rows(BeneficiaryGroup, BeneficiaryGroup.code, data.get("beneficiary_groups"))
+    pledge.sdgs = _rows(Sdg, Sdg.number, data.get("sdgs"))
+    pledge.wsis_lines = _rows(WsisLine, WsisLine.code, data.get("wsis_lines"))
+    pledge.start_date, pledge.end_date = data["start_date"], data["end_date"]
+    pledge.start_year = data["start_date"].year if data.get("start_date") else None
+    pledge.targets = [
+        PledgeTarget(indicator_code=t["indicator"], target_value=t["value"], target_year=t["year"],
+                     baseline=t.get("baseline"))
+        for t in data.get("targets") or []
+    ]
+
+
+def create_pledge(data: dict, *, ui_language: str, nonce: str | None = None,
+                  actor_label: str = "focal point") -> tuple[Pledge, bool]:
+    """Record a submitted pledge; returns (pledge, created).
+
+    A nonce (form nonce or API Idempotency-Key) that already created a pledge returns that pledge
+    unchanged. `ui_language` is the language the person used: the confirmation e-mail and later
+    messages are in it (stored on the contact); `data["language"]` is the language of the text.
+    """
+    seen = member_queries.idempotent_result(NONCE_SCOPE, nonce or "")
+    if seen is not None and seen.result_id is not None:
+        found = db.session.get(Pledge, seen.result_id)
+        if found is not None:
+            return found, False
+    lead, _ = get_or_create_organization(data["lead"])
+    contact = new_contact(data["focal_point"], ui_language)
+    now = utcnow()
+    pledge = Pledge(reference="tmp-" + secrets.token_hex(8), lead_organization=lead, focal_point=contact,
+                    pledged_on=utcnow().date(), submitted_at=now, status=ReviewStatus.SUBMITTED,
+                    consent_public=bool(data.get("consent")))
+    _apply(pledge, data)
+    db.session.add(pledge)
+    db.session.flush()
+    pledge.reference = pledge_reference(pledge.pledged_on.year, pledge.id)
+    db.session.flush()
+    claim_nonce(NONCE_SCOPE, nonce, "pledge", pledge.id)
+    audit.record("create", "pledge", pledge.id, label=pledge.reference, after=_snapshot(pledge),
+                 actor_label=actor_label)
+    _confirm(pledge, resubmitted=False)
+    return pledge, True
+
+
+def _confirm(pledge: Pledge, *, resubmitted: bool) -> None:
+    contact = pledge.focal_point
+    queue_mail(contact.email, "pledge_confirmation", contact.language or "en",
+               "pledge_resubmitted" if resubmitted else "pledge_confirmation",
+               pledge=pledge, contact=contact, resubmitted=resubmitted,
+               link=private_link("pledge", pledge.id, contact.email))
+
+
+def update_pledge(pledge: Pledge, data: dict, *, expected_version: int,
+                  actor_label: str = "focal point") -> Pledge:
+    """Save the focal point's changes and resubmit (only after the team requested changes).
+
+    `expected_version` is the version the person loaded; if someone saved in between, Conflict.
+    The pledge keeps its lead organization, reference, pledge date (so its exchange rate) and
+    focal point e-mail; name, title and phone of the focal point can change.
+    """
+    if expected_version != pledge.version:
+        raise Conflict(conflict_message())
+    new_status = next_status(pledge.status, Action.RESUBMIT)
+    before = _snapshot(pledge)
+    _apply(pledge, data)
+    fp = data["focal_point"]
+    pledge.focal_point.name = fp["name"]
+    pledge.focal_point.title = fp.get("title") or ""
+    pledge.focal_point.phone = fp.get("phone") or ""
+    pledge.consent_public = bool(data.get("consent"))
+    pledge.status = new_status
+    flush_versioned()
+    audit.record("resubmit", "pledge", pledge.id, label=pledge.reference, before=before, after=_snapshot(pledge),
+                 actor_label=actor_label)
+    _confirm(pledge, resubmitted=True)
+    return pledge
+
+
+def withdraw(pledge: Pledge, *, actor_label: str = "focal point") -> Pledge:
+    """The pledger withdraws the pledge; an approved one then leaves the totals."""
+    before = audit.snapshot(pledge, ["status"])
+    old = pledge.status
+    pledge.status = next_status(pledge.status, Action.WITHDRAW)
+    pledge.decided_at = utcnow()
+    flush_versioned()
+    audit.record("withdraw", "pledge", pledge.id, label=pledge.reference, before=before,
+                 after=audit.snapshot(pledge, ["status"]), actor_label=actor_label)
+    # Receivers (rollups of approved pledges) update in this transaction, as for a review decision.
+    submission_decided.send(current_app._get_current_object(), kind=SubmissionKind.PLEDGE, record=pledge,
+                            old=old, new=pledge.status)
+    return pledge

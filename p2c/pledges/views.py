@@ -1,0 +1,88 @@
+"""The public pledge form (/pledges/new) and its confirmation page. Routes are added to p2c.pledges.blueprint.bp."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from p2c.core.db import utcnow
+from p2c.core.i18n import current_language
+from p2c.core.unit import commit, rollback
+from p2c.extensions import csrf, db, limiter
+from p2c.members.queries import idempotent_result
+from p2c.members.webforms import mask_email, remember_submission, submitted_here
+from p2c.pledges import constants as C
+from p2c.pledges import rules, services
+from p2c.pledges.blueprint import bp
+from p2c.pledges.forms import PledgeForm
+from p2c.pledges.models import Pledge
+
+
+def form_context(form: PledgeForm, **extra) -> dict:
+    """What the form templates need besides the form: catalogue, rates for the live USD estimate."""
+    today = utcnow().date()
+    return {"form": form, "cat": rules.catalog(), "rates": rules.current_rates(today), "rates_year": today.year,
+            "max_targets": C.MAX_TARGETS, **extra}
+
+
+def settle_countries(form: PledgeForm) -> None:
+    """After a failed check, show shortcuts as the countries they stand for (Global stays a shortcut)."""
+    countries, is_global, _ = rules.resolve_countries(form.countries.data or [], form.shortcuts.data or [])
+    form.shortcuts.data = ["global"] if is_global else []
+    if not is_global:
+        form.countries.data = countries
+
+
+def _confirmation(reference: str):
+    remember_submission(reference)
+    return redirect(url_for("pledges.submitted", reference=reference))
+
+
+@bp.route("/pledges/new", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired session re-shows the form instead of losing it
+@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"], methods=["POST"])
+def new():
+    """The pledge form: check (preview), then submit; one record per form, whatever the clicks."""
+    form = PledgeForm()
+    if request.method != "POST":
+        # Most people write in the language they read the site in; they can change it.
+        form.language.data = current_language()
+        return render_template("pledges/form.html", **form_context(form))
+    if form.is_bot:
+        return render_template("pledges/form.html", **form_context(form, bot=True)), 400
+    valid = form.validate()
+    if valid and request.form.get("action") != "preview":
+        try:
+            pledge, _ = services.create_pledge(form.cleaned, ui_language=current_language(),
+                                               nonce=form.form_nonce.data)
+            commit()
+        except IntegrityError:
+            # The same form submitted twice at the same moment: the first one won; show it.
+            rollback()
+            seen = idempotent_result(services.NONCE_SCOPE, form.form_nonce.data)
+            if seen is None:
+                raise
+            pledge = db.session.get(Pledge, seen.result_id)
+        return _confirmation(pledge.reference)
+    seen = idempotent_result(services.NONCE_SCOPE, form.form_nonce.data)
+    if seen is not None:
+        # Back, then submit again (even with changes): the pledge exists already; show it.
+        pledge = db.session.get(Pledge, seen.result_id)
+        if pledge is not None:
+            return _confirmation(pledge.reference)
+    if not valid:
+        settle_countries(form)
+    return render_template("pledges/form.html", **form_context(form, preview=valid)), 200 if valid else 422
+
+
+@bp.get("/pledges/submitted/<reference>")
+def submitted(reference: str):
+    """The confirmation page, for the browser that submitted the pledge only (pending pledges are private)."""
+    if len(reference) > 24 or not submitted_here(reference):
+        abort(404)
+    pledge = db.session.scalars(select(Pledge).where(Pledge.reference == reference)).first()
+    if pledge is None:
+        abort(404)
+    return render_template("pledges/confirmation.html", pledge=pledge,
+                           masked_email=mask_email(pledge.focal_point.email))
