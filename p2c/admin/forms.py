@@ -1,0 +1,123 @@
+"""Admin forms: staff invitation and role, and the reference records admins manage."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from p2c.core.enums import UserRole
+from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
+
+GOAL_METRICS = [("usd_value", _l("USD value of approved pledges")), ("pledges", _l("Number of approved pledges")),
+                ("organizations", _l("Number of pledging organizations")), ("indicator", _l("An indicator"))]
+CODE = Regexp(r"^[a-z0-9_]+$", message=_l("Use lower-case letters, digits and underscores only."))
+
+
+class InviteForm(FlaskForm):
+    """Invite a staff member by e-mail."""
+
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=UserRole.choices(), default=UserRole.REVIEWER.value)
+    language = SelectField(_l("Language of the invitation"), default="en")
+
+
+class RoleForm(FlaskForm):
+    """Change a staff member's role."""
+
+    role = SelectField(_l("Role"), choices=UserRole.choices())
+
+
+class ConfirmForm(FlaskForm):
+    """A POST-only action (deactivate, reactivate, re-invite): CSRF token only."""
+
+
+class CallForm(FlaskForm):
+    """A call for interest: a time-boxed or rolling campaign."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    opens_on = DateField(_l("Opens on"), validators=[InputRequired(_l("Enter a date."))])
+    closes_on = DateField(_l("Closes on"), validators=[Optional()])
+    rolling = BooleanField(_l("Rolling (no closing date)"))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+
+    def validate_closes_on(self, field) -> None:
+        """A time-boxed call closes after it opens; a rolling one has no closing date."""
+        if self.rolling.data:
+            if field.data:
+                raise ValidationError(_l("A rolling call has no closing date."))
+        elif not field.data:
+            raise ValidationError(_l("Enter the closing date, or tick “rolling”."))
+        elif self.opens_on.data and field.data < self.opens_on.data:
+            raise ValidationError(_l("The call must close after it opens."))
+
+
+class GoalForm(FlaskForm):
+    """A coalition goal."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    metric = SelectField(_l("Measured by"), choices=GOAL_METRICS)
+    indicator_code = SelectField(_l("Indicator (when measured by an indicator)"))
+    target_value = DecimalField(_l("Target value"), places=2,
+                                validators=[InputRequired(), NumberRange(min=0, max=10**17)])
+    target_date = DateField(_l("Target date"), validators=[InputRequired(_l("Enter a date."))])
+    active = BooleanField(_l("Shown on the progress page"), default=True)
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    version = HiddenField()
+
+    def validate_indicator_code(self, field) -> None:
+        """An indicator goal names its indicator."""
+        if self.metric.data == "indicator" and not field.data:
+            raise ValidationError(_l("Choose the indicator."))
+
+
+class PillarForm(FlaskForm):
+    """A pillar of a focus area (the code is fixed once created)."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
+    focus_area_code = SelectField(_l("Focus area"))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    active = BooleanField(_l("Active (offered on the pledge form)"), default=True)
+
+
+class RateForm(FlaskForm):
+    """A yearly average exchange rate."""
+
+    currency_code = SelectField(_l("Currency"))
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=MIN_YEAR - 10, max=MAX_YEAR)])
+    usd_per_unit = DecimalField(_l("USD per unit"), places=10,
+                                validators=[InputRequired(), NumberRange(min=0.0000000001, max=10**9)])
+    source = StringField(_l("Source"), validators=[Optional(), Length(max=500)])
+    as_of = DateField(_l("As of"), validators=[Optional()])
+
+
+class EventForm(FlaskForm):
+    """A pledging moment offered as 'announced at'."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=120)])
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])

@@ -1,0 +1,1 @@
+"""The coalition team's back-office: queue, decisions, comments, audit trail (/review)."""

@@ -1,0 +1,91 @@
+"""Back-office forms: decision, assignment, message, bulk approval, organization edit and merge."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+
+from p2c.core.enums import CommentVisibility
+from p2c.core.workflow import MESSAGE_REQUIRED, Action
+from p2c.pledges.constants import ACRONYM_MAX, ORG_NAME_MAX, WEBSITE_MAX
+from p2c.review.services import MESSAGE_MAX
+
+
+class DecisionForm(FlaskForm):
+    """Approve, reject, request changes or start the review. Carries the version the reviewer saw."""
+
+    action = RadioField(_l("What do you decide?"), validators=[InputRequired(_l("Choose a decision."))])
+    message = TextAreaField(
+        _l("Message to the submitter"), validators=[Optional(), Length(max=MESSAGE_MAX)],
+        description=_l("Required to reject (the reason) or to request changes (what to change). "
+                       "It is e-mailed to the submitter in the submission's language."),
+    )
+    version = HiddenField(validators=[DataRequired()])
+
+    def set_actions(self, actions: list[Action]) -> None:
+        """Offer only the actions allowed from the record's current status."""
+        self.action.choices = [(a.value, a.title) for a in actions]
+
+    def validate_message(self, field) -> None:
+        """Reject needs a reason and request-changes needs a message."""
+        if self.action.data in {a.value for a in MESSAGE_REQUIRED} and not (field.data or "").strip():
+            if self.action.data == Action.REJECT.value:
+                raise ValidationError(_l("Please give the reason for rejecting."))
+            raise ValidationError(_l("Please say what the submitter should change."))
+
+
+class AssignForm(FlaskForm):
+    """Assign to me (or release)."""
+
+    version = HiddenField(validators=[DataRequired()])
+    release = HiddenField(default="")
+
+
+class CommentForm(FlaskForm):
+    """A message to the submitter (e-mailed) or an internal note (never sent)."""
+
+    visibility = RadioField(_l("Kind of message"), choices=CommentVisibility.choices(),
+                            default=CommentVisibility.INTERNAL.value, validators=[InputRequired()])
+    body = TextAreaField(_l("Message"), validators=[DataRequired(_l("Please write a message.")),
+                                                    Length(max=MESSAGE_MAX)])
+
+
+class BulkApproveForm(FlaskForm):
+    """The confirmation step of a bulk approval (the selected 'kind:id:version' values come as `items`)."""
+
+    confirm = HiddenField(default="")
+
+
+class OrganizationForm(FlaskForm):
+    """The editable fields of an organization, with its version."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=ORG_NAME_MAX)])
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=ACRONYM_MAX)])
+    stakeholder_group_code = SelectField(_l("Stakeholder group"), validators=[DataRequired()])
+    country_iso3 = SelectField(_l("Country"), validators=[Optional()])
+    website = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Enter a full web address.")),
+                                                  Length(max=WEBSITE_MAX)])
+    itu_member = BooleanField(_l("ITU Member"))
+    public_listing = BooleanField(_l("Agrees to be listed publicly as a coalition member"))
+    version = HiddenField(validators=[DataRequired()])
+
+
+class MergeForm(FlaskForm):
+    """Merge this organization into another one (the one kept)."""
+
+    keep_id = IntegerField(_l("Number of the organization to keep"),
+                           validators=[InputRequired(_l("Choose the organization to keep."))])
+    confirm = BooleanField(_l("I understand: pledges, expressions of interest and API tokens move to the kept "
+                              "organization, and this one is hidden."),
+                           validators=[DataRequired(_l("Please confirm the merge."))])

@@ -1,0 +1,106 @@
+"""Organization pages of the review back-office: list, edit, merge duplicates."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from p2c.core.errors import Conflict, ServiceError
+from p2c.core.i18n import country_name, ref_name
+from p2c.core.unit import commit, rollback
+from p2c.extensions import db
+from p2c.reference.models import Country, StakeholderGroup
+from p2c.review import organizations, queries
+from p2c.review.duplicates import similar_organizations
+from p2c.review.forms import MergeForm, OrganizationForm
+from p2c.review.views import bp
+
+
+def _org_or_404(org_id: int):
+    try:
+        return organizations.get_organization(org_id)
+    except ServiceError:
+        abort(404)
+
+
+@bp.get("/organizations")
+def organization_list():
+    """Organizations (merged ones hidden), searchable by name or acronym."""
+    search = request.args.get("q", "").strip()[:100]
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        page = 1
+    return render_template("review/organizations.html", search=search,
+                           page=organizations.list_organizations(search, page))
+
+
+def _choices(form: OrganizationForm) -> None:
+    groups = db.session.scalars(select(StakeholderGroup).order_by(StakeholderGroup.position))
+    form.stakeholder_group_code.choices = [(g.code, ref_name(g.name)) for g in groups]
+    countries = sorted(((c, country_name(c)) for c in db.session.scalars(select(Country.iso3))), key=lambda x: x[1])
+    form.country_iso3.choices = [("", _("(none)"))] + countries
+
+
+@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+def organization_edit(org_id: int):
+    """Edit an organization's record (optimistic lock on its version)."""
+    org = _org_or_404(org_id)
+    form = OrganizationForm(obj=org)
+    _choices(form)
+    status = 200
+    if request.method == "GET":
+        form.version.data = str(org.version)
+        form.country_iso3.data = org.country_iso3 or ""
+    elif form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in organizations.EDITABLE}
+        data["country_iso3"] = data["country_iso3"] or None
+        try:
+            organizations.update_organization(org_id, data, int(form.version.data))
+            commit()
+        except Conflict as exc:
+            rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("review.organization_edit", org_id=org_id))
+        except ServiceError as exc:
+            rollback()
+            flash(exc.message, "error")
+            status = 400
+        else:
+            flash(_("The organization is saved."), "success")
+            return redirect(url_for("review.organization_edit", org_id=org_id))
+    else:
+        status = 400
+    return render_template("review/organization_edit.html", org=org, form=form,
+                           usage=organizations.usage(org_id), similar=similar_organizations(org),
+                           org_history=queries.history("organization", org_id)), status
+
+
+@bp.route("/organizations/<int:org_id>/merge", methods=["GET", "POST"])
+def organization_merge(org_id: int):
+    """Merge this organization into another: its pledges, EOIs and API tokens move there."""
+    org = _org_or_404(org_id)
+    form = MergeForm()
+    status = 200
+    if request.method == "GET" and request.args.get("keep", "").isdigit():
+        form.keep_id.data = int(request.args["keep"])
+    if form.validate_on_submit():
+        try:
+            keep = organizations.merge_organizations(form.keep_id.data, org_id)
+            commit()
+        except ServiceError as exc:
+            rollback()
+            if exc.status_code == 404 or exc.field == "keep_id":
+                form.keep_id.errors = [*form.keep_id.errors, exc.message]
+            else:
+                flash(exc.message, "error")
+            status = 400
+        else:
+            flash(_("Merged into %(name)s.", name=keep.name), "success")
+            return redirect(url_for("review.organization_edit", org_id=keep.id))
+    elif request.method == "POST":
+        status = 400
+    keep = db.session.get(type(org), form.keep_id.data) if form.keep_id.data else None
+    return render_template("review/organization_merge.html", org=org, form=form, keep=keep,
+                           usage=organizations.usage(org_id), similar=similar_organizations(org)), status

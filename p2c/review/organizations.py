@@ -1,0 +1,141 @@
+"""Organization records in the back-office: list, edit (with optimistic lock), merge duplicates.
+
+Merging moves everything that points at the merged organization to the one kept: pledges it leads,
+partner links (without creating a duplicate link), expressions of interest and API tokens. The
+merged record keeps its row (audit events and old links still make sense) with `merged_into_id`
+set, and is hidden from lists. Both records get an audit event. Services never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, or_, select, update
+
+from p2c.api.models import ApiToken
+from p2c.core import audit
+from p2c.core.errors import ServiceError
+from p2c.extensions import db
+from p2c.members.models import ExpressionOfInterest, Organization
+from p2c.pledges.models import Pledge, pledge_partner
+from p2c.review.services import _flush, check_version
+
+EDITABLE = ["name", "acronym", "stakeholder_group_code", "country_iso3", "website", "itu_member", "public_listing"]
+PER_PAGE = 50
+
+
+def _not_found() -> ServiceError:
+    error = ServiceError(_("This organization does not exist."))
+    error.status_code = 404
+    return error
+
+
+def get_organization(org_id: int) -> Organization:
+    """The organization, or a 404 ServiceError."""
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        raise _not_found()
+    return org
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+@dataclass
+class OrganizationPage:
+    """One page of organizations."""
+
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def list_organizations(search: str = "", page: int = 1) -> OrganizationPage:
+    """Visible (not merged) organizations matching `search` (name or acronym), by name."""
+    query = select(Organization).where(Organization.merged_into_id.is_(None))
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(or_(func.lower(Organization.name).like(like), func.lower(Organization.acronym).like(like)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    rows = list(db.session.scalars(query.order_by(Organization.name, Organization.id)
+                                   .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    return OrganizationPage(rows, total, page, pages)
+
+
+def usage(org_id: int) -> dict[str, int]:
+    """How many records point at an organization (shown before a merge)."""
+    return {
+        "pledges": db.session.scalar(select(func.count()).where(Pledge.lead_organization_id == org_id)) or 0,
+        "partner_of": db.session.scalar(select(func.count()).select_from(pledge_partner)
+                                        .where(pledge_partner.c.organization_id == org_id)) or 0,
+        "eois": db.session.scalar(select(func.count()).where(ExpressionOfInterest.organization_id == org_id)) or 0,
+        "api_tokens": db.session.scalar(select(func.count()).where(ApiToken.organization_id == org_id)) or 0,
+    }
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+def update_organization(org_id: int, data: dict[str, Any], expected_version: int | None) -> Organization:
+    """Change the editable fields; Conflict when someone else saved since `expected_version`."""
+    org = get_organization(org_id)
+    if org.merged_into_id:
+        raise ServiceError(_("This organization was merged into another one and can no longer be edited."))
+    check_version(org, expected_version)
+    before = audit.snapshot(org, EDITABLE)
+    for name in EDITABLE:
+        if name in data:
+            setattr(org, name, data[name])
+    after = audit.snapshot(org, EDITABLE)
+    if before == after:
+        return org
+    _flush()
+    changed = [k for k in EDITABLE if before[k] != after[k]]
+    audit.record("edit", "organization", org.id, label=org.name,
+                 before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return org
+
+
+def merge_organizations(keep_id: int, merge_id: int) -> Organization:
+    """Merge organization `merge_id` into `keep_id` and return the one kept."""
+    if keep_id == merge_id:
+        raise ServiceError(_("Choose a different organization to keep."), field="keep_id")
+    keep, merged = get_organization(keep_id), get_organization(merge_id)
+    if keep.merged_into_id:
+        raise ServiceError(_("The organization to keep was itself merged into another one."), field="keep_id")
+    if merged.merged_into_id:
+        raise ServiceError(_("This organization is already merged."))
+    moved = usage(merge_id)
+    pledges = db.session.execute(update(Pledge).where(Pledge.lead_organization_id == merge_id)
+                                 .values(lead_organization_id=keep_id, version=Pledge.version + 1)
+                                 .execution_options(synchronize_session=False))
+    # Partner links: drop those that would duplicate an existing link (or make the lead its own partner).
+    partner_pledges = set(db.session.scalars(select(pledge_partner.c.pledge_id)
+                                             .where(pledge_partner.c.organization_id == merge_id)))
+    already = set(db.session.scalars(select(pledge_partner.c.pledge_id)
+                                     .where(pledge_partner.c.organization_id == keep_id)))
+    led = set(db.session.scalars(select(Pledge.id).where(Pledge.lead_organization_id == keep_id)))
+    db.session.execute(delete(pledge_partner).where(pledge_partner.c.organization_id == merge_id))
+    to_link = sorted(partner_pledges - already - led)
+    if to_link:
+        db.session.execute(insert(pledge_partner), [{"pledge_id": p, "organization_id": keep_id} for p in to_link])
+    db.session.execute(update(ExpressionOfInterest).where(ExpressionOfInterest.organization_id == merge_id)
+                       .values(organization_id=keep_id, version=ExpressionOfInterest.version + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(update(ApiToken).where(ApiToken.organization_id == merge_id)
+                       .values(organization_id=keep_id).execution_options(synchronize_session=False))
+    if merged.is_member and not keep.is_member:
+        keep.is_member, keep.member_since = True, merged.member_since
+    merged.merged_into_id = keep.id
+    merged.is_member = False
+    _flush()
+    db.session.expire_all()  # the bulk updates bypassed the identity map
+    audit.record("merge", "organization", merge_id, label=merged.name,
+                 before={"merged_into_id": None}, after={"merged_into_id": keep_id, "moved": moved})
+    audit.record("merge", "organization", keep_id, label=keep.name,
+                 after={"absorbed_id": merge_id, "absorbed_name": merged.name, "moved": moved,
+                        "pledges_moved": pledges.rowcount})
+    return keep

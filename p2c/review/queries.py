@@ -1,0 +1,276 @@
+"""Reads for the back-office: the queue (all kinds in one list), counts, records, history, CSV rows.
+
+The queue is a UNION ALL of one SELECT per registered kind, each giving the same labelled columns
+(kind, id, reference, title, organization, organization_id, status, submitted_at, assignee_id,
+version). A kind supplies its SELECT as `extra["queue_select"](filters)` (applying the kind-specific
+filters: focus area, region, search); kinds without one get a plain SELECT on their model. Status,
+assignee and age filters, sorting and paging are applied once, on the union.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, literal_column, null, or_, select, union_all
+
+from p2c.accounts.models import User
+from p2c.core.db import utcnow
+from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.core.models import AuditEvent
+from p2c.extensions import db
+from p2c.review import registry
+from p2c.review.models import Comment
+
+OPEN_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW)
+PER_PAGE = 50
+# Age buckets in days since submission: (code, min days, max days or None).
+AGE_BUCKETS = (("0-7", 0, 7), ("8-30", 8, 30), ("31-90", 31, 90), ("90+", 91, None))
+SORTS = {
+    "oldest": ("submitted_at", False),
+    "newest": ("submitted_at", True),
+    "reference": ("reference", False),
+    "title": ("title", False),
+    "organization": ("organization", False),
+    "status": ("status", False),
+}
+
+
+@dataclass
+class QueueFilters:
+    """What the reviewer asked for. `status` is a status code, "open" (default) or "all"."""
+
+    kind: str = ""
+    status: str = "open"
+    focus_area: str = ""
+    region: str = ""
+    assignee: str = ""  # "", "me", "none" or a user id
+    age: str = ""
+    search: str = ""
+    sort: str = "oldest"
+    page: int = 1
+    user_id: int | None = None  # who "me" is
+    statuses: tuple = field(default=())
+
+    @classmethod
+    def from_args(cls, args: Any, user_id: int | None) -> QueueFilters:
+        """Read filters from request arguments, ignoring values that are not valid."""
+        kinds = {t.kind.value for t in registry.all_types()}
+        status = args.get("status", "open")
+        if status not in ReviewStatus.values() and status not in ("open", "all"):
+            status = "open"
+        sort = args.get("sort", "oldest")
+        try:
+            page = max(1, int(args.get("page", 1)))
+        except ValueError:
+            page = 1
+        assignee = args.get("assignee", "")
+        if assignee not in ("", "me", "none") and not assignee.isdigit():
+            assignee = ""
+        return cls(
+            kind=args.get("kind", "") if args.get("kind", "") in kinds else "",
+            status=status,
+            focus_area=args.get("focus_area", "")[:20],
+            region=args.get("region", "")[:3],
+            assignee=assignee,
+            age=args.get("age", "") if args.get("age", "") in {b[0] for b in AGE_BUCKETS} else "",
+            search=args.get("q", "").strip()[:100],
+            sort=sort if sort in SORTS else "oldest",
+            page=page,
+            user_id=user_id,
+        )
+
+    def args(self, **changes: Any) -> dict:
+        """Query-string arguments for these filters with some changed (links keep the other filters)."""
+        values = {"kind": self.kind, "status": self.status, "focus_area": self.focus_area, "region": self.region,
+                  "assignee": self.assignee, "age": self.age, "q": self.search, "sort": self.sort, "page": self.page}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+
+
+def default_select(stype: registry.SubmissionType, f: QueueFilters) -> Select:
+    """Queue rows of a kind that brings no SELECT of its own: reference as title, search on reference."""
+    m = stype.model
+    query = select(
+        literal_column(f"'{stype.kind.value}'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+        m.reference.label("title"), null().label("organization"), null().label("organization_id"),
+        m.status.label("status"), m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"),
+        m.version.label("version"),
+    )
+    if f.focus_area or f.region:
+        return query.where(False)  # this kind cannot be filtered that way: leave it out
+    if f.search:
+        query = query.where(func.lower(m.reference).like(f"%{f.search.lower()}%"))
+    return query
+
+
+def _kind_select(stype: registry.SubmissionType, f: QueueFilters) -> Select:
+    builder = stype.extra.get("queue_select")
+    return default_select(stype, f) if builder is None else builder(f)
+
+
+def _union(f: QueueFilters):
+    types = [t for t in registry.all_types() if not f.kind or t.kind.value == f.kind]
+    selects = [_kind_select(t, f) for t in types]
+    return union_all(*selects).subquery("queue") if len(selects) > 1 else selects[0].subquery("queue")
+
+
+def _where(q, f: QueueFilters, *, with_status: bool = True) -> list:
+    conditions = []
+    if with_status and f.status == "open":
+        conditions.append(q.c.status.in_([s.value for s in OPEN_STATUSES]))
+    elif with_status and f.status != "all":
+        conditions.append(q.c.status == f.status)
+    if f.assignee == "me":
+        conditions.append(q.c.assignee_id == f.user_id)
+    elif f.assignee == "none":
+        conditions.append(q.c.assignee_id.is_(None))
+    elif f.assignee.isdigit():
+        conditions.append(q.c.assignee_id == int(f.assignee))
+    if f.age:
+        _code, low, high = next(b for b in AGE_BUCKETS if b[0] == f.age)
+        now = utcnow()
+        conditions.append(q.c.submitted_at <= now - timedelta(days=low))
+        if high is not None:
+            conditions.append(q.c.submitted_at > now - timedelta(days=high + 1))
+    return conditions
+
+
+def queue_select(f: QueueFilters) -> Select:
+    """The filtered, sorted queue as one SELECT (rows plus the assignee's e-mail)."""
+    q = _union(f)
+    column, descending = SORTS[f.sort]
+    order = q.c[column].desc() if descending else q.c[column].asc()
+    return (
+        select(q, User.email.label("assignee_email"), User.name.label("assignee_name"))
+        .outerjoin(User, User.id == q.c.assignee_id)
+        .where(*_where(q, f))
+        .order_by(order, q.c.kind, q.c.id)
+    )
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue."""
+
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def queue(f: QueueFilters) -> QueuePage:
+    """A page of the queue (PER_PAGE rows) and the total matching."""
+    query = queue_select(f)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(f.page, pages)
+    rows = db.session.execute(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return QueuePage(rows=rows, total=total, page=page, pages=pages)
+
+
+def status_counts(f: QueueFilters) -> dict[str, int]:
+    """How many records per status, with every filter but the status one applied."""
+    q = _union(replace(f, status="all"))
+    rows = db.session.execute(select(q.c.status, func.count()).where(*_where(q, f, with_status=False))
+                              .group_by(q.c.status)).all()
+    counts = {s.value: 0 for s in ReviewStatus}
+    for status, count in rows:
+        counts[str(getattr(status, "value", status))] = count
+    counts["open"] = sum(counts[s.value] for s in OPEN_STATUSES)
+    counts["all"] = sum(counts[s.value] for s in ReviewStatus)
+    return counts
+
+
+def iter_queue(f: QueueFilters, batch: int = 500) -> Iterator[tuple[Any, Any]]:
+    """Every (queue row, record) of the filtered queue, loaded in batches (for the CSV download)."""
+    query = queue_select(f)
+    offset = 0
+    while True:
+        rows = db.session.execute(query.limit(batch).offset(offset)).all()
+        if not rows:
+            return
+        records: dict[tuple[str, int], Any] = {}
+        for kind in {r.kind for r in rows}:
+            model = registry.get(kind).model
+            ids = [r.id for r in rows if r.kind == kind]
+            for record in db.session.scalars(select(model).where(model.id.in_(ids))):
+                records[(kind, record.id)] = record
+        for row in rows:
+            yield row, records.get((row.kind, row.id))
+        db.session.expunge_all()  # constant memory however long the queue
+        offset += batch
+
+
+def get_record(kind: str, record_id: int) -> tuple[registry.SubmissionType, Any] | None:
+    """The registered type and the record, or None when either is unknown."""
+    try:
+        stype = registry.get(kind)
+    except (KeyError, ValueError):
+        return None
+    record = db.session.get(stype.model, record_id)
+    return (stype, record) if record is not None else None
+
+
+def history(kind: str, record_id: int) -> list[AuditEvent]:
+    """The audit events of one record, newest first."""
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.subject_type == kind, AuditEvent.subject_id == record_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())))
+
+
+def comments(kind: str, record_id: int) -> list[Comment]:
+    """Messages and internal notes on one record, oldest first."""
+    return list(db.session.scalars(
+        select(Comment).where(Comment.subject_kind == SubmissionKind(kind), Comment.subject_id == record_id)
+        .order_by(Comment.created_at, Comment.id)))
+
+
+def possible_duplicates(stype: registry.SubmissionType, record: Any) -> list:
+    """Possible duplicates from the kind's own finder (none when it has no finder)."""
+    finder = stype.extra.get("duplicates")
+    return finder(record) if finder else []
+
+
+def staff_users(active_only: bool = True) -> list[User]:
+    """Staff accounts, by e-mail."""
+    query = select(User).order_by(User.email)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def waiting_for(user: User) -> dict[str, dict[str, int]]:
+    """Open records unassigned or assigned to `user`: {kind: {age bucket: count}}."""
+    q = _union(QueueFilters(status="open"))
+    now = utcnow()
+    rows = db.session.execute(
+        select(q.c.kind, q.c.submitted_at)
+        .where(q.c.status.in_([s.value for s in OPEN_STATUSES]),
+               or_(q.c.assignee_id.is_(None), q.c.assignee_id == user.id))).all()
+    result: dict[str, dict[str, int]] = {}
+    for kind, submitted_at in rows:
+        days = (now - submitted_at).days if submitted_at else 0
+        bucket = next(code for code, low, high in AGE_BUCKETS if days >= low and (high is None or days <= high))
+        per_kind = result.setdefault(kind, {code: 0 for code, _l, _h in AGE_BUCKETS})
+        per_kind[bucket] += 1
+    return result
+
+
+def filter_choices() -> dict[str, list]:
+    """Options of the queue filters: kinds, focus areas, ITU regions, staff."""
+    from p2c.reference.models import Country, FocusArea
+
+    return {
+        "kinds": [t.kind for t in registry.all_types()],
+        "focus_areas": list(db.session.scalars(select(FocusArea).order_by(FocusArea.position))),
+        "regions": list(db.session.scalars(select(Country.itu_region).distinct().order_by(Country.itu_region))),
+        "staff": staff_users(),
+    }
+
+
+def get_user(user_id: int | None) -> User | None:
+    """A staff user by id (None for None)."""
+    return db.session.get(User, user_id) if user_id else None

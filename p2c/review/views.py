@@ -1,0 +1,242 @@
+"""The review back-office (/review): queue, record page, decisions, assignment, messages, bulk, CSV.
+
+Thin views: parse the form, call one service, commit, render. Every route of the blueprint is staff
+only (checked once, before any view runs, so a new route cannot forget it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from p2c.core.auth import staff_required
+from p2c.core.db import utcnow
+from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.core.errors import Conflict, NotAllowed, ServiceError
+from p2c.core.unit import commit, rollback
+from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
+from p2c.review import queries, registry, services
+from p2c.review.forms import AssignForm, BulkApproveForm, CommentForm, DecisionForm
+
+bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
+
+
+@bp.before_request
+@staff_required
+def _staff_only() -> None:
+    """Every /review page needs a signed-in reviewer or admin."""
+    return None
+
+
+@bp.app_context_processor
+def _staff_globals() -> dict:
+    # The staff bar (review/_staff_bar.html, included by base.html) links only to registered pages.
+    return {"registered_endpoints": lambda: current_app.view_functions}
+
+
+@bp.app_template_filter("review_status")
+def _review_status(value: object) -> ReviewStatus:
+    """A status from the queue (enum or stored string) as the enum."""
+    return ReviewStatus(getattr(value, "value", value))
+
+
+@bp.app_template_filter("kind_title")
+def _kind_title(value: object) -> str:
+    """The readable title of a submission kind."""
+    return SubmissionKind(value).title
+
+
+@bp.app_template_filter("days_ago")
+def _days_ago(value: datetime | None) -> int:
+    """Whole days since a (naive UTC) timestamp."""
+    return (utcnow() - value).days if value else 0
+
+
+def _status_tabs() -> list[tuple[str, str]]:
+    return [("open", _("Waiting")), ("all", _("All"))] + [(s.value, s.title) for s in ReviewStatus]
+
+
+def _filters() -> queries.QueueFilters:
+    return queries.QueueFilters.from_args(request.args, current_user.id)
+
+
+@bp.get("/")
+def queue():
+    """All submissions waiting for review, with counts, filters, sorting and search."""
+    filters = _filters()
+    return render_template("review/queue.html", filters=filters, page=queries.queue(filters),
+                           counts=queries.status_counts(filters), choices=queries.filter_choices(),
+                           status_tabs=_status_tabs(), age_buckets=queries.AGE_BUCKETS,
+                           sorts=list(queries.SORTS), bulk_form=BulkApproveForm())
+
+
+CSV_COLUMNS = ["kind", "reference", "title", "organization", "status", "submitted_at", "assignee",
+               "language", "contact_name", "contact_title", "contact_email", "contact_phone", "contact_language"]
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start with these as formulas: keep them text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_lines(filters: queries.QueueFilters) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for row, record in queries.iter_queue(filters):
+        contact = registry.get(row.kind).contact(record) if record is not None else None
+        writer.writerow([_cell(v) for v in (
+            row.kind, row.reference, row.title, row.organization, getattr(row.status, "value", row.status),
+            row.submitted_at.isoformat(timespec="seconds") if row.submitted_at else "", row.assignee_email,
+            getattr(record, "language", ""), getattr(contact, "name", ""), getattr(contact, "title", ""),
+            getattr(contact, "email", ""), getattr(contact, "phone", ""), getattr(contact, "language", ""),
+        )])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.getvalue():
+        yield buffer.getvalue()
+
+
+@bp.get("/queue.csv")
+def queue_csv():
+    """The filtered queue as CSV, private contact fields included (staff only), streamed."""
+    filters = _filters()
+    response = Response(stream_with_context(_csv_lines(filters)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=p2c-review-queue.csv"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/bulk-approve")
+def bulk_approve():
+    """Approve the selected rows after a confirmation page."""
+    form = BulkApproveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    items = [i for i in (services.BulkItem.parse(v) for v in request.form.getlist("items")) if i]
+    if not items:
+        flash(_("Select at least one submission to approve."), "error")
+        return redirect(url_for("review.queue"))
+    if form.confirm.data != "yes":
+        rows = [(item, services.load(item.kind, item.id)) for item in items]
+        form.confirm.data = "yes"
+        return render_template("review/bulk_confirm.html", form=form, rows=rows)
+    try:
+        decisions = services.bulk_approve(items, actor=current_user)
+        commit()
+    except ServiceError as exc:
+        rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("review.queue"))
+    flash(_("%(count)d submissions approved.", count=len(decisions)), "success")
+    return redirect(url_for("review.queue"))
+
+
+def _render_record(kind: str, record_id: int, *, decision_form: DecisionForm | None = None,
+                   comment_form: CommentForm | None = None, error: str | None = None, status: int = 200):
+    found = queries.get_record(kind, record_id)
+    if found is None:
+        abort(404)
+    stype, record = found
+    actions = allowed_actions(ReviewStatus(record.status), staff=True)
+    decision_form = decision_form or DecisionForm(formdata=None)
+    decision_form.set_actions(actions)
+    decision_form.version.data = str(record.version)  # after a conflict: act on the newer state
+    assign_form = AssignForm(formdata=None, version=str(record.version))
+    html = render_template(
+        "review/record.html", stype=stype, record=record, title=stype.title(record),
+        organization=stype.organization(record), contact=stype.contact(record), actions=actions,
+        decision_form=decision_form, comment_form=comment_form or CommentForm(formdata=None),
+        assign_form=assign_form, history=queries.history(stype.kind.value, record.id),
+        comments=queries.comments(stype.kind.value, record.id),
+        duplicates=queries.possible_duplicates(stype, record), public_url=stype.public_url(record),
+        assignee=queries.get_user(record.assignee_id), error=error,
+    )
+    return html, status
+
+
+@bp.get("/<kind>/<int:id>")
+def record(kind: str, id: int):
+    """Everything submitted, private contact included, with its history, duplicates and actions."""
+    return _render_record(kind, id)
+
+
+@bp.post("/<kind>/<int:id>/decide")
+def decide(kind: str, id: int):
+    """Approve, reject, request changes or start the review."""
+    form = DecisionForm()
+    form.set_actions(list(STAFF_ACTIONS))  # the service says clearly when an action is not possible now
+    if not form.validate_on_submit():
+        return _render_record(kind, id, decision_form=form, status=400)
+    try:
+        result = services.decide(kind, id, form.action.data, form.message.data or "",
+                                 int(form.version.data), actor=current_user)
+        commit()
+    except (Conflict, NotAllowed) as exc:
+        rollback()
+        return _render_record(kind, id, decision_form=form, error=exc.message, status=409)
+    except ServiceError as exc:
+        rollback()
+        if exc.status_code == 404:
+            abort(404)
+        form.message.errors = [*form.message.errors, exc.message]
+        return _render_record(kind, id, decision_form=form, status=400)
+    flash(_("%(reference)s is now “%(status)s”.", reference=result.record.reference, status=result.new.title),
+          "success")
+    return redirect(url_for("review.record", kind=kind, id=id))
+
+
+@bp.post("/<kind>/<int:id>/assign")
+def assign(kind: str, id: int):
+    """Assign the record to me (or release it)."""
+    form = AssignForm()
+    if not form.validate_on_submit() or not form.version.data.isdigit():
+        abort(400)
+    try:
+        services.assign(kind, id, None if form.release.data else current_user, int(form.version.data),
+                        actor=current_user)
+        commit()
+    except Conflict as exc:
+        rollback()
+        return _render_record(kind, id, error=exc.message, status=409)
+    flash(_("Released.") if form.release.data else _("Assigned to you."), "success")
+    return redirect(url_for("review.record", kind=kind, id=id))
+
+
+@bp.post("/<kind>/<int:id>/comment")
+def comment(kind: str, id: int):
+    """A message to the submitter (e-mailed) or an internal note (never sent)."""
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _render_record(kind, id, comment_form=form, status=400)
+    try:
+        added = services.add_comment(kind, id, form.body.data, form.visibility.data, actor=current_user)
+        commit()
+    except ServiceError as exc:
+        rollback()
+        if exc.status_code == 404:
+            abort(404)
+        form.body.errors = [*form.body.errors, exc.message]
+        return _render_record(kind, id, comment_form=form, status=400)
+    flash(_("Message sent to the submitter.") if added.visibility.value == "to_submitter"
+          else _("Internal note saved."), "success")
+    return redirect(url_for("review.record", kind=kind, id=id) + "#messages")

@@ -1,0 +1,103 @@
+"""Walks every rule of the URL map under /review and /admin and checks who gets in.
+
+anonymous -> sent to /login; a focal point holding only a private-link token -> never 200;
+reviewer -> 200 on /review, 403 on /admin; admin -> 200 everywhere (GET). POST-only rules:
+anonymous is sent to login and a reviewer gets 403 under /admin. New routes are covered
+automatically; a route with a URL parameter this test does not know fails loudly.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from p2c.api.models import ApiToken
+from p2c.core.enums import ReviewStatus
+from p2c.core.tokens import make_token
+from p2c.extensions import db
+from p2c.members.models import CallForInterest
+from p2c.reference.models import Event, ExchangeRate, Pillar
+from p2c.reporting.models import Goal
+
+PREFIXES = ("/review", "/admin")
+
+
+def _rules(app):
+    return [r for r in app.url_map.iter_rules() if r.rule.startswith(PREFIXES)]
+
+
+@pytest.fixture
+def params(builder):
+    """Real records for every URL parameter used under /review and /admin."""
+    from datetime import date
+
+    pledge = builder.pledge(status=ReviewStatus.SUBMITTED)
+    user = builder.user()
+    call = CallForInterest(title="2026 call", opens_on=date(2026, 1, 1), rolling=True)
+    goal = Goal(title="USD 100 billion", metric="usd_value", target_value=10**11, target_date=date(2026, 12, 31))
+    api_token = ApiToken(organization_id=pledge.lead_organization_id, name="partner", token_hash="0" * 64,
+                         prefix="p2c_0000")
+    db.session.add_all([call, goal, api_token])
+    db.session.flush()
+    values = {
+        "kind": "pledge", "id": pledge.id, "org_id": pledge.lead_organization_id, "user_id": user.id,
+        "call_id": call.id, "token_id": api_token.id, "goal_id": goal.id,
+        "pillar_code": db.session.query(Pillar.code).first()[0],
+        "rate_id": db.session.query(ExchangeRate.id).first()[0], "event_code": db.session.query(Event.code).first()[0],
+        "token": make_token("pledge", pledge.id, pledge.focal_point.email),
+    }
+    db.session.commit()
+    return values, pledge
+
+
+def _url(app, rule, values) -> str:
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.rule}: add a value for {missing} to the access matrix test"
+    from flask import url_for
+
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
+
+
+def _login(client, user):
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+
+
+def test_every_route_is_covered_by_the_matrix(app, client, builder, params):
+    values, pledge = params
+    rules = _rules(app)
+    assert len(rules) > 20
+    reviewer, admin = builder.user("reviewer"), builder.user("admin")
+    db.session.commit()
+    token = values["token"]
+    clients = {name: app.test_client() for name in ("anonymous", "focal", "reviewer", "admin")}
+    _login(clients["reviewer"], reviewer)
+    _login(clients["admin"], admin)
+    if "access.dashboard" in app.view_functions:
+        clients["focal"].get(f"/my/{token}")  # the focal point's own session, as after following the link
+    checked = 0
+    for rule in rules:
+        url = _url(app, rule, values)
+        gets = "GET" in rule.methods
+        method = "get" if gets else "post"
+        for who, client_ in clients.items():
+            target = url + ("&" if "?" in url else "?") + "token=" + token if who == "focal" else url
+            response = getattr(client_, method)(target)
+            status = response.status_code
+            response.get_data()  # consume streamed bodies (the CSV) inside this test
+            response.close()
+            where = f"{who} {method.upper()} {rule.rule}"
+            if who in ("anonymous", "focal"):
+                assert status in (302, 403), where
+                if status == 302:
+                    assert "/login" in response.headers["Location"], where
+            elif who == "reviewer" and rule.rule.startswith("/admin"):
+                assert status == 403, where
+            elif gets:
+                assert status == 200, f"{where}: {status}"
+            else:
+                # Let in: the empty form is then refused or sent back, but never to the login page.
+                assert status not in (401, 403), where
+                assert status != 302 or "/login" not in response.headers["Location"], where
+            checked += 1
+    assert checked == 4 * len(rules)
