@@ -1,0 +1,1 @@
+"""Read-only aggregation: rollups, goals, charts; /progress and country pages."""

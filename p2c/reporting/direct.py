@@ -1,0 +1,124 @@
+"""The same raw aggregates as the rollups, computed directly from the pledge tables with SQL.
+
+Used to freeze figures as of a date (published reports) and, in the tests, as an independent
+check that the maintained rollups are exact. Slow-ish at a million pledges (seconds), never
+used by the progress page itself.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import BigInteger, String, and_, case, cast, distinct, func, literal, select
+
+from p2c.core.enums import ReviewStatus
+from p2c.extensions import db
+from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.members.models import Organization
+from p2c.pledges.models import (
+    Pledge,
+    PledgeTarget,
+    pledge_beneficiary,
+    pledge_country,
+    pledge_pillar,
+    pledge_sdg,
+    pledge_wsis,
+)
+from p2c.reference.models import Country
+
+Raw = dict[tuple[str, str], list[int]]
+
+
+def _cents(column):
+    return cast(func.round(column * 100), BigInteger)
+
+
+def _day(column):
+    if db.session.connection().dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM-DD")
+    return func.substr(column, 1, 10)
+
+
+def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
+    """{(dimension, key): [pledges, usd_cents, amount_cents]} and the number of pledging organizations,
+    for pledges approved (and still approved) on or before `cutoff` (None: all)."""
+    conds = [Pledge.status == ReviewStatus.APPROVED]
+    report_conds = [ProgressReport.status == ReviewStatus.APPROVED]
+    if cutoff is not None:
+        conds.append(Pledge.approved_at <= cutoff)
+        report_conds.append(ProgressReport.approved_at <= cutoff)
+    last = (select(ProgressReport.pledge_id, func.max(ProgressReport.approved_at).label("last"))
+            .where(*report_conds).group_by(ProgressReport.pledge_id).subquery())
+    ranked = (select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.implementation_status,
+                     func.row_number().over(partition_by=ProgressReport.pledge_id, order_by=(
+                         ProgressReport.period.desc(), ProgressReport.approved_at.desc(),
+                         ProgressReport.id.desc())).label("rn"))
+              .where(*report_conds).subquery())
+    latest = select(ranked.c.id, ranked.c.pledge_id, ranked.c.implementation_status).where(ranked.c.rn == 1).subquery()
+    activity = case((and_(last.c.last.isnot(None), last.c.last > Pledge.approved_at), last.c.last),
+                    else_=Pledge.approved_at)
+    base = (
+        select(Pledge.id.label("pid"), _cents(func.coalesce(Pledge.usd_value, 0)).label("u"),
+               Pledge.focus_area_code.label("focus_area"), Pledge.pledge_type_code.label("pledge_type"),
+               Organization.stakeholder_group_code.label("stakeholder"),
+               func.coalesce(Country.itu_region, "none").label("lead_region"),
+               func.coalesce(cast(Pledge.start_year, String), "none").label("start_year"),
+               _day(Pledge.approved_at).label("approved_day"), _day(activity).label("activity_day"),
+               func.coalesce(latest.c.implementation_status, "not_started").label("impl_status"),
+               Pledge.event_code.label("event"), Pledge.lead_organization_id.label("lead"),
+               Pledge.is_global, Pledge.targets_ldc, Pledge.targets_lldc, Pledge.targets_sids)
+        .join(Organization, Organization.id == Pledge.lead_organization_id)
+        .outerjoin(Country, Country.iso3 == Organization.country_iso3)
+        .outerjoin(last, last.c.pledge_id == Pledge.id)
+        .outerjoin(latest, latest.c.pledge_id == Pledge.id)
+        .where(*conds)
+        .subquery()
+    )
+    raw: Raw = defaultdict(lambda: [0, 0, 0])
+
+    def put(dimension: str, rows) -> None:
+        for key, n, u, a in rows:
+            if key is None:
+                continue
+            raw[(dimension, str(key))] = [int(n), int(u or 0), int(a or 0)]
+
+    run = db.session.execute
+    total = run(select(literal(""), func.count(), func.sum(base.c.u), literal(0)).select_from(base)).all()
+    if total and total[0][1]:
+        put("total", total)
+    for name in ("focus_area", "pledge_type", "stakeholder", "lead_region", "start_year", "approved_day",
+                 "activity_day", "impl_status", "event"):
+        col = base.c[name]
+        put(name, run(select(col, func.count(), func.sum(base.c.u), literal(0)).group_by(col)))
+    for flag, name in ((base.c.is_global, "global"), (base.c.targets_ldc, "ldc"), (base.c.targets_lldc, "lldc"),
+                       (base.c.targets_sids, "sids")):
+        put("scope", run(select(literal(name), func.count(), func.sum(base.c.u), literal(0)).where(
+            flag.is_(True)).having(func.count() > 0)))
+    for table, column, name in ((pledge_country, "country_iso3", "country"), (pledge_pillar, "pillar_code", "pillar"),
+                                (pledge_beneficiary, "beneficiary_code", "beneficiary"),
+                                (pledge_sdg, "sdg_number", "sdg"), (pledge_wsis, "wsis_code", "wsis")):
+        col = table.c[column]
+        put(name, run(select(col, func.count(), func.sum(base.c.u), literal(0))
+                      .join(table, table.c.pledge_id == base.c.pid).group_by(col)))
+    regions = (select(pledge_country.c.pledge_id.label("pid"), Country.itu_region)
+               .join(Country, Country.iso3 == pledge_country.c.country_iso3).distinct().subquery())
+    put("target_region", run(select(regions.c.itu_region, func.count(), func.sum(base.c.u), literal(0))
+                             .join(regions, regions.c.pid == base.c.pid).group_by(regions.c.itu_region)))
+    put("indicator", run(select(PledgeTarget.indicator_code, func.count(distinct(PledgeTarget.pledge_id)), literal(0),
+                                func.sum(_cents(PledgeTarget.target_value)))
+                         .join(base, base.c.pid == PledgeTarget.pledge_id).group_by(PledgeTarget.indicator_code)))
+    month = PledgeTarget.indicator_code + "|" + func.substr(base.c.approved_day, 1, 7)
+    put("indicator_month", run(select(month, func.count(distinct(PledgeTarget.pledge_id)), literal(0),
+                                      func.sum(_cents(PledgeTarget.target_value)))
+                               .join(base, base.c.pid == PledgeTarget.pledge_id).group_by(month)))
+    put("achieved", run(select(PledgeTarget.indicator_code, func.count(distinct(latest.c.pledge_id)), literal(0),
+                               func.sum(_cents(ProgressValue.achieved_value)))
+                        .join(ProgressValue, ProgressValue.report_id == latest.c.id)
+                        .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
+                        .join(base, base.c.pid == latest.c.pledge_id)
+                        .group_by(PledgeTarget.indicator_code)))
+    organizations = run(select(func.count(distinct(base.c.lead)))).scalar() or 0
+    return dict(raw), int(organizations)
+
+

@@ -1,0 +1,210 @@
+"""Turn raw aggregates (from the rollups or computed directly) into the published figures.
+
+One function, `assemble`, serves the progress page, the API and published reports, so they can
+never disagree. The result is plain JSON data: ints, and decimals as strings ("1234.50").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.extensions import db
+from p2c.reference.models import (
+    BeneficiaryGroup,
+    Event,
+    FocusArea,
+    Indicator,
+    Pillar,
+    PledgeType,
+    Sdg,
+    StakeholderGroup,
+    WsisLine,
+)
+from p2c.reporting.contributions import NONE_KEY
+from p2c.reporting.models import Goal
+from p2c.reporting.status import months_before, status_of_day
+
+# (dimension, filter parameter of the directory, additive?)
+BREAKDOWNS: list[tuple[str, str, bool]] = [
+    ("focus_area", "focus_area", True),
+    ("pledge_type", "type", True),
+    ("stakeholder", "stakeholder", True),
+    ("lead_region", "lead_region", True),
+    ("start_year", "year", True),
+    ("impl_status", "implementation", True),
+    ("event", "event", True),
+    ("pillar", "pillar", False),
+    ("target_region", "region", False),
+    ("scope", "group", False),
+    ("beneficiary", "beneficiary", False),
+    ("sdg", "sdg", False),
+    ("wsis", "wsis", False),
+    ("country", "country", False),
+]
+REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR", "OE")
+SCOPES = ("global", "ldc", "lldc", "sids")
+NO_PROJECTION_AFTER = date(2100, 1, 1)
+
+
+def money(value_cents: int) -> str:
+    """Cents as a decimal string with two places."""
+    return str((Decimal(value_cents) / 100).quantize(Decimal("0.01")))
+
+
+def ratio(part: Decimal | int, whole: Decimal | int) -> str | None:
+    """part / whole as a string with 4 decimals (None when whole is 0)."""
+    if not whole:
+        return None
+    return str((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")))
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """English names (gettext msgids) of the reference codes, per dimension, in catalogue order."""
+    q = db.session.execute
+    return {
+        "focus_area": dict(q(select(FocusArea.code, FocusArea.name).order_by(FocusArea.position)).all()),
+        "pledge_type": dict(q(select(PledgeType.code, PledgeType.name).order_by(PledgeType.position)).all()),
+        "stakeholder": dict(q(select(StakeholderGroup.code, StakeholderGroup.name)
+                              .order_by(StakeholderGroup.position)).all()),
+        "pillar": dict(q(select(Pillar.code, Pillar.name).order_by(Pillar.focus_area_code, Pillar.position)).all()),
+        "beneficiary": dict(q(select(BeneficiaryGroup.code, BeneficiaryGroup.name)
+                              .order_by(BeneficiaryGroup.position)).all()),
+        "sdg": {str(n): name for n, name in q(select(Sdg.number, Sdg.name).order_by(Sdg.number))},
+        "wsis": dict(q(select(WsisLine.code, WsisLine.name).order_by(WsisLine.position)).all()),
+        "event": dict(q(select(Event.code, Event.name).order_by(Event.position)).all()),
+        "impl_status": {s.value: s.value for s in ImplementationStatus},
+        "lead_region": {r: r for r in REGIONS},
+        "target_region": {r: r for r in REGIONS},
+        "scope": {s: s for s in SCOPES},
+    }
+
+
+def _rows(dimension: str, values: dict[str, list[int]], names: dict[str, str] | None) -> list[dict]:
+    rows = []
+    order = list(names) if names else []
+    for key, (n, u, _a) in values.items():
+        rows.append({"key": key, "name": (names or {}).get(key, key), "pledges": n, "usd_value": money(u)})
+    if dimension in ("start_year", "country"):
+        rows.sort(key=lambda r: (-r["pledges"], r["key"]) if dimension == "country" else r["key"])
+    else:
+        rows.sort(key=lambda r: (order.index(r["key"]) if r["key"] in order else len(order), r["key"]))
+    return rows
+
+
+def _pace(by_dim: dict, today: date, metric: str, indicator: str | None) -> Decimal | None:
+    """What was pledged in the last 12 months (the 'recent pace', per year)."""
+    since = months_before(today, 12)
+    if metric in ("usd_value", "pledges"):
+        total = 0
+        for key, (n, u, _a) in by_dim.get("approved_day", {}).items():
+            if key != NONE_KEY and since < date.fromisoformat(key) <= today:
+                total += u if metric == "usd_value" else n * 100
+        return Decimal(total) / 100
+    if metric == "indicator" and indicator:
+        total = 0
+        first_month = since.isoformat()[:7]
+        for key, (_n, _u, a) in by_dim.get("indicator_month", {}).items():
+            code, _, month = key.partition("|")
+            if code == indicator and first_month < month <= today.isoformat()[:7]:
+                total += a
+        return Decimal(total) / 100
+    return None
+
+
+def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
+    out = []
+    goals = db.session.scalars(select(Goal).where(Goal.active.is_(True)).order_by(Goal.position, Goal.id))
+    for goal in goals:
+        if goal.metric == "usd_value":
+            reached = Decimal(totals["usd_value"])
+        elif goal.metric == "pledges":
+            reached = Decimal(totals["pledges"])
+        elif goal.metric == "organizations":
+            reached = Decimal(totals["organizations"])
+        else:
+            cents = by_dim.get("indicator", {}).get(goal.indicator_code or "", [0, 0, 0])[2]
+            reached = Decimal(cents) / 100
+        target = Decimal(goal.target_value)
+        pace = _pace(by_dim, today, goal.metric, goal.indicator_code)
+        projected = None
+        if reached < target and pace:
+            days = int((target - reached) / pace * 365) + 1
+            if today + timedelta(days=min(days, 40_000)) < NO_PROJECTION_AFTER:
+                projected = (today + timedelta(days=days)).isoformat()
+        out.append({
+            "id": goal.id, "title": goal.title, "metric": goal.metric, "indicator": goal.indicator_code,
+            "target_value": str(target.quantize(Decimal("0.01"))), "target_date": goal.target_date.isoformat(),
+            "reached_value": str(reached.quantize(Decimal("0.01"))), "share": ratio(reached, target),
+            "met": reached >= target,
+            "pace_per_year": str(pace.quantize(Decimal("0.01"))) if pace is not None else None,
+            "projected_date": projected,
+            "on_track": (reached >= target) or (projected is not None and projected <= goal.target_date.isoformat()),
+        })
+    return out
+
+
+def _indicators(by_dim: dict) -> list[dict]:
+    out = []
+    pledged, achieved = by_dim.get("indicator", {}), by_dim.get("achieved", {})
+    for ind in db.session.scalars(select(Indicator).order_by(Indicator.position)):
+        n, _u, amount = pledged.get(ind.code, [0, 0, 0])
+        rn, _ru, done = achieved.get(ind.code, [0, 0, 0])
+        gap = Decimal(ind.gap_value) if ind.gap_value is not None else None
+        out.append({
+            "code": ind.code, "name": ind.name, "unit": ind.unit, "pledges": n, "pledged": money(amount),
+            "reporting_pledges": rn, "achieved": money(done),
+            "gap_value": str(gap.quantize(Decimal("0.01"))) if gap is not None else None,
+            "gap_source": ind.gap_source or None,
+            "gap_share_pledged": ratio(Decimal(amount) / 100, gap) if gap else None,
+        })
+    return out
+
+
+def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: date,
+             as_of: datetime, source: str) -> dict:
+    """The figures of the progress page and API from raw aggregates (see module docstring)."""
+    by_dim: dict[str, dict[str, list[int]]] = {}
+    for (dimension, key), value in raw.items():
+        if value[0]:
+            by_dim.setdefault(dimension, {})[key] = value
+    total_n, total_u, _ = by_dim.get("total", {}).get("", [0, 0, 0])
+    status_n = {s.value: 0 for s in ReportingStatus}
+    status_u = {s.value: 0 for s in ReportingStatus}
+    for key, (n, u, _a) in by_dim.get("activity_day", {}).items():
+        st = status_of_day(date.fromisoformat(key) if key != NONE_KEY else None, today).value
+        status_n[st] += n
+        status_u[st] += u
+    inactive = ReportingStatus.INACTIVE.value
+    totals = {
+        "pledges": total_n, "organizations": organizations, "countries": len(by_dim.get("country", {})),
+        "usd_value": money(total_u),
+        "active_pledges": total_n - status_n[inactive], "active_usd_value": money(total_u - status_u[inactive]),
+    }
+    names = _names()
+    breakdowns = []
+    for dimension, param, additive in BREAKDOWNS:
+        breakdowns.append({"dimension": dimension, "filter": param, "additive": additive,
+                           "rows": _rows(dimension, by_dim.get(dimension, {}), names.get(dimension))})
+    reporting = [{"status": s.value, "pledges": status_n[s.value], "usd_value": money(status_u[s.value]),
+                  "share": ratio(status_n[s.value], total_n)} for s in ReportingStatus]
+    return {
+        "as_of": as_of.replace(microsecond=0).isoformat(), "today": today.isoformat(), "source": source,
+        "totals": totals, "goals": _goals(by_dim, totals, today), "breakdowns": breakdowns,
+        "indicators": _indicators(by_dim), "reporting_status": reporting,
+        "notes": {
+            "approved_only": "Only approved pledges are counted; a joint pledge counts once, under its lead.",
+            "usd": "Amounts are converted to USD at the yearly average rate of the pledge date.",
+            "non_additive": ("A multi-country pledge counts in every country, region and group it targets, "
+                             "and in every pillar, SDG, WSIS line and beneficiary group it names; those rows "
+                             "do not add up to the total."),
+            "achieved": "Achieved values come from each pledge's latest approved progress report (not a sum "
+                        "over years).",
+            "gaps": "Contributions to the 2030 gaps are pledged, not achieved.",
+            "reporting_status": "Current: approved or reported within 12 months; due: 12 to 24 months; "
+                                "inactive: over 24 months (left out of active totals).",
+        },
+    }

@@ -1,0 +1,95 @@
+"""Reads for the progress page, the progress API, country pages and published reports.
+
+`progress_figures()` reads the maintained rollups (a few thousand rows whatever the number of
+pledges) and caches the result under the data version, so it is fast and never stale;
+`progress_figures(as_of=day)` computes from the pledge tables directly (published reports).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import func, select
+
+from p2c.core.enums import ReviewStatus
+from p2c.extensions import cache, db
+from p2c.pledges.models import Pledge, pledge_country
+from p2c.reference.models import Country
+from p2c.reporting.direct import raw_aggregates
+from p2c.reporting.figures import assemble
+from p2c.reporting.models import Rollup
+from p2c.reporting.rollups import META, data_version
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def state_token(today: date | None = None) -> str:
+    """A string that changes whenever the figures may change: the rollup data version (bumped by every
+    rollup write and every goal change, see p2c.reporting.rollups) and the day (reporting statuses and
+    the recent pace move with the calendar). One primary-key read."""
+    today = today or _now().date()
+    epoch, version = data_version()
+    return f"{epoch}.{version}.{today.isoformat()}"
+
+
+def rollup_raw() -> tuple[dict[tuple[str, str], list[int]], int]:
+    """The rollup rows as {(dimension, key): [pledges, usd_cents, amount_cents]}, and the organization count."""
+    raw, organizations = {}, 0
+    for d, k, n, u, a in db.session.execute(
+            select(Rollup.dimension, Rollup.key, Rollup.pledges, Rollup.usd_cents, Rollup.amount_cents)):
+        if d == META:
+            if k == "organizations":
+                organizations = int(n)
+            continue
+        raw[(d, k)] = [int(n), int(u), int(a)]
+    return raw, organizations
+
+
+def progress_figures(as_of: date | None = None, *, today: date | None = None) -> dict:
+    """The published figures (plain JSON data; see p2c.reporting.figures.assemble).
+
+    Without `as_of`: from the rollups, as of now (cached on the data version, never stale).
+    With `as_of`: computed from the pledge tables for pledges approved on or before that day,
+    with reporting statuses as of that day (slow at a million pledges; for published reports).
+    """
+    if as_of is not None:
+        raw, organizations = raw_aggregates(datetime.combine(as_of, time.max))
+        return assemble(raw, organizations, as_of, datetime.combine(as_of, time.max), "direct")
+    today = today or _now().date()
+    token = state_token(today)
+    key = f"progress-figures:{token}"
+    figures = cache.get(key)
+    if figures is None:
+        raw, organizations = rollup_raw()
+        figures = assemble(raw, organizations, today, _now(), "rollups")
+        cache.set(key, figures, ttl=24 * 3600)
+    return figures
+
+
+def direct_figures(today: date) -> dict:
+    """Figures computed directly from the pledge tables (all approvals), for checking the rollups."""
+    raw, organizations = raw_aggregates(None)
+    return assemble(raw, organizations, today, _now(), "direct")
+
+
+def country(iso3: str) -> Country | None:
+    """A country by ISO3 code (case-insensitive), or None."""
+    return db.session.get(Country, iso3.upper()) if len(iso3) == 3 and iso3.isalpha() else None
+
+
+def country_summary(iso3: str) -> dict:
+    """Approved pledges targeting a country and their USD value (from the rollups)."""
+    row = db.session.execute(select(Rollup.pledges, Rollup.usd_cents).where(
+        Rollup.dimension == "country", Rollup.key == iso3)).first()
+    from p2c.reporting.figures import money
+
+    return {"pledges": int(row[0]) if row else 0, "usd_value": money(int(row[1]) if row else 0)}
+
+
+def country_pledge_count_direct(iso3: str) -> int:
+    """The same count straight from the pledge tables (tests)."""
+    return db.session.scalar(
+        select(func.count()).select_from(pledge_country).join(Pledge, Pledge.id == pledge_country.c.pledge_id)
+        .where(pledge_country.c.country_iso3 == iso3, Pledge.status == ReviewStatus.APPROVED)) or 0

@@ -1,0 +1,246 @@
+"""Maintained rollups: kept in step with approvals inside the same transaction.
+
+How they stay right:
+- Any flush that touches a pledge, its targets or a progress report marks the pledge "dirty"
+  (an ORM event, so no service has to remember to call us); `submission_decided` does the same.
+- Just before the transaction commits, every dirty pledge is re-counted: what the ledger
+  (`rollup_pledge`) says it added is taken out, what it adds now is put in, and the ledger is
+  updated. The same pledge can be re-counted any number of times with the same result.
+- `bulk_loaded` (demo data, imports) rebuilds everything from the pledge tables.
+- Every write bumps the data version (row ("meta", "version")), which is what caches key on, so a
+  reader right after an approval never sees the old figures.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import chain
+
+from flask import has_app_context
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import delete, event, func, select
+
+from p2c.core.enums import ReviewStatus
+from p2c.core.signals import bulk_loaded, submission_decided
+from p2c.demo.bulk import insert_rows
+from p2c.extensions import db
+from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
+from p2c.reporting.models import Goal, Rollup, RollupOrganization, RollupPledge
+
+META = "meta"
+_DIRTY = "p2c_rollup_dirty"
+_GOALS = "p2c_goals_changed"
+REBUILD_BATCH = 20_000
+
+
+# -- encoding of the ledger ---------------------------------------------------------------------
+
+def encode(lead: int, usd_cents: int, entries: list[Entry]) -> str:
+    """Compact JSON of one pledge's contribution."""
+    money = [[d, k] for d, k, u, a in entries if a == 0 and u == usd_cents]
+    other = [[d, k, u, a] for d, k, u, a in entries if not (a == 0 and u == usd_cents)]
+    return json.dumps([lead, usd_cents, money, other], separators=(",", ":"))
+
+
+def decode(text: str) -> tuple[int, int, list[Entry]]:
+    """The inverse of `encode`."""
+    lead, usd_cents, money, other = json.loads(text)
+    entries = [(d, k, usd_cents, 0) for d, k in money] + [(d, k, u, a) for d, k, u, a in other]
+    return lead, usd_cents, entries
+
+
+# -- writes -------------------------------------------------------------------------------------
+
+def _upsert(model, index: list[str], rows: list[dict], add: list[str]) -> None:
+    if not rows:
+        return
+    dialect = db.session.connection().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(model)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=index, set_={c: getattr(model, c) + getattr(stmt.excluded, c) for c in add})
+    db.session.execute(stmt, rows)
+
+
+def _bump_version(new_epoch: bool = False) -> None:
+    epoch = random.randint(1, 2**31)  # noqa: S311 - only a cache namespace
+    _upsert(Rollup, ["dimension", "key"], [{"dimension": META, "key": "version", "pledges": 1,
+                                            "usd_cents": epoch, "amount_cents": 0}], ["pledges"])
+    if new_epoch:
+        db.session.execute(Rollup.__table__.update().where(Rollup.dimension == META, Rollup.key == "version")
+                           .values(usd_cents=epoch))
+
+
+def _apply(deltas: dict[tuple[str, str], list[int]], org_deltas: dict[int, list[int]]) -> None:
+    """Add signed deltas to the rollup rows and organization counters; keep the distinct count right."""
+    rows = [{"dimension": d, "key": k, "pledges": v[0], "usd_cents": v[1], "amount_cents": v[2]}
+            for (d, k), v in deltas.items() if any(v)]
+    _upsert(Rollup, ["dimension", "key"], rows, ["pledges", "usd_cents", "amount_cents"])
+    org_change = 0
+    for org_id, (n, u) in org_deltas.items():
+        if n == 0 and u == 0:
+            continue
+        _upsert(RollupOrganization, ["organization_id"],
+                [{"organization_id": org_id, "pledges": n, "usd_cents": u}], ["pledges", "usd_cents"])
+        now = db.session.scalar(select(RollupOrganization.pledges).where(RollupOrganization.organization_id == org_id))
+        if n > 0 and now == n:
+            org_change += 1  # went from 0 to n pledges: one more pledging organization
+        elif n < 0 and now == 0:
+            org_change -= 1
+    if org_change:
+        _upsert(Rollup, ["dimension", "key"], [{"dimension": META, "key": "organizations", "pledges": org_change,
+                                                "usd_cents": 0, "amount_cents": 0}], ["pledges"])
+    db.session.execute(delete(RollupOrganization).where(RollupOrganization.pledges == 0))
+    db.session.execute(delete(Rollup).where(Rollup.pledges == 0, Rollup.dimension != META))
+    _bump_version()
+
+
+def refresh(pledge_ids: Iterable[int]) -> int:
+    """Re-count these pledges in the rollups (idempotent). Returns how many changed."""
+    ids = sorted({int(i) for i in pledge_ids if i is not None})
+    if not ids:
+        return 0
+    ledger = dict(db.session.execute(
+        select(RollupPledge.pledge_id, RollupPledge.contribution).where(RollupPledge.pledge_id.in_(ids))).all())
+    approved = set(db.session.scalars(
+        select(Pledge.id).where(Pledge.id.in_(ids), Pledge.status == ReviewStatus.APPROVED)))
+    relevant = [i for i in ids if i in ledger or i in approved]
+    if not relevant:
+        return 0
+    now = for_ids(i for i in relevant if i in approved)
+    deltas: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    org_deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    changed = 0
+    for pid in relevant:
+        old_text = ledger.get(pid)
+        new = now.get(pid)
+        new_text = encode(*new) if new else None
+        if old_text == new_text:
+            continue
+        changed += 1
+        if old_text is not None:
+            lead, u, entries = decode(old_text)
+            for d, k, eu, ea in entries:
+                row = deltas[(d, k)]
+                row[0] -= 1
+                row[1] -= eu
+                row[2] -= ea
+            org_deltas[lead][0] -= 1
+            org_deltas[lead][1] -= u
+            db.session.execute(delete(RollupPledge).where(RollupPledge.pledge_id == pid))
+        if new is not None:
+            lead, u, entries = new
+            for d, k, eu, ea in entries:
+                row = deltas[(d, k)]
+                row[0] += 1
+                row[1] += eu
+                row[2] += ea
+            org_deltas[lead][0] += 1
+            org_deltas[lead][1] += u
+            db.session.execute(RollupPledge.__table__.insert().values(pledge_id=pid, contribution=new_text))
+    if changed:
+        _apply(deltas, org_deltas)
+    return changed
+
+
+def rebuild(batch_size: int = REBUILD_BATCH) -> int:
+    """Recompute every rollup from the pledge tables (after bulk loads). Returns approved pledges counted."""
+    for model in (Rollup, RollupOrganization, RollupPledge):
+        db.session.execute(delete(model).where(model.dimension != META) if model is Rollup else delete(model))
+    lo, hi = db.session.execute(
+        select(func.min(Pledge.id), func.max(Pledge.id)).where(Pledge.status == ReviewStatus.APPROVED)).one()
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    orgs: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    counted = 0
+    if lo is not None:
+        for start in range(lo, hi + 1, batch_size):
+            found = contributions(Batch(id_range=(start, start + batch_size - 1)))
+            ledger = []
+            for pid, (lead, u, entries) in found.items():
+                ledger.append((pid, encode(lead, u, entries)))
+                for d, k, eu, ea in entries:
+                    row = totals[(d, k)]
+                    row[0] += 1
+                    row[1] += eu
+                    row[2] += ea
+                orgs[lead][0] += 1
+                orgs[lead][1] += u
+            insert_rows(RollupPledge.__table__, ["pledge_id", "contribution"], ledger)
+            counted += len(found)
+    insert_rows(Rollup.__table__, ["dimension", "key", "pledges", "usd_cents", "amount_cents"],
+                [(d, k, *v) for (d, k), v in totals.items()])
+    insert_rows(RollupOrganization.__table__, ["organization_id", "pledges", "usd_cents"],
+                [(o, *v) for o, v in orgs.items()])
+    db.session.execute(delete(Rollup).where(Rollup.dimension == META, Rollup.key == "organizations"))
+    insert_rows(Rollup.__table__, ["dimension", "key", "pledges", "usd_cents", "amount_cents"],
+                [(META, "organizations", len(orgs), 0, 0)])
+    _bump_version(new_epoch=True)
+    return counted
+
+
+def data_version() -> tuple[int, int]:
+    """(epoch, version) of the rollups: changes with every rollup write. One primary-key read."""
+    row = db.session.execute(
+        select(Rollup.usd_cents, Rollup.pledges).where(Rollup.dimension == META, Rollup.key == "version")).first()
+    return (row[0], row[1]) if row else (0, 0)
+
+
+# -- wiring: ORM events and signals -------------------------------------------------------------
+
+def mark_dirty(session, pledge_id: int | None) -> None:
+    """Re-count this pledge before the session commits."""
+    if pledge_id is not None:
+        session.info.setdefault(_DIRTY, set()).add(pledge_id)
+
+
+@event.listens_for(FlaskSession, "after_flush")
+def _after_flush(session, flush_context) -> None:
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Pledge):
+            mark_dirty(session, obj.id)
+        elif isinstance(obj, ProgressReport | PledgeTarget):
+            mark_dirty(session, obj.pledge_id)
+        elif isinstance(obj, ProgressValue) and obj.report is not None:
+            mark_dirty(session, obj.report.pledge_id)
+        elif isinstance(obj, Goal):
+            session.info[_GOALS] = True  # goals are part of the figures: caches must move on
+
+
+@event.listens_for(FlaskSession, "before_commit")
+def _before_commit(session) -> None:
+    if not has_app_context() or session is not db.session():
+        return
+    for _ in range(3):  # refreshing writes with Core only, so one round normally suffices
+        session.flush()
+        ids = session.info.pop(_DIRTY, None)
+        if not ids:
+            break
+        refresh(ids)
+    if session.info.pop(_GOALS, None):
+        _bump_version()
+
+
+@event.listens_for(FlaskSession, "after_rollback")
+def _after_rollback(session) -> None:
+    session.info.pop(_DIRTY, None)
+    session.info.pop(_GOALS, None)
+
+
+@submission_decided.connect
+def _on_decided(sender, kind=None, record=None, old=None, new=None, **extra) -> None:
+    pledge_id = getattr(record, "pledge_id", None) if not isinstance(record, Pledge) else record.id
+    mark_dirty(db.session(), pledge_id)
+
+
+@bulk_loaded.connect
+def _on_bulk_loaded(sender, **extra) -> None:
+    db.session.info.pop(_DIRTY, None)
+    rebuild()

@@ -1,0 +1,89 @@
+"""Output schema of /api/v1/progress (documents the figures of p2c.reporting.figures.assemble)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class TotalsSchema(Schema):
+    """Headline figures (approved pledges only)."""
+
+    pledges = fields.Integer()
+    organizations = fields.Integer()
+    countries = fields.Integer()
+    usd_value = fields.String()
+    active_pledges = fields.Integer()
+    active_usd_value = fields.String()
+
+
+class BreakdownRowSchema(Schema):
+    """One row of a breakdown."""
+
+    key = fields.String()
+    name = fields.String()
+    pledges = fields.Integer()
+    usd_value = fields.String()
+
+
+class BreakdownSchema(Schema):
+    """Approved pledges by one dimension; `additive` false means rows do not add up to the total."""
+
+    dimension = fields.String()
+    filter = fields.String()
+    additive = fields.Boolean()
+    rows = fields.List(fields.Nested(BreakdownRowSchema))
+
+
+class GoalSchema(Schema):
+    """A coalition goal with the share reached and the date projected at the recent pace."""
+
+    id = fields.Integer()
+    title = fields.String()
+    metric = fields.String()
+    indicator = fields.String(allow_none=True)
+    target_value = fields.String()
+    target_date = fields.String()
+    reached_value = fields.String()
+    share = fields.String(allow_none=True)
+    met = fields.Boolean()
+    pace_per_year = fields.String(allow_none=True)
+    projected_date = fields.String(allow_none=True)
+    on_track = fields.Boolean()
+
+
+class IndicatorSchema(Schema):
+    """Pledged targets and achieved values (latest approved report per pledge) for one indicator."""
+
+    code = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    pledges = fields.Integer()
+    pledged = fields.String()
+    reporting_pledges = fields.Integer()
+    achieved = fields.String()
+    gap_value = fields.String(allow_none=True)
+    gap_source = fields.String(allow_none=True)
+    gap_share_pledged = fields.String(allow_none=True)
+
+
+class ReportingStatusSchema(Schema):
+    """Share of approved pledges per reporting status."""
+
+    status = fields.String()
+    pledges = fields.Integer()
+    usd_value = fields.String()
+    share = fields.String(allow_none=True)
+
+
+class ProgressSchema(Schema):
+    """The figures of the progress page."""
+
+    as_of = fields.String()
+    today = fields.String()
+    source = fields.String()
+    totals = fields.Nested(TotalsSchema)
+    goals = fields.List(fields.Nested(GoalSchema))
+    breakdowns = fields.List(fields.Nested(BreakdownSchema))
+    indicators = fields.List(fields.Nested(IndicatorSchema))
+    reporting_status = fields.List(fields.Nested(ReportingStatusSchema))
+    notes = fields.Dict(keys=fields.String(), values=fields.String())

@@ -1,0 +1,147 @@
+"""/progress (the public progress page) and /countries/<iso3>.
+
+The progress page is rendered from `progress_figures()` and cached per data version and language,
+so a read costs one small query whatever the number of pledges, and an approval shows at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from flask import Blueprint, Response, abort, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
+
+from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.core.i18n import country_name, current_language, ref_name, text_direction
+from p2c.extensions import cache, db
+from p2c.pledges import queries as pledge_queries
+from p2c.reference.models import Country
+from p2c.reporting import queries
+from p2c.reporting.charts import Bar, bar_chart, progress_bar
+from p2c.reporting.worldmap import world_map
+
+bp = Blueprint("reporting", __name__, template_folder="templates")
+
+TITLES = {
+    "focus_area": _l("By focus area"), "pledge_type": _l("By pledge type"),
+    "stakeholder": _l("By stakeholder group of the lead organization"),
+    "lead_region": _l("By ITU region of the lead organization"), "start_year": _l("By start year"),
+    "impl_status": _l("By implementation status"), "event": _l("By pledging event"), "pillar": _l("By pillar"),
+    "target_region": _l("By ITU region of the target countries"),
+    "scope": _l("Least developed, landlocked and island countries"),
+    "beneficiary": _l("By beneficiary group"), "sdg": _l("By Sustainable Development Goal"),
+    "wsis": _l("By WSIS Action Line"), "country": _l("Top target countries"),
+}
+REGION_NAMES = {"AFR": _l("Africa"), "AMS": _l("Americas"), "ARB": _l("Arab States"), "ASP": _l("Asia and the Pacific"),
+                "CIS": _l("CIS"), "EUR": _l("Europe"), "OE": _l("Other territories"), "none": _l("Not stated")}
+SCOPE_NAMES = {"global": _l("Global pledges"), "ldc": _l("Least developed countries (LDC)"),
+               "lldc": _l("Landlocked developing countries (LLDC)"),
+               "sids": _l("Small island developing States (SIDS)")}
+TOP_COUNTRIES = 15
+
+
+def row_label(dimension: str, key: str, name: str) -> str:
+    """The reader's-language label of one breakdown row."""
+    if dimension in ("lead_region", "target_region"):
+        return str(REGION_NAMES.get(key, key))
+    if dimension == "scope":
+        return str(SCOPE_NAMES.get(key, key))
+    if dimension == "impl_status":
+        return ImplementationStatus(key).title if key in ImplementationStatus.values() else key
+    if dimension == "country":
+        return country_name(key)
+    if dimension == "sdg":
+        return _("SDG %(number)s: %(name)s", number=key, name=ref_name(name))
+    if key == "none":
+        return _("Not stated")
+    return ref_name(name) if dimension != "start_year" else key
+
+
+def _charts(figures: dict, rtl: bool) -> list[dict]:
+    charts = []
+    for b in figures["breakdowns"]:
+        rows = b["rows"][:TOP_COUNTRIES] if b["dimension"] == "country" else b["rows"]
+        items = []
+        for r in rows:
+            if b["dimension"] == "country":
+                href = url_for("reporting.country", iso3=r["key"])
+            else:
+                href = url_for("pledges.directory", **{b["filter"]: r["key"]}) if r["key"] != "none" else None
+            items.append({**r, "label": row_label(b["dimension"], r["key"], r["name"]), "href": href})
+        title = str(TITLES[b["dimension"]])
+        bars = [Bar(i["label"], i["pledges"], f"{i['pledges']:,}", i["href"] or "#") for i in items]
+        charts.append({"dimension": b["dimension"], "title": title, "additive": b["additive"], "rows": items,
+                       "svg": bar_chart(bars, title, rtl) if items else None})
+    return charts
+
+
+def _map(figures: dict):
+    counts = {r["key"]: r["pledges"] for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]}
+    by_m49 = {m49: (iso3, country_name(iso3)) for iso3, m49 in db.session.execute(select(Country.iso3, Country.m49))}
+    return world_map(counts, by_m49, lambda iso3: url_for("reporting.country", iso3=iso3),
+                     _("Number of approved pledges targeting each country"),
+                     lambda name, n: _("%(country)s: %(count)s pledges", country=name, count=n))
+
+
+@bp.get("/progress")
+def progress():
+    """Headline figures, goals, breakdowns, indicators, reporting status and the map."""
+    lang = current_language()
+    token = queries.state_token()
+    etag = hashlib.sha1(f"{token}.{lang}".encode(), usedforsecurity=False).hexdigest()
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+        response.set_etag(etag)
+        return response
+    # Anonymous readers with nothing flashed all get the same page: cache it whole. Anyone else gets
+    # the cached body inside a freshly rendered frame (their navigation, their messages).
+    anonymous = not session
+    page_key = f"progress-page:{token}:{lang}"
+    html = cache.get(page_key) if anonymous else None
+    if html is None:
+        body_key = f"progress-body:{token}:{lang}"
+        body = cache.get(body_key)
+        if body is None:
+            figures = queries.progress_figures()
+            rtl = text_direction(lang) == "rtl"
+            goals = [{**g, "bar": progress_bar(float(g["share"] or 0), g["title"])} for g in figures["goals"]]
+            body = render_template(
+                "reporting/_progress_body.html", figures=figures, goals=goals, charts=_charts(figures, rtl),
+                world=_map(figures), reporting_titles={s.value: s.title for s in ReportingStatus},
+                to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
+            cache.set(body_key, body, ttl=24 * 3600)
+        html = render_template("reporting/progress.html", body=Markup(body))  # noqa: S704 - our own rendered template
+        if anonymous and not session:
+            cache.set(page_key, html, ttl=24 * 3600)
+    response = Response(html, mimetype="text/html")
+    response.set_etag(etag)
+    return response
+
+
+@bp.get("/countries/<iso3>")
+def country(iso3: str):
+    """The approved pledges that target one country, with its region and groups."""
+    record = queries.country(iso3)
+    if record is None:
+        abort(404)
+    if iso3 != record.iso3:
+        from flask import redirect
+
+        return redirect(url_for("reporting.country", iso3=record.iso3), 301)
+    filters, errors = pledge_queries_filters(record.iso3)
+    page = pledge_queries.directory_page(filters)
+    return render_template("reporting/country.html", country=record, summary=queries.country_summary(record.iso3),
+                           page=page, region=REGION_NAMES.get(record.itu_region, record.itu_region), errors=errors)
+
+
+def pledge_queries_filters(iso3: str) -> tuple[dict, dict]:
+    """The directory filters for one country's page (cursor and sort from the query string)."""
+    from p2c.pledges.filters import parse_filters
+
+    args = {k: v for k, v in request.args.items() if k in ("cursor", "sort")}
+    args["country"] = iso3
+    return parse_filters(args)
