@@ -1,0 +1,1 @@
+"""Yearly progress reports by focal points, reminders and reporting status."""

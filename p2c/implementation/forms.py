@@ -1,0 +1,135 @@
+"""The progress report form (WTForms), built per pledge: one field per target and beneficiary group."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from p2c.core.enums import ImplementationStatus
+from p2c.core.i18n import ref_name
+from p2c.implementation import rules
+from p2c.pledges.models import Pledge
+from p2c.reference.models import BeneficiaryGroup
+
+NON_NEGATIVE = _l("Enter zero or a positive number.")
+
+
+class ProgressReportForm(FlaskForm):
+    """Fields common to every report; per-target and per-group fields are added by `report_form`."""
+
+    period = SelectField(_l("Year reported on"), coerce=int, validators=[InputRequired()])
+    implementation_status = RadioField(
+        _l("Implementation status"),
+        validators=[InputRequired(message=_l("Choose the implementation status."))],
+    )
+    usd_disbursed = DecimalField(
+        _l("USD disbursed to date"), places=2,
+        validators=[Optional(), NumberRange(min=0, max=rules.DISBURSED_MAX - 1, message=NON_NEGATIVE)],
+    )
+    disbursement_explanation = TextAreaField(
+        _l("Explanation of the disbursement"), validators=[Optional(), Length(max=rules.EXPLANATION_MAX)]
+    )
+    narrative = TextAreaField(
+        _l("What happened this year"),
+        validators=[
+            DataRequired(message=_l("Describe what was done this year.")),
+            Length(min=rules.NARRATIVE_MIN, max=rules.NARRATIVE_MAX,
+                   message=_l("Write between %(min)d and %(max)d characters.")),
+        ],
+    )
+    evidence_links = TextAreaField(_l("Evidence links (one per line)"))
+    version = HiddenField()
+
+    target_fields: list[tuple[str, object]]
+    group_fields: list[tuple[str, str]]
+
+    def __init__(self, pledge: Pledge, *args, today: date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+        self.today = today
+        self.period.choices = [(y, str(y)) for y in rules.allowed_periods(pledge, today)]
+        self.implementation_status.choices = ImplementationStatus.choices()
+
+    def validate_evidence_links(self, field) -> None:
+        """Every line must be an http(s) address; at most MAX_EVIDENCE_LINKS."""
+        errors = rules.evidence_links_errors(rules.split_links(field.data))
+        if errors:
+            raise ValidationError(" ".join(errors))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the checks that need the pledge (period, disbursement above pledged value)."""
+        ok = super().validate(extra_validators)
+        if not ok:
+            return False
+        for name, message in rules.cross_field_errors(self.pledge, self.to_data(), self.today).items():
+            getattr(self, name).errors.append(message)
+            ok = False
+        return ok
+
+    def to_data(self) -> dict:
+        """The plain data the services take."""
+        values: dict[int, Decimal] = {}
+        for name, target in self.target_fields:
+            value = self[name].data
+            if value is not None:
+                values[target.id] = value
+        beneficiaries = {code: self[name].data for name, code in self.group_fields if self[name].data is not None}
+        return {
+            "period": self.period.data,
+            "implementation_status": ImplementationStatus(self.implementation_status.data),
+            "usd_disbursed": self.usd_disbursed.data,
+            "disbursement_explanation": (self.disbursement_explanation.data or "").strip(),
+            "narrative": (self.narrative.data or "").strip(),
+            "evidence_links": rules.split_links(self.evidence_links.data),
+            "values": values,
+            "beneficiaries": beneficiaries,
+        }
+
+    def fill_from(self, report) -> None:
+        """Pre-fill from an existing report (resubmission after changes were requested)."""
+        self.period.data = report.period
+        self.implementation_status.data = report.implementation_status.value
+        self.usd_disbursed.data = report.usd_disbursed
+        self.disbursement_explanation.data = report.disbursement_explanation
+        self.narrative.data = report.narrative
+        self.evidence_links.data = "\n".join(report.evidence_links or [])
+        self.version.data = str(report.version)
+        by_target = {v.target_id: v.achieved_value for v in report.values}
+        for name, target in self.target_fields:
+            self[name].data = by_target.get(target.id)
+        by_group = {b.beneficiary_code: b.people_reached for b in report.beneficiaries}
+        for name, code in self.group_fields:
+            self[name].data = by_group.get(code)
+
+
+def report_form(pledge: Pledge, groups: list[BeneficiaryGroup], *args, **kwargs) -> ProgressReportForm:
+    """A form for `pledge`: an achieved-value field per quantified target, a people-reached field per group."""
+
+    class _Form(ProgressReportForm):
+        pass
+
+    target_fields = []
+    for target in pledge.targets:
+        name = f"target_{target.id}"
+        label = ref_name(target.indicator.name)
+        setattr(_Form, name, DecimalField(
+            label, places=2,
+            validators=[Optional(), NumberRange(min=0, max=rules.ACHIEVED_MAX - 1, message=NON_NEGATIVE)],
+        ))
+        target_fields.append((name, target))
+    group_fields = []
+    for group in groups:
+        name = f"reached_{group.code}"
+        setattr(_Form, name, IntegerField(
+            ref_name(group.name),
+            validators=[Optional(), NumberRange(min=0, max=rules.PEOPLE_MAX, message=NON_NEGATIVE)],
+        ))
+        group_fields.append((name, group.code))
+    _Form.target_fields = target_fields
+    _Form.group_fields = group_fields
+    return _Form(pledge, *args, **kwargs)

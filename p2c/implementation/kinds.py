@@ -1,0 +1,108 @@
+"""Registers progress reports as a kind of submission in the review back-office.
+
+The review queue and decisions are generic over `p2c.review.registry`; this module says how to read
+a report (title, organization, private contact, detail fragment) and what a decision means for its
+pledge. The same effect also answers the `submission_decided` signal, so the pledge stays in step
+whichever hook the review services use; `services.sync_pledge` is idempotent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import exists, func, literal_column, select
+
+from p2c.core.db import utcnow
+from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.core.signals import submission_decided
+from p2c.implementation import services
+from p2c.implementation.models import ProgressReport
+from p2c.members.models import Organization
+from p2c.pledges.models import Pledge, pledge_country
+from p2c.reference.models import Country
+from p2c.review.registry import SubmissionType, register
+
+
+def _title(report: ProgressReport) -> str:
+    return f"{report.pledge.title} ({report.period})"
+
+
+def _on_approve(report: ProgressReport) -> None:
+    report.approved_at = utcnow()
+    services.sync_pledge(report, ReviewStatus.APPROVED)
+
+
+def _queue_select(f: Any):
+    """Queue rows of progress reports: the pledge's title and lead organization; its filters apply."""
+    m = ProgressReport
+    query = (
+        select(
+            literal_column("'progress_report'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+            Pledge.title.label("title"), Organization.name.label("organization"),
+            Pledge.lead_organization_id.label("organization_id"), m.status.label("status"),
+            m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
+        )
+        .join(Pledge, Pledge.id == m.pledge_id)
+        .join(Organization, Organization.id == Pledge.lead_organization_id)
+    )
+    if getattr(f, "focus_area", ""):
+        query = query.where(Pledge.focus_area_code == f.focus_area)
+    if getattr(f, "region", ""):
+        query = query.where(exists().where(pledge_country.c.pledge_id == Pledge.id,
+                                           Country.iso3 == pledge_country.c.country_iso3,
+                                           Country.itu_region == f.region))
+    if getattr(f, "search", ""):
+        like = f"%{f.search.lower()}%"
+        query = query.where(func.lower(m.reference).like(like) | func.lower(Pledge.title).like(like)
+                            | func.lower(Organization.name).like(like))
+    return query
+
+
+def _on_decided(report: ProgressReport, old: Any, new: Any) -> None:
+    # Withdrawing an approved report (or any later change away from approved) hands the pledge's
+    # status back to its remaining approved reports.
+    if old is not None and ReviewStatus(old) == ReviewStatus.APPROVED and ReviewStatus(new) != ReviewStatus.APPROVED:
+        services.sync_pledge(report, ReviewStatus(new))
+
+
+def _public_url(report: ProgressReport) -> str | None:
+    if report.status != ReviewStatus.APPROVED:
+        return None
+    try:
+        return url_for("pledges.detail", ref=report.pledge.reference)
+    except Exception:  # noqa: BLE001 - the pledge page belongs to another feature; no link without it
+        return None
+
+
+PROGRESS_REPORT = SubmissionType(
+    kind=SubmissionKind.PROGRESS_REPORT,
+    model=ProgressReport,
+    title=_title,
+    organization=lambda report: report.pledge.lead_organization,
+    contact=lambda report: report.pledge.focal_point,
+    detail_template="implementation/review_detail.html",
+    on_approve=_on_approve,
+    on_decided=_on_decided,
+    public_url=_public_url,
+    extra={"queue_select": _queue_select},
+)
+
+register(PROGRESS_REPORT)
+
+
+@submission_decided.connect
+def _on_submission_decided(sender: Any, **kwargs: Any) -> None:
+    """Keep the pledge in step when a progress report is approved or leaves the approved state."""
+    kind = kwargs.get("kind")
+    record = kwargs.get("record")
+    if record is None or not isinstance(record, ProgressReport):
+        return
+    if kind is not None and str(kind) != SubmissionKind.PROGRESS_REPORT.value:
+        return
+    new = kwargs.get("new", kwargs.get("new_status"))
+    old = kwargs.get("old", kwargs.get("old_status"))
+    if new is None:
+        return
+    if ReviewStatus(new) == ReviewStatus.APPROVED or (old is not None and ReviewStatus(old) == ReviewStatus.APPROVED):
+        services.sync_pledge(record, ReviewStatus(new))

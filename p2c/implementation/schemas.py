@@ -1,0 +1,104 @@
+"""marshmallow input schema for progress reports filed through the API (same rules as the HTML form).
+
+The schema needs the pledge (its targets, periods and pledged value), so it is built per pledge:
+`ProgressReportInputSchema(pledge=pledge).load(payload)` returns the plain data that
+`services.file_report` takes, or raises `ValidationError` with {field: [messages]}.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+from sqlalchemy import select
+
+from p2c.core.enums import ImplementationStatus
+from p2c.extensions import db
+from p2c.implementation import rules
+from p2c.pledges.models import Pledge
+from p2c.reference.models import BeneficiaryGroup
+
+NON_NEGATIVE = _l("Enter zero or a positive number.")
+
+
+class AchievedValueSchema(Schema):
+    """The value achieved for one target, named by its id or (when unambiguous) its indicator code."""
+
+    target_id = fields.Integer(load_default=None)
+    indicator = fields.String(load_default=None, metadata={"description": "indicator code of the target"})
+    achieved_value = fields.Decimal(
+        required=True, places=2, as_string=True,
+        validate=validate.Range(min=0, max=rules.ACHIEVED_MAX, max_inclusive=False, error=str(NON_NEGATIVE)),
+    )
+
+
+class ProgressReportInputSchema(Schema):
+    """A progress report as JSON: see the field descriptions in the OpenAPI document."""
+
+    period = fields.Integer(required=True, metadata={"description": "the year reported on"})
+    implementation_status = fields.Enum(ImplementationStatus, by_value=True, required=True)
+    usd_disbursed = fields.Decimal(
+        load_default=None, allow_none=True, places=2, as_string=True,
+        validate=validate.Range(min=0, max=rules.DISBURSED_MAX, max_inclusive=False, error=str(NON_NEGATIVE)),
+    )
+    disbursement_explanation = fields.String(load_default="", validate=validate.Length(max=rules.EXPLANATION_MAX))
+    narrative = fields.String(required=True,
+                              validate=validate.Length(min=rules.NARRATIVE_MIN, max=rules.NARRATIVE_MAX))
+    evidence_links = fields.List(fields.String(), load_default=list)
+    values = fields.List(fields.Nested(AchievedValueSchema), load_default=list)
+    beneficiaries = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(validate=validate.Range(min=0, max=rules.PEOPLE_MAX, error=str(NON_NEGATIVE))),
+        load_default=dict, metadata={"description": "people reached per beneficiary group code"},
+    )
+
+    def __init__(self, *args: Any, pledge: Pledge, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pledge = pledge
+        self.today = today
+
+    @validates("evidence_links")
+    def _links(self, value: list[str], **_: Any) -> None:
+        errors = rules.evidence_links_errors([v.strip() for v in value])
+        if errors:
+            raise ValidationError(errors)
+
+    @validates("beneficiaries")
+    def _groups(self, value: dict, **_: Any) -> None:
+        known = set(db.session.scalars(select(BeneficiaryGroup.code)))
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValidationError(str(_l("Unknown beneficiary group: %(codes)s.", codes=", ".join(unknown))))
+
+    def _resolve_values(self, items: list[dict]) -> dict[int, Decimal]:
+        """{target id: value}; an indicator code stands for the pledge's single target with that indicator."""
+        by_id = {t.id: t for t in self.pledge.targets}
+        resolved: dict[int, Decimal] = {}
+        for item in items:
+            target_id = item.get("target_id")
+            if target_id is None and item.get("indicator"):
+                matches = [t.id for t in self.pledge.targets if t.indicator_code == item["indicator"]]
+                target_id = matches[0] if len(matches) == 1 else None
+            if target_id not in by_id:
+                raise ValidationError(str(_l("Report only on this pledge's own targets.")), "values")
+            resolved[target_id] = item["achieved_value"]
+        return resolved
+
+    @validates_schema
+    def _cross_field(self, data: dict, **_: Any) -> None:
+        plain = dict(data)
+        plain["values"] = self._resolve_values(data.get("values") or [])
+        errors = rules.cross_field_errors(self.pledge, plain, self.today)
+        if errors:
+            raise ValidationError({name: [message] for name, message in errors.items()})
+
+    @post_load
+    def _plain(self, data: dict, **_: Any) -> dict:
+        data["values"] = self._resolve_values(data.get("values") or [])
+        data["evidence_links"] = rules.split_links("\n".join(data.get("evidence_links") or []))
+        data["narrative"] = data["narrative"].strip()
+        data["disbursement_explanation"] = (data.get("disbursement_explanation") or "").strip()
+        return data

@@ -1,0 +1,190 @@
+"""Writes for progress reports: filing, resubmitting after changes were requested, and keeping the
+pledge's implementation status in step with its approved reports. Services never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from p2c.core import audit
+from p2c.core.db import utcnow
+from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.core.errors import Conflict, NotAllowed, ServiceError
+from p2c.core.mail import queue_mail
+from p2c.core.tokens import make_token
+from p2c.core.workflow import Action, next_status
+from p2c.extensions import db
+from p2c.implementation import queries
+from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.pledges.models import Pledge
+
+REPORT_FIELDS = ["period", "implementation_status", "usd_disbursed", "disbursement_explanation", "narrative",
+                 "evidence_links", "status", "version"]
+PLEDGE_FIELDS = ["implementation_status", "last_reported_at"]
+
+
+def _duplicate_period_error(period: int) -> ServiceError:
+    return ServiceError(
+        _("A progress report for %(year)d has already been filed for this pledge. "
+          "Choose another year, or wait for the team's decision on the one you sent.", year=period),
+        field="period",
+    )
+
+
+def _reference(pledge: Pledge, period: int) -> str:
+    """P2C-2026-00042-R2025, with a suffix when an earlier report for that year was rejected or withdrawn."""
+    base = f"{pledge.reference}-R{period}"
+    taken = set(db.session.scalars(select(ProgressReport.reference).where(
+        ProgressReport.pledge_id == pledge.id, ProgressReport.period == period)))
+    reference, n = base, 1
+    while reference in taken:
+        n += 1
+        reference = f"{base}-{n}"
+    return reference
+
+
+def _apply(report: ProgressReport, data: dict) -> None:
+    """Copy validated plain data onto the report (values and people reached are replaced)."""
+    report.period = data["period"]
+    report.implementation_status = ImplementationStatus(data["implementation_status"])
+    report.usd_disbursed = data.get("usd_disbursed")
+    report.disbursement_explanation = data.get("disbursement_explanation") or ""
+    report.narrative = data["narrative"]
+    report.evidence_links = list(data.get("evidence_links") or [])
+    report.values = [ProgressValue(target_id=tid, achieved_value=value)
+                     for tid, value in sorted((data.get("values") or {}).items())]
+    report.beneficiaries = [ProgressBeneficiary(beneficiary_code=code, people_reached=people)
+                            for code, people in sorted((data.get("beneficiaries") or {}).items())]
+
+
+def _flush_or_duplicate(period: int) -> None:
+    """Flush; a database constraint refusing the row becomes the same clear message."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise _duplicate_period_error(period) from None
+
+
+def private_link(pledge: Pledge) -> str:
+    """A fresh absolute private link for the pledge's focal point."""
+    token = make_token("pledge", pledge.id, pledge.focal_point.email)
+    return current_app.config["BASE_URL"].rstrip("/") + f"/my/{token}"
+
+
+def file_report(pledge: Pledge, data: dict, language: str) -> ProgressReport:
+    """File a progress report on an approved pledge (from the private link or the API).
+
+    `data`: period, implementation_status, usd_disbursed, disbursement_explanation, narrative,
+    evidence_links, values {target id: Decimal}, beneficiaries {group code: int}, as validated by
+    the form or `ProgressReportInputSchema`. One report per pledge and year (rejected and withdrawn
+    ones do not count). Queues an acknowledgement to the focal point.
+    """
+    if pledge.status != ReviewStatus.APPROVED:
+        raise NotAllowed(_("Progress can only be reported on an approved pledge."))
+    # Serialize filings on one pledge (row lock on PostgreSQL; SQLite has a single writer), so a
+    # double submit cannot slip two reports for one year past the check below.
+    queries.lock_pledge(pledge.id)
+    if queries.active_report_for_period(pledge.id, data["period"]) is not None:
+        raise _duplicate_period_error(data["period"])
+    now = utcnow()
+    report = ProgressReport(
+        reference=_reference(pledge, data["period"]), pledge=pledge, language=language,
+        status=ReviewStatus.SUBMITTED, submitted_at=now,
+    )
+    _apply(report, data)
+    db.session.add(report)
+    _flush_or_duplicate(data["period"])
+    audit.record("progress_report.submitted", "progress_report", report.id, label=report.reference,
+                 after=audit.snapshot(report, REPORT_FIELDS), actor_label="focal point")
+    _acknowledge(report, language)
+    return report
+
+
+def update_report(report: ProgressReport, data: dict, expected_version: int, language: str) -> ProgressReport:
+    """Resubmit a report the team sent back for changes; the second of two concurrent saves gets Conflict."""
+    new_status = next_status(report.status, Action.RESUBMIT)
+    if expected_version != report.version:
+        raise Conflict(_("This report was changed since you opened it. Reload the page and make your changes again."))
+    if data["period"] != report.period and queries.active_report_for_period(
+            report.pledge_id, data["period"], exclude_id=report.id) is not None:
+        raise _duplicate_period_error(data["period"])
+    before = audit.snapshot(report, REPORT_FIELDS)
+    _apply(report, data)
+    report.status = new_status
+    report.submitted_at = utcnow()
+    report.language = language
+    try:
+        _flush_or_duplicate(data["period"])
+    except StaleDataError:
+        raise Conflict(_("This report was changed since you opened it. "
+                         "Reload the page and make your changes again.")) from None
+    audit.record("progress_report.resubmitted", "progress_report", report.id, label=report.reference,
+                 before=before, after=audit.snapshot(report, REPORT_FIELDS), actor_label="focal point")
+    _acknowledge(report, language)
+    return report
+
+
+def _acknowledge(report: ProgressReport, language: str) -> None:
+    pledge = report.pledge
+    queue_mail(pledge.focal_point.email, "implementation_received", language, "progress_report_received",
+               report=report, pledge=pledge, link=private_link(pledge))
+
+
+def sync_pledge(report: ProgressReport, report_status: ReviewStatus) -> None:
+    """Make the pledge's implementation status and last report date follow its approved reports.
+
+    Called when a decision on `report` is recorded (its new status is `report_status`, which may not
+    be written to the record yet). Deterministic and idempotent: the latest approved year wins.
+    """
+    pledge = report.pledge
+    approved = [r for r in queries.approved_reports(pledge.id) if r.id != report.id]
+    if report_status == ReviewStatus.APPROVED:
+        approved.append(report)
+    when = {r.id: (r.approved_at or r.decided_at or utcnow()) for r in approved}
+    before = audit.snapshot(pledge, PLEDGE_FIELDS)
+    if approved:
+        latest = max(approved, key=lambda r: (r.period, when[r.id]))
+        pledge.implementation_status = latest.implementation_status
+        pledge.last_reported_at = max(when.values())
+    else:
+        pledge.implementation_status = ImplementationStatus.NOT_STARTED
+        pledge.last_reported_at = None
+    after = audit.snapshot(pledge, PLEDGE_FIELDS)
+    if after != before:
+        db.session.flush()
+        audit.record("pledge.progress_updated", "pledge", pledge.id, label=pledge.reference,
+                     before=before, after=after)
+
+
+def send_reminders(candidates: list[queries.ReminderCandidate], when: datetime) -> int:
+    """Queue a reminder for each candidate and stamp their pledges' `last_reminded_at` (one batch)."""
+    for candidate in candidates:
+        _queue_reminder(candidate)
+    _mark_reminded([c.pledge_id for c in candidates], when)
+    if candidates:
+        audit.record("pledge.reminders_sent", "pledge", None, label=str(len(candidates)),
+                     after={"pledges": [c.reference for c in candidates]}, actor_label="remind")
+    return len(candidates)
+
+
+def _mark_reminded(pledge_ids: list[int], when: datetime) -> None:
+    """Record that reminders went to these pledges (bulk; does not bump the pledges' version)."""
+    db.session.execute(
+        update(Pledge).where(Pledge.id.in_(pledge_ids)).values(last_reminded_at=when),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _queue_reminder(candidate: queries.ReminderCandidate) -> None:
+    """Queue one reminder with a fresh private link, in the focal point's language."""
+    token = make_token("pledge", candidate.pledge_id, candidate.email)
+    link = current_app.config["BASE_URL"].rstrip("/") + f"/my/{token}"
+    queue_mail(candidate.email, "implementation_reminder", candidate.language, "progress_reminder",
+               candidate=candidate, link=link, report_link=link + "/report")
+

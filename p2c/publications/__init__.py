@@ -1,0 +1,1 @@
+"""Frozen, published progress reports (/reports)."""

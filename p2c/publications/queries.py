@@ -1,0 +1,134 @@
+"""Reads of published reports: the list, one report, hash verification, CSV rows, comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from p2c.extensions import db
+from p2c.publications.canonical import canonical_json, content_hash
+from p2c.publications.models import Publication
+from p2c.reference.models import FocusArea
+
+
+def focus_area_names() -> dict[str, str]:
+    """Focus area code -> English name (a msgid)."""
+    return dict(db.session.execute(select(FocusArea.code, FocusArea.name)).all())
+
+
+def all_publications() -> list[Publication]:
+    """Every published report, latest cut-off first."""
+    return list(db.session.scalars(select(Publication).order_by(Publication.cutoff_date.desc(),
+                                                                Publication.published_at.desc())))
+
+
+def by_slug(slug: str) -> Publication | None:
+    """One report by its slug."""
+    return db.session.scalars(select(Publication).where(Publication.slug == slug)).first()
+
+
+def previous_publication(cutoff: date) -> Publication | None:
+    """The report with the latest cut-off before `cutoff` (its period starts after that cut-off)."""
+    return db.session.scalars(select(Publication).where(Publication.cutoff_date < cutoff)
+                              .order_by(Publication.cutoff_date.desc(), Publication.id.desc()).limit(1)).first()
+
+
+def canonical_text(publication: Publication) -> str:
+    """The report's data as canonical JSON (what the hash is computed over)."""
+    return canonical_json(publication.content)
+
+
+def verify(publication: Publication) -> bool:
+    """True when the stored content still hashes to the stored content hash."""
+    return content_hash(publication.content) == publication.content_hash
+
+
+def csv_rows(publication: Publication) -> Iterator[list[str]]:
+    """The report's data as long-format rows: section, item, metric, value (header first)."""
+    c = publication.content
+    yield ["section", "item", "metric", "value"]
+    yield ["report", publication.slug, "title", publication.title]
+    yield ["report", publication.slug, "cutoff", c.get("cutoff") or ""]
+    yield ["report", publication.slug, "previous_cutoff", c.get("previous_cutoff") or ""]
+    yield ["report", publication.slug, "content_sha256", publication.content_hash]
+    summary = c.get("summary", {})
+    for key in sorted(k for k in summary if k != "by_focus_area"):
+        yield ["summary", "", key, str(summary[key])]
+    for row in summary.get("by_focus_area", []):
+        yield ["by_focus_area", row["focus_area"], "pledges", str(row["pledges"])]
+        yield ["by_focus_area", row["focus_area"], "usd_value", str(row["usd_value"])]
+    for key, value in sorted(c.get("implementation_status", {}).items()):
+        yield ["implementation_status", key, "pledges", str(value)]
+    for key, value in sorted(c.get("reporting_status", {}).items()):
+        yield ["reporting_status", key, "pledges", str(value)]
+    for section in ("new_pledges", "largest_pledges"):
+        for row in c.get(section, []):
+            for key in ("title", "organization", "focus_area", "pledge_type", "usd_value", "approved_on"):
+                yield [section, row["reference"], key, "" if row.get(key) is None else str(row[key])]
+    for kind, rows in sorted(c.get("highlights", {}).items()):
+        for row in rows:
+            for key in ("pledge", "period", "implementation_status", "usd_disbursed", "excerpt"):
+                yield [f"highlights.{kind}", row["report"], key, "" if row.get(key) is None else str(row[key])]
+    for name, text in sorted(c.get("sections", {}).items()):
+        yield ["sections", name, "text", text]
+
+
+# Comparison -------------------------------------------------------------------------------------
+
+@dataclass
+class Comparison:
+    """What changed from report `a` (earlier cut-off) to report `b`."""
+
+    a: Publication
+    b: Publication
+    pledges_added: int = 0
+    value_added: Decimal = Decimal(0)
+    organizations_added: int = 0
+    countries_added: int = 0
+    new_pledges: list[dict] = field(default_factory=list)
+    implementation_changes: list[dict] = field(default_factory=list)
+    reporting_changes: list[dict] = field(default_factory=list)
+    newly_completed: list[dict] = field(default_factory=list)
+    by_focus_area: list[dict] = field(default_factory=list)
+
+
+def _num(value: Any) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+
+
+def compare(a: Publication, b: Publication) -> Comparison:
+    """Compare two reports; they are put in cut-off order first (a = the earlier)."""
+    if (b.cutoff_date, b.id) < (a.cutoff_date, a.id):
+        a, b = b, a
+    ca, cb = a.content, b.content
+    sa, sb = ca.get("summary", {}), cb.get("summary", {})
+    result = Comparison(a=a, b=b)
+    result.pledges_added = int(sb.get("pledges", 0)) - int(sa.get("pledges", 0))
+    result.value_added = _num(sb.get("usd_value")) - _num(sa.get("usd_value"))
+    result.organizations_added = int(sb.get("organizations", 0)) - int(sa.get("organizations", 0))
+    result.countries_added = int(sb.get("countries", 0)) - int(sa.get("countries", 0))
+    a_cutoff = ca.get("cutoff") or ""
+    result.new_pledges = [p for p in cb.get("new_pledges", []) if (p.get("approved_on") or "") > a_cutoff]
+    for key, label in (("implementation_status", "implementation_changes"), ("reporting_status", "reporting_changes")):
+        before, after = ca.get(key, {}), cb.get(key, {})
+        rows = [{"status": s, "before": int(before.get(s, 0)), "after": int(after.get(s, 0)),
+                 "change": int(after.get(s, 0)) - int(before.get(s, 0))} for s in after.keys() | before.keys()]
+        setattr(result, label, sorted(rows, key=lambda r: r["status"]))
+    done_before = {r["pledge"] for r in ca.get("highlights", {}).get("completed", [])}
+    result.newly_completed = [r for r in cb.get("highlights", {}).get("completed", [])
+                              if r["pledge"] not in done_before]
+    areas_a = {r["focus_area"]: r for r in sa.get("by_focus_area", [])}
+    areas_b = {r["focus_area"]: r for r in sb.get("by_focus_area", [])}
+    for code in sorted(areas_a.keys() | areas_b.keys()):
+        ra, rb = areas_a.get(code, {}), areas_b.get(code, {})
+        result.by_focus_area.append({
+            "focus_area": code,
+            "pledges_before": int(ra.get("pledges", 0)), "pledges_after": int(rb.get("pledges", 0)),
+            "value_before": _num(ra.get("usd_value")), "value_after": _num(rb.get("usd_value")),
+        })
+    return result

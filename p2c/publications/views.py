@@ -1,0 +1,131 @@
+"""Published progress reports: /reports, /reports/<slug>(.json|.csv), /reports/compare, /admin/reports/new."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from p2c.core.auth import admin_required
+from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.core.errors import ServiceError
+from p2c.core.i18n import ref_name
+from p2c.core.unit import commit, rollback
+from p2c.publications import queries, services
+from p2c.publications.forms import PublishForm
+
+bp = Blueprint("publications", __name__, template_folder="templates")
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    """Names for the codes stored in a report, in the reader's language."""
+
+    def focus_area_name(code: str) -> str:
+        names = queries.focus_area_names()
+        return ref_name(names[code]) if code in names else code
+
+    def implementation_title(code: str) -> str:
+        return ImplementationStatus(code).title if code in ImplementationStatus.values() else code
+
+    def reporting_title(code: str) -> str:
+        return ReportingStatus(code).title if code in ReportingStatus.values() else code
+
+    def iso_date(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    return {"focus_area_name": focus_area_name, "implementation_title": implementation_title,
+            "reporting_title": reporting_title, "iso_date": iso_date}
+
+
+@bp.get("/reports")
+def index():
+    """Every published report."""
+    return render_template("publications/index.html", publications=queries.all_publications())
+
+
+def _get(slug: str):
+    publication = queries.by_slug(slug)
+    if publication is None:
+        abort(404)
+    return publication
+
+
+@bp.get("/reports/<slug>")
+def detail(slug: str):
+    """A published report, readable and printable in the reader's language."""
+    publication = _get(slug)
+    others = [p for p in queries.all_publications() if p.id != publication.id]
+    return render_template("publications/detail.html", pub=publication, c=publication.content,
+                           verified=queries.verify(publication), others=others)
+
+
+@bp.get("/reports/<slug>.json")
+def detail_json(slug: str):
+    """The report's frozen data as its canonical JSON (hash it with SHA-256 to check it)."""
+    publication = _get(slug)
+    response = Response(queries.canonical_text(publication), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{publication.slug}.json"'
+    response.headers["X-Content-SHA256"] = publication.content_hash
+    return response
+
+
+@bp.get("/reports/<slug>.csv")
+def detail_csv(slug: str):
+    """The report's frozen data as CSV (section, item, metric, value)."""
+    publication = _get(slug)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(queries.csv_rows(publication))
+    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{publication.slug}.csv"'
+    response.headers["X-Content-SHA256"] = publication.content_hash
+    return response
+
+
+@bp.get("/reports/compare")
+def compare():
+    """Two reports side by side: new pledges, value added, status changes."""
+    publications = queries.all_publications()
+    a_slug, b_slug = request.args.get("a", ""), request.args.get("b", "")
+    comparison, message, status = None, None, 200
+    if a_slug or b_slug:
+        a, b = queries.by_slug(a_slug), queries.by_slug(b_slug)
+        if a is None or b is None:
+            message, status = _("Choose two published reports."), 404
+        elif a.id == b.id:
+            message, status = _("Choose two different reports."), 400
+        else:
+            comparison = queries.compare(a, b)
+    return render_template("publications/compare.html", publications=publications, comparison=comparison,
+                           message=message, a_slug=a_slug, b_slug=b_slug), status
+
+
+@bp.route("/admin/reports/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    """An administrator publishes a report for a cut-off date."""
+    form = PublishForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                publication = services.publish(form.title.data, form.cutoff.data, form.slug.data or None,
+                                               form.sections(), user_id=current_user.id)
+                commit()
+            except ServiceError as exc:
+                rollback()
+                if exc.field and exc.field in form:
+                    form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
+                else:
+                    form.form_errors.append(exc.message)
+            else:
+                flash(_("The report “%(title)s” is published. It will never change.", title=publication.title),
+                      "success")
+                return redirect(url_for("publications.detail", slug=publication.slug))
+    return render_template("publications/new.html", form=form), status
