@@ -1,0 +1,1 @@
+"""Open data: exports and imports in every format."""

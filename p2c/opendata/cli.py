@@ -1,0 +1,69 @@
+"""`flask p2c export --format csv|json|xlsx|iati [--output FILE]` and `flask p2c import FILE [--dry-run]`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+import click
+
+from p2c.cli import p2c_cli
+from p2c.core.unit import commit, rollback
+from p2c.opendata.exports import FORMATS
+from p2c.opendata.iati import iati_chunks
+from p2c.opendata.imports import import_file, iter_errors
+
+# Files with more rows than this get a progress bar.
+PROGRESS_FROM = 200
+
+
+def _progress(items: Iterable, label: str) -> AbstractContextManager[Iterable]:
+    items = list(items)
+    if len(items) < PROGRESS_FROM:
+        return nullcontext(items)
+    return click.progressbar(items, label=label, file=sys.stderr)
+
+
+@p2c_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "iati"]), default="csv",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="File to write (default: standard output).")
+def export(fmt: str, output: Path | None) -> None:
+    """Export the approved pledges (the same files as /data)."""
+    chunks = iati_chunks if fmt == "iati" else FORMATS[fmt][2]
+    if output is None:
+        stream = sys.stdout.buffer
+        for chunk in chunks(None):
+            stream.write(chunk)
+        stream.flush()
+        return
+    with output.open("wb") as fh:
+        for chunk in chunks(None):
+            fh.write(chunk)
+    click.echo(f"wrote {output}", err=True)
+
+
+@p2c_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report, without writing anything.")
+def import_(file: Path, dry_run: bool) -> None:
+    """Import pledges from a CSV, XLSX or JSON file in the export format (all or nothing)."""
+    result = import_file(file, dry_run=dry_run, progress=_progress)
+    if not result.ok:
+        rollback()
+        for line in iter_errors(result):
+            click.echo(line, err=True)
+        if result.errors:
+            click.echo(f"{len(result.errors)} problem(s) in {result.rows} row(s); nothing was imported.", err=True)
+        raise SystemExit(1)
+    if dry_run:
+        rollback()
+        click.echo(f"dry run: {result.rows} valid row(s) ({result.fmt}); would create {result.created} and "
+                   f"update up to {result.updated} pledge(s). Nothing was written.")
+        return
+    commit()
+    click.echo(f"imported {result.rows} row(s) ({result.fmt}): {result.created} created, {result.updated} updated, "
+               f"{result.unchanged} unchanged.")

@@ -1,0 +1,201 @@
+"""Streamed exports of approved pledges: CSV (UTF-8, RFC 4180), JSON (one array) and XLSX.
+
+Each generator yields bytes batch by batch (see `records.iter_batches`), so memory stays flat
+whatever the number of pledges. XLSX is written by openpyxl's write-only workbook into a temporary
+file (openpyxl needs a seekable target) and then streamed from it in chunks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from p2c.opendata.columns import COLUMNS, TARGET_KEYS, Column, Kind
+from p2c.opendata.records import PledgeFilter, iter_batches
+
+CHUNK = 64 * 1024
+
+
+def format_decimal(value: Any, places: int) -> str:
+    """A decimal with a fixed number of places, never in exponent form."""
+    return format(Decimal(value).quantize(Decimal(1).scaleb(-places)), "f")
+
+
+def escape_item(item: str) -> str:
+    """Escape the list separator inside one list item."""
+    return item.replace("\\", "\\\\").replace(";", "\\;")
+
+
+def split_items(text: str) -> list[str]:
+    """Inverse of joining escaped items with `;` (whitespace around items is dropped)."""
+    items, current, escaped = [], [], False
+    for ch in text:
+        if escaped:
+            current.append(ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == ";":
+            items.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    items.append("".join(current).strip())
+    return [i for i in items if i]
+
+
+def targets_json(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `targets` column as JSON-ready dicts (decimals as strings)."""
+    out = []
+    for t in targets:
+        out.append({
+            "indicator": t["indicator"],
+            "target_value": format_decimal(t["target_value"], 2),
+            "target_year": t["target_year"],
+            "baseline": format_decimal(t["baseline"], 2) if t["baseline"] is not None else None,
+            "note": t["note"],
+            "achieved_value": format_decimal(t["achieved_value"], 2) if t["achieved_value"] is not None else None,
+            "achieved_period": t["achieved_period"],
+        })
+    return [{k: t[k] for k in TARGET_KEYS} for t in out]
+
+
+def json_value(column: Column, value: Any) -> Any:
+    """A value as it appears in the JSON export."""
+    if value is None:
+        return None
+    kind = column.kind
+    if kind == Kind.DECIMAL:
+        return format_decimal(value, column.places)
+    if kind == Kind.DATE:
+        return value.isoformat()
+    if kind == Kind.DATETIME:
+        return value.isoformat(timespec="seconds")
+    if kind == Kind.JSON:
+        return targets_json(value)
+    if kind in (Kind.CODES, Kind.TEXTS, Kind.INTEGERS):
+        return list(value)
+    return value
+
+
+def text_value(column: Column, value: Any) -> str:
+    """A value as it appears in a CSV cell (and in XLSX text cells)."""
+    if value is None:
+        return ""
+    kind = column.kind
+    if kind == Kind.BOOLEAN:
+        return "true" if value else "false"
+    if kind in (Kind.CODES, Kind.TEXTS, Kind.INTEGERS):
+        return ";".join(escape_item(str(v)) for v in value)
+    if kind == Kind.JSON:
+        return json.dumps(targets_json(value), ensure_ascii=False, separators=(",", ":"))
+    jv = json_value(column, value)
+    return str(jv)
+
+
+def _text_encoder(column: Column):
+    """A fast cell encoder for one column (the export calls it once per cell)."""
+    kind, places = column.kind, column.places
+    if kind in (Kind.TEXT, Kind.CODE):
+        return lambda v: "" if v is None else v
+    if kind == Kind.INTEGER:
+        return lambda v: "" if v is None else str(v)
+    if kind == Kind.DECIMAL:
+        exponent = Decimal(1).scaleb(-places)
+        return lambda v: "" if v is None else format(Decimal(v).quantize(exponent), "f")
+    if kind == Kind.BOOLEAN:
+        return lambda v: "" if v is None else ("true" if v else "false")
+    if kind == Kind.DATE:
+        return lambda v: "" if v is None else v.isoformat()
+    if kind == Kind.DATETIME:
+        return lambda v: "" if v is None else v.isoformat(timespec="seconds")
+    if kind == Kind.JSON:
+        return lambda v: "[]" if not v else text_value(column, v)
+    return lambda v: ";".join(escape_item(str(i)) for i in v) if v else ""
+
+
+def csv_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The CSV export, header first, UTF-8, CRLF line ends, fields quoted when needed (RFC 4180)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in COLUMNS])
+    encoders = [(c.name, _text_encoder(c)) for c in COLUMNS]
+    for batch in iter_batches(pledge_filter):
+        for record in batch:
+            writer.writerow([encode(record[name]) for name, encode in encoders])
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def json_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The JSON export: one array of objects, written object by object."""
+    yield b"["
+    first = True
+    for batch in iter_batches(pledge_filter):
+        parts = []
+        for record in batch:
+            obj = {c.name: json_value(c, record[c.name]) for c in COLUMNS}
+            parts.append(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
+            first = False
+        yield "".join(parts).encode("utf-8")
+    yield b"\n]\n"
+
+
+def _xlsx_value(column: Column, value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None:
+        return None
+    kind = column.kind
+    if kind == Kind.DECIMAL:
+        return Decimal(format_decimal(value, column.places))
+    if kind in (Kind.INTEGER, Kind.BOOLEAN):
+        return value
+    if kind == Kind.DATE:
+        return value if isinstance(value, date) else value
+    if kind == Kind.DATETIME:
+        return value.replace(microsecond=0) if isinstance(value, datetime) else value
+    # Text: XML cannot hold some control characters; openpyxl refuses them.
+    return ILLEGAL_CHARACTERS_RE.sub("", text_value(column, value))
+
+
+def write_xlsx(target: Any, pledge_filter: PledgeFilter | None = None) -> None:
+    """Write the XLSX export into `target` (a path or a binary file object)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("pledges")
+    sheet.append([c.name for c in COLUMNS])
+    for batch in iter_batches(pledge_filter):
+        for record in batch:
+            sheet.append([_xlsx_value(c, record[c.name]) for c in COLUMNS])
+    workbook.save(target)
+
+
+def xlsx_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The XLSX export, built in a temporary file and streamed from it."""
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        write_xlsx(path, pledge_filter)
+        with open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "pledges.csv", csv_chunks),
+    "json": ("application/json", "pledges.json", json_chunks),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pledges.xlsx", xlsx_chunks),
+}

@@ -1,0 +1,242 @@
+"""Approved pledges as IATI 2.03 activities, written incrementally with lxml's `etree.xmlfile`.
+
+Choices (documented on /data and in the README):
+- identifier: `<IATI_IDENTIFIER_PREFIX>-<lead organization id>-<pledge reference>`, default prefix
+  `XM-P2C`. P2C pledgers have no registered IATI organisation identifiers, so the platform mints
+  identifiers under its own prefix; set `IATI_IDENTIFIER_PREFIX` (and `IATI_REPORTING_ORG_REF`) to
+  ITU's registered identifier once it publishes under one. The organization id keeps identifiers
+  unique per pledger, and the reference makes them stable across exports.
+- reporting-org: the coalition platform, as a secondary reporter (it publishes on behalf of pledgers).
+- the lead organization is participating-org role 2 (extending: it funds) for financial pledges and
+  4 (implementing) otherwise; partners are role 4.
+- activity status: not_started 1, on_track / delayed 2, completed 4, discontinued 5.
+- countries as ISO 3166-1 alpha-2 recipient-country with equal percentages summing to 100; a global
+  pledge (or one without countries) gets recipient-region 998 "developing countries, unspecified".
+- sector 22040 (ICT, DAC 5-digit, vocabulary 1); the focus area as `tag` vocabulary 99 with the /data
+  page as vocabulary URI.
+- transaction 2 (commitment): amount and currency, value-date = pledged_on; transaction 3
+  (disbursement): usd_disbursed of each approved progress report, in USD.
+- one result per quantified target: baseline, target and latest approved actual.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from flask import current_app
+from lxml import etree
+from sqlalchemy import select
+
+from p2c.core.db import utcnow
+from p2c.core.enums import ImplementationStatus
+from p2c.extensions import db
+from p2c.implementation.models import ProgressReport
+from p2c.opendata.exports import format_decimal
+from p2c.opendata.records import PledgeFilter, is_approved, iter_batches
+from p2c.reference.models import Country, FocusArea, Indicator
+
+IATI_VERSION = "2.03"
+SECTOR_ICT = "22040"
+REGION_UNSPECIFIED = "998"  # OECD DAC region code: developing countries, unspecified
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+ACTIVITY_STATUS = {
+    ImplementationStatus.NOT_STARTED: "1",
+    ImplementationStatus.ON_TRACK: "2",
+    ImplementationStatus.DELAYED: "2",
+    ImplementationStatus.COMPLETED: "4",
+    ImplementationStatus.DISCONTINUED: "5",
+}
+
+# IATI OrganisationType codes for the platform's stakeholder groups.
+ORGANISATION_TYPE = {
+    "government": "10",
+    "private_sector": "70",
+    "civil_society": "22",
+    "academia": "80",
+    "international_org": "40",
+    "un_entity": "40",
+    "financial_institution": "40",
+    "foundation": "60",
+    "other": "90",
+}
+
+
+def identifier_prefix() -> str:
+    """The prefix of every iati-identifier."""
+    return current_app.config.get("IATI_IDENTIFIER_PREFIX", "XM-P2C")
+
+
+def activity_identifier(org_id: int, reference: str) -> str:
+    """The iati-identifier of a pledge."""
+    return f"{identifier_prefix()}-{org_id}-{reference}"
+
+
+def vocabulary_uri() -> str:
+    """The platform's own vocabulary for focus-area tags: the /data page."""
+    return current_app.config.get("BASE_URL", "").rstrip("/") + "/data#focus-areas"
+
+
+def country_percentages(count: int) -> list[Decimal]:
+    """Equal shares with two decimals that add up to exactly 100."""
+    if count <= 0:
+        return []
+    share = (Decimal(100) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    shares = [share] * (count - 1)
+    return shares + [Decimal(100) - sum(shares, Decimal(0))]
+
+
+def _narrative(parent: etree._Element, text: str, lang: str | None) -> None:
+    el = etree.SubElement(parent, "narrative")
+    if lang:
+        el.set(XML_LANG, lang)
+    el.text = text
+
+
+def _text_element(parent: etree._Element, tag: str, text: str, lang: str | None, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, tag, **attrs)
+    _narrative(el, text, lang)
+    return el
+
+
+class _Lookups:
+    """Small reference tables read once per export."""
+
+    def __init__(self) -> None:
+        self.iso2 = {a: b for a, b in db.session.execute(select(Country.iso3, Country.iso2))}
+        self.focus = {a: b for a, b in db.session.execute(select(FocusArea.code, FocusArea.name))}
+        self.indicators = {code: (name, unit) for code, name, unit in
+                           db.session.execute(select(Indicator.code, Indicator.name, Indicator.unit))}
+
+
+def _disbursements(ids: list[int]) -> dict[int, list[tuple[date, Decimal, str]]]:
+    """Per pledge id: (date, USD, report reference) of each approved progress report with a disbursement."""
+    stmt = (select(ProgressReport.pledge_id, ProgressReport.approved_at, ProgressReport.usd_disbursed,
+                   ProgressReport.reference)
+            .where(ProgressReport.pledge_id.in_(ids), is_approved(ProgressReport.status),
+                   ProgressReport.usd_disbursed.is_not(None))
+            .order_by(ProgressReport.pledge_id, ProgressReport.period, ProgressReport.id))
+    out: dict[int, list] = defaultdict(list)
+    for pledge_id, approved_at, value, report_ref in db.session.connection().execute(stmt):
+        out[pledge_id].append(((approved_at or utcnow()).date(), value, report_ref))
+    return out
+
+
+def _dates(activity: etree._Element, rec: dict[str, Any]) -> None:
+    start, end = rec["start_date"] or rec["pledged_on"], rec["end_date"]
+    status = rec["implementation_status"]
+    etree.SubElement(activity, "activity-date", type="1", **{"iso-date": start.isoformat()})
+    if status in ("on_track", "delayed", "completed", "discontinued") and start <= utcnow().date():
+        etree.SubElement(activity, "activity-date", type="2", **{"iso-date": start.isoformat()})
+    if end:
+        etree.SubElement(activity, "activity-date", type="3", **{"iso-date": end.isoformat()})
+    if status in ("completed", "discontinued") and rec["last_reported_at"]:
+        etree.SubElement(activity, "activity-date", type="4",
+                         **{"iso-date": rec["last_reported_at"].date().isoformat()})
+
+
+def _transaction(activity: etree._Element, code: str, on: date, value: Decimal, currency: str,
+                 ref: str | None = None) -> None:
+    tx = etree.SubElement(activity, "transaction", **({"ref": ref} if ref else {}))
+    etree.SubElement(tx, "transaction-type", code=code)
+    etree.SubElement(tx, "transaction-date", **{"iso-date": on.isoformat()})
+    val = etree.SubElement(tx, "value", currency=currency, **{"value-date": on.isoformat()})
+    val.text = format_decimal(value, 2)
+
+
+def _results(activity: etree._Element, rec: dict[str, Any], lookups: _Lookups) -> None:
+    start = rec["start_date"] or rec["pledged_on"]
+    for target in rec["targets"]:
+        name, unit = lookups.indicators.get(target["indicator"], (target["indicator"], ""))
+        result = etree.SubElement(activity, "result", type="1")
+        _text_element(result, "title", name, "en")
+        indicator = etree.SubElement(result, "indicator", measure="1", ascending="1")
+        _text_element(indicator, "title", f"{name} ({unit})" if unit else name, "en")
+        if target["baseline"] is not None:
+            etree.SubElement(indicator, "baseline", year=str(start.year), value=format_decimal(target["baseline"], 2))
+        period = etree.SubElement(indicator, "period")
+        end = date(target["target_year"], 12, 31)
+        etree.SubElement(period, "period-start", **{"iso-date": min(start, end).isoformat()})
+        etree.SubElement(period, "period-end", **{"iso-date": end.isoformat()})
+        etree.SubElement(period, "target", value=format_decimal(target["target_value"], 2))
+        if target["achieved_value"] is not None:
+            etree.SubElement(period, "actual", value=format_decimal(target["achieved_value"], 2))
+
+
+def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list) -> etree._Element:
+    """One iati-activity element for an open-data record."""
+    lang = rec["language"] or "en"
+    currency = rec["currency"] or "USD"
+    updated = max(d for d in (rec["approved_at"], rec["last_reported_at"]) if d is not None) \
+        if (rec["approved_at"] or rec["last_reported_at"]) else utcnow()
+    activity = etree.Element("iati-activity", **{
+        XML_LANG: lang, "default-currency": currency,
+        "last-updated-datetime": updated.replace(microsecond=0).isoformat() + "Z",
+    })
+    etree.SubElement(activity, "iati-identifier").text = activity_identifier(rec["org_id"], rec["reference"])
+    reporting = etree.SubElement(activity, "reporting-org", ref=current_app.config.get(
+        "IATI_REPORTING_ORG_REF", "XM-P2C"), type="40", **{"secondary-reporter": "1"})
+    _narrative(reporting, "Partner2Connect Digital Coalition (ITU)", "en")
+    _text_element(activity, "title", rec["title"], lang)
+    _text_element(activity, "description", rec["description"] or rec["title"], lang, type="1")
+    lead_role = "2" if rec["pledge_type"] == "financial" else "4"
+    lead = etree.SubElement(activity, "participating-org", role=lead_role,
+                            type=ORGANISATION_TYPE.get(rec["lead_organization_stakeholder_group"], "90"))
+    _narrative(lead, rec["lead_organization"], None)
+    for partner in rec["partners"]:
+        _narrative(etree.SubElement(activity, "participating-org", role="4"), partner, None)
+    status = ImplementationStatus(rec["implementation_status"] or "not_started")
+    etree.SubElement(activity, "activity-status", code=ACTIVITY_STATUS[status])
+    _dates(activity, rec)
+    countries = [lookups.iso2[c] for c in rec["countries"] if c in lookups.iso2]
+    if countries and not rec["is_global"]:
+        for iso2, pct in zip(countries, country_percentages(len(countries)), strict=True):
+            etree.SubElement(activity, "recipient-country", code=iso2, percentage=format(pct, "f"))
+    else:
+        etree.SubElement(activity, "recipient-region", code=REGION_UNSPECIFIED, vocabulary="1", percentage="100")
+    etree.SubElement(activity, "sector", vocabulary="1", code=SECTOR_ICT, percentage="100")
+    tag = etree.SubElement(activity, "tag", vocabulary="99", code=rec["focus_area"],
+                           **{"vocabulary-uri": vocabulary_uri()})
+    _narrative(tag, lookups.focus.get(rec["focus_area"], rec["focus_area"]), "en")
+    if rec["amount"] is not None and rec["currency"]:
+        _transaction(activity, "2", rec["pledged_on"], rec["amount"], rec["currency"])
+    for on, value, ref in disbursed:
+        _transaction(activity, "3", on, value, "USD", ref)
+    _results(activity, rec, lookups)
+    return activity
+
+
+class _Sink:
+    """A write-only byte buffer the incremental writer fills and the generator drains."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    def drain(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def iati_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The IATI activities document, streamed batch by batch."""
+    lookups = _Lookups()
+    sink = _Sink()
+    with etree.xmlfile(sink, encoding="utf-8") as xf:
+        xf.write_declaration()
+        generated = utcnow().replace(microsecond=0).isoformat() + "Z"
+        with xf.element("iati-activities", version=IATI_VERSION, **{"generated-datetime": generated}):
+            for batch in iter_batches(pledge_filter):
+                disbursed = _disbursements([r["pledge_id"] for r in batch])
+                for rec in batch:
+                    xf.write(build_activity(rec, lookups, disbursed.get(rec["pledge_id"], [])))
+                    xf.write("\n")
+                xf.flush()
+                yield sink.drain()
+    yield sink.drain()

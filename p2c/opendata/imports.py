@@ -1,0 +1,348 @@
+"""Import pledges from a CSV, XLSX or JSON file in the export format.
+
+Rules (documented in the README):
+- The whole file is checked first; every bad row is reported with its location and field, and
+  nothing is written unless every row is valid.
+- Idempotent by reference: a row whose reference exists updates that pledge; a row without a
+  reference gets a new one. Importing the same file twice changes nothing the second time.
+- Imported pledges are approved records (they were collected and reviewed elsewhere); a reference
+  that belongs to a pledge still in review is refused rather than silently approved.
+- Organizations are matched by name and country (partners by name) and created when missing.
+- The file has no contact data, so each run creates one placeholder focal point,
+  "imported (no focal point)" <noreply@invalid>, for the new pledges (never exported).
+- Latest progress per target and the disbursed total are stored as approved progress reports
+  referenced `<pledge>-R<period>-IMP`, created only when the file differs from the database.
+- `bulk_loaded` is sent before the caller commits, so derived rollups are rebuilt.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from p2c.core import audit
+from p2c.core.db import utcnow
+from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.core.signals import bulk_loaded
+from p2c.extensions import db
+from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.members.models import Contact, Organization
+from p2c.opendata.readers import FileError, read_file
+from p2c.opendata.records import latest_progress
+from p2c.opendata.validation import Validator
+from p2c.pledges.constants import pledge_reference
+from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
+from p2c.reference.queries import to_usd, usd_rate
+
+PLACEHOLDER_NAME = "imported (no focal point)"
+PLACEHOLDER_EMAIL = "noreply@invalid"
+IMPORTED_SUFFIX = "IMP"
+
+Progress = Callable[[Iterable, str], AbstractContextManager[Iterable]]
+
+
+def _no_progress(items: Iterable, label: str) -> AbstractContextManager[Iterable]:
+    return nullcontext(items)
+
+
+@dataclass
+class RowError:
+    """One problem: where, which field, what."""
+
+    location: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}, {self.field}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """What an import found and did."""
+
+    fmt: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    file_error: str = ""
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was valid (and, unless dry-run, written)."""
+        return not self.file_error and not self.errors
+
+
+def validate_file(path: Path, progress: Progress = _no_progress) -> tuple[ImportResult, list[tuple[str, dict]]]:
+    """Read and check a whole file. Returns the result (errors) and the parsed rows (location, record)."""
+    result = ImportResult()
+    try:
+        result.fmt, raw_rows = read_file(path)
+    except FileError as exc:
+        result.file_error = exc.message
+        return result, []
+    result.rows = len(raw_rows)
+    validator = Validator()
+    parsed_rows: list[tuple[str, dict]] = []
+    first_seen: dict[str, str] = {}
+    with progress(raw_rows, _("checking")) as rows:
+        for raw in rows:
+            if raw.problem:
+                result.errors.append(RowError(raw.location, "-", raw.problem))
+                continue
+            record, errors = validator.row(raw.values)
+            result.errors.extend(RowError(raw.location, f, m) for f, m in errors)
+            ref = record.get("reference")
+            if ref:
+                if ref in first_seen:
+                    result.errors.append(RowError(raw.location, "reference", _(
+                        "%(ref)s appears twice in the file (first at %(where)s).", ref=ref, where=first_seen[ref])))
+                first_seen.setdefault(ref, raw.location)
+            parsed_rows.append((raw.location, record))
+    existing = _existing_statuses(list(first_seen))
+    for location, record in parsed_rows:
+        status = existing.get(record.get("reference") or "")
+        if status is not None and status != ReviewStatus.APPROVED:
+            result.errors.append(RowError(location, "reference", _(
+                "This reference belongs to a pledge that is not approved (%(status)s); decide it in the review "
+                "queue first.", status=str(status))))
+    return result, parsed_rows
+
+
+def _existing_statuses(references: list[str]) -> dict[str, ReviewStatus]:
+    out: dict[str, ReviewStatus] = {}
+    for start in range(0, len(references), 500):
+        chunk = references[start:start + 500]
+        out.update({r: s for r, s in db.session.execute(
+            select(Pledge.reference, Pledge.status).where(Pledge.reference.in_(chunk)))})
+    return out
+
+
+def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_progress) -> ImportResult:
+    """Check the file, then (unless dry_run or invalid) write every row. The caller commits."""
+    result, rows = validate_file(path, progress)
+    if not result.ok:
+        return result
+    existing = _existing_statuses([r["reference"] for _loc, r in rows if r.get("reference")])
+    if dry_run:
+        result.updated = sum(1 for _loc, r in rows if r.get("reference") in existing)
+        result.created = len(rows) - result.updated
+        return result
+    writer = _Writer()
+    with progress(rows, _("importing")) as items:
+        for _location, record in items:
+            outcome = writer.write(record)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    audit.record("import", "pledge", None, label=_(
+        "%(created)s pledges created, %(updated)s updated from %(file)s",
+        created=result.created, updated=result.updated, file=path.name), actor_label="import")
+    bulk_loaded.send(current_app._get_current_object(), what="import")
+    return result
+
+
+class _Writer:
+    """Creates or updates pledges from validated records, caching organizations and reference rows."""
+
+    def __init__(self) -> None:
+        self.contact: Contact | None = None
+        self.orgs: dict[tuple[str, str | None], Organization] = {}
+        self.partners: dict[str, Organization] = {}
+        self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
+        self.pillars = {p.code: p for p in db.session.scalars(select(Pillar))}
+        self.groups = {g.code: g for g in db.session.scalars(select(BeneficiaryGroup))}
+        self.sdgs = {s.number: s for s in db.session.scalars(select(Sdg))}
+        self.wsis = {w.code: w for w in db.session.scalars(select(WsisLine))}
+
+    def _placeholder(self) -> Contact:
+        if self.contact is None:
+            self.contact = Contact(name=PLACEHOLDER_NAME, email=PLACEHOLDER_EMAIL, title="", phone="")
+            db.session.add(self.contact)
+        return self.contact
+
+    def _lead(self, rec: dict[str, Any]) -> Organization:
+        key = (rec["lead_organization"], rec["lead_organization_country"])
+        if key not in self.orgs:
+            org = db.session.scalars(select(Organization).where(
+                Organization.name == key[0], Organization.country_iso3.is_(key[1]) if key[1] is None
+                else Organization.country_iso3 == key[1], Organization.merged_into_id.is_(None))
+                .order_by(Organization.id)).first()
+            if org is None:
+                org = Organization(name=key[0], acronym=rec["lead_organization_acronym"] or "",
+                                   stakeholder_group_code=rec["lead_organization_stakeholder_group"],
+                                   country_iso3=key[1], is_member=True)
+                db.session.add(org)
+            self.orgs[key] = org
+        return self.orgs[key]
+
+    def _partner(self, name: str) -> Organization:
+        if name not in self.partners:
+            org = db.session.scalars(select(Organization).where(
+                Organization.name == name, Organization.merged_into_id.is_(None)).order_by(Organization.id)).first()
+            if org is None:
+                org = Organization(name=name, acronym="", stakeholder_group_code="other", is_member=True)
+                db.session.add(org)
+            self.partners[name] = org
+        return self.partners[name]
+
+    def write(self, rec: dict[str, Any]) -> str:
+        """Create or update one pledge; returns "created", "updated" or "unchanged"."""
+        pledge = None
+        if rec["reference"]:
+            pledge = db.session.scalar(select(Pledge).where(Pledge.reference == rec["reference"]))
+        created = pledge is None
+        if created:
+            pledge = Pledge(reference=rec["reference"] or "tmp-" + secrets.token_hex(8),
+                            focal_point=self._placeholder(), consent_public=True, status=ReviewStatus.APPROVED)
+        with db.session.no_autoflush:  # the lookups below must not flush a half-filled pledge
+            changed = self._fields(pledge, rec)
+        db.session.add(pledge)
+        db.session.flush()
+        if not rec["reference"]:
+            pledge.reference = pledge_reference(rec["pledged_on"].year, pledge.id)
+        changed = self._targets(pledge, rec) | self._progress(pledge, rec) | changed
+        if created:
+            return "created"
+        return "updated" if changed else "unchanged"
+
+    def _fields(self, pledge: Pledge, rec: dict[str, Any]) -> bool:
+        amount, currency = rec["amount"], rec["currency"]
+        usd_value, rate, rate_year = rec["usd_value"], rec["usd_rate"], rec["usd_rate_year"]
+        if amount is not None and usd_value is None:
+            found = usd_rate(currency, rec["pledged_on"])
+            if found is not None:
+                rate, rate_year = found
+                usd_value = to_usd(amount, rate)
+        approved_at = rec["approved_at"] or pledge.approved_at or utcnow().replace(microsecond=0)
+        values = {
+            "title": rec["title"], "description": rec["description"], "language": rec["language"],
+            "lead_organization": self._lead(rec), "focus_area_code": rec["focus_area"],
+            "pledge_type_code": rec["pledge_type"], "event_code": rec["announced_at"], "amount": amount,
+            "currency_code": currency if amount is not None else None, "usd_value": usd_value, "usd_rate": rate,
+            "usd_rate_year": rate_year, "is_global": bool(rec["is_global"]), "targets_ldc": rec["targets_ldc"],
+            "targets_lldc": rec["targets_lldc"], "targets_sids": rec["targets_sids"],
+            "start_date": rec["start_date"], "end_date": rec["end_date"],
+            "start_year": rec["start_year"] if rec["start_year"] is not None else (
+                rec["start_date"].year if rec["start_date"] else None),
+            "pledged_on": rec["pledged_on"], "approved_at": approved_at,
+            "implementation_status": ImplementationStatus(rec["implementation_status"] or "not_started"),
+            "last_reported_at": rec["last_reported_at"],
+        }
+        if pledge.id is None:  # not exported columns, set once for records that arrive approved
+            values.update(submitted_at=approved_at, decided_at=approved_at)
+        changed = False
+        for name, value in values.items():
+            if getattr(pledge, name) != value:
+                setattr(pledge, name, value)
+                changed = True
+        lists = {
+            "partners": [self._partner(n) for n in rec["partners"]],
+            "countries": [self.countries[c] for c in rec["countries"]],
+            "pillars": [self.pillars[c] for c in rec["pillars"]],
+            "beneficiary_groups": [self.groups[c] for c in rec["beneficiary_groups"]],
+            "sdgs": [self.sdgs[n] for n in rec["sdgs"]],
+            "wsis_lines": [self.wsis[c] for c in rec["wsis_lines"]],
+        }
+        for name, items in lists.items():
+            current = getattr(pledge, name) if pledge.id else []
+            if {id(o) for o in current} != {id(o) for o in items}:
+                setattr(pledge, name, items)
+                changed = True
+        return changed
+
+    def _targets(self, pledge: Pledge, rec: dict[str, Any]) -> bool:
+        """Match targets in order; update, add or remove. True when anything changed."""
+        changed = False
+        current = list(pledge.targets)
+        for i, wanted in enumerate(rec["targets"]):
+            target = current[i] if i < len(current) else None
+            if target is None:
+                target = PledgeTarget(indicator_code=wanted["indicator"], target_value=wanted["target_value"],
+                                      target_year=wanted["target_year"])
+                pledge.targets.append(target)
+                changed = True
+            for attr, key in (("indicator_code", "indicator"), ("target_value", "target_value"),
+                              ("target_year", "target_year"), ("baseline", "baseline"), ("note", "note")):
+                if getattr(target, attr) != wanted[key]:
+                    setattr(target, attr, wanted[key])
+                    changed = True
+        for extra in current[len(rec["targets"]):]:
+            pledge.targets.remove(extra)
+            changed = True
+        db.session.flush()
+        return changed
+
+    def _report(self, pledge: Pledge, period: int, rec: dict[str, Any]) -> ProgressReport | None:
+        """The approved report of that period (one per pledge and period), created when there is none.
+
+        None when a report of that period is still in review: the import never approves it for the team.
+        """
+        report = db.session.scalar(select(ProgressReport).where(
+            ProgressReport.pledge_id == pledge.id, ProgressReport.period == period,
+            ProgressReport.status.not_in([ReviewStatus.REJECTED, ReviewStatus.WITHDRAWN])))
+        if report is not None:
+            return report if report.status == ReviewStatus.APPROVED else None
+        when = rec["last_reported_at"] or pledge.approved_at
+        report = ProgressReport(
+            reference=f"{pledge.reference}-R{period}-{IMPORTED_SUFFIX}", pledge=pledge, period=period,
+            language=pledge.language, narrative="", implementation_status=pledge.implementation_status,
+            status=ReviewStatus.APPROVED, submitted_at=when, approved_at=when, decided_at=when, evidence_links=[])
+        db.session.add(report)
+        return report
+
+    def _progress(self, pledge: Pledge, rec: dict[str, Any]) -> bool:
+        """Store the file's latest progress and disbursed total when the database differs."""
+        changed = False
+        latest = latest_progress([pledge.id])
+        for target, wanted in zip(pledge.targets, rec["targets"], strict=True):
+            if wanted["achieved_value"] is None:
+                continue
+            if latest.get(target.id) == (wanted["achieved_value"], wanted["achieved_period"]):
+                continue
+            report = self._report(pledge, wanted["achieved_period"], rec)
+            if report is None:
+                continue
+            value = next((v for v in report.values if v.target_id == target.id), None)
+            if value is None:
+                report.values.append(ProgressValue(target=target, achieved_value=wanted["achieved_value"]))
+            else:
+                value.achieved_value = wanted["achieved_value"]
+            db.session.flush()
+            changed = True
+        if rec["usd_disbursed"] is None:
+            return changed
+        wanted_total = rec["usd_disbursed"]
+        count, total = db.session.execute(select(
+            func.count(ProgressReport.usd_disbursed), func.coalesce(func.sum(ProgressReport.usd_disbursed), 0))
+            .where(ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED)).one()
+        if not count or Decimal(total) != wanted_total:
+            periods = [t["achieved_period"] for t in rec["targets"] if t["achieved_period"]]
+            period = max(periods) if periods else (rec["last_reported_at"] or pledge.approved_at).year
+            report = self._report(pledge, period, rec)
+            if report is None:
+                return changed
+            db.session.flush()
+            others = Decimal(total) - (report.usd_disbursed or 0)
+            report.usd_disbursed = max(wanted_total - others, Decimal(0))
+            db.session.flush()
+            changed = True
+        return changed
+
+
+def iter_errors(result: ImportResult) -> Iterator[str]:
+    """Lines for a person: the file problem, or one line per bad field."""
+    if result.file_error:
+        yield result.file_error
+    for error in result.errors:
+        yield str(error)

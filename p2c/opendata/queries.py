@@ -1,0 +1,57 @@
+"""Reads for the /data page: the data dictionary, reference sources, and export filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from p2c.extensions import db
+from p2c.opendata.columns import COLUMNS, KIND_TITLES, reference_values
+from p2c.opendata.records import PledgeFilter, count_records
+from p2c.reference.models import FocusArea, ReferenceSource
+
+LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def data_dictionary() -> list[dict[str, Any]]:
+    """Each column: name, meaning, type, allowed values (codes from the reference tables when listed)."""
+    values = reference_values()
+    out = []
+    for column in COLUMNS:
+        codes = values.get(column.values_from or "", [])
+        out.append({
+            "name": column.name, "meaning": str(column.meaning), "type": str(KIND_TITLES[column.kind]),
+            "allowed": str(column.allowed) if column.allowed else "", "codes": codes,
+            "required": column.required, "derived": column.derived,
+        })
+    return out
+
+
+def data_page() -> dict[str, Any]:
+    """Everything the /data page shows."""
+    return {
+        "columns": data_dictionary(),
+        "sources": list(db.session.scalars(select(ReferenceSource).order_by(ReferenceSource.dataset))),
+        "focus_areas": list(db.session.scalars(select(FocusArea).order_by(FocusArea.position))),
+        "pledge_count": count_records(),
+        "licence_name": LICENCE_NAME,
+        "licence_url": LICENCE_URL,
+    }
+
+
+def request_filter(args: Any) -> PledgeFilter | None:
+    """The directory's filters applied to an export (`/data/pledges.csv?focus_area=connect`).
+
+    Parsed by the directory's own schema and turned into the directory's own conditions, so an export
+    and the directory list the same pledges. Raises marshmallow's ValidationError for bad filters.
+    """
+    from p2c.pledges.filters import FILTER_NAMES, PledgeFilterSchema
+    from p2c.pledges.queries import conditions
+
+    raw = {k: v for k, v in args.items() if k in FILTER_NAMES and v not in ("", None)}
+    if not raw:
+        return None
+    where = conditions(PledgeFilterSchema().load(raw))
+    return lambda stmt: stmt.where(*where)

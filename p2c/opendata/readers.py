@@ -1,0 +1,184 @@
+"""Read an import file (CSV, XLSX or JSON in the export format) into raw rows with their location.
+
+Every way a file can be malformed becomes a `FileError` with a message a person can act on:
+an empty file, a binary file, a wrong encoding, broken CSV quoting, invalid JSON, a damaged XLSX,
+wrong or duplicated columns. Nothing here raises anything else for bad input.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask_babel import gettext as _
+
+from p2c.opendata.columns import BY_NAME, COLUMNS
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RawRow:
+    """One record as read: where it is in the file (a line, a sheet row, a JSON record) and its cells."""
+
+    number: int
+    unit: str  # "line", "row" or "record"
+    values: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""  # a structural problem with the row (e.g. too many fields)
+
+    @property
+    def location(self) -> str:
+        """Human location: "line 12", "row 12", "record 12"."""
+        labels = {"line": _("line %(n)s", n=self.number), "row": _("row %(n)s", n=self.number),
+                  "record": _("record %(n)s", n=self.number)}
+        return labels[self.unit]
+
+
+def _check_header(header: list[Any]) -> list[str]:
+    names = [str(h).strip() if h is not None else "" for h in header]
+    while names and not names[-1]:
+        names.pop()
+    if not any(names):
+        raise FileError(_("The first row must hold the column names; it is empty."))
+    seen: set[str] = set()
+    duplicates = sorted({n for n in names if n in seen or seen.add(n)})
+    if duplicates:
+        raise FileError(_("These columns appear more than once: %(names)s.", names=", ".join(duplicates)))
+    unknown = [n for n in names if n not in BY_NAME]
+    missing = [c.name for c in COLUMNS if c.required and c.name not in names]
+    if unknown or missing:
+        parts = []
+        if unknown:
+            parts.append(_("unknown columns: %(names)s", names=", ".join(unknown)))
+        if missing:
+            parts.append(_("missing required columns: %(names)s", names=", ".join(missing)))
+        raise FileError(_("The columns do not match the export format (%(problems)s). Download a file from "
+                          "/data to see the expected columns.", problems="; ".join(parts)))
+    return names
+
+
+def _looks_binary(data: bytes) -> bool:
+    return b"\x00" in data[:8192]
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileError(_("The file is not UTF-8 text (first bad byte on line %(line)s). Save it as "
+                          "\"CSV UTF-8\" and try again.", line=line)) from None
+
+
+def read_csv(data: bytes) -> list[RawRow]:
+    """Rows of a CSV file (RFC 4180, UTF-8 with or without BOM)."""
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise FileError(_("The file is empty."))
+        names = _check_header(header)
+        rows: list[RawRow] = []
+        start = reader.line_num + 1
+        for cells in reader:
+            number, start = start, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            row = RawRow(number, "line", dict(zip(names, cells, strict=False)))
+            if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+                row.problem = _("it has %(n)s fields but the header has %(m)s", n=len(cells), m=len(names))
+            rows.append(row)
+    except csv.Error as exc:
+        raise FileError(_("The CSV quoting is broken near line %(line)s (%(detail)s). Check for a stray "
+                          "double quote.", line=reader.line_num, detail=str(exc))) from None
+    return rows
+
+
+def read_json(data: bytes) -> list[RawRow]:
+    """Records of a JSON export (an array of objects)."""
+    text = _decode(data)
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(_("The file is not valid JSON: %(detail)s at line %(line)s, column %(col)s.",
+                          detail=exc.msg, line=exc.lineno, col=exc.colno)) from None
+    if not isinstance(parsed, list) or not all(isinstance(r, dict) for r in parsed):
+        raise FileError(_("The JSON file must hold one array of objects, as the JSON export does."))
+    if not parsed:
+        raise FileError(_("The file holds no records."))
+    _check_header(sorted({k for record in parsed for k in record}, key=lambda k: (k not in BY_NAME, k)))
+    return [RawRow(i, "record", record) for i, record in enumerate(parsed, start=1)]
+
+
+def read_xlsx(data: bytes) -> list[RawRow]:
+    """Rows of the first sheet of an XLSX workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise FileError(_("The file is not a valid XLSX workbook.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        header = next(rows_iter, None)
+        if header is None:
+            raise FileError(_("The file is empty."))
+        names = _check_header(list(header))
+        rows = []
+        for number, cells in enumerate(rows_iter, start=2):
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            rows.append(RawRow(number, "row", dict(zip(names, cells, strict=False))))
+        return rows
+    finally:
+        workbook.close()
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """csv, json or xlsx: from the extension, else from the first bytes."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("csv", "json", "xlsx"):
+        return suffix
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        return "json"
+    return "csv"
+
+
+def read_file(path: Path) -> tuple[str, list[RawRow]]:
+    """(format, rows) of an import file; raises FileError for anything malformed."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileError(_("The file cannot be read: %(detail)s", detail=exc.strerror or str(exc))) from None
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise FileError(_("The file is empty."))
+    fmt = detect_format(path, data)
+    if fmt == "xlsx":
+        if not data.startswith(b"PK\x03\x04"):
+            raise FileError(_("The file is not a valid XLSX workbook."))
+        rows = read_xlsx(data)
+    else:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise FileError(_("The file is UTF-16 text (Excel's \"Unicode text\"). Save it as \"CSV UTF-8\" and "
+                              "try again."))
+        if _looks_binary(data):
+            raise FileError(_("This looks like a binary file, not CSV or JSON text."))
+        rows = read_json(data) if fmt == "json" else read_csv(data)
+    if not rows:
+        raise FileError(_("The file has a header but no rows."))
+    return fmt, rows

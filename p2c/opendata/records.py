@@ -1,0 +1,205 @@
+"""Read approved pledges as open-data records, in batches, in constant memory.
+
+A record is a dict keyed by the column names of `columns.COLUMNS` with Python values (str, Decimal,
+date, datetime, bool, int, lists, and `targets` as a list of dicts). Pledges are read by keyset
+pagination on the primary key (`id > last ORDER BY id LIMIT n`) with Core selects, so no ORM
+object and no whole result set is ever held; related lists are fetched per batch with `IN (...)`.
+Contact data is never selected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import aliased
+
+from p2c.core.enums import ReviewStatus
+from p2c.extensions import db
+from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.members.models import Organization
+from p2c.pledges.models import (
+    Pledge,
+    PledgeTarget,
+    pledge_beneficiary,
+    pledge_country,
+    pledge_partner,
+    pledge_pillar,
+    pledge_sdg,
+    pledge_wsis,
+)
+from p2c.reference.models import Country
+
+BATCH_SIZE = 1000
+
+# A filter turns a pledge select into a narrower one (e.g. the directory's filters).
+PledgeFilter = Callable[[Select], Select]
+
+
+def approved_clause() -> ColumnElement[bool]:
+    """Only approved pledges are open data."""
+    return Pledge.status == ReviewStatus.APPROVED
+
+
+def is_approved(column) -> ColumnElement[bool]:
+    """`status = 'approved'` written so that no index on status can serve it.
+
+    Most rows are approved, so an index on status selects nearly everything and then needs a sort
+    for ORDER BY id: each keyset batch would cost O(N). Hiding the column from the planner keeps it
+    on the primary key (or the pledge_id index), so each batch costs O(batch).
+    """
+    return func.coalesce(column, "") == ReviewStatus.APPROVED.value
+
+
+def _base_select() -> Select:
+    org_country = aliased(Country)
+    return (
+        select(
+            Pledge.id, Pledge.reference, Pledge.title, Pledge.description, Pledge.language,
+            Organization.id.label("org_id"), Organization.name.label("org_name"),
+            Organization.acronym.label("org_acronym"),
+            Organization.stakeholder_group_code.label("org_group"), Organization.country_iso3.label("org_country"),
+            org_country.itu_region.label("org_region"), Pledge.focus_area_code, Pledge.pledge_type_code,
+            Pledge.amount, Pledge.currency_code, Pledge.usd_value, Pledge.usd_rate, Pledge.usd_rate_year,
+            Pledge.is_global, Pledge.targets_ldc, Pledge.targets_lldc, Pledge.targets_sids, Pledge.start_date,
+            Pledge.end_date, Pledge.start_year, Pledge.pledged_on, Pledge.approved_at, Pledge.event_code,
+            Pledge.implementation_status, Pledge.last_reported_at,
+        )
+        .join(Organization, Organization.id == Pledge.lead_organization_id)
+        .outerjoin(org_country, org_country.iso3 == Organization.country_iso3)
+        .where(is_approved(Pledge.status))
+        # SQLite: walk the rowid range, never a secondary index (the hint is ignored elsewhere).
+        .with_hint(Pledge, "NOT INDEXED", dialect_name="sqlite")
+    )
+
+
+def _execute(stmt: Select):
+    """Run a Core select on the session's connection: plain tuples, none of the ORM's per-row work."""
+    return db.session.connection().execute(stmt)
+
+
+def _grouped(stmt: Select) -> dict[int, list]:
+    out: dict[int, list] = defaultdict(list)
+    for pledge_id, value in _execute(stmt):
+        out[pledge_id].append(value)
+    # Sorted here rather than by the database, whose text collation differs between engines.
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _links(ids: list[int]) -> dict[str, dict[int, list]]:
+    """The list-valued columns of a batch, each sorted so exports are deterministic."""
+    partners = (select(pledge_partner.c.pledge_id, Organization.name)
+                .join(Organization, Organization.id == pledge_partner.c.organization_id)
+                .where(pledge_partner.c.pledge_id.in_(ids))
+                .order_by(pledge_partner.c.pledge_id, Organization.name, Organization.id))
+
+    def simple(table, column) -> Select:
+        col = table.c[column]
+        return select(table.c.pledge_id, col).where(table.c.pledge_id.in_(ids)).order_by(table.c.pledge_id, col)
+
+    return {
+        "partners": _grouped(partners),
+        "countries": _grouped(simple(pledge_country, "country_iso3")),
+        "pillars": _grouped(simple(pledge_pillar, "pillar_code")),
+        "beneficiary_groups": _grouped(simple(pledge_beneficiary, "beneficiary_code")),
+        "sdgs": _grouped(simple(pledge_sdg, "sdg_number")),
+        "wsis_lines": _grouped(simple(pledge_wsis, "wsis_code")),
+    }
+
+
+def latest_progress(ids: list[int]) -> dict[int, tuple[Decimal, int]]:
+    """Per target id: (achieved value, period) from the latest approved progress report that has one."""
+    stmt = (
+        select(ProgressValue.target_id, ProgressValue.achieved_value, ProgressReport.period)
+        .join(ProgressReport, ProgressReport.id == ProgressValue.report_id)
+        .where(ProgressReport.pledge_id.in_(ids), is_approved(ProgressReport.status))
+        .order_by(ProgressValue.target_id, ProgressReport.period, ProgressReport.approved_at, ProgressReport.id)
+    )
+    latest: dict[int, tuple[Decimal, int]] = {}
+    for target_id, value, period in _execute(stmt):
+        latest[target_id] = (value, period)  # ordered ascending: the last one wins
+    return latest
+
+
+def _targets(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    latest = latest_progress(ids)
+    stmt = (select(PledgeTarget.id, PledgeTarget.pledge_id, PledgeTarget.indicator_code, PledgeTarget.target_value,
+                   PledgeTarget.target_year, PledgeTarget.baseline, PledgeTarget.note)
+            .where(PledgeTarget.pledge_id.in_(ids)).order_by(PledgeTarget.pledge_id, PledgeTarget.id))
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in _execute(stmt):
+        achieved, period = latest.get(row.id, (None, None))
+        out[row.pledge_id].append({
+            "indicator": row.indicator_code, "target_value": row.target_value, "target_year": row.target_year,
+            "baseline": row.baseline, "note": row.note or "", "achieved_value": achieved, "achieved_period": period,
+        })
+    return out
+
+
+def _disbursed(ids: list[int]) -> dict[int, Decimal]:
+    stmt = (select(ProgressReport.pledge_id, func.sum(ProgressReport.usd_disbursed))
+            .where(ProgressReport.pledge_id.in_(ids), is_approved(ProgressReport.status),
+                   ProgressReport.usd_disbursed.is_not(None))
+            .group_by(ProgressReport.pledge_id))
+    return {pid: total for pid, total in _execute(stmt) if total is not None}
+
+
+def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict) -> dict[str, Any]:
+    pid = row.id
+    return {
+        "reference": row.reference, "title": row.title, "description": row.description or "",
+        "language": row.language, "lead_organization": row.org_name, "lead_organization_acronym": row.org_acronym,
+        "lead_organization_stakeholder_group": row.org_group, "lead_organization_country": row.org_country,
+        "lead_organization_region": row.org_region, "partners": links["partners"].get(pid, []),
+        "focus_area": row.focus_area_code, "pillars": links["pillars"].get(pid, []),
+        "pledge_type": row.pledge_type_code, "amount": row.amount, "currency": row.currency_code,
+        "usd_value": row.usd_value, "usd_rate": row.usd_rate, "usd_rate_year": row.usd_rate_year,
+        "is_global": bool(row.is_global), "countries": links["countries"].get(pid, []),
+        "targets_ldc": bool(row.targets_ldc), "targets_lldc": bool(row.targets_lldc),
+        "targets_sids": bool(row.targets_sids), "beneficiary_groups": links["beneficiary_groups"].get(pid, []),
+        "sdgs": links["sdgs"].get(pid, []), "wsis_lines": links["wsis_lines"].get(pid, []),
+        "start_date": row.start_date, "end_date": row.end_date, "start_year": row.start_year,
+        "pledged_on": row.pledged_on, "approved_at": row.approved_at, "announced_at": row.event_code,
+        "implementation_status": str(row.implementation_status) if row.implementation_status else None,
+        "last_reported_at": row.last_reported_at, "usd_disbursed": disbursed.get(pid),
+        "targets": targets.get(pid, []),
+        "org_id": row.org_id,  # not columns: the IATI export needs them
+        "pledge_id": pid,
+    }
+
+
+def iter_batches(pledge_filter: PledgeFilter | None = None, batch_size: int = BATCH_SIZE
+                 ) -> Iterator[list[dict[str, Any]]]:
+    """Approved pledges as lists of records, `batch_size` at a time, ordered by id."""
+    last_id = 0
+    while True:
+        stmt = _base_select()
+        if pledge_filter is not None:
+            stmt = pledge_filter(stmt)
+        rows = _execute(stmt.where(Pledge.id > last_id).order_by(Pledge.id).limit(batch_size)).all()
+        if not rows:
+            return
+        ids = [r.id for r in rows]
+        links, targets, disbursed = _links(ids), _targets(ids), _disbursed(ids)
+        yield [_record(r, links, targets, disbursed) for r in rows]
+        last_id = ids[-1]
+        if len(rows) < batch_size:
+            return
+
+
+def iter_records(pledge_filter: PledgeFilter | None = None, batch_size: int = BATCH_SIZE
+                 ) -> Iterator[dict[str, Any]]:
+    """Approved pledges one record at a time (batched underneath)."""
+    for batch in iter_batches(pledge_filter, batch_size):
+        yield from batch
+
+
+def count_records(pledge_filter: PledgeFilter | None = None) -> int:
+    """How many approved pledges an export holds."""
+    stmt = select(Pledge.id).where(approved_clause())
+    if pledge_filter is not None:
+        stmt = pledge_filter(stmt)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -1,0 +1,258 @@
+"""Check import rows cell by cell against the column definitions; every problem names its field.
+
+`Validator.row(raw)` returns the parsed values (Python types, as `records` produces them) and a
+list of (field, message) errors. Reference codes are read once per import.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from p2c.core.enums import ImplementationStatus
+from p2c.extensions import db
+from p2c.opendata.columns import COLUMNS, TARGET_KEYS, Column, Kind, reference_values
+from p2c.opendata.exports import split_items
+from p2c.pledges import constants as limits
+from p2c.reference.models import Country, Pillar
+
+
+class Invalid(ValueError):
+    """A cell value that cannot be used."""
+
+
+def _decimal(raw: Any, places: int, maximum: Decimal | None = None) -> Decimal:
+    if isinstance(raw, bool):
+        raise Invalid(_("Enter a number."))
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise Invalid(_("Enter a number."))
+        raw = repr(raw)
+    try:
+        value = Decimal(str(raw).strip().replace(",", "") if isinstance(raw, str) else raw)
+    except (InvalidOperation, TypeError, ValueError):
+        raise Invalid(_("Enter a number, such as 1234.50.")) from None
+    if not value.is_finite():
+        raise Invalid(_("Enter a number."))
+    if value < 0:
+        raise Invalid(_("Enter 0 or more."))
+    if maximum is not None and value >= maximum:
+        raise Invalid(_("This number is too large."))
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise Invalid(_("Enter a whole number."))
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, int):
+        return raw
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise Invalid(_("Enter a whole number.")) from None
+
+
+def _boolean(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise Invalid(_("Enter true or false."))
+
+
+def _date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise Invalid(_("Enter a date as YYYY-MM-DD.")) from None
+
+
+def _datetime(raw: Any) -> datetime:
+    if isinstance(raw, datetime):
+        value = raw
+    else:
+        text = str(raw).strip()
+        try:
+            value = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        except ValueError:
+            raise Invalid(_("Enter a date and time as YYYY-MM-DDTHH:MM:SS (UTC).")) from None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _items(raw: Any) -> list[str]:
+    if isinstance(raw, list):
+        return [str(v).strip() for v in raw if str(v).strip()]
+    return split_items(str(raw))
+
+
+def _empty(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list) and not raw)
+
+
+class Validator:
+    """Parses and checks rows; holds the reference codes for one import run."""
+
+    def __init__(self) -> None:
+        self.codes = {k: set(v) for k, v in reference_values().items()}
+        self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
+        self.pillar_area = {p.code: p.focus_area_code for p in db.session.scalars(select(Pillar))}
+
+    def _code(self, column: Column, raw: Any) -> str:
+        code = str(raw).strip()
+        allowed = self.codes.get(column.values_from or "")
+        if column.name == "language":
+            allowed = set(limits.PLEDGE_LANGUAGES)
+        elif column.name == "implementation_status":
+            allowed = set(ImplementationStatus.values())
+        elif column.name == "lead_organization_region":
+            allowed = {c.itu_region for c in self.countries.values()}
+        if allowed is not None and code not in allowed:
+            raise Invalid(_("Unknown code %(code)s; see the allowed values on /data.", code=code))
+        return code
+
+    def value(self, column: Column, raw: Any) -> Any:
+        """One parsed cell (None or [] when empty); raises Invalid."""
+        kind = column.kind
+        if _empty(raw):
+            return [] if kind in (Kind.CODES, Kind.TEXTS, Kind.INTEGERS, Kind.JSON) else None
+        if kind == Kind.TEXT:
+            return str(raw)
+        if kind == Kind.CODE:
+            return self._code(column, raw)
+        if kind == Kind.CODES:
+            return sorted({self._code(column, item) for item in _items(raw)})
+        if kind == Kind.TEXTS:
+            return sorted(set(_items(raw)))
+        if kind == Kind.INTEGERS:
+            numbers = sorted({_integer(item) for item in (raw if isinstance(raw, list) else _items(raw))})
+            if any(n < 1 or n > 17 for n in numbers):
+                raise Invalid(_("SDGs are numbered 1 to 17."))
+            return numbers
+        if kind == Kind.DECIMAL:
+            maximum = limits.AMOUNT_MAX if column.places == 2 else None
+            return _decimal(raw, column.places, maximum)
+        if kind == Kind.INTEGER:
+            return _integer(raw)
+        if kind == Kind.BOOLEAN:
+            return _boolean(raw)
+        if kind == Kind.DATE:
+            return _date(raw)
+        if kind == Kind.DATETIME:
+            return _datetime(raw)
+        return self.targets(raw)
+
+    def targets(self, raw: Any) -> list[dict[str, Any]]:
+        """The `targets` JSON: a list of objects with the TARGET_KEYS."""
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError:
+                raise Invalid(_("Enter the targets as a JSON array, as the export writes them.")) from None
+        if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+            raise Invalid(_("Enter the targets as a JSON array of objects."))
+        if len(raw) > limits.MAX_TARGETS:
+            raise Invalid(_("A pledge has at most %(n)s targets.", n=limits.MAX_TARGETS))
+        out = []
+        for i, item in enumerate(raw, start=1):
+            unknown = sorted(set(item) - set(TARGET_KEYS))
+            if unknown:
+                raise Invalid(_("Target %(i)s: unknown keys %(keys)s.", i=i, keys=", ".join(unknown)))
+            try:
+                out.append(self._target(item))
+            except Invalid as exc:
+                raise Invalid(_("Target %(i)s: %(problem)s", i=i, problem=str(exc))) from None
+        return out
+
+    def _target(self, item: dict[str, Any]) -> dict[str, Any]:
+        if item.get("indicator") not in self.codes["indicators"]:
+            raise Invalid(_("unknown indicator %(code)s.", code=item.get("indicator")))
+        if _empty(item.get("target_value")) or _empty(item.get("target_year")):
+            raise Invalid(_("target_value and target_year are required."))
+        year = _integer(item["target_year"])
+        if not limits.MIN_YEAR <= year <= limits.MAX_YEAR:
+            raise Invalid(_("the target year must be between %(a)s and %(b)s.", a=limits.MIN_YEAR,
+                            b=limits.MAX_YEAR))
+        achieved = None if _empty(item.get("achieved_value")) else _decimal(
+            item["achieved_value"], 2, limits.TARGET_VALUE_MAX)
+        period = None if _empty(item.get("achieved_period")) else _integer(item["achieved_period"])
+        if (achieved is None) != (period is None):
+            raise Invalid(_("achieved_value and achieved_period go together."))
+        return {
+            "indicator": item["indicator"],
+            "target_value": _decimal(item["target_value"], 2, limits.TARGET_VALUE_MAX),
+            "target_year": year,
+            "baseline": None if _empty(item.get("baseline")) else _decimal(item["baseline"], 2,
+                                                                          limits.TARGET_VALUE_MAX),
+            "note": str(item.get("note") or ""),
+            "achieved_value": achieved,
+            "achieved_period": period,
+        }
+
+    def row(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Parsed record and its errors (field, message)."""
+        parsed: dict[str, Any] = {}
+        errors: list[tuple[str, str]] = []
+        for column in COLUMNS:
+            raw = values.get(column.name)
+            if column.required and _empty(raw):
+                errors.append((column.name, _("This field is required.")))
+                continue
+            try:
+                parsed[column.name] = self.value(column, raw)
+            except Invalid as exc:
+                errors.append((column.name, str(exc)))
+        if not errors:
+            errors.extend(self._consistency(parsed))
+        return parsed, errors
+
+    def _consistency(self, rec: dict[str, Any]) -> list[tuple[str, str]]:
+        errors = []
+        for name, maximum in (("title", limits.TITLE_MAX), ("lead_organization", limits.ORG_NAME_MAX),
+                              ("lead_organization_acronym", limits.ACRONYM_MAX), ("reference", 24)):
+            if rec[name] and len(rec[name]) > maximum:
+                errors.append((name, _("Use at most %(n)s characters.", n=maximum)))
+        for name in rec["partners"]:
+            if len(name) > limits.ORG_NAME_MAX:
+                errors.append(("partners", _("Use at most %(n)s characters.", n=limits.ORG_NAME_MAX)))
+        wrong = [p for p in rec["pillars"] if self.pillar_area.get(p) != rec["focus_area"]]
+        if wrong:
+            errors.append(("pillars", _("Not pillars of this focus area: %(codes)s.", codes=", ".join(wrong))))
+        if rec["amount"] is not None and not rec["currency"]:
+            errors.append(("currency", _("Give the currency of the amount.")))
+        if rec["amount"] is None and any(rec[k] is not None for k in ("usd_value", "usd_rate", "usd_rate_year")):
+            errors.append(("amount", _("A USD value needs an amount.")))
+        if rec["start_date"] and rec["end_date"] and rec["end_date"] < rec["start_date"]:
+            errors.append(("end_date", _("The end date is before the start date.")))
+        countries = [self.countries[c] for c in rec["countries"]]
+        for flag, attr in (("targets_ldc", "ldc"), ("targets_lldc", "lldc"), ("targets_sids", "sids")):
+            derived = any(getattr(c, attr) for c in countries)
+            if rec["is_global"] and rec[flag] is not None:
+                continue  # a global pledge may count as reaching every group (the pledge form's rule)
+            if rec["is_global"]:
+                derived = True
+            if rec[flag] is not None and rec[flag] != derived:
+                errors.append((flag, _("Does not match the target countries (should be %(v)s).",
+                                       v="true" if derived else "false")))
+            rec[flag] = derived
+        region = self.countries[rec["lead_organization_country"]].itu_region \
+            if rec["lead_organization_country"] else None
+        if rec["lead_organization_region"] is not None and rec["lead_organization_region"] != region:
+            errors.append(("lead_organization_region", _("Does not match the organization's country.")))
+        return errors

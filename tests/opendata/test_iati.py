@@ -1,0 +1,107 @@
+"""The IATI export: valid against the official 2.03 schema, and code-list values the schema cannot check."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pycountry
+import pytest
+from lxml import etree
+
+from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.extensions import db
+from p2c.opendata.iati import country_percentages
+
+XSD = Path(__file__).resolve().parents[2].parent / "shared" / "iati-2.03" / "iati-activities-schema.xsd"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture(scope="module")
+def schema():
+    if not XSD.exists():  # pragma: no cover - CI and the dev machine have it at ../shared
+        pytest.fail(f"IATI schema not found at {XSD}")
+    return etree.XMLSchema(etree.parse(str(XSD)))
+
+
+@pytest.fixture
+def document(client, builder):
+    lead = builder.organization(name="Connect Fund", stakeholder_group_code="financial_institution")
+    partner = builder.organization(name="Rural Links")
+    financial = builder.pledge(lead=lead, partners=[partner], pledge_type="financial", countries=["KEN", "NPL", "FJI"],
+                               amount="3000000", currency="EUR", pledged_on=date(2024, 5, 2),
+                               targets=[("people_connected", 1000, 2030)], title="Fund rural towers", language="fr")
+    builder.progress_report(financial, period=2024, achieved={"people_connected": 300}, usd_disbursed="12500.50")
+    builder.progress_report(financial, period=2025, achieved={"people_connected": 700}, usd_disbursed=1000,
+                            implementation_status=ImplementationStatus.COMPLETED)
+    builder.progress_report(financial, period=2026, usd_disbursed=999999, status=ReviewStatus.SUBMITTED)
+    global_pledge = builder.pledge(is_global=True, countries=[], amount=None, currency=None)
+    stopped = builder.pledge(countries=["BRA"])
+    builder.progress_report(stopped, implementation_status=ImplementationStatus.DISCONTINUED)
+    builder.pledge(status=ReviewStatus.REJECTED)
+    db.session.commit()
+    response = client.get("/data/iati-activities.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    return etree.fromstring(response.get_data()), financial, global_pledge, stopped
+
+
+def test_the_export_is_valid_iati_2_03(schema, document):
+    root = document[0]
+    schema.assertValid(root)
+    assert root.get("version") == "2.03"
+    assert len(root.findall("iati-activity")) == 3  # approved only
+
+
+def test_identifiers_orgs_status_and_geography(document):
+    root, financial, global_pledge, stopped = document
+    by_id = {a.findtext("iati-identifier"): a for a in root.findall("iati-activity")}
+    activity = by_id[f"XM-P2C-{financial.lead_organization_id}-{financial.reference}"]
+    assert activity.get(XML_LANG) == "fr" and activity.find("title/narrative").get(XML_LANG) == "fr"
+    roles = [(p.get("role"), p.findtext("narrative")) for p in activity.findall("participating-org")]
+    assert roles == [("2", "Connect Fund"), ("4", "Rural Links")]
+    assert activity.find("activity-status").get("code") == "4"
+    shares = {c.get("code"): Decimal(c.get("percentage")) for c in activity.findall("recipient-country")}
+    assert set(shares) == {"KE", "NP", "FJ"} and sum(shares.values()) == 100
+    assert {d.get("type") for d in activity.findall("activity-date")} == {"1", "2", "3", "4"}
+    glob = by_id[f"XM-P2C-{global_pledge.lead_organization_id}-{global_pledge.reference}"]
+    assert glob.find("recipient-country") is None
+    assert glob.find("recipient-region").get("code") == "998"
+    assert glob.find("activity-status").get("code") == "1"
+    stop = by_id[f"XM-P2C-{stopped.lead_organization_id}-{stopped.reference}"]
+    assert stop.find("activity-status").get("code") == "5"
+
+
+def test_transactions_results_and_code_lists(document):
+    root, financial, *_ = document
+    iso2 = {c.alpha_2 for c in pycountry.countries}
+    currencies = {c.alpha_3 for c in pycountry.currencies}
+    for activity in root.findall("iati-activity"):
+        assert activity.find("activity-status").get("code") in {"1", "2", "3", "4", "5"}
+        sectors = activity.findall("sector")
+        assert [(s.get("vocabulary"), s.get("code")) for s in sectors] == [("1", "22040")]
+        assert all(c.get("code") in iso2 for c in activity.findall("recipient-country"))
+        tag = activity.find("tag")
+        assert tag.get("vocabulary") == "99" and tag.get("vocabulary-uri").endswith("/data#focus-areas")
+        for tx in activity.findall("transaction"):
+            assert tx.find("transaction-type").get("code") in {"2", "3"}
+            assert tx.find("value").get("currency") in currencies
+        for narrative in activity.iter("narrative"):
+            assert narrative.text
+    activity = next(a for a in root.findall("iati-activity")
+                    if a.findtext("iati-identifier").endswith(financial.reference))
+    txs = [(t.find("transaction-type").get("code"), t.findtext("value"), t.find("value").get("currency"),
+            t.find("value").get("value-date")) for t in activity.findall("transaction")]
+    assert txs == [("2", "3000000.00", "EUR", "2024-05-02"), ("3", "12500.50", "USD", txs[1][3]),
+                   ("3", "1000.00", "USD", txs[2][3])]
+    period = activity.find("result/indicator/period")
+    assert period.find("target").get("value") == "1000.00"
+    assert period.find("actual").get("value") == "700.00"
+    assert period.find("period-end").get("iso-date") == "2030-12-31"
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 6, 7, 11, 250])
+def test_country_percentages_add_up_to_100(count):
+    shares = country_percentages(count)
+    assert len(shares) == count and sum(shares) == 100
+    assert max(shares) - min(shares) <= Decimal("0.05")
