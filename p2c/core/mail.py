@@ -69,8 +69,9 @@ def _send(message: OutboxMessage) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="p2c.local")
-    email["Content-Language"] = message.language
     email.set_content(message.body_text)
+    # After set_content: it rewrites the MIME headers and would drop a header set before it.
+    email["Content-Language"] = message.language
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:

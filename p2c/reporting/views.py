@@ -10,6 +10,7 @@ import hashlib
 from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, render_template, request, session, url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -73,7 +74,7 @@ def _charts(figures: dict, rtl: bool) -> list[dict]:
                 href = url_for("pledges.directory", **{b["filter"]: r["key"]}) if r["key"] != "none" else None
             items.append({**r, "label": row_label(b["dimension"], r["key"], r["name"]), "href": href})
         title = str(TITLES[b["dimension"]])
-        bars = [Bar(i["label"], i["pledges"], f"{i['pledges']:,}", i["href"] or "#") for i in items]
+        bars = [Bar(i["label"], i["pledges"], format_number(i['pledges']), i["href"] or "#") for i in items]
         charts.append({"dimension": b["dimension"], "title": title, "additive": b["additive"], "rows": items,
                        "svg": bar_chart(bars, title, rtl) if items else None})
     return charts
@@ -84,7 +85,8 @@ def _map(figures: dict):
     by_m49 = {m49: (iso3, country_name(iso3)) for iso3, m49 in db.session.execute(select(Country.iso3, Country.m49))}
     return world_map(counts, by_m49, lambda iso3: url_for("reporting.country", iso3=iso3),
                      _("Number of approved pledges targeting each country"),
-                     lambda name, n: _("%(country)s: %(count)s pledges", country=name, count=n))
+                     lambda name, n: ngettext("%(country)s: %(count)s pledge", "%(country)s: %(count)s pledges", n,
+                                              country=name, count=format_number(n)))
 
 
 @bp.get("/progress")

@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from p2c.core.auth import staff_required
@@ -147,7 +148,7 @@ def bulk_approve():
         rollback()
         flash(exc.message, "error")
         return redirect(url_for("review.queue"))
-    flash(_("%(count)d submissions approved.", count=len(decisions)), "success")
+    flash(ngettext("%(num)d submission approved.", "%(num)d submissions approved.", len(decisions)), "success")
     return redirect(url_for("review.queue"))
 
 
