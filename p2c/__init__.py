@@ -40,6 +40,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO if not app.testing else logging.WARNING)
+    # Alembic 1.16+ announces each of its plugins at INFO on every `flask db` command: noise for operators.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from p2c.core.enums import CommentVisibility, ImplementationStatus, ReviewStatus, SubmissionKind
 from p2c.demo import names
 from p2c.demo.bulk import defer_foreign_key_checks, insert_rows, next_id, reset_sequences
+from p2c.demo.calls import ensure_calls
 from p2c.extensions import db
 from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
 from p2c.members.models import Contact, ExpressionOfInterest, Organization, eoi_focus_area
@@ -167,6 +168,7 @@ class DemoGenerator:
     def run(self, pledges: int, progress: Callable[[int], None] | None = None) -> DemoResult:
         """Create `pledges` pledges and everything around them, in chunks."""
         result = DemoResult()
+        ensure_calls()
         defer_foreign_key_checks()
         org_ids = self._organizations(max(5, int(pledges / 2.07)), result)
         done = 0

@@ -6,9 +6,8 @@ import hashlib
 import json
 from datetime import datetime
 
-from flask import Response, request
-
 from p2c.api.blueprint import bp, documented
+from p2c.core.compress import not_modified, not_modified_response, pack, packed_response
 from p2c.extensions import cache
 from p2c.reporting import queries
 from p2c.reporting.schemas import ProgressSchema
@@ -20,22 +19,19 @@ from p2c.reporting.schemas import ProgressSchema
             description="Approved pledges only; non-additive breakdowns are marked `additive: false`.")
 def progress():
     """The progress figures; 304 when the client's ETag matches the current data version."""
-    token = queries.state_token()
+    token = queries.state_token(committed=True)  # a GET: nothing of its own to see
     etag = hashlib.sha1(token.encode(), usedforsecurity=False).hexdigest()
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-        response.set_etag(etag)
-        return response
-    key = f"progress-api:{token}"
+    if not_modified(etag):
+        return not_modified_response(etag)
+    key = f"progress-api-v2:{token}"  # v2: (plain, gzip) bytes
     cached = cache.get(key)
     if cached is None:
         figures = queries.progress_figures()
         body = json.dumps(ProgressSchema().dump(figures), separators=(",", ":"), ensure_ascii=False)
-        cached = (body, figures["as_of"])
+        cached = (pack(body), figures["as_of"])
         cache.set(key, cached, ttl=24 * 3600)
-    body, as_of = cached
-    response = Response(body, mimetype="application/json")
-    response.set_etag(etag)
+    packed, as_of = cached
+    response = packed_response(packed, "application/json", etag)
     response.last_modified = datetime.fromisoformat(as_of)
     response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response

@@ -25,12 +25,12 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def state_token(today: date | None = None) -> str:
+def state_token(today: date | None = None, *, committed: bool = False) -> str:
     """A string that changes whenever the figures may change: the rollup data version (bumped by every
     rollup write and every goal change, see p2c.reporting.rollups) and the day (reporting statuses and
     the recent pace move with the calendar). One primary-key read."""
     today = today or _now().date()
-    epoch, version = data_version()
+    epoch, version = data_version(committed=committed)
     return f"{epoch}.{version}.{today.isoformat()}"
 
 

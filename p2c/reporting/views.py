@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
+from p2c.core.compress import not_modified, not_modified_response, pack, packed_response
 from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, text_direction
 from p2c.extensions import cache, db
@@ -93,18 +94,17 @@ def _map(figures: dict):
 def progress():
     """Headline figures, goals, breakdowns, indicators, reporting status and the map."""
     lang = current_language()
-    token = queries.state_token()
+    token = queries.state_token(committed=True)  # a GET: nothing of its own to see
     etag = hashlib.sha1(f"{token}.{lang}".encode(), usedforsecurity=False).hexdigest()
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-        response.set_etag(etag)
-        return response
-    # Anonymous readers with nothing flashed all get the same page: cache it whole. Anyone else gets
-    # the cached body inside a freshly rendered frame (their navigation, their messages).
+    if not_modified(etag):
+        return not_modified_response(etag)
+    # Anonymous readers with nothing flashed all get the same page: cache it whole, as bytes, plain and
+    # gzipped. Anyone else gets the cached body inside a freshly rendered frame (their navigation, their
+    # messages).
     anonymous = not session
-    page_key = f"progress-page:{token}:{lang}"
-    html = cache.get(page_key) if anonymous else None
-    if html is None:
+    page_key = f"progress-page-v2:{token}:{lang}"  # v2: (plain, gzip) bytes
+    packed = cache.get(page_key) if anonymous else None
+    if packed is None:
         body_key = f"progress-body:{token}:{lang}"
         body = cache.get(body_key)
         if body is None:
@@ -117,11 +117,13 @@ def progress():
                 to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
             cache.set(body_key, body, ttl=24 * 3600)
         html = render_template("reporting/progress.html", body=Markup(body))  # noqa: S704 - our own rendered template
-        if anonymous and not session:
-            cache.set(page_key, html, ttl=24 * 3600)
-    response = Response(html, mimetype="text/html")
-    response.set_etag(etag)
-    return response
+        if not (anonymous and not session):
+            response = Response(html, mimetype="text/html")
+            response.set_etag(etag)
+            return response
+        packed = pack(html)
+        cache.set(page_key, packed, ttl=24 * 3600)
+    return packed_response(packed, "text/html", etag)
 
 
 @bp.get("/countries/<iso3>")
