@@ -54,7 +54,9 @@ run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: db
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 wsgi:app
+	@# Threaded workers: the main thread keeps answering gunicorn's heartbeat while a thread streams a
+	@# long download (the full CSV or XLSX export), which a sync worker would be killed for after 30 s.
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --worker-class gthread --threads 4 wsgi:app
 
 ## A local SMTP server that prints every message (for `make run`; MAIL_PORT defaults to 8025)
 mail: install

@@ -111,10 +111,19 @@ def load(size: int, env: dict) -> float:
     return time.perf_counter() - started
 
 
+# Every browser sends this; set by --accept-encoding ('' to measure uncompressed responses).
+ACCEPT_ENCODING = ["gzip, deflate"]
+
+
+def _headers() -> dict[str, str]:
+    return {"Accept-Encoding": ACCEPT_ENCODING[0]} if ACCEPT_ENCODING[0] else {}
+
+
 def run_wrk(url: str, duration: int, connections: int) -> tuple[float, float, int]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(WRK_LUA)
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", f.name, url],
+    headers = [arg for k, v in _headers().items() for arg in ("-H", f"{k}: {v}")]
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", f.name, *headers, url],
                          capture_output=True, text=True, check=True).stdout
     os.unlink(f.name)
     line = next(ln for ln in out.splitlines() if ln.startswith("RESULT"))
@@ -133,7 +142,7 @@ def run_python(url: str, duration: int, connections: int) -> tuple[float, float,
         while time.perf_counter() < stop:
             t = time.perf_counter()
             try:
-                with urllib.request.urlopen(url, timeout=10) as r:
+                with urllib.request.urlopen(urllib.request.Request(url, headers=_headers()), timeout=10) as r:
                     r.read()
             except Exception:  # noqa: BLE001
                 errors[0] += 1
@@ -207,11 +216,15 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (emptied first); default SQLite files")
+    parser.add_argument("--accept-encoding", default=ACCEPT_ENCODING[0],
+                        help="Accept-Encoding sent with every request, as a browser does ('' for none)")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing SQLite file of the same size")
     args = parser.parse_args()
+    ACCEPT_ENCODING[0] = args.accept_encoding
     driver = run_wrk if shutil.which("wrk") else run_python
     print(f"load generator: {'wrk' if driver is run_wrk else 'python threads'}; gunicorn 2 sync workers; "
-          f"{args.connections} connections, {args.duration} s per endpoint")
+          f"{args.connections} connections, {args.duration} s per endpoint; "
+          f"Accept-Encoding: {args.accept_encoding or '(none)'}")
     OUT.mkdir(parents=True, exist_ok=True)
     relative: dict[int, dict[str, float]] = {}
     for size in args.sizes:
