@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from p2c.core.enums import ReportingStatus, ReviewStatus
@@ -36,8 +36,17 @@ def pledge_for_grant(grant: AccessGrant) -> Pledge | None:
 
 
 def lock_pledge(pledge_id: int) -> None:
-    """Take the pledge's row lock for the rest of the transaction (SELECT ... FOR UPDATE)."""
-    db.session.execute(select(Pledge.id).where(Pledge.id == pledge_id).with_for_update())
+    """Take the pledge's row lock for the rest of the transaction (SELECT ... FOR UPDATE).
+
+    SQLite ignores FOR UPDATE and its reads take no lock until the first write, so two filings could
+    both pass the duplicate check; a no-op UPDATE takes SQLite's write lock first, and the second
+    filing waits for the first to commit, then sees its report.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Pledge).where(Pledge.id == pledge_id).values(id=Pledge.id)
+                           .execution_options(synchronize_session=False))
+    else:
+        db.session.execute(select(Pledge.id).where(Pledge.id == pledge_id).with_for_update())
 
 
 def approved_reports(pledge_id: int) -> list[ProgressReport]:
