@@ -93,7 +93,8 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
     # Money as entered, plus its USD value at the yearly rate of the pledge date (both shown).
     amount: Mapped[Decimal | None] = mapped_column(Numeric(15, 2))
     currency_code: Mapped[str | None] = mapped_column(ForeignKey("currency.code"))
-    usd_value: Mapped[Decimal | None] = mapped_column(Numeric(15, 2))
+    # 18 digits: an amount below 10^13 in a currency worth more than a dollar converts to more than 10^13 USD.
+    usd_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
     usd_rate: Mapped[Decimal | None] = mapped_column(Numeric(20, 10))
     usd_rate_year: Mapped[int | None] = mapped_column(Integer)
 
