@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -25,6 +26,20 @@ from p2c.publications.models import Publication
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 120
 TITLE_MAX = 300
+# Addresses under /reports/ that are pages of their own: a report there could never be opened.
+# The URL map is read too (reserved_slugs), so a route added later is reserved without editing this.
+RESERVED_SLUGS = frozenset({"compare", "new", "index"})
+
+
+def reserved_slugs() -> frozenset[str]:
+    """Slugs a report may not take: RESERVED_SLUGS and every fixed path segment right under /reports/."""
+    fixed = set(RESERVED_SLUGS)
+    for rule in current_app.url_map.iter_rules():
+        if rule.rule.startswith("/reports/"):
+            segment = rule.rule[len("/reports/"):].split("/", 1)[0]
+            if segment and "<" not in segment:
+                fixed.add(segment.split(".", 1)[0])
+    return frozenset(fixed)
 
 
 def slugify(title: str) -> str:
@@ -38,7 +53,7 @@ def publish(title: str, cutoff: date, slug: str | None = None, sections: dict[st
             user_id: int | None = None, today: date | None = None) -> Publication:
     """Freeze the figures and lists as of `cutoff` into a new publication.
 
-    Raises ServiceError (with the field) for a cut-off in the future, a bad or taken slug.
+    Raises ServiceError (with the field) for a cut-off in the future, a bad, reserved or taken slug.
     """
     title = title.strip()
     if not title or len(title) > TITLE_MAX:
@@ -51,6 +66,9 @@ def publish(title: str, cutoff: date, slug: str | None = None, sections: dict[st
     if not SLUG_RE.match(slug) or len(slug) > SLUG_MAX:
         raise ServiceError(_("Use lowercase letters, digits and hyphens only (e.g. p2c-progress-report-2026)."),
                            field="slug")
+    if slug in reserved_slugs():
+        raise ServiceError(_("The address “%(slug)s” is taken by another page of the site; choose another one.",
+                             slug=slug), field="slug")
     if db.session.scalar(select(Publication.id).where(Publication.slug == slug)) is not None:
         raise ServiceError(_("A report with the address “%(slug)s” already exists.", slug=slug), field="slug")
     previous = queries.previous_publication(cutoff)

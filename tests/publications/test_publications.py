@@ -195,3 +195,24 @@ def test_cli_publish(app, pledges, tmp_path):
     again = runner.invoke(args=["p2c", "publish", "--title", "CLI report", "--cutoff", "2025-06-30",
                                 "--slug", "cli-report"])
     assert again.exit_code != 0 and "slug" in again.output
+
+
+@pytest.mark.parametrize("title,slug", [("Report", "compare"), ("Compare", None), ("Report", "Compare"),
+                                        ("Report", "compare.json"), ("Report", "x.csv")])
+def test_slugs_of_other_pages_are_refused(pledges, title, slug):
+    with pytest.raises(ServiceError) as exc:
+        services.publish(title, date(2025, 12, 31), slug)
+    assert exc.value.field == "slug"
+    db.session.rollback()
+    assert db.session.scalars(select(Publication)).all() == []
+    assert "compare" in services.reserved_slugs()
+
+
+def test_admin_form_explains_a_reserved_slug(client, login, pledges):
+    login("admin")
+    page = client.post("/admin/reports/new", data={"title": "Annual report", "cutoff": "2025-12-31",
+                                                   "slug": "compare"})
+    assert page.status_code == 422
+    assert "is taken by another page of the site" in page.get_data(as_text=True)
+    assert db.session.scalars(select(Publication)).all() == []
+    assert client.get("/reports/compare").status_code == 200
