@@ -75,6 +75,11 @@ def _public_url(report: ProgressReport) -> str | None:
         return None
 
 
+def _private_link(report: ProgressReport, email: str) -> str:
+    # The access pages open pledges and EOIs only: a report opens through its pledge's link.
+    return services.private_link(report.pledge) + f"/reports/{report.reference}"
+
+
 PROGRESS_REPORT = SubmissionType(
     kind=SubmissionKind.PROGRESS_REPORT,
     model=ProgressReport,
@@ -85,6 +90,7 @@ PROGRESS_REPORT = SubmissionType(
     on_approve=_on_approve,
     on_decided=_on_decided,
     public_url=_public_url,
+    private_link=_private_link,
     extra={"queue_select": _queue_select},
 )
 

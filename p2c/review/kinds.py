@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import exists, func, literal_column, select
+from werkzeug.routing import BuildError
 
 from p2c.core.db import utcnow
-from p2c.core.enums import SubmissionKind
+from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.pledges.models import Pledge, pledge_country
 from p2c.reference.models import Country
@@ -33,9 +34,12 @@ def _pledge_approved(record: Pledge) -> None:
 
 
 def _pledge_public_url(record: Pledge) -> str | None:
+    """The public page of an approved pledge (None before approval or without the pledges pages)."""
+    if record.status != ReviewStatus.APPROVED:
+        return None
     try:
-        return url_for("pledges.detail", reference=record.reference)
-    except Exception:  # noqa: BLE001 - the public pledge page may not be built yet
+        return url_for("pledges.detail", ref=record.reference)
+    except BuildError:  # the public pledge pages are not registered in this app
         return None
 
 

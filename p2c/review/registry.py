@@ -25,6 +25,9 @@ class SubmissionType:
     on_approve / on_decided: extra effects inside the same transaction (e.g. EOI makes the
       organization a member; a report updates its pledge). They must not commit.
     public_url: the public page of an approved record, if it has one.
+    private_link: the submitter's absolute private link to the record, given (record, e-mail);
+      None means the access pages' /my/<token> link for this kind (EOIs and pledges). A kind the
+      access pages do not open (progress reports) builds its own.
     """
 
     kind: SubmissionKind
@@ -36,6 +39,7 @@ class SubmissionType:
     on_approve: Callable[[Any], None] = lambda record: None
     on_decided: Callable[[Any, Any, Any], None] = lambda record, old, new: None
     public_url: Callable[[Any], str | None] = lambda record: None
+    private_link: Callable[[Any, str], str] | None = None
     extra: dict = field(default_factory=dict)
 
 

@@ -83,6 +83,13 @@ def private_link(kind: SubmissionKind, record: Any, email: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + "/my/" + token
 
 
+def _link(stype: registry.SubmissionType, record: Any, email: str) -> str:
+    # Each kind knows which private page opens its records (a report opens through its pledge).
+    if stype.private_link is not None:
+        return stype.private_link(record, email)
+    return private_link(stype.kind, record, email)
+
+
 def _mail_submitter(stype: registry.SubmissionType, record: Any, template: str, message: str) -> None:
     contact = stype.contact(record)
     if contact is None or not contact.email:
@@ -92,7 +99,7 @@ def _mail_submitter(stype: registry.SubmissionType, record: Any, template: str, 
         contact.email, template, contact.language or record.language or "en", template,
         submission_kind=stype.kind, record=record, title=stype.title(record), message=message,
         organization_name=organization.name if organization is not None else "",
-        contact_name=contact.name, link=private_link(stype.kind, record, contact.email),
+        contact_name=contact.name, link=_link(stype, record, contact.email),
         public_url=_absolute(stype.public_url(record)),
     )
 

@@ -44,6 +44,8 @@ def test_approving_a_pledge_emails_the_focal_point_and_sends_the_signal(client, 
     message = mail_to.wait_for(1)[0]
     assert message["To"] == pledge.focal_point.email
     assert pledge.reference in message["Subject"] and "Approved" in message["Subject"]
+    # The approval says where the pledge is now public.
+    assert f"/pledges/{pledge.reference}" in LocalSmtpServer.text_of(message)
 
 
 def test_reject_needs_a_reason_which_is_emailed_in_the_submitters_language(client, login, builder, mail_to):
