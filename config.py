@@ -83,6 +83,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = _env_int("P2C_IDLE_TIMEOUT_MINUTES", 60) * 60
     HSTS = False
+    # Number of reverse proxies in front of the app (load balancer, nginx). When > 0, the client address,
+    # scheme and host come from their X-Forwarded-* headers, so the audit trail and the rate limits see
+    # the real client, not the proxy. Leave 0 when clients reach the app directly: the headers could be forged.
+    PROXY_COUNT = int(os.environ.get("P2C_PROXY_COUNT", "0"))
 
     # Cache: in-process by default, Redis when REDIS_URL is set.
     CACHE_TTL_SECONDS = _env_int("P2C_CACHE_TTL", 300)

@@ -43,6 +43,11 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     # Alembic 1.16+ announces each of its plugins at INFO on every `flask db` command: noise for operators.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
 

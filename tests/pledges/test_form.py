@@ -293,3 +293,12 @@ def test_simultaneous_double_submit_keeps_the_first(client, monkeypatch):
     second = client.post("/pledges/new", data=data)
     assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
     assert count(Pledge) == 1 and count(OutboxMessage) == 1
+
+
+def test_largest_allowed_amount_in_a_strong_currency_is_saved(client):
+    # Just below 10^13 EUR is more than 10^13 USD: the USD column must hold it (PostgreSQL refused it once).
+    response = client.post("/pledges/new", data=valid_pledge(amount="9999999999999", currency="EUR"))
+    assert response.status_code == 302
+    pledge = db.session.scalars(select(Pledge)).one()
+    assert pledge.usd_value > Decimal("10") ** 13
+    assert pledge.usd_value == (pledge.amount * pledge.usd_rate).quantize(Decimal("0.01"))
