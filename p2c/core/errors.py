@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from p2c.extensions import db
@@ -104,10 +104,13 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         return render_error(exc.status_code, exc.message)
 
-    @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def _database(exc: Exception):
-        # The database went away: roll back (no partial write) and say so; the pool reconnects.
+        # Only "the database is away" (connection refused, dropped, locked too long) is a 503; a
+        # refused statement (DataError, IntegrityError...) is a bug of ours, so it is a 500 and logged.
+        if not isinstance(exc, OperationalError | InterfaceError) and not getattr(exc, "connection_invalidated", False):
+            return _unexpected(exc)
+        # Roll back (no partial write) and say so; the pool reconnects.
         log.warning("database error: %s", exc)
         try:
             db.session.rollback()
