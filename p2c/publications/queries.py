@@ -48,8 +48,49 @@ def verify(publication: Publication) -> bool:
     return content_hash(publication.content) == publication.content_hash
 
 
+def _cell(value: Any) -> str:
+    """A CSV cell: None empty, booleans as true/false, the rest as their JSON text (decimals are strings)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# The field that names an item in each list of the frozen figures.
+_FIGURE_ITEM_KEYS = {"goals": "id", "indicators": "code", "reporting_status": "status"}
+
+
+def _figure_rows(figures: dict) -> Iterator[list[str]]:
+    """Every frozen /progress figure as (section, item, metric, value): one row per scalar, so nothing the
+    JSON holds is left out (the test walks the JSON to check)."""
+    for name in sorted(figures):
+        value = figures[name]
+        if name == "breakdowns":
+            for b in value:
+                section = f"figures.breakdowns.{b['dimension']}"
+                yield [section, "", "additive", _cell(b.get("additive"))]
+                yield [section, "", "filter", _cell(b.get("filter"))]
+                for row in b.get("rows", []):
+                    for key in sorted(k for k in row if k != "key"):
+                        yield [section, _cell(row["key"]), key, _cell(row[key])]
+        elif isinstance(value, dict):
+            for key in sorted(value):
+                yield [f"figures.{name}", "", key, _cell(value[key])]
+        elif isinstance(value, list):
+            ident = _FIGURE_ITEM_KEYS.get(name, "id")
+            for item in value:
+                for key in sorted(k for k in item if k != ident):
+                    yield [f"figures.{name}", _cell(item.get(ident)), key, _cell(item[key])]
+        else:
+            yield ["figures", "", name, _cell(value)]
+
+
 def csv_rows(publication: Publication) -> Iterator[list[str]]:
-    """The report's data as long-format rows: section, item, metric, value (header first)."""
+    """The report's data as long-format rows: section, item, metric, value (header first).
+
+    The frozen /progress figures follow the report's own lists, in sections named `figures.<part>`
+    (totals, goals, indicators, reporting_status, notes, breakdowns.<dimension>; see README)."""
     c = publication.content
     yield ["section", "item", "metric", "value"]
     yield ["report", publication.slug, "title", publication.title]
@@ -76,6 +117,7 @@ def csv_rows(publication: Publication) -> Iterator[list[str]]:
                 yield [f"highlights.{kind}", row["report"], key, "" if row.get(key) is None else str(row[key])]
     for name, text in sorted(c.get("sections", {}).items()):
         yield ["sections", name, "text", text]
+    yield from _figure_rows(c.get("figures") or {})
 
 
 # Comparison -------------------------------------------------------------------------------------

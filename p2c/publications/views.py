@@ -17,6 +17,8 @@ from p2c.core.i18n import ref_name
 from p2c.core.unit import commit, rollback
 from p2c.publications import queries, services
 from p2c.publications.forms import PublishForm
+from p2c.reporting.views import TITLES as BREAKDOWN_TITLES
+from p2c.reporting.views import TOP_COUNTRIES, row_label
 
 bp = Blueprint("publications", __name__, template_folder="templates")
 
@@ -38,8 +40,13 @@ def _helpers() -> dict:
     def iso_date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
 
+    def breakdown_title(dimension: str) -> str:
+        # The progress page's titles and row labels, so a report reads like /progress.
+        return str(BREAKDOWN_TITLES[dimension]) if dimension in BREAKDOWN_TITLES else dimension
+
     return {"focus_area_name": focus_area_name, "implementation_title": implementation_title,
-            "reporting_title": reporting_title, "iso_date": iso_date}
+            "reporting_title": reporting_title, "iso_date": iso_date, "breakdown_title": breakdown_title,
+            "breakdown_label": row_label, "top_countries": TOP_COUNTRIES}
 
 
 @bp.get("/reports")

@@ -216,3 +216,59 @@ def test_admin_form_explains_a_reserved_slug(client, login, pledges):
     assert "is taken by another page of the site" in page.get_data(as_text=True)
     assert db.session.scalars(select(Publication)).all() == []
     assert client.get("/reports/compare").status_code == 200
+
+
+def _leaves(value, key=""):
+    """(key, value) of every scalar in a JSON tree (the key is the innermost dict key)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v, key)
+    else:
+        yield key, value
+
+
+def test_csv_has_every_frozen_figure(client, pledges):
+    from p2c.reporting.models import Goal
+
+    db.session.add(Goal(title="Ten pledges", metric="pledges", target_value=Decimal(10), target_date=date(2030, 1, 1)))
+    db.session.commit()
+    pub = _publish("Report 2025", date(2025, 12, 31))
+    body = client.get(f"/reports/{pub.slug}.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = [r for r in csv.reader(io.StringIO(body)) if r[0].startswith("figures")]
+    cells = {(metric, value) for _section, _item, metric, value in rows}
+    figures = pub.content["figures"]
+    for key, value in _leaves(figures):
+        cell = "" if value is None else ("true" if value is True else "false" if value is False else str(value))
+        if key in ("key", "id", "code", "status", "dimension") and any(r[1] == cell for r in rows):
+            continue  # identifiers are the item column
+        if key == "dimension":
+            assert any(r[0] == f"figures.breakdowns.{value}" for r in rows)
+            continue
+        assert (key, cell) in cells, (key, cell)
+    assert ["figures.totals", "", "pledges", "3"] in rows
+    assert ["figures.totals", "", "usd_value", "14000000.00"] in rows
+    assert ["figures.breakdowns.country", "KEN", "pledges", "3"] in rows
+    assert ["figures.breakdowns.focus_area", "empower", "usd_value", "2000000.00"] in rows
+    assert ["figures.indicators", "people_connected", "achieved", "1000.00"] in rows
+    goal_id = str(next(g["id"] for g in figures["goals"] if g["title"] == "Ten pledges"))
+    assert ["figures.goals", goal_id, "reached_value", "3.00"] in rows
+    assert ["figures.reporting_status", "current", "pledges", str(figures["reporting_status"][0]["pledges"])] in rows
+
+
+def test_report_page_shows_the_breakdowns(client, pledges):
+    pub = _publish("Report 2025", date(2025, 12, 31))
+    body = client.get(f"/reports/{pub.slug}").get_data(as_text=True)
+    dimensions = [b["dimension"] for b in pub.content["figures"]["breakdowns"] if b["rows"]]
+    assert {"lead_region", "stakeholder", "country", "target_region", "focus_area"} <= set(dimensions)
+    for dimension in dimensions:
+        assert f'id="breakdown-{dimension}"' in body
+    assert "By stakeholder group of the lead organization" in body
+    assert "By ITU region of the target countries" in body
+    region = body.split('id="breakdown-target_region"', 1)[1].split("</table>", 1)[0]
+    assert "Africa" in region and ">3<" in region
+    assert "Kenya" in body.split('id="breakdown-country"', 1)[1].split("</table>", 1)[0]
+    french = client.get(f"/reports/{pub.slug}?lang=fr").get_data(as_text=True)
+    assert "Afrique" in french.split('id="breakdown-target_region"', 1)[1].split("</table>", 1)[0]
