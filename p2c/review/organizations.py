@@ -16,13 +16,17 @@ from sqlalchemy import delete, func, insert, or_, select, update
 
 from p2c.api.models import ApiToken
 from p2c.core import audit
+from p2c.core.db import utcnow
 from p2c.core.errors import ServiceError
 from p2c.extensions import db
 from p2c.members.models import ExpressionOfInterest, Organization
 from p2c.pledges.models import Pledge, pledge_partner
+from p2c.reporting import rollups
 from p2c.review.services import _flush, check_version
 
 EDITABLE = ["name", "acronym", "stakeholder_group_code", "country_iso3", "website", "itu_member", "public_listing"]
+# Fields the progress figures break pledges down by (through their lead organization).
+COUNTED = {"stakeholder_group_code", "country_iso3"}
 PER_PAGE = 50
 
 
@@ -79,6 +83,13 @@ def usage(org_id: int) -> dict[str, int]:
 
 # --- writes ----------------------------------------------------------------------------------
 
+def _recount_pledges_led_by(org_id: int) -> None:
+    # The rollups notice changed Pledge objects only; an organization edit or a bulk UPDATE does
+    # not touch one, so its pledges are marked for re-counting at flush by hand.
+    for pledge_id in db.session.scalars(select(Pledge.id).where(Pledge.lead_organization_id == org_id)):
+        rollups.mark_dirty(db.session, pledge_id)
+
+
 def update_organization(org_id: int, data: dict[str, Any], expected_version: int | None) -> Organization:
     """Change the editable fields; Conflict when someone else saved since `expected_version`."""
     org = get_organization(org_id)
@@ -94,6 +105,8 @@ def update_organization(org_id: int, data: dict[str, Any], expected_version: int
         return org
     _flush()
     changed = [k for k in EDITABLE if before[k] != after[k]]
+    if COUNTED.intersection(changed):
+        _recount_pledges_led_by(org.id)
     audit.record("edit", "organization", org.id, label=org.name,
                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return org
@@ -131,8 +144,10 @@ def merge_organizations(keep_id: int, merge_id: int) -> Organization:
         keep.is_member, keep.member_since = True, merged.member_since
     merged.merged_into_id = keep.id
     merged.is_member = False
+    keep.updated_at = utcnow()  # the kept record changed (it gained records): its version moves on
     _flush()
     db.session.expire_all()  # the bulk updates bypassed the identity map
+    _recount_pledges_led_by(keep_id)  # now including those it took over
     audit.record("merge", "organization", merge_id, label=merged.name,
                  before={"merged_into_id": None}, after={"merged_into_id": keep_id, "moved": moved})
     audit.record("merge", "organization", keep_id, label=keep.name,
