@@ -21,7 +21,6 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.models import Contact, Organization
 from p2c.opendata.readers import FileError, read_file
-from p2c.opendata.records import latest_progress
+from p2c.opendata.records import disbursed_to_date, latest_progress
 from p2c.opendata.validation import Validator
 from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
@@ -323,18 +322,18 @@ class _Writer:
         if rec["usd_disbursed"] is None:
             return changed
         wanted_total = rec["usd_disbursed"]
-        count, total = db.session.execute(select(
-            func.count(ProgressReport.usd_disbursed), func.coalesce(func.sum(ProgressReport.usd_disbursed), 0))
-            .where(ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED)).one()
-        if not count or Decimal(total) != wanted_total:
+        # A running total ("disbursed to date"): the latest approved report that states it must hold it.
+        if disbursed_to_date([pledge.id]).get(pledge.id) != wanted_total:
             periods = [t["achieved_period"] for t in rec["targets"] if t["achieved_period"]]
+            last = db.session.scalar(select(func.max(ProgressReport.period)).where(
+                ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED))
+            if last is not None:
+                periods.append(last)
             period = max(periods) if periods else (rec["last_reported_at"] or pledge.approved_at).year
             report = self._report(pledge, period, rec)
             if report is None:
                 return changed
-            db.session.flush()
-            others = Decimal(total) - (report.usd_disbursed or 0)
-            report.usd_disbursed = max(wanted_total - others, Decimal(0))
+            report.usd_disbursed = wanted_total
             db.session.flush()
             changed = True
         return changed

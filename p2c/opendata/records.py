@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
+from p2c.implementation.latest import latest_approved_reports
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
@@ -111,17 +112,15 @@ def _links(ids: list[int]) -> dict[str, dict[int, list]]:
 
 
 def latest_progress(ids: list[int]) -> dict[int, tuple[Decimal, int]]:
-    """Per target id: (achieved value, period) from the latest approved progress report that has one."""
-    stmt = (
-        select(ProgressValue.target_id, ProgressValue.achieved_value, ProgressReport.period)
-        .join(ProgressReport, ProgressReport.id == ProgressValue.report_id)
-        .where(ProgressReport.pledge_id.in_(ids), is_approved(ProgressReport.status))
-        .order_by(ProgressValue.target_id, ProgressReport.period, ProgressReport.approved_at, ProgressReport.id)
-    )
-    latest: dict[int, tuple[Decimal, int]] = {}
-    for target_id, value, period in _execute(stmt):
-        latest[target_id] = (value, period)  # ordered ascending: the last one wins
-    return latest
+    """Per target id: (achieved value, period) from its pledge's latest approved progress report.
+
+    The same definition as the "achieved" figures on /progress (`implementation.latest`): a target the
+    latest report leaves out has no achieved value, even if an older report gave it one.
+    """
+    latest = latest_approved_reports(ProgressReport.pledge_id.in_(ids)).subquery()
+    stmt = (select(ProgressValue.target_id, ProgressValue.achieved_value, latest.c.period)
+            .join(latest, latest.c.id == ProgressValue.report_id))
+    return {target_id: (value, period) for target_id, value, period in _execute(stmt)}
 
 
 def _targets(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -139,12 +138,24 @@ def _targets(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def _disbursed(ids: list[int]) -> dict[int, Decimal]:
-    stmt = (select(ProgressReport.pledge_id, func.sum(ProgressReport.usd_disbursed))
-            .where(ProgressReport.pledge_id.in_(ids), is_approved(ProgressReport.status),
-                   ProgressReport.usd_disbursed.is_not(None))
-            .group_by(ProgressReport.pledge_id))
-    return {pid: total for pid, total in _execute(stmt) if total is not None}
+def disbursed_to_date(ids: list[int]) -> dict[int, Decimal]:
+    """Per pledge id: USD disbursed to date, from the latest approved report that states it.
+
+    The form asks for a running total ("USD disbursed to date"), so reports never add up; a report
+    that leaves the field empty says nothing about it, so an earlier report's total still stands.
+    """
+    ranked = (
+        select(ProgressReport.pledge_id, ProgressReport.usd_disbursed,
+               func.row_number().over(
+                   partition_by=ProgressReport.pledge_id,
+                   order_by=(ProgressReport.period.desc(), ProgressReport.approved_at.desc(),
+                             ProgressReport.id.desc())).label("rn"))
+        .where(ProgressReport.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED,
+               ProgressReport.usd_disbursed.is_not(None))
+        .subquery()
+    )
+    stmt = select(ranked.c.pledge_id, ranked.c.usd_disbursed).where(ranked.c.rn == 1)
+    return {pid: total for pid, total in _execute(stmt)}
 
 
 def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict) -> dict[str, Any]:
@@ -183,7 +194,7 @@ def iter_batches(pledge_filter: PledgeFilter | None = None, batch_size: int = BA
         if not rows:
             return
         ids = [r.id for r in rows]
-        links, targets, disbursed = _links(ids), _targets(ids), _disbursed(ids)
+        links, targets, disbursed = _links(ids), _targets(ids), disbursed_to_date(ids)
         yield [_record(r, links, targets, disbursed) for r in rows]
         last_id = ids[-1]
         if len(rows) < batch_size:

@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
+from p2c.implementation.latest import latest_approved_reports
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
@@ -122,22 +123,12 @@ class Batch:
     def reports(self) -> tuple[dict[int, tuple], dict[int, dict[str, int]]]:
         """pledge id -> (last approved report time, implementation status of the latest approved report),
         and pledge id -> {indicator: achieved in cents} from that latest report."""
-        ranked = (
-            select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.implementation_status,
-                   func.max(ProgressReport.approved_at).over(partition_by=ProgressReport.pledge_id).label("last"),
-                   func.row_number().over(
-                       partition_by=ProgressReport.pledge_id,
-                       order_by=(ProgressReport.period.desc(), ProgressReport.approved_at.desc(),
-                                 ProgressReport.id.desc()),
-                   ).label("rn"))
-            .where(ProgressReport.status == ReviewStatus.APPROVED, self._where(ProgressReport.pledge_id))
-            .subquery()
-        )
         latest = {}
         report_ids = {}
-        for rid, pid, status, last, _rn in db.session.execute(select(ranked).where(ranked.c.rn == 1)):
-            latest[pid] = (last, str(status.value if hasattr(status, "value") else status))
-            report_ids[rid] = pid
+        for row in db.session.execute(latest_approved_reports(self._where(ProgressReport.pledge_id))):
+            status = row.implementation_status
+            latest[row.pledge_id] = (row.last, str(status.value if hasattr(status, "value") else status))
+            report_ids[row.id] = row.pledge_id
         achieved: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         if report_ids:
             ids = list(report_ids)

@@ -61,7 +61,7 @@ def test_csv_has_the_columns_and_only_approved_pledges(client, pledges):
     assert split_items(row["partners"]) == ["Alpha; Beta \\ Co", "Zeta Networks"]
     assert row["sdgs"] == "4;9" and row["announced_at"] == "wtdc25"
     assert row["implementation_status"] == "delayed"
-    assert row["usd_disbursed"] == "3500.25"  # approved reports only
+    assert row["usd_disbursed"] == "2500.25"  # latest approved running total
     targets = json.loads(row["targets"])
     assert targets[0] == {"indicator": "people_connected", "target_value": "1000.00", "target_year": 2030,
                           "baseline": None, "note": "", "achieved_value": "400.00", "achieved_period": 2025}
