@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.numbers import get_currency_name
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -24,7 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from p2c.core.db import utcnow
-from p2c.core.i18n import ref_name
+from p2c.core.i18n import current_language, ref_name
 from p2c.members.forms import (
     CheckboxesField,
     PublicForm,
@@ -58,6 +59,27 @@ class TargetForm(Form):
     def is_empty(self) -> bool:
         """Nothing typed or chosen in this row."""
         return not any((self.indicator.data, self.value.data, self.year.data, self.baseline.data))
+
+
+def currency_choices(currencies: dict, rated: set | frozenset | dict) -> list[tuple[str, str]]:
+    """(code, "EUR – euro") for each currency with a rate, named in the reader's language by Babel (CLDR).
+
+    The code comes first so that a reader finds a currency by its code in any language; the reference
+    table's English name is the fallback for a code CLDR does not know.
+    """
+    lang = current_language()
+    choices = []
+    for code, currency in currencies.items():
+        if code not in rated:
+            continue
+        try:
+            name = get_currency_name(code, locale=lang)
+        except (ValueError, LookupError):
+            name = ""
+        if not name or name == code:
+            name = ref_name(currency.name)
+        choices.append((code, f"{code} – {name}"))
+    return choices
 
 
 def _text(label, max_len: int, required: str | None = None, min_len: int = 0):
@@ -116,8 +138,7 @@ class PledgeForm(PublicForm):
         self.focus_area.choices = [(code, ref_name(fa.name)) for code, fa in cat.focus_areas.items()]
         self.pillars.choices = [(code, ref_name(p.name)) for code, p in cat.pillars.items()]
         self.pledge_type.choices = [(code, ref_name(t.name)) for code, t in cat.pledge_types.items()]
-        self.currency.choices = [(code, f"{code} – {ref_name(c.name)}") for code, c in cat.currencies.items()
-                                 if code in cat.rated_currencies]
+        self.currency.choices = currency_choices(cat.currencies, cat.rated_currencies)
         self.shortcuts.choices = rules.country_shortcut_choices()
         self.countries.choices = country_choices()
         self.beneficiary_groups.choices = [(c, ref_name(b.name)) for c, b in cat.beneficiary_groups.items()]
