@@ -1,8 +1,9 @@
 """What a published report freezes, read from the database as of a cut-off date (reads only).
 
-A pledge counts as of the cut-off when it was approved on or before that day; its implementation
-status is the one of its latest approved report by then; its reporting status is computed on the
-cut-off day. Lists are capped so a report stays readable at any scale; their totals are not.
+A pledge counts as of the cut-off when it was approved on or before that day, even if it was withdrawn
+afterwards (see `_approved_by`); its implementation status is the one of its latest approved report by
+then; its reporting status is computed on the cut-off day. Lists are capped so a report stays readable
+at any scale; their totals are not.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from p2c.core.enums import ImplementationStatus, ReportingStatus, ReviewStatus
 from p2c.extensions import db
@@ -34,7 +35,17 @@ def _end_of(day: date) -> datetime:
 
 
 def _approved_by(cutoff: date):
-    return and_(Pledge.status == ReviewStatus.APPROVED, Pledge.approved_at < _end_of(cutoff))
+    """Pledges that were approved at the end of the cut-off day, whatever their status now.
+
+    An approved pledge can only be withdrawn afterwards (p2c.core.workflow), and withdrawing sets
+    `decided_at` (p2c.pledges.services.withdraw), so a withdrawn pledge with `approved_at` still counted
+    when its withdrawal came after the cut-off. The values read are the pledge's current ones: an
+    approved pledge is not edited through the workflow, and no history of its fields is kept.
+    """
+    end = _end_of(cutoff)
+    still_or_later = or_(Pledge.status == ReviewStatus.APPROVED,
+                         and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at >= end))
+    return and_(Pledge.approved_at.is_not(None), Pledge.approved_at < end, still_or_later)
 
 
 def _pledge_rows(query) -> list[dict]:

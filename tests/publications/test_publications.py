@@ -272,3 +272,35 @@ def test_report_page_shows_the_breakdowns(client, pledges):
     assert "Kenya" in body.split('id="breakdown-country"', 1)[1].split("</table>", 1)[0]
     french = client.get(f"/reports/{pub.slug}?lang=fr").get_data(as_text=True)
     assert "Afrique" in french.split('id="breakdown-target_region"', 1)[1].split("</table>", 1)[0]
+
+
+def test_a_pledge_withdrawn_after_the_cutoff_still_counts_at_the_cutoff(builder, pledges):
+    a, b, c = pledges
+    # b withdrawn in 2025 (after the 2024 cut-off); a fourth pledge approved and withdrawn within 2024.
+    b.status, b.decided_at = ReviewStatus.WITHDRAWN, datetime(2025, 3, 1)
+    early = builder.pledge(amount=3_000_000, pledged_on=date(2024, 7, 1), title="Gone early")
+    early.status, early.decided_at = ReviewStatus.WITHDRAWN, datetime(2024, 9, 1)
+    db.session.commit()
+    pub = _publish("Report 2024", date(2024, 12, 31))
+    s = pub.content["summary"]
+    assert (s["pledges"], s["usd_value"], s["new_pledges"]) == (2, "7000000.00", 2)
+    assert [p["reference"] for p in pub.content["largest_pledges"]] == [a.reference, b.reference]
+    assert sum(pub.content["implementation_status"].values()) == 2
+    assert sum(pub.content["reporting_status"].values()) == 2
+    assert [r["focus_area"] for r in s["by_focus_area"]] == ["connect", "empower"]
+    # By the 2025 cut-off b had been withdrawn: it no longer counts.
+    later = _publish("Report 2025", date(2025, 12, 31))
+    assert later.content["summary"]["pledges"] == 2
+    assert b.reference not in [p["reference"] for p in later.content["largest_pledges"]]
+
+
+def test_report_page_states_what_the_figures_leave_out(client, pledges):
+    _a, b, _c = pledges
+    b.status, b.decided_at = ReviewStatus.WITHDRAWN, datetime(2025, 3, 1)
+    db.session.commit()
+    pub = _publish("Report 2024", date(2024, 12, 31))
+    body = client.get(f"/reports/{pub.slug}").get_data(as_text=True)
+    left_out = pub.content["summary"]["pledges"] - pub.content["figures"]["totals"]["pledges"]
+    assert ('id="figures-left-out"' in body) == (left_out > 0)
+    clean = _publish("Report 2025", date(2025, 12, 31))
+    assert 'id="figures-left-out"' not in client.get(f"/reports/{clean.slug}").get_data(as_text=True)
