@@ -10,6 +10,7 @@ from p2c.access import queries, services
 from p2c.access.forms import ConfirmForm, MessageForm, RequestLinkForm
 from p2c.core.errors import Conflict
 from p2c.core.i18n import current_language
+from p2c.core.limits import ANY_POST_LIMIT, saved
 from p2c.core.tokens import InvalidToken, read_token
 from p2c.core.unit import commit, rollback
 from p2c.core.workflow import Action, allowed_actions
@@ -135,7 +136,8 @@ def withdraw(token: str):
 
 
 @bp.route("/my/<token>/edit", methods=["GET", "POST"])
-@limiter.limit(_submission_limit, methods=["POST"])
+@limiter.limit(_submission_limit, methods=["POST"], deduct_when=saved)
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"])
 def edit(token: str):
     """Change and resubmit, when the coalition team asked for changes."""
     kind, record = _open(token)

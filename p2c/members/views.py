@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from p2c.core.db import utcnow
 from p2c.core.i18n import country_name, current_language, ref_name
+from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
 from p2c.core.unit import commit, rollback
 from p2c.extensions import csrf, db, limiter
 from p2c.members import queries, services
@@ -24,7 +25,8 @@ def _confirmation(reference: str):
 
 @bp.route("/join", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired session re-shows the form with its values
-@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"])
 def join():
     """Ask to join the coalition while a call for interest is open (or rolling)."""
     today = utcnow().date()

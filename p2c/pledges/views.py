@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from p2c.core.db import utcnow
 from p2c.core.i18n import current_language
+from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
 from p2c.core.unit import commit, rollback
 from p2c.extensions import csrf, db, limiter
 from p2c.members.queries import idempotent_result
@@ -41,7 +42,8 @@ def _confirmation(reference: str):
 
 @bp.route("/pledges/new", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired session re-shows the form instead of losing it
-@limiter.limit(lambda: current_app.config["SUBMISSION_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"])
 def new():
     """The pledge form: check (preview), then submit; one record per form, whatever the clicks."""
     form = PledgeForm()

@@ -79,6 +79,15 @@ def test_rate_limit_on_the_pledge_form(limited_client):
     assert db.session.scalar(select(func.count(Pledge.id))) == 2
 
 
+def test_corrections_do_not_count_toward_the_submission_limit(limited_client):
+    # Someone fixing a long form: previews and forms sent back with errors are not submissions.
+    invalid = valid_pledge(title="")
+    assert [limited_client.post("/pledges/new", data=invalid).status_code for _ in range(4)] == [422] * 4
+    statuses = [limited_client.post("/pledges/new", data=valid_pledge()).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert db.session.scalar(select(func.count(Pledge.id))) == 2
+
+
 def test_rate_limit_on_join_and_access(limited_client):
     from datetime import date
 
