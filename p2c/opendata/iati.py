@@ -15,7 +15,8 @@ Choices (documented on /data and in the README):
 - sector 22040 (ICT, DAC 5-digit, vocabulary 1); the focus area as `tag` vocabulary 99 with the /data
   page as vocabulary URI.
 - transaction 2 (commitment): amount and currency, value-date = pledged_on; transaction 3
-  (disbursement): usd_disbursed of each approved progress report, in USD.
+  (disbursement): the increase of the running total "USD disbursed to date" over the previous
+  approved progress report, in USD, dated by its report (no transaction when the total does not grow).
 - one result per quantified target: baseline, target and latest approved actual.
 """
 
@@ -32,11 +33,11 @@ from lxml import etree
 from sqlalchemy import select
 
 from p2c.core.db import utcnow
-from p2c.core.enums import ImplementationStatus
+from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport
 from p2c.opendata.exports import format_decimal
-from p2c.opendata.records import PledgeFilter, is_approved, iter_batches
+from p2c.opendata.records import PledgeFilter, iter_batches
 from p2c.reference.models import Country, FocusArea, Indicator
 
 IATI_VERSION = "2.03"
@@ -114,15 +115,26 @@ class _Lookups:
 
 
 def _disbursements(ids: list[int]) -> dict[int, list[tuple[date, Decimal, str]]]:
-    """Per pledge id: (date, USD, report reference) of each approved progress report with a disbursement."""
+    """Per pledge id: (value date, USD, report reference) of each disbursement.
+
+    Reports state "USD disbursed to date", a running total, so each disbursement is the increase over
+    the previous approved report that stated one (in the order of `implementation.latest`: period,
+    then approval time, then id), dated by its report. A total that stays the same or goes down (a
+    correction) adds no disbursement.
+    """
     stmt = (select(ProgressReport.pledge_id, ProgressReport.approved_at, ProgressReport.usd_disbursed,
                    ProgressReport.reference)
-            .where(ProgressReport.pledge_id.in_(ids), is_approved(ProgressReport.status),
+            .where(ProgressReport.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED,
                    ProgressReport.usd_disbursed.is_not(None))
-            .order_by(ProgressReport.pledge_id, ProgressReport.period, ProgressReport.id))
+            .order_by(ProgressReport.pledge_id, ProgressReport.period, ProgressReport.approved_at,
+                      ProgressReport.id))
     out: dict[int, list] = defaultdict(list)
+    previous: dict[int, Decimal] = {}
     for pledge_id, approved_at, value, report_ref in db.session.connection().execute(stmt):
-        out[pledge_id].append(((approved_at or utcnow()).date(), value, report_ref))
+        increment = Decimal(value) - previous.get(pledge_id, Decimal(0))
+        previous[pledge_id] = max(Decimal(value), previous.get(pledge_id, Decimal(0)))
+        if increment > 0:
+            out[pledge_id].append(((approved_at or utcnow()).date(), increment, report_ref))
     return out
 
 

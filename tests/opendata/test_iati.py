@@ -33,7 +33,7 @@ def document(client, builder):
                                amount="3000000", currency="EUR", pledged_on=date(2024, 5, 2),
                                targets=[("people_connected", 1000, 2030)], title="Fund rural towers", language="fr")
     builder.progress_report(financial, period=2024, achieved={"people_connected": 300}, usd_disbursed="12500.50")
-    builder.progress_report(financial, period=2025, achieved={"people_connected": 700}, usd_disbursed=1000,
+    builder.progress_report(financial, period=2025, achieved={"people_connected": 700}, usd_disbursed=20000,
                             implementation_status=ImplementationStatus.COMPLETED)
     builder.progress_report(financial, period=2026, usd_disbursed=999999, status=ReviewStatus.SUBMITTED)
     global_pledge = builder.pledge(is_global=True, countries=[], amount=None, currency=None)
@@ -92,12 +92,31 @@ def test_transactions_results_and_code_lists(document):
                     if a.findtext("iati-identifier").endswith(financial.reference))
     txs = [(t.find("transaction-type").get("code"), t.findtext("value"), t.find("value").get("currency"),
             t.find("value").get("value-date")) for t in activity.findall("transaction")]
-    assert txs == [("2", "3000000.00", "EUR", "2024-05-02"), ("3", "12500.50", "USD", txs[1][3]),
-                   ("3", "1000.00", "USD", txs[2][3])]
+    # usd_disbursed is a running total (12,500.50 then 20,000): disbursements are its increments.
+    assert txs == [("2", "3000000.00", "EUR", "2024-05-02"), ("3", "12500.50", "USD", "2025-01-15"),
+                   ("3", "7499.50", "USD", "2026-01-15")]
     period = activity.find("result/indicator/period")
     assert period.find("target").get("value") == "1000.00"
     assert period.find("actual").get("value") == "700.00"
     assert period.find("period-end").get("iso-date") == "2030-12-31"
+
+
+def test_disbursements_are_increments_of_the_running_total(client, builder):
+    pledge = builder.pledge()
+    first = builder.progress_report(pledge, period=2022, usd_disbursed=100)
+    builder.progress_report(pledge, period=2023)  # no total stated
+    second = builder.progress_report(pledge, period=2024, usd_disbursed=300)
+    builder.progress_report(pledge, period=2025, usd_disbursed=300)  # unchanged: no disbursement
+    builder.progress_report(pledge, period=2026, usd_disbursed=250)  # a correction downwards: none either
+    third = builder.progress_report(pledge, period=2027, usd_disbursed=450)
+    builder.progress_report(pledge, period=2028, usd_disbursed=5000, status=ReviewStatus.SUBMITTED)
+    db.session.commit()
+    root = etree.fromstring(client.get("/data/iati-activities.xml").get_data())
+    txs = [(t.find("transaction-type").get("code"), t.findtext("value"), t.find("value").get("value-date"),
+            t.get("ref")) for t in root.iter("transaction")]
+    assert [t[:3] for t in txs if t[0] == "3"] == [("3", "100.00", "2023-01-15"), ("3", "200.00", "2025-01-15"),
+                                                  ("3", "150.00", "2028-01-15")]
+    assert [t[3] for t in txs if t[0] == "3"] == [first.reference, second.reference, third.reference]
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 6, 7, 11, 250])
