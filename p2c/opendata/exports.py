@@ -150,7 +150,15 @@ def json_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
     yield b"\n]\n"
 
 
-def _xlsx_value(column: Column, value: Any) -> Any:
+
+def _xlsx_value(column: Column, value: Any, sheet: Any = None) -> Any:
+    """A cell value for the XLSX export; text columns become cells forced to the string type.
+
+    openpyxl turns any string that starts with "=" into a formula, so a title like "=HYPERLINK(...)"
+    would run in the reader's spreadsheet (and read back as None). With `sheet` given, text is
+    wrapped in a write-only cell whose data type is fixed to "s" (a string, never a formula).
+    """
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if value is None:
@@ -165,7 +173,12 @@ def _xlsx_value(column: Column, value: Any) -> Any:
     if kind == Kind.DATETIME:
         return value.replace(microsecond=0) if isinstance(value, datetime) else value
     # Text: XML cannot hold some control characters; openpyxl refuses them.
-    return ILLEGAL_CHARACTERS_RE.sub("", text_value(column, value))
+    text = ILLEGAL_CHARACTERS_RE.sub("", text_value(column, value))
+    if sheet is None:
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(target: Any, pledge_filter: PledgeFilter | None = None) -> None:
@@ -177,7 +190,7 @@ def write_xlsx(target: Any, pledge_filter: PledgeFilter | None = None) -> None:
     sheet.append([c.name for c in COLUMNS])
     for batch in iter_batches(pledge_filter):
         for record in batch:
-            sheet.append([_xlsx_value(c, record[c.name]) for c in COLUMNS])
+            sheet.append([_xlsx_value(c, record[c.name], sheet) for c in COLUMNS])
     workbook.save(target)
 
 
