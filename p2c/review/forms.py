@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -19,7 +18,10 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 from p2c.core.enums import CommentVisibility
 from p2c.core.workflow import MESSAGE_REQUIRED, Action
 from p2c.pledges.constants import ACRONYM_MAX, ORG_NAME_MAX, WEBSITE_MAX
+from p2c.review.queries import parse_id
 from p2c.review.services import MESSAGE_MAX
+
+OUT_OF_DATE = _l("This form is out of date. Please reload the page and try again.")
 
 
 class DecisionForm(FlaskForm):
@@ -84,8 +86,20 @@ class OrganizationForm(FlaskForm):
 class MergeForm(FlaskForm):
     """Merge this organization into another one (the one kept)."""
 
-    keep_id = IntegerField(_l("Number of the organization to keep"),
-                           validators=[InputRequired(_l("Choose the organization to keep."))])
+    keep_id = StringField(_l("Number of the organization to keep"),
+                          validators=[InputRequired(_l("Choose the organization to keep."))],
+                          render_kw={"inputmode": "numeric", "pattern": "[0-9]+", "autocomplete": "off"})
     confirm = BooleanField(_l("I understand: pledges, expressions of interest and API tokens move to the kept "
                               "organization, and this one is hidden."),
                            validators=[DataRequired(_l("Please confirm the merge."))])
+
+    def validate_keep_id(self, field) -> None:
+        """A number as shown in the lists (tampered or mistyped values get a clear message)."""
+        if parse_id(field.data) is None:
+            raise ValidationError(_l("Choose the organization to keep by its number."))
+
+    @property
+    def keep_number(self) -> int | None:
+        """The organization to keep, as a number (None when missing or malformed)."""
+        return parse_id(self.keep_id.data)
+

@@ -39,7 +39,7 @@ def _pledge_public_url(record: Pledge) -> str | None:
         return None
     try:
         return url_for("pledges.detail", ref=record.reference)
-    except BuildError:  # the public pledge pages are not registered in this app
+    except (BuildError, RuntimeError):  # no public pledge pages in this app, or no request to build on
         return None
 
 

@@ -13,7 +13,7 @@ from p2c.extensions import db
 from p2c.reference.models import Country, StakeholderGroup
 from p2c.review import organizations, queries
 from p2c.review.duplicates import similar_organizations
-from p2c.review.forms import MergeForm, OrganizationForm
+from p2c.review.forms import OUT_OF_DATE, MergeForm, OrganizationForm
 from p2c.review.views import bp
 
 
@@ -53,11 +53,14 @@ def organization_edit(org_id: int):
     if request.method == "GET":
         form.version.data = str(org.version)
         form.country_iso3.data = org.country_iso3 or ""
+    elif queries.parse_id(form.version.data) is None:  # a tampered hidden field
+        flash(str(OUT_OF_DATE), "error")
+        status = 400
     elif form.validate_on_submit():
         data = {name: getattr(form, name).data for name in organizations.EDITABLE}
         data["country_iso3"] = data["country_iso3"] or None
         try:
-            organizations.update_organization(org_id, data, int(form.version.data))
+            organizations.update_organization(org_id, data, queries.parse_id(form.version.data))
             commit()
         except Conflict as exc:
             rollback()
@@ -83,11 +86,11 @@ def organization_merge(org_id: int):
     org = _org_or_404(org_id)
     form = MergeForm()
     status = 200
-    if request.method == "GET" and request.args.get("keep", "").isdigit():
-        form.keep_id.data = int(request.args["keep"])
+    if request.method == "GET" and queries.parse_id(request.args.get("keep")) is not None:
+        form.keep_id.data = request.args["keep"]
     if form.validate_on_submit():
         try:
-            keep = organizations.merge_organizations(form.keep_id.data, org_id)
+            keep = organizations.merge_organizations(form.keep_number, org_id)
             commit()
         except ServiceError as exc:
             rollback()
@@ -101,6 +104,6 @@ def organization_merge(org_id: int):
             return redirect(url_for("review.organization_edit", org_id=keep.id))
     elif request.method == "POST":
         status = 400
-    keep = db.session.get(type(org), form.keep_id.data) if form.keep_id.data else None
+    keep = db.session.get(type(org), form.keep_number) if form.keep_number else None
     return render_template("review/organization_merge.html", org=org, form=form, keep=keep,
                            usage=organizations.usage(org_id), similar=similar_organizations(org)), status

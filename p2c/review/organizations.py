@@ -22,6 +22,7 @@ from p2c.extensions import db
 from p2c.members.models import ExpressionOfInterest, Organization
 from p2c.pledges.models import Pledge, pledge_partner
 from p2c.reporting import rollups
+from p2c.review.queries import MAX_ID
 from p2c.review.services import _flush, check_version
 
 EDITABLE = ["name", "acronym", "stakeholder_group_code", "country_iso3", "website", "itu_member", "public_listing"]
@@ -38,7 +39,7 @@ def _not_found() -> ServiceError:
 
 def get_organization(org_id: int) -> Organization:
     """The organization, or a 404 ServiceError."""
-    org = db.session.get(Organization, org_id)
+    org = db.session.get(Organization, org_id) if 0 < org_id <= MAX_ID else None
     if org is None:
         raise _not_found()
     return org

@@ -24,6 +24,20 @@ from p2c.extensions import db
 from p2c.review import registry
 from p2c.review.models import Comment
 
+# Ids and versions are 64-bit integers: larger numbers in a URL or form cannot name a record (and
+# would overflow the database driver).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """A positive id or version from form or URL text (ASCII digits, at most MAX_ID), else None."""
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 OPEN_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW)
 PER_PAGE = 50
 # Age buckets in days since submission: (code, min days, max days or None).
@@ -209,6 +223,8 @@ def get_record(kind: str, record_id: int) -> tuple[registry.SubmissionType, Any]
     try:
         stype = registry.get(kind)
     except (KeyError, ValueError):
+        return None
+    if not 0 < record_id <= MAX_ID:  # no such record, and the driver would overflow
         return None
     record = db.session.get(stype.model, record_id)
     return (stype, record) if record is not None else None

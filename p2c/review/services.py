@@ -27,6 +27,7 @@ from p2c.core.workflow import MESSAGE_REQUIRED, STAFF_ACTIONS, Action, next_stat
 from p2c.extensions import db
 from p2c.review import registry
 from p2c.review.models import Comment
+from p2c.review.queries import MAX_ID
 
 MESSAGE_MAX = 5000
 FINAL = (ReviewStatus.APPROVED, ReviewStatus.REJECTED)
@@ -44,7 +45,7 @@ def load(kind: SubmissionKind | str, record_id: int) -> tuple[registry.Submissio
         stype = registry.get(kind)
     except (KeyError, ValueError):
         raise _not_found() from None
-    record = db.session.get(stype.model, record_id)
+    record = db.session.get(stype.model, record_id) if 0 < record_id <= MAX_ID else None
     if record is None:
         raise _not_found()
     return stype, record

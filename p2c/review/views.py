@@ -34,7 +34,7 @@ from p2c.core.errors import Conflict, NotAllowed, ServiceError
 from p2c.core.unit import commit, rollback
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
 from p2c.review import queries, registry, services
-from p2c.review.forms import AssignForm, BulkApproveForm, CommentForm, DecisionForm
+from p2c.review.forms import OUT_OF_DATE, AssignForm, BulkApproveForm, CommentForm, DecisionForm
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
 
@@ -188,9 +188,12 @@ def decide(kind: str, id: int):
     form.set_actions(list(STAFF_ACTIONS))  # the service says clearly when an action is not possible now
     if not form.validate_on_submit():
         return _render_record(kind, id, decision_form=form, status=400)
+    version = queries.parse_id(form.version.data)
+    if version is None:  # a tampered hidden field: nothing to compare the record with
+        return _render_record(kind, id, decision_form=form, error=str(OUT_OF_DATE), status=400)
     try:
-        result = services.decide(kind, id, form.action.data, form.message.data or "",
-                                 int(form.version.data), actor=current_user)
+        result = services.decide(kind, id, form.action.data, form.message.data or "", version,
+                                 actor=current_user)
         commit()
     except (Conflict, NotAllowed) as exc:
         rollback()
@@ -210,15 +213,20 @@ def decide(kind: str, id: int):
 def assign(kind: str, id: int):
     """Assign the record to me (or release it)."""
     form = AssignForm()
-    if not form.validate_on_submit() or not form.version.data.isdigit():
-        abort(400)
+    version = queries.parse_id(form.version.data)
+    if not form.validate_on_submit() or version is None:
+        return _render_record(kind, id, error=str(OUT_OF_DATE), status=400)
     try:
-        services.assign(kind, id, None if form.release.data else current_user, int(form.version.data),
-                        actor=current_user)
+        services.assign(kind, id, None if form.release.data else current_user, version, actor=current_user)
         commit()
     except Conflict as exc:
         rollback()
         return _render_record(kind, id, error=exc.message, status=409)
+    except ServiceError as exc:
+        rollback()
+        if exc.status_code == 404:
+            abort(404)
+        return _render_record(kind, id, error=exc.message, status=400)
     flash(_("Released.") if form.release.data else _("Assigned to you."), "success")
     return redirect(url_for("review.record", kind=kind, id=id))
 
