@@ -127,7 +127,8 @@ def report_form(pledge: Pledge, groups: list[BeneficiaryGroup], *args, **kwargs)
         name = f"reached_{group.code}"
         setattr(_Form, name, IntegerField(
             ref_name(group.name),
-            validators=[Optional(), NumberRange(min=0, max=rules.PEOPLE_MAX, message=NON_NEGATIVE)],
+            validators=[Optional(), NumberRange(min=0, message=NON_NEGATIVE),
+                        NumberRange(max=rules.PEOPLE_MAX, message=rules.PEOPLE_TOO_MANY)],
         ))
         group_fields.append((name, group.code))
     _Form.target_fields = target_fields

@@ -11,8 +11,9 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_number
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 
 from p2c.pledges.constants import AMOUNT_MAX, MIN_YEAR, TARGET_VALUE_MAX
 from p2c.pledges.models import Pledge
@@ -22,9 +23,19 @@ NARRATIVE_MAX = 5000
 EXPLANATION_MAX = 2000
 MAX_EVIDENCE_LINKS = 10
 EVIDENCE_URL_MAX = 500
-PEOPLE_MAX = 10**10
+# progress_beneficiary.people_reached is a 32-bit INTEGER (at most 2,147,483,647 on PostgreSQL): stay below.
+PEOPLE_MAX = 2_000_000_000
 DISBURSED_MAX = AMOUNT_MAX
 ACHIEVED_MAX = TARGET_VALUE_MAX
+
+
+def people_max_message() -> str:
+    """Why a people-reached count is refused when above PEOPLE_MAX, the limit in the reader's number format."""
+    return _("Enter at most %(max)s people.", max=format_number(PEOPLE_MAX))
+
+
+# The same message for the form and the schema, translated when it is shown (not at import).
+PEOPLE_TOO_MANY = LazyString(people_max_message)
 
 
 def allowed_periods(pledge: Pledge, today: date | None = None) -> list[int]:

@@ -51,7 +51,8 @@ class ProgressReportInputSchema(Schema):
     values = fields.List(fields.Nested(AchievedValueSchema), load_default=list)
     beneficiaries = fields.Dict(
         keys=fields.String(),
-        values=fields.Integer(validate=validate.Range(min=0, max=rules.PEOPLE_MAX, error=str(NON_NEGATIVE))),
+        values=fields.Integer(validate=[validate.Range(min=0, error=str(NON_NEGATIVE)),
+                                        validate.Range(max=rules.PEOPLE_MAX, error=rules.PEOPLE_TOO_MANY)]),
         load_default=dict, metadata={"description": "people reached per beneficiary group code"},
     )
 

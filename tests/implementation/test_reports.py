@@ -257,3 +257,33 @@ def test_approved_report_links_to_the_public_pledge_page(app, builder, pledge):
     report = builder.progress_report(pledge, period=2025)
     with app.test_request_context():
         assert registry.get("progress_report").public_url(report) == f"/pledges/{pledge.reference}"
+
+
+@pytest.mark.parametrize("value,ok", [("2000000000", True), ("2000000001", False), ("2147483648", False),
+                                      ("10000000000", False)])
+def test_people_reached_stays_within_a_32_bit_column(client, pledge, value, ok):
+    response = client.post(_link(pledge), data=_valid(pledge, reached_women_girls=value))
+    body = response.get_data(as_text=True)
+    if ok:
+        assert response.status_code == 302, body
+        report = db.session.scalars(select(ProgressReport)).one()
+        assert report.beneficiaries[0].people_reached == 2_000_000_000
+    else:
+        assert response.status_code == 422
+        assert "Enter at most 2,000,000,000 people." in body and "Enter zero or a positive number." not in body
+        assert 'id="reached_women_girls-error"' in body
+        assert _count() == 0
+
+
+def test_schema_refuses_too_many_people_with_its_own_message(app, pledge):
+    from marshmallow import ValidationError
+
+    good = {"period": 2025, "implementation_status": "on_track", "narrative": "We connected 40 schools this year."}
+    with app.test_request_context():
+        assert ProgressReportInputSchema(pledge=pledge).load({**good, "beneficiaries": {"youth": 2_000_000_000}})
+        with pytest.raises(ValidationError) as exc:
+            ProgressReportInputSchema(pledge=pledge).load({**good, "beneficiaries": {"youth": 2_147_483_648}})
+        assert "Enter at most 2,000,000,000 people." in str(exc.value.messages["beneficiaries"])
+        with pytest.raises(ValidationError) as exc:
+            ProgressReportInputSchema(pledge=pledge).load({**good, "beneficiaries": {"youth": -1}})
+        assert "Enter zero or a positive number." in str(exc.value.messages["beneficiaries"])
