@@ -24,6 +24,7 @@ from p2c.pledges import queries as pledge_queries
 from p2c.reference.models import Country
 from p2c.reporting import queries
 from p2c.reporting.charts import Bar, bar_chart, progress_bar
+from p2c.reporting.titles import goal_title
 from p2c.reporting.worldmap import world_map
 
 bp = Blueprint("reporting", __name__, template_folder="templates")
@@ -81,6 +82,17 @@ def _charts(figures: dict, rtl: bool) -> list[dict]:
     return charts
 
 
+def _goals(figures: dict) -> list[dict]:
+    """Goals with their title in the reader's language (or the admin's own, flagged `custom`) and bar."""
+    names = {i["code"]: i["name"] for i in figures["indicators"]}
+    goals = []
+    for g in figures["goals"]:
+        title, generated = goal_title(g, names)
+        goals.append({**g, "title": title, "custom": not generated,
+                      "bar": progress_bar(float(g["share"] or 0), title)})
+    return goals
+
+
 def _map(figures: dict):
     counts = {r["key"]: r["pledges"] for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]}
     by_m49 = {m49: (iso3, country_name(iso3)) for iso3, m49 in db.session.execute(select(Country.iso3, Country.m49))}
@@ -110,7 +122,7 @@ def progress():
         if body is None:
             figures = queries.progress_figures()
             rtl = text_direction(lang) == "rtl"
-            goals = [{**g, "bar": progress_bar(float(g["share"] or 0), g["title"])} for g in figures["goals"]]
+            goals = _goals(figures)
             body = render_template(
                 "reporting/_progress_body.html", figures=figures, goals=goals, charts=_charts(figures, rtl),
                 world=_map(figures), reporting_titles={s.value: s.title for s in ReportingStatus},

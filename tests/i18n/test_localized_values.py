@@ -15,3 +15,71 @@ def test_pledge_form_names_currencies_in_the_language(client, lang, usd_name):
     assert options["USD"].replace("&#39;", "'") == f"USD – {usd_name}"
     if lang != "en":
         assert "US Dollar" not in body
+
+
+def _goal(title: str, metric: str = "usd_value", target: int = 100_000_000_000, indicator: str | None = None):
+    from datetime import date
+    from decimal import Decimal
+
+    from p2c.extensions import db
+    from p2c.reporting.models import Goal
+
+    for goal in db.session.query(Goal):
+        db.session.delete(goal)
+    db.session.add(Goal(title=title, metric=metric, indicator_code=indicator, target_value=Decimal(target),
+                        target_date=date(2026, 12, 31), active=True, position=0))
+    db.session.commit()
+
+
+def _translated(lang: str, msgid: str) -> bool:
+    from flask_babel import force_locale, gettext
+
+    with force_locale(lang):
+        return gettext(msgid) != msgid
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_default_goal_title_is_built_in_the_language(client, builder, lang):
+    from p2c.extensions import db
+
+    builder.pledge(status="approved", amount=5_000_000)
+    db.session.commit()
+    _goal("USD 100 billion mobilized by 2026")  # the migration's goal, stored in English
+    body = client.get("/progress", query_string={"lang": lang}).text
+    assert "USD 100 billion" not in body
+    goals = body.split('id="goals"', 1)[1].split("</section>", 1)[0]
+    assert "2026" in goals and 'lang="en"' not in goals
+    if not _translated(lang, "USD %(amount)s mobilized by %(year)s"):
+        pytest.xfail("the new msgid is not translated yet (translations/ is filled at the end)")
+    assert "mobilized by" not in body
+
+
+@pytest.mark.parametrize(("metric", "target", "english"), [
+    ("usd_value", 100_000_000_000, "USD 100 billion mobilized by 2026"),
+    ("pledges", 1_000, "1,000 approved pledges by 2026"),
+    ("organizations", 1, "1 pledging organization by 2026"),
+    ("indicator", 2_000_000, "People connected to the Internet: 2,000,000 by 2026"),
+])
+def test_empty_or_generated_english_titles_are_replaced(client, metric, target, english):
+    indicator = "people_connected" if metric == "indicator" else None
+    for stored in ("", english):
+        _goal(stored, metric, target, indicator)
+        body = client.get("/progress", query_string={"lang": "en"}).text
+        goals = body.split('id="goals"', 1)[1].split("</section>", 1)[0]
+        assert f"<h3>{english}</h3>" in goals, goals
+
+
+def test_custom_goal_title_is_kept_and_marked_english(client):
+    _goal("Connect every school in the Pacific")
+    body = client.get("/progress", query_string={"lang": "zh"}).text
+    assert 'lang="en" dir="ltr">Connect every school in the Pacific</span>' in body
+    assert "aria-label=\"Connect every school in the Pacific\"" in body
+
+
+def test_gap_source_is_marked_english(client, builder):
+    from p2c.extensions import db
+
+    builder.pledge(status="approved")
+    db.session.commit()
+    body = client.get("/progress", query_string={"lang": "ar"}).text
+    assert re.search(r'<span class="user-text hint" lang="en" dir="ltr">ITU Facts and Figures', body)

@@ -1,0 +1,53 @@
+"""Goal titles in the reader's language.
+
+A goal is stored with one free-text title (an admin's, or the migration's "USD 100 billion mobilized
+by 2026"), which would show in English on every page. When the title is empty or is just what the
+goal's metric, target and date say in English, the page builds it again through gettext in the
+reader's language; a custom title is the admin's text and is shown as written, marked as English.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.numbers import format_compact_decimal
+from flask_babel import force_locale, format_decimal, ngettext
+from flask_babel import gettext as _
+
+from p2c.core.i18n import current_language, ref_name
+
+
+def generated_title(metric: str, target: Decimal, year: int, indicator_name: str = "") -> str:
+    """The title a goal's figures say, in the current language ("USD 100 billion mobilized by 2026")."""
+    lang = current_language()
+    if metric == "usd_value":
+        amount = format_compact_decimal(float(target), format_type="long", locale=lang, fraction_digits=1)
+        return _("USD %(amount)s mobilized by %(year)s", amount=amount, year=year)
+    count = int(target)
+    if metric == "pledges":
+        return ngettext("%(count)s approved pledge by %(year)s", "%(count)s approved pledges by %(year)s", count,
+                        count=format_decimal(count), year=year)
+    if metric == "organizations":
+        return ngettext("%(count)s pledging organization by %(year)s", "%(count)s pledging organizations by %(year)s",
+                        count, count=format_decimal(count), year=year)
+    return _("%(indicator)s: %(amount)s by %(year)s", indicator=ref_name(indicator_name) if indicator_name else "",
+             amount=format_decimal(target), year=year)
+
+
+def goal_title(goal: dict, indicator_names: dict[str, str]) -> tuple[str, bool]:
+    """(title to show, whether it is ours) for one goal of `progress_figures()["goals"]`.
+
+    `True`: built in the reader's language. `False`: the admin's own title, to be shown as written
+    and marked as English text.
+    """
+    metric, target = goal["metric"], Decimal(goal["target_value"])
+    year = date.fromisoformat(goal["target_date"]).year
+    name = indicator_names.get(goal.get("indicator") or "", "")
+    stored = " ".join((goal.get("title") or "").split())
+    if stored:
+        with force_locale("en"):
+            english = generated_title(metric, target, year, name)
+        if stored.casefold() != english.casefold():
+            return stored, False
+    return generated_title(metric, target, year, name), True
