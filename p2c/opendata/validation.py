@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,6 +28,31 @@ class Invalid(ValueError):
     """A cell value that cannot be used."""
 
 
+# Years outside this range are mistakes, and bigger numbers would overflow the database's integers.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+INTEGER_RANGES = {"start_year": (YEAR_MIN, YEAR_MAX), "usd_rate_year": (YEAR_MIN, YEAR_MAX)}
+# Upper bounds (exclusive) of decimal columns without a money limit: they fit their database column.
+DECIMAL_MAXIMUM = {"usd_rate": Decimal(10) ** 10}
+# Control characters other than tab, line feed and carriage return (PostgreSQL refuses NUL in text).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text(raw: Any) -> str:
+    text = str(raw)
+    found = CONTROL_CHARACTERS.search(text)
+    if found:
+        raise Invalid(_("Remove the control character U+%(code)s at position %(pos)s: text may hold tabs and "
+                        "line breaks, but no other control character.",
+                        code=f"{ord(found.group()):04X}", pos=found.start() + 1))
+    return text
+
+
+def _in_range(value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise Invalid(_("Enter a whole number from %(low)s to %(high)s.", low=low, high=high))
+    return value
+
+
 def _decimal(raw: Any, places: int, maximum: Decimal | None = None) -> Decimal:
     if isinstance(raw, bool):
         raise Invalid(_("Enter a number."))
@@ -44,7 +70,10 @@ def _decimal(raw: Any, places: int, maximum: Decimal | None = None) -> Decimal:
         raise Invalid(_("Enter 0 or more."))
     if maximum is not None and value >= maximum:
         raise Invalid(_("This number is too large."))
-    return value.quantize(Decimal(1).scaleb(-places))
+    try:
+        return value.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise Invalid(_("This number is too large.")) from None
 
 
 def _integer(raw: Any) -> int:
@@ -115,7 +144,7 @@ class Validator:
         self.pillar_area = {p.code: p.focus_area_code for p in db.session.scalars(select(Pillar))}
 
     def _code(self, column: Column, raw: Any) -> str:
-        code = str(raw).strip()
+        code = _text(raw).strip()
         allowed = self.codes.get(column.values_from or "")
         if column.name == "language":
             allowed = set(limits.PLEDGE_LANGUAGES)
@@ -133,23 +162,23 @@ class Validator:
         if _empty(raw):
             return [] if kind in (Kind.CODES, Kind.TEXTS, Kind.INTEGERS, Kind.JSON) else None
         if kind == Kind.TEXT:
-            return str(raw)
+            return _text(raw)
         if kind == Kind.CODE:
             return self._code(column, raw)
         if kind == Kind.CODES:
             return sorted({self._code(column, item) for item in _items(raw)})
         if kind == Kind.TEXTS:
-            return sorted(set(_items(raw)))
+            return sorted({_text(item) for item in _items(raw)})
         if kind == Kind.INTEGERS:
             numbers = sorted({_integer(item) for item in (raw if isinstance(raw, list) else _items(raw))})
             if any(n < 1 or n > 17 for n in numbers):
                 raise Invalid(_("SDGs are numbered 1 to 17."))
             return numbers
         if kind == Kind.DECIMAL:
-            maximum = limits.AMOUNT_MAX if column.places == 2 else None
+            maximum = limits.AMOUNT_MAX if column.places == 2 else DECIMAL_MAXIMUM.get(column.name)
             return _decimal(raw, column.places, maximum)
         if kind == Kind.INTEGER:
-            return _integer(raw)
+            return _in_range(_integer(raw), *INTEGER_RANGES.get(column.name, (YEAR_MIN, YEAR_MAX)))
         if kind == Kind.BOOLEAN:
             return _boolean(raw)
         if kind == Kind.DATE:
@@ -181,7 +210,7 @@ class Validator:
         return out
 
     def _target(self, item: dict[str, Any]) -> dict[str, Any]:
-        if item.get("indicator") not in self.codes["indicators"]:
+        if not isinstance(item.get("indicator"), str) or item["indicator"] not in self.codes["indicators"]:
             raise Invalid(_("unknown indicator %(code)s.", code=item.get("indicator")))
         if _empty(item.get("target_value")) or _empty(item.get("target_year")):
             raise Invalid(_("target_value and target_year are required."))
@@ -191,7 +220,8 @@ class Validator:
                             b=limits.MAX_YEAR))
         achieved = None if _empty(item.get("achieved_value")) else _decimal(
             item["achieved_value"], 2, limits.TARGET_VALUE_MAX)
-        period = None if _empty(item.get("achieved_period")) else _integer(item["achieved_period"])
+        period = None if _empty(item.get("achieved_period")) else _in_range(
+            _integer(item["achieved_period"]), YEAR_MIN, YEAR_MAX)
         if (achieved is None) != (period is None):
             raise Invalid(_("achieved_value and achieved_period go together."))
         return {
@@ -200,7 +230,7 @@ class Validator:
             "target_year": year,
             "baseline": None if _empty(item.get("baseline")) else _decimal(item["baseline"], 2,
                                                                           limits.TARGET_VALUE_MAX),
-            "note": str(item.get("note") or ""),
+            "note": _text(item.get("note") or ""),
             "achieved_value": achieved,
             "achieved_period": period,
         }

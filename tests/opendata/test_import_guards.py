@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -35,3 +36,47 @@ def test_xlsx_text_cells_are_never_formulas_and_round_trip(client, builder, tmp_
     db.session.commit()
     assert db.session.scalar(select(Pledge.title)) == FORMULA
     assert db.session.scalar(select(func.count(Pledge.id))) == 1
+
+
+def _json_rows(tmp_path, rows: list[dict]):
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps(rows), "utf-8")
+    return path
+
+
+def _exported(client, builder) -> list[dict]:
+    builder.pledge(amount=1000, currency="USD", targets=[("people_connected", 10, 2030)])
+    db.session.commit()
+    rows = client.get("/data/pledges.json").get_json()
+    clean_database()
+    return rows
+
+
+def test_huge_integers_get_a_message_per_line_and_field_never_a_traceback(app, client, builder, tmp_path):
+    (row,) = _exported(client, builder)
+    bad = [dict(row, start_year=10**20), dict(row, reference="", title="Other", usd_rate_year=-5),
+           dict(row, reference="", title="Third", usd_rate="1e40", targets=[dict(
+               row["targets"][0], achieved_value="1.00", achieved_period=10**30)])]
+    path = _json_rows(tmp_path, bad)
+    result = import_file(path)
+    found = {(e.location, e.field) for e in result.errors}
+    assert {("record 1", "start_year"), ("record 2", "usd_rate_year"), ("record 3", "usd_rate"),
+            ("record 3", "targets")} <= found, found
+    assert any("1900" in e.message and "2100" in e.message for e in result.errors)
+    db.session.rollback()
+    output = app.test_cli_runner().invoke(args=["p2c", "import", str(path)])
+    assert output.exit_code == 1 and "Traceback" not in output.output and "start_year" in output.output
+    assert db.session.scalar(select(func.count(Pledge.id))) == 0
+
+
+def test_control_characters_in_text_are_refused(client, builder, tmp_path):
+    (row,) = _exported(client, builder)
+    bad = [dict(row, title="Nul\x00byte"), dict(row, reference="", title="Ok", description="bell\x07"),
+           dict(row, reference="", title="Tabs\tand\nlines are fine", partners=["A\x1bB"],
+                targets=[dict(row["targets"][0], note="x\x00")])]
+    result = import_file(_json_rows(tmp_path, bad))
+    found = {(e.location, e.field) for e in result.errors}
+    assert found == {("record 1", "title"), ("record 2", "description"), ("record 3", "partners"),
+                     ("record 3", "targets")}
+    assert all("control character" in e.message for e in result.errors)
+    assert any("U+0000" in e.message for e in result.errors)
