@@ -82,6 +82,13 @@ def _charts(figures: dict, rtl: bool) -> list[dict]:
     return charts
 
 
+def _countries(figures: dict) -> list[dict]:
+    """Every country with approved pledges, by name: the map's table equivalent (the chart has the top ones)."""
+    rows = [{**r, "label": country_name(r["key"]), "href": url_for("reporting.country", iso3=r["key"])}
+            for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]]
+    return sorted(rows, key=lambda r: r["label"].casefold())
+
+
 def _goals(figures: dict) -> list[dict]:
     """Goals with their title in the reader's language (or the admin's own, flagged `custom`) and bar."""
     names = {i["code"]: i["name"] for i in figures["indicators"]}
@@ -125,7 +132,8 @@ def progress():
             goals = _goals(figures)
             body = render_template(
                 "reporting/_progress_body.html", figures=figures, goals=goals, charts=_charts(figures, rtl),
-                world=_map(figures), reporting_titles={s.value: s.title for s in ReportingStatus},
+                world=_map(figures), countries=_countries(figures),
+                reporting_titles={s.value: s.title for s in ReportingStatus},
                 to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
             cache.set(body_key, body, ttl=24 * 3600)
         html = render_template("reporting/progress.html", body=Markup(body))  # noqa: S704 - our own rendered template

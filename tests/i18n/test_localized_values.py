@@ -83,3 +83,23 @@ def test_gap_source_is_marked_english(client, builder):
     db.session.commit()
     body = client.get("/progress", query_string={"lang": "ar"}).text
     assert re.search(r'<span class="user-text hint" lang="en" dir="ltr">ITU Facts and Figures', body)
+
+
+def test_progress_has_a_table_of_every_country_beyond_the_top_chart(client, builder):
+    from p2c.extensions import db
+    from p2c.reporting.views import TOP_COUNTRIES
+
+    busy = ["KEN", "NGA", "IND", "BRA", "FRA", "DEU", "USA", "CHN", "EGY", "ZAF", "MEX", "IDN", "PAK", "BGD", "ETH",
+            "GHA", "PER"]
+    assert len(busy) > TOP_COUNTRIES
+    builder.pledge(status="approved", countries=busy)
+    builder.pledge(status="approved", countries=busy)
+    builder.pledge(status="approved", countries=["TUV"])  # a small island State with one pledge
+    db.session.commit()
+    body = client.get("/progress", query_string={"lang": "fr"}).text
+    top_chart = body.split('id="chart-country"', 1)[1].split("</section>", 1)[0]
+    assert "/countries/TUV" not in top_chart
+    table = body.split('<details class="chart-table country-table" id="all-countries">', 1)[1].split("</details>", 1)[0]
+    for iso3 in [*busy, "TUV"]:
+        assert f'href="/countries/{iso3}"' in table
+    assert "Tuvalu" in table and table.count("<tr>") == len(busy) + 2  # header row + one per country
