@@ -55,6 +55,8 @@ class Config:
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
     # Send right after the commit; when False, only `flask p2c mail flush` sends.
     MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", True)
+    # Send after the commit in a background thread, so no reply waits for the SMTP server.
+    MAIL_SEND_IN_BACKGROUND = _env_bool("MAIL_SEND_IN_BACKGROUND", True)
 
     # i18n
     LANGUAGES = ("en", "ar", "es", "fr", "ru", "zh")
@@ -106,6 +108,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SEND_AFTER_COMMIT = True
+    MAIL_SEND_IN_BACKGROUND = False  # deterministic tests; tests/core/test_mail_background.py turns it on
     MAIL_PORT = 1  # nothing listens here: mail stays in the outbox unless a test starts SMTP
     MAIL_TIMEOUT = 2
     REDIS_URL = ""
