@@ -22,6 +22,7 @@ from p2c.opendata.columns import COLUMNS, TARGET_KEYS, Column, Kind, reference_v
 from p2c.opendata.exports import split_items
 from p2c.pledges import constants as limits
 from p2c.reference.models import Country, Pillar
+from p2c.reference.queries import to_usd, usd_rate
 
 
 class Invalid(ValueError):
@@ -142,6 +143,38 @@ class Validator:
         self.codes = {k: set(v) for k, v in reference_values().items()}
         self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
         self.pillar_area = {p.code: p.focus_area_code for p in db.session.scalars(select(Pillar))}
+        self._rates: dict[tuple[str, int], tuple[Decimal, int] | None] = {}
+
+    def _rate(self, currency: str, on: date) -> tuple[Decimal, int] | None:
+        key = (currency, on.year)
+        if key not in self._rates:
+            self._rates[key] = usd_rate(currency, on)
+        return self._rates[key]
+
+    def _usd(self, rec: dict[str, Any]) -> list[tuple[str, str]]:
+        """The USD rule: every amount has a USD value at a known rate, and the value is amount x rate.
+
+        Without a rate the pledge would be imported with no USD value and silently drop out of every
+        total, so the file must then carry the rate it used (usd_rate, usd_rate_year, usd_value).
+        """
+        amount, currency = rec["amount"], rec["currency"]
+        if amount is None or not currency:
+            return []
+        given = {k: rec[k] for k in ("usd_value", "usd_rate", "usd_rate_year")}
+        if all(v is None for v in given.values()):
+            if self._rate(currency, rec["pledged_on"]) is None:
+                return [("currency", _("No exchange rate to US dollars is known for %(currency)s in %(year)s: "
+                                       "give usd_rate, usd_rate_year and usd_value.",
+                                       currency=currency, year=rec["pledged_on"].year))]
+            return []
+        missing = [k for k, v in given.items() if v is None]
+        if missing:
+            return [(k, _("Give usd_value, usd_rate and usd_rate_year together.")) for k in missing]
+        expected = to_usd(amount, rec["usd_rate"])
+        if rec["usd_value"] != expected:
+            return [("usd_value", _("Does not match amount × usd_rate rounded to cents (should be %(value)s).",
+                                    value=format(expected, "f")))]
+        return []
 
     def _code(self, column: Column, raw: Any) -> str:
         code = _text(raw).strip()
@@ -268,6 +301,7 @@ class Validator:
             errors.append(("currency", _("Give the currency of the amount.")))
         if rec["amount"] is None and any(rec[k] is not None for k in ("usd_value", "usd_rate", "usd_rate_year")):
             errors.append(("amount", _("A USD value needs an amount.")))
+        errors.extend(self._usd(rec))
         if rec["start_date"] and rec["end_date"] and rec["end_date"] < rec["start_date"]:
             errors.append(("end_date", _("The end date is before the start date.")))
         countries = [self.countries[c] for c in rec["countries"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -80,3 +81,26 @@ def test_control_characters_in_text_are_refused(client, builder, tmp_path):
                      ("record 3", "targets")}
     assert all("control character" in e.message for e in result.errors)
     assert any("U+0000" in e.message for e in result.errors)
+
+
+def test_an_amount_needs_a_usd_rate_and_a_consistent_usd_value(client, builder, tmp_path):
+    (row,) = _exported(client, builder)
+    no_usd = {"usd_value": None, "usd_rate": None, "usd_rate_year": None}
+    rows = [
+        dict(row, currency="AFN", amount="5000.00", **no_usd),  # no exchange rate known for AFN
+        dict(row, reference="", title="Given rate", currency="AFN", amount="5000.00", usd_value="70.00",
+             usd_rate="0.0140000000", usd_rate_year=2024),  # the file brings its rate: accepted
+        dict(row, reference="", title="Wrong value", usd_value="999.00"),  # 1000 USD at rate 1
+        dict(row, reference="", title="Half given", usd_value="1000.00", usd_rate=None),
+    ]
+    result = import_file(_json_rows(tmp_path, rows))
+    found = {(e.location, e.field) for e in result.errors}
+    assert found == {("record 1", "currency"), ("record 3", "usd_value"), ("record 4", "usd_rate")}, found
+    message = next(e.message for e in result.errors if e.field == "usd_value")
+    assert "1000.00" in message
+    assert "AFN" in next(e.message for e in result.errors if e.field == "currency")
+    db.session.rollback()
+    result = import_file(_json_rows(tmp_path, rows[1:2]))
+    assert result.ok, [str(e) for e in result.errors]
+    db.session.commit()
+    assert db.session.scalar(select(Pledge.usd_value).where(Pledge.title == "Given rate")) == Decimal("70.00")
