@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from p2c.access import queries, services
 from p2c.access.forms import ConfirmForm, MessageForm, RequestLinkForm
+from p2c.core.auth import mark_private_link_session
 from p2c.core.errors import Conflict
 from p2c.core.i18n import current_language
 from p2c.core.limits import ANY_POST_LIMIT, saved
@@ -58,6 +59,7 @@ def _open(token: str):
     record = queries.record_for(grant)
     if record is None:
         raise _LinkProblem((render_template("access/link_invalid.html"), 403))
+    mark_private_link_session()  # staff pages then answer this browser 403, not the login page
     return grant.kind, record
 
 

@@ -1,6 +1,6 @@
 """Walks every rule of the URL map under /review and /admin and checks who gets in.
 
-anonymous -> sent to /login; a focal point holding only a private-link token -> never 200;
+anonymous -> sent to /login; a focal point holding only a private-link session -> 403;
 reviewer -> 200 on /review, 403 on /admin; admin -> 200 everywhere (GET). POST-only rules:
 anonymous is sent to login and a reviewer gets 403 under /admin. New routes are covered
 automatically; a route with a URL parameter this test does not know fails loudly.
@@ -73,24 +73,24 @@ def test_every_route_is_covered_by_the_matrix(app, client, builder, params):
     clients = {name: app.test_client() for name in ("anonymous", "focal", "reviewer", "admin")}
     _login(clients["reviewer"], reviewer)
     _login(clients["admin"], admin)
-    if "access.dashboard" in app.view_functions:
-        clients["focal"].get(f"/my/{token}")  # the focal point's own session, as after following the link
+    # The focal point's own session, as after following the link (and then browsing without it).
+    assert clients["focal"].get(f"/my/{token}").status_code == 200
     checked = 0
     for rule in rules:
         url = _url(app, rule, values)
         gets = "GET" in rule.methods
         method = "get" if gets else "post"
         for who, client_ in clients.items():
-            target = url + ("&" if "?" in url else "?") + "token=" + token if who == "focal" else url
-            response = getattr(client_, method)(target)
+            response = getattr(client_, method)(url)
             status = response.status_code
-            response.get_data()  # consume streamed bodies (the CSV) inside this test
+            body = response.get_data(as_text=True)  # consume streamed bodies (the CSV) inside this test
             response.close()
             where = f"{who} {method.upper()} {rule.rule}"
-            if who in ("anonymous", "focal"):
-                assert status in (302, 403), where
-                if status == 302:
-                    assert "/login" in response.headers["Location"], where
+            if who == "anonymous":
+                assert status == 302 and "/login" in response.headers["Location"], where
+            elif who == "focal":
+                assert status == 403, f"{where}: {status}"
+                assert "Your private link opens only your own submissions." in body, where
             elif who == "reviewer" and rule.rule.startswith("/admin"):
                 assert status == 403, where
             elif gets:
@@ -101,3 +101,12 @@ def test_every_route_is_covered_by_the_matrix(app, client, builder, params):
                 assert status != 302 or "/login" not in response.headers["Location"], where
             checked += 1
     assert checked == 4 * len(rules)
+
+
+def test_a_private_link_in_the_url_gets_403_and_a_bad_one_the_login_page(app, params):
+    values, _pledge = params
+    fresh = app.test_client()
+    assert fresh.get("/review/?token=" + values["token"]).status_code == 403
+    assert fresh.get("/admin/?token=" + values["token"]).status_code == 403
+    bogus = fresh.get("/review/?token=not-a-token")
+    assert bogus.status_code == 302 and "/login" in bogus.headers["Location"]
