@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO_PLEDGES ?= 2000
 
-.PHONY: install run serve db test lint translations extract update-catalogs compile bench clean mail
+.PHONY: install run serve db test browser-deps lint translations extract update-catalogs compile bench clean mail
 
 install: $(VENV)/.installed
 
@@ -62,7 +62,19 @@ serve: db
 mail: install
 	$(PY) -m aiosmtpd -n -l 127.0.0.1:8025
 
-test: install compile
+## Browser tests drive Debian's Chromium: installed here when missing (as root, like CI), else explained.
+browser-deps:
+	@if [ "$${P2C_SKIP_BROWSER:-0}" = 1 ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium and Noto fonts for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-cjk >/dev/null; \
+	else \
+		echo "The browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-core fonts-noto-cjk"; \
+		echo "(or P2C_SKIP_BROWSER=1 make test to leave them out)"; exit 1; \
+	fi
+
+test: install compile browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

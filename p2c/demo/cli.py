@@ -53,10 +53,11 @@ def demo_reviewer() -> None:
     user = db.session.scalar(select(User).where(User.email == email))
     password = secrets.token_urlsafe(12)
     if user is None:
-        accounts.create_user(email, password, UserRole.ADMIN, name="Demo reviewer")
+        accounts.create_user(email, password, UserRole.REVIEWER, name="Demo reviewer")
     else:
         user.password_hash = accounts.hash_password(password)
     commit()
     click.echo("=" * 60)
     click.echo(f"Demo back-office account (development only): {email} / {password}")
+    click.echo("An administrator account: flask --app wsgi p2c create-user EMAIL --role admin")
     click.echo("=" * 60)

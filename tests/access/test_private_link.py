@@ -48,9 +48,12 @@ def test_confirmation_mail_arrives_and_its_link_opens_the_pledge(client, mail_to
 
 def test_confirmation_mail_is_in_the_language_of_the_submission(client, mail_to):
     client.post("/pledges/new?lang=fr", data=valid_pledge())
-    assert mail_to.wait_for(1)
-    # Rendered under the French locale (the text follows once the catalogs are translated).
-    assert db.session.scalars(select(OutboxMessage)).one().language == "fr"
+    received = mail_to.wait_for(1)
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.language == "fr"
+    assert message.subject.startswith("Partner2Connect : nous avons reçu votre engagement P2C-")
+    assert received[0]["Subject"] == message.subject and received[0]["Content-Language"] == "fr"
+    assert "Bonjour " in message.body_text and "Dear " not in message.body_text
 
 
 def test_tampered_link_gets_a_clear_403(client, mail_to):
