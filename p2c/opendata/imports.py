@@ -35,6 +35,7 @@ from p2c.core.signals import bulk_loaded
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.models import Contact, Organization
+from p2c.opendata.duplicates import duplicates
 from p2c.opendata.readers import FileError, read_file
 from p2c.opendata.records import disbursed_to_date, latest_progress
 from p2c.opendata.validation import Validator
@@ -117,6 +118,7 @@ def validate_file(path: Path, progress: Progress = _no_progress) -> tuple[Import
             result.errors.append(RowError(location, "reference", _(
                 "This reference belongs to a pledge that is not approved (%(status)s); decide it in the review "
                 "queue first.", status=str(status))))
+    result.errors.extend(RowError(loc, "reference", message) for loc, message in duplicates(parsed_rows))
     return result, parsed_rows
 
 

@@ -104,3 +104,26 @@ def test_an_amount_needs_a_usd_rate_and_a_consistent_usd_value(client, builder, 
     assert result.ok, [str(e) for e in result.errors]
     db.session.commit()
     assert db.session.scalar(select(Pledge.usd_value).where(Pledge.title == "Given rate")) == Decimal("70.00")
+
+
+def test_rows_without_reference_never_duplicate_a_pledge(client, builder, tmp_path):
+    (row,) = _exported(client, builder)
+    fresh = dict(row, reference="", title="Solar kiosks")
+    assert import_file(_json_rows(tmp_path, [fresh])).ok
+    db.session.commit()
+    # Re-running the same file: the row would create a second "Solar kiosks".
+    again = import_file(_json_rows(tmp_path, [fresh]))
+    assert [(e.location, e.field) for e in again.errors] == [("record 1", "reference")]
+    assert db.session.scalar(select(Pledge.reference)) in again.errors[0].message
+    db.session.rollback()
+    # Two rows of one file with the same organization, title and date (case and spaces aside).
+    twin = dict(fresh, title="  Mesh networks ")
+    result = import_file(_json_rows(tmp_path, [dict(twin, title="Mesh Networks"), twin]))
+    assert [(e.location, e.field) for e in result.errors] == [("record 1", "reference"), ("record 2", "reference")]
+    assert "record 2" in result.errors[0].message and "record 1" in result.errors[1].message
+    db.session.rollback()
+    # With the pledge's reference the row updates it.
+    existing = db.session.scalar(select(Pledge.reference))
+    result = import_file(_json_rows(tmp_path, [dict(fresh, reference=existing)]))
+    assert result.ok and result.created == 0
+    assert db.session.scalar(select(func.count(Pledge.id))) == 1
