@@ -97,7 +97,7 @@ def _mail_submitter(stype: registry.SubmissionType, record: Any, template: str, 
         return
     organization = stype.organization(record)
     queue_mail(
-        contact.email, template, contact.language or record.language or "en", template,
+        contact.email, template, record.language or contact.language or "en", template,
         submission_kind=stype.kind, record=record, title=stype.title(record), message=message,
         organization_name=organization.name if organization is not None else "",
         contact_name=contact.name, link=_link(stype, record, contact.email),

@@ -50,8 +50,9 @@ def test_approving_a_pledge_emails_the_focal_point_and_sends_the_signal(client, 
 
 def test_reject_needs_a_reason_which_is_emailed_in_the_submitters_language(client, login, builder, mail_to):
     login("reviewer")
-    contact = builder.contact(language="fr")
-    pledge = builder.pledge(status=ReviewStatus.IN_REVIEW, focal_point=contact)
+    # The pledge was written in French; the contact's own preference (Spanish) does not decide.
+    contact = builder.contact(language="es")
+    pledge = builder.pledge(status=ReviewStatus.IN_REVIEW, focal_point=contact, language="fr")
     db.session.commit()
     response = _decide(client, "pledge", pledge, "reject", "")
     assert response.status_code == 400
