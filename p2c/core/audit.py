@@ -9,9 +9,26 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event
 
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
+
+
+class AuditImmutable(RuntimeError):
+    """Raised when code tries to change or delete a recorded audit event."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(mapper, connection, target: AuditEvent) -> None:
+    """The trail is append-only: an ORM UPDATE of an event is a bug, so it fails loudly."""
+    raise AuditImmutable(f"audit event {target.id} is append-only")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(mapper, connection, target: AuditEvent) -> None:
+    """The trail is append-only: an ORM DELETE of an event is a bug, so it fails loudly."""
+    raise AuditImmutable(f"audit event {target.id} is append-only")
 
 
 def _plain(value: Any) -> Any:
