@@ -52,10 +52,12 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     _register_blueprints(app)
 
     from p2c.core.errors import register_error_handlers
+    from p2c.core.input_guard import register_input_guard
     from p2c.web.hooks import register_hooks
 
     register_error_handlers(app)
     register_hooks(app)
+    register_input_guard(app)
 
     from p2c.cli import register_cli
 

@@ -91,6 +91,8 @@ def register_error_handlers(app: Flask) -> None:
     def _http(exc: HTTPException):
         code = exc.code or 500
         description = None
+        # Our own messages (translated) are shown; Werkzeug's and extensions' English defaults ("The CSRF
+        # token is missing.", "The browser (or proxy) sent...") are replaced by the translated generic text.
         if code in (400, 409, 422) and exc.description and not exc.description.startswith("The "):
             description = exc.description
         response = render_error(code, description)
