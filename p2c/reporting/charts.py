@@ -3,16 +3,19 @@ the page, which is its text equivalent; the SVG itself is aria-hidden-free but t
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-# A narrow drawing, so that on a 360 px phone the 12-unit text still comes out near 10 px.
-WIDTH = 420
-ROW = 24
-LABEL_W = 165
-VALUE_W = 56
-MAX_LABEL = 26
+# A narrow drawing, each label on its own line above its bar: on a 390 px phone the drawing is about
+# 1:1, so the 13-unit text (static/css: .chart) comes out near 13 px, and labels get the full width
+# instead of a column beside the bars. On wide screens CSS caps the drawing at 27rem (about 15 px text).
+WIDTH = 360
+ROW = 38
+VALUE_W = 64
+# Label length in "narrow character" units; a CJK (wide) character counts two.
+MAX_LABEL = 50
 
 
 @dataclass
@@ -26,14 +29,20 @@ class Bar:
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+    """The label cut to MAX_LABEL units (wide characters count double) with an ellipsis."""
+    used = 0
+    for index, char in enumerate(label):
+        used += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        if used > MAX_LABEL - 1 and index < len(label) - 1:
+            return label[:index] + "…"
+    return label
 
 
 def bar_chart(bars: list[Bar], title: str, rtl: bool = False) -> Markup:
-    """Horizontal bars, longest = full width; mirrored for right-to-left languages."""
+    """Horizontal bars under their labels, longest = full width; mirrored for right-to-left languages."""
     height = max(1, len(bars)) * ROW + 4
     top = max((b.value for b in bars), default=0) or 1
-    bar_area = WIDTH - LABEL_W - VALUE_W - 12
+    bar_area = WIDTH - 8 - VALUE_W
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>']
     for i, bar in enumerate(bars):
@@ -41,18 +50,18 @@ def bar_chart(bars: list[Bar], title: str, rtl: bool = False) -> Markup:
         w = max(1.0, bar_area * bar.value / top) if bar.value else 0.0
         if rtl:
             label_x, label_anchor = WIDTH - 4, "end"
-            bar_x = WIDTH - LABEL_W - 8 - w
+            bar_x = WIDTH - 4 - w
             value_x, value_anchor = bar_x - 6, "end"
         else:
             label_x, label_anchor = 4, "start"
-            bar_x = LABEL_W + 8
+            bar_x = 4
             value_x, value_anchor = bar_x + w + 6, "start"
         parts.append(
             f'<a href="{escape(bar.href)}"><title>{escape(bar.label)}: {escape(bar.display)}</title>'
-            f'<text x="{label_x}" y="{y + 16}" text-anchor="{label_anchor}" class="chart-label">'
+            f'<text x="{label_x}" y="{y + 14}" text-anchor="{label_anchor}" class="chart-label">'
             f'{escape(_short(bar.label))}</text>'
-            f'<rect x="{bar_x:.1f}" y="{y + 4}" width="{w:.1f}" height="{ROW - 8}" rx="2" class="chart-bar"/>'
-            f'<text x="{value_x:.1f}" y="{y + 16}" text-anchor="{value_anchor}" class="chart-value">'
+            f'<rect x="{bar_x:.1f}" y="{y + 20}" width="{w:.1f}" height="13" rx="2" class="chart-bar"/>'
+            f'<text x="{value_x:.1f}" y="{y + 31}" text-anchor="{value_anchor}" class="chart-value">'
             f'{escape(bar.display)}</text></a>'
         )
     parts.append("</svg>")
