@@ -11,6 +11,7 @@ from flask import url_for
 from sqlalchemy import exists, func, literal_column, select
 from werkzeug.routing import BuildError
 
+from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
@@ -19,13 +20,18 @@ from p2c.reference.models import Country
 from p2c.review import duplicates
 from p2c.review.registry import SubmissionType, register
 
+MEMBERSHIP_FIELDS = ["is_member", "member_since"]
+
 
 def _eoi_approved(record: ExpressionOfInterest) -> None:
-    """Approving an expression of interest makes its organization a coalition member."""
+    """Approving an expression of interest makes its organization a coalition member (audited as an edit)."""
     org = record.organization
     if not org.is_member:
+        before = audit.snapshot(org, MEMBERSHIP_FIELDS)
         org.is_member = True
         org.member_since = utcnow().date()
+        audit.record("edit", "organization", org.id, label=org.name, before=before,
+                     after={**audit.snapshot(org, MEMBERSHIP_FIELDS), "eoi": record.reference})
 
 
 def _pledge_approved(record: Pledge) -> None:

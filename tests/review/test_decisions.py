@@ -111,6 +111,13 @@ def test_approving_an_eoi_makes_the_organization_a_member(client, login, builder
     assert org.is_member and org.member_since is not None
     assert db.session.get(ExpressionOfInterest, eoi.id).status == ReviewStatus.APPROVED
     assert mail_to.wait_for(1)[0]["To"] == eoi.contact.email
+    # The membership change is in the organization's own history, with before and after.
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.subject_type == "organization",
+                                                       AuditEvent.subject_id == org.id))
+    assert event is not None and event.action == "edit"
+    assert event.before == {"is_member": False, "member_since": None}
+    assert event.after["is_member"] is True and event.after["member_since"] == org.member_since.isoformat()
+    assert event.actor_label.endswith("@example.org") or event.actor_user_id is not None
 
 
 def test_record_page_shows_private_contact_history_and_duplicates(client, login, builder):
