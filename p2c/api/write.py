@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from p2c.api import queries, services
 from p2c.api.blueprint import bp, documented
 from p2c.api.models import ApiToken
+from p2c.core.errors import ServiceError
 from p2c.core.i18n import current_language
 from p2c.core.unit import commit, rollback
 from p2c.extensions import db, limiter
@@ -77,6 +78,14 @@ def error(status: int, message: str, field_errors: dict | None = None, title: st
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="p2c"'
     return response
+
+
+def service_error(exc: ServiceError):
+    """A service's refusal in the API's format: one naming a field is invalid input (422 with `fields`)."""
+    rollback()
+    if exc.field:
+        return error(422, exc.message, {exc.field: [exc.message]})
+    return error(exc.status_code, exc.message)
 
 
 def _bearer() -> str:
@@ -186,17 +195,22 @@ def create_pledge():
         data = PledgeInputSchema().load(payload)
     except ValidationError as exc:
         return error(422, _("Some fields are not valid."), exc.messages)
-    _pledge, body = services.submit_pledge(token, data, key=key, fingerprint=_fingerprint(),
-                                           ui_language=current_language(), render=_pledge_body)
+    try:
+        _pledge, body = services.submit_pledge(token, data, key=key, fingerprint=_fingerprint(),
+                                               ui_language=current_language(), render=_pledge_body)
+    except ServiceError as exc:
+        return service_error(exc)
     return _commit_or_replay(token, key, body, _pledge_body(_pledge)[1])
 
 
 @bp.post("/pledges/<ref>/progress-reports")
 @documented("/pledges/{ref}/progress-reports", "post", summary="File a progress report on a pledge",
             tags=["write"], body_schema=ProgressReportBodySchema,
-            responses={201: ProgressReportCreatedSchema, 403: None, 404: None, 409: None}, auth=True,
+            responses={201: ProgressReportCreatedSchema, 403: None, 404: None, 409: None, 422: None}, auth=True,
             description="For an approved pledge led by (or partnered with) the token's organization. One "
-                        "report per pledge and year; it enters the review queue like one from the private link.")
+                        "report per pledge and year: a year already reported (pending or approved) gets 422 "
+                        "with `fields.period`. The report enters the review queue like one from the private "
+                        "link; 409 when the pledge is not approved.")
 @limiter.limit(_write_limit, key_func=rate_limit_key)
 def create_progress_report(ref: str):
     """File a yearly progress report on one of the organization's pledges."""
@@ -212,6 +226,9 @@ def create_progress_report(ref: str):
         data = ProgressReportInputSchema(pledge=pledge).load(payload)
     except ValidationError as exc:
         return error(422, _("Some fields are not valid."), exc.messages)
-    report, body = services.submit_progress_report(token, pledge, data, key=key, fingerprint=_fingerprint(),
-                                                   render=_report_body)
+    try:
+        report, body = services.submit_progress_report(token, pledge, data, key=key, fingerprint=_fingerprint(),
+                                                       render=_report_body)
+    except ServiceError as exc:
+        return service_error(exc)
     return _commit_or_replay(token, key, body, _report_body(report)[1])

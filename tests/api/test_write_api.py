@@ -198,3 +198,20 @@ def test_cli_creates_and_revokes_tokens(app, builder):
     db.session.expire_all()
     assert db.session.get(ApiToken, token.id).revoked_at is not None
     assert runner.invoke(args=["p2c", "api-token", "create", "999999", "--name", "x"]).exit_code != 0
+
+
+def test_a_year_already_reported_gets_422_naming_the_period(client, builder, token):
+    row, secret = token
+    own = builder.pledge(lead=db.session.get(ApiToken, row.id).organization)
+    builder.progress_report(own, period=2025, status=ReviewStatus.SUBMITTED)
+    db.session.commit()
+    report = {"period": 2025, "implementation_status": "on_track",
+              "narrative": "We connected the first 40 schools and trained teachers in each of them."}
+    response = client.post(f"/api/v1/pledges/{own.reference}/progress-reports", json=report, headers=auth(secret))
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["status"] == 422 and "2025" in error["fields"]["period"][0]
+    assert _count(ProgressReport) == 1
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/pledges/{ref}/progress-reports"]["post"]
+    assert "422" in operation["responses"] and "fields.period" in operation["description"]
