@@ -92,7 +92,7 @@ def submit_progress_report(token: ApiToken, pledge: Pledge, data: dict, *, key: 
     if not may_report_on(token, pledge):
         raise Forbidden(_("This pledge does not belong to your organization."))
     language = pledge.focal_point.language or "en"
-    report = implementation.file_report(pledge, data, language)
+    report = implementation.file_report(pledge, data, language, actor_label=_actor(token))
     body, location = render(report)
     _remember(token, key, fingerprint, "progress_report", report.id, 201, body, location)
     return report, body

@@ -77,13 +77,14 @@ def private_link(pledge: Pledge) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + f"/my/{token}"
 
 
-def file_report(pledge: Pledge, data: dict, language: str) -> ProgressReport:
+def file_report(pledge: Pledge, data: dict, language: str, actor_label: str = "focal point") -> ProgressReport:
     """File a progress report on an approved pledge (from the private link or the API).
 
     `data`: period, implementation_status, usd_disbursed, disbursement_explanation, narrative,
     evidence_links, values {target id: Decimal}, beneficiaries {group code: int}, as validated by
     the form or `ProgressReportInputSchema`. One report per pledge and year (rejected and withdrawn
-    ones do not count). Queues an acknowledgement to the focal point.
+    ones do not count). Queues an acknowledgement to the focal point. `actor_label` names who filed it
+    in the audit trail (the API passes its token's organization).
     """
     if pledge.status != ReviewStatus.APPROVED:
         raise NotAllowed(_("Progress can only be reported on an approved pledge."))
@@ -101,7 +102,7 @@ def file_report(pledge: Pledge, data: dict, language: str) -> ProgressReport:
     db.session.add(report)
     _flush_or_duplicate(data["period"])
     audit.record("progress_report.submitted", "progress_report", report.id, label=report.reference,
-                 after=audit.snapshot(report, REPORT_FIELDS), actor_label="focal point")
+                 after=audit.snapshot(report, REPORT_FIELDS), actor_label=actor_label)
     _acknowledge(report, language)
     return report
 

@@ -215,3 +215,17 @@ def test_a_year_already_reported_gets_422_naming_the_period(client, builder, tok
     spec = client.get("/api/v1/openapi.json").get_json()
     operation = spec["paths"]["/pledges/{ref}/progress-reports"]["post"]
     assert "422" in operation["responses"] and "fields.period" in operation["description"]
+
+
+def test_api_reports_are_audited_under_the_tokens_organization(client, builder, token):
+    from p2c.core.models import AuditEvent
+
+    row, secret = token
+    own = builder.pledge(lead=db.session.get(ApiToken, row.id).organization)
+    db.session.commit()
+    report = {"period": 2025, "implementation_status": "on_track",
+              "narrative": "We connected the first 40 schools and trained teachers in each of them."}
+    response = client.post(f"/api/v1/pledges/{own.reference}/progress-reports", json=report, headers=auth(secret))
+    assert response.status_code == 201
+    label = db.session.scalar(select(AuditEvent.actor_label).where(AuditEvent.action == "progress_report.submitted"))
+    assert "Partner Telecom" in label and label != "focal point"
