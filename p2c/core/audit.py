@@ -8,11 +8,56 @@ from enum import Enum
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
+
+# The readable title of every action code services record (history panels, the admin audit log).
+# A code missing here is shown as is: add its title when adding a new code.
+ACTION_TITLES = {
+    # review decisions (p2c.core.workflow.Action values) and the record page
+    "start_review": _l("Review started"),
+    "approve": _l("Approved"),
+    "reject": _l("Rejected"),
+    "request_changes": _l("Changes requested"),
+    "resubmit": _l("Resubmitted"),
+    "withdraw": _l("Withdrawn"),
+    "assign": _l("Assignment changed"),
+    "comment": _l("Message or internal note added"),
+    "message": _l("Message from the focal point"),
+    "send_links": _l("Private links sent"),
+    # records
+    "create": _l("Created"),
+    "edit": _l("Edited"),
+    "merge": _l("Organizations merged"),
+    "import": _l("Imported"),
+    "pledge.progress_updated": _l("Pledge progress updated"),
+    "pledge.reminders_sent": _l("Reporting reminders sent"),
+    "progress_report.submitted": _l("Progress report submitted"),
+    "progress_report.resubmitted": _l("Progress report resubmitted"),
+    "publication.published": _l("Report published"),
+    "api_token.issue": _l("API token issued"),
+    "api_token.revoke": _l("API token revoked"),
+    # staff accounts
+    "login": _l("Signed in"),
+    "login_failed": _l("Failed sign-in"),
+    "login_locked": _l("Sign-in blocked after repeated failures"),
+    "password_change": _l("Password changed"),
+    "set_password": _l("Password set from an invitation"),
+    "invite": _l("Staff member invited"),
+    "change_role": _l("Role changed"),
+    "deactivate": _l("Account deactivated"),
+    "reactivate": _l("Account reactivated"),
+}
+
+
+def action_title(code: str) -> str:
+    """The translated title of an audit action code, or the code itself when it has none."""
+    title = ACTION_TITLES.get(code)
+    return str(title) if title is not None else code
 
 
 class AuditImmutable(RuntimeError):

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from p2c.core import audit
 from p2c.core.auth import staff_required
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
@@ -62,6 +63,12 @@ def _review_status(value: object) -> ReviewStatus:
 def _kind_title(value: object) -> str:
     """The readable title of a submission kind."""
     return SubmissionKind(value).title
+
+
+@bp.app_template_filter("action_title")
+def _action_title(code: str) -> str:
+    """The readable title of an audit action code (history panel, audit log)."""
+    return audit.action_title(code)
 
 
 @bp.app_template_filter("days_ago")
