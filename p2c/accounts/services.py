@@ -46,9 +46,10 @@ def create_user(email: str, password: str, role: UserRole, name: str = "") -> Us
     """Create a staff user; refuses a duplicate e-mail or a short password."""
     email = email.strip().lower()
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise ServiceError(_("The password must have at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+                           field="password")
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise ServiceError("a user with this e-mail address exists", field="email")
+        raise ServiceError(_("A staff account with this e-mail address exists."), field="email")
     user = User(email=email, name=name, role=role, password_hash=hash_password(password),
                 session_token=secrets.token_hex(8))
     db.session.add(user)

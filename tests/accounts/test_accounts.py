@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from p2c.accounts import services
 from p2c.accounts.models import User
+from p2c.core.enums import UserRole
+from p2c.core.errors import ServiceError
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
 from tests.builders import PASSWORD
@@ -27,6 +32,18 @@ def test_create_user_refuses_short_passwords_and_duplicates(app, builder):
     db.session.commit()
     result = runner.invoke(args=["p2c", "create-user", "b@example.org"], input="a long enough password\n")
     assert result.exit_code != 0 and "exists" in result.output
+
+
+def test_create_user_messages_are_translated(app, builder):
+    builder.user(email="b@example.org")
+    db.session.commit()
+    with app.test_request_context():
+        with pytest.raises(ServiceError) as short:
+            services.create_user("a@example.org", "short", UserRole.REVIEWER)
+        assert short.value.message == "The password must have at least 10 characters."
+        with force_locale("fr"), pytest.raises(ServiceError) as taken:
+            services.create_user("B@example.org", "a long enough password", UserRole.REVIEWER)
+        assert taken.value.message == "Un compte du personnel avec cette adresse électronique existe déjà."
 
 
 def test_login_and_logout(client, builder):
