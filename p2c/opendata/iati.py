@@ -18,6 +18,9 @@ Choices (documented on /data and in the README):
   (disbursement): the increase of the running total "USD disbursed to date" over the previous
   approved progress report, in USD, dated by its report (no transaction when the total does not grow).
 - one result per quantified target: baseline, target and latest approved actual.
+- languages: each narrative of known language carries xml:lang (title and description: the pledge's
+  language; the platform's own texts: en); organization names carry none and the activity sets no
+  default language, so no name is claimed to be in a language it may not be in.
 """
 
 from __future__ import annotations
@@ -185,8 +188,11 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list) -> e
     currency = rec["currency"] or "USD"
     updated = max(d for d in (rec["approved_at"], rec["last_reported_at"]) if d is not None) \
         if (rec["approved_at"] or rec["last_reported_at"]) else utcnow()
+    # No default language on the activity: organization names have no known language, and a default
+    # would claim the pledge's (an English name marked "ar"). Every narrative whose language is known
+    # says it; organization names say none.
     activity = etree.Element("iati-activity", **{
-        XML_LANG: lang, "default-currency": currency,
+        "default-currency": currency,
         "last-updated-datetime": updated.replace(microsecond=0).isoformat() + "Z",
     })
     etree.SubElement(activity, "iati-identifier").text = activity_identifier(rec["org_id"], rec["reference"])

@@ -8,20 +8,25 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
+from p2c.core.errors import render_error
 from p2c.opendata import queries
 from p2c.opendata.exports import FORMATS
 from p2c.opendata.iati import iati_chunks
-from p2c.opendata.records import PledgeFilter
+from p2c.opendata.records import PledgeFilter, has_records
 
 bp = Blueprint("opendata", __name__, template_folder="templates")
 
 
-def _stream(chunks: Callable[[PledgeFilter | None], Iterator[bytes]], mimetype: str, filename: str) -> Response:
+def _filter() -> PledgeFilter | None:
     try:
-        pledge_filter = queries.request_filter(request.args)
+        return queries.request_filter(request.args)
     except ValidationError as exc:
         problems = "; ".join(f"{name}: {' '.join(map(str, msgs))}" for name, msgs in exc.messages.items())
         abort(400, description=_("Invalid filter (%(problems)s).", problems=problems))
+
+
+def _stream(chunks: Callable[[PledgeFilter | None], Iterator[bytes]], mimetype: str, filename: str,
+            pledge_filter: PledgeFilter | None = None) -> Response:
     response = Response(stream_with_context(chunks(pledge_filter)), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Open data: any site may fetch it; it changes whenever a pledge is approved.
@@ -41,10 +46,14 @@ def index():
 def pledges(fmt: str):
     """Approved pledges as CSV, JSON or XLSX (same columns as the import)."""
     mimetype, filename, chunks = FORMATS[fmt]
-    return _stream(chunks, mimetype, filename)
+    return _stream(chunks, mimetype, filename, _filter())
 
 
 @bp.get("/data/iati-activities.xml")
 def iati():
-    """Approved pledges as IATI 2.03 activities."""
-    return _stream(iati_chunks, "application/xml", "iati-activities.xml")
+    """Approved pledges as IATI 2.03 activities; 404 while there is none (the schema needs one activity)."""
+    pledge_filter = _filter()
+    if not has_records(pledge_filter):
+        return render_error(404, _("Nothing to publish yet: an IATI file needs at least one approved pledge "
+                                   "(matching the filters, if any)."))
+    return _stream(iati_chunks, "application/xml", "iati-activities.xml", pledge_filter)

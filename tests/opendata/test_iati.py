@@ -57,7 +57,7 @@ def test_identifiers_orgs_status_and_geography(document):
     root, financial, global_pledge, stopped = document
     by_id = {a.findtext("iati-identifier"): a for a in root.findall("iati-activity")}
     activity = by_id[f"XM-P2C-{financial.lead_organization_id}-{financial.reference}"]
-    assert activity.get(XML_LANG) == "fr" and activity.find("title/narrative").get(XML_LANG) == "fr"
+    assert activity.get(XML_LANG) is None and activity.find("title/narrative").get(XML_LANG) == "fr"
     roles = [(p.get("role"), p.findtext("narrative")) for p in activity.findall("participating-org")]
     assert roles == [("2", "Connect Fund"), ("4", "Rural Links")]
     assert activity.find("activity-status").get("code") == "4"
@@ -124,3 +124,36 @@ def test_country_percentages_add_up_to_100(count):
     shares = country_percentages(count)
     assert len(shares) == count and sum(shares) == 100
     assert max(shares) - min(shares) <= Decimal("0.05")
+
+
+def test_organization_names_claim_no_language(document):
+    root, financial, *_ = document
+    activity = next(a for a in root.findall("iati-activity")
+                    if a.findtext("iati-identifier").endswith(financial.reference))
+    assert activity.get(XML_LANG) is None  # no default that organization names would inherit
+    assert activity.find("title/narrative").get(XML_LANG) == "fr"
+    assert activity.find("description/narrative").get(XML_LANG) == "fr"
+    names = [n for org in activity.findall("participating-org") for n in org.findall("narrative")]
+    assert [n.text for n in names] == ["Connect Fund", "Rural Links"]
+    assert all(n.get(XML_LANG) is None for n in names)
+    for narrative in root.iter("narrative"):
+        if narrative.getparent().tag != "participating-org":
+            assert narrative.get(XML_LANG), etree.tostring(narrative.getparent())
+
+
+def test_no_approved_pledge_means_a_clear_404_not_an_invalid_file(client, builder):
+    builder.pledge(status=ReviewStatus.SUBMITTED)
+    db.session.commit()
+    response = client.get("/data/iati-activities.xml")
+    assert response.status_code == 404 and "Nothing to publish yet" in response.get_data(as_text=True)
+    response = client.get("/data/iati-activities.xml", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and "Nothing to publish yet" in response.get_json()["error"]["message"]
+    page = client.get("/data").get_data(as_text=True)
+    assert "Nothing to publish yet" in page and 'href="/data/iati-activities.xml"' not in page
+
+
+def test_a_filter_matching_nothing_is_a_404_too(client, builder):
+    builder.pledge(focus_area="connect")
+    db.session.commit()
+    assert client.get("/data/iati-activities.xml?focus_area=empower").status_code == 404
+    assert client.get("/data/iati-activities.xml?focus_area=connect").status_code == 200
