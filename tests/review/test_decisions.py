@@ -3,6 +3,8 @@ internal notes never sent, EOI approval makes a member, the signal, and two revi
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
 
 from p2c.core.enums import CommentVisibility, ReviewStatus
@@ -160,3 +162,14 @@ def test_two_reviewers_on_the_same_record_the_second_gets_a_conflict(app, builde
     assert db.session.get(Pledge, pledge.id).status == ReviewStatus.CHANGES_REQUESTED  # the first update stands
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_type == "pledge")))
     assert actions == ["request_changes"]
+
+
+def test_the_pledge_record_page_shows_its_reporting_status(client, login, builder):
+    login("reviewer")
+    due = builder.pledge(status=ReviewStatus.APPROVED)
+    due.approved_at = datetime.now() - timedelta(days=500)
+    waiting = builder.pledge(status=ReviewStatus.SUBMITTED)
+    db.session.commit()
+    page = client.get(f"/review/pledge/{due.id}").get_data(as_text=True)
+    assert "Reporting status" in page and "badge-due" in page and "a report is due" in page
+    assert "Reporting status" not in client.get(f"/review/pledge/{waiting.id}").get_data(as_text=True)
