@@ -1,7 +1,8 @@
 """Every public page renders in all six languages, with the right lang/dir and no English left over.
 
 Pages are found by walking the URL map (GET rules without parameters, outside the staff, API,
-static and data-file areas), so a page added later is checked without touching this file.
+static and data-file areas), so a page added later is checked without touching this file; pages
+with parameters (a pledge, a country, a published report) are added from the fixture's records.
 A page "has English left over" when a visible text node is a msgid whose translation differs, or
 contains a msgid of three words or more. Text inside an element carrying its own `lang`
 (user texts through the `user_text` macro, the language switcher) is the writer's, not ours.
@@ -107,13 +108,26 @@ def pages(app):
 
 
 @pytest.fixture
-def some_data(builder):
-    """A few approved pledges so that lists, totals and charts have rows to show."""
-    from p2c.extensions import db
+def some_data(builder) -> list[str]:
+    """A few approved pledges so that lists, totals and charts have rows to show, and a published report.
 
-    for index in range(3):
-        builder.pledge(status="approved", amount=1000 * (index + 1))
+    Returns the pages with URL parameters that these records open: one pledge, one of its countries and
+    the report (the URL-map walk leaves such pages out).
+    """
+    from datetime import date
+
+    from p2c.core.unit import commit
+    from p2c.extensions import db
+    from p2c.publications import services as publications
+
+    pledges = [builder.pledge(status="approved", amount=1000 * (index + 1), countries=["KEN", "FJI"])
+               for index in range(3)]
+    builder.progress_report(pledges[0], period=2024, achieved={"people_connected": 100})
     db.session.commit()
+    report = publications.publish("P2C Progress Report 2024", date(2024, 12, 31),
+                                  sections={"foreword": "Dear reader,\n\nthanks."})
+    commit()
+    return [f"/pledges/{pledges[0].reference}", "/countries/FJI", f"/reports/{report.slug}"]
 
 
 def test_public_pages_are_found(pages):
@@ -125,9 +139,9 @@ def test_public_pages_are_found(pages):
 def test_every_public_page_renders_in_the_language(client, pages, some_data, lang):
     ids, long_ids = _translated_msgids(lang) if lang != "en" else (set(), [])
     failures = []
-    for path in pages:
+    for path in [*pages, *some_data]:
         response = client.get(path, query_string={"lang": lang})
-        if response.status_code in (301, 302, 303, 307, 308):
+        if response.status_code in (301, 302, 303, 307, 308) and path not in some_data:
             continue  # e.g. a page that sends the visitor on; its target is checked on its own
         if response.status_code != 200:
             failures.append(f"{path}: HTTP {response.status_code}")
