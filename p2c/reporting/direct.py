@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String, and_, case, cast, distinct, func, literal, select
+from sqlalchemy import BigInteger, String, and_, case, cast, distinct, func, literal, or_, select
 
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
@@ -42,11 +42,15 @@ def _day(column):
 
 def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
     """{(dimension, key): [pledges, usd_cents, amount_cents]} and the number of pledging organizations,
-    for pledges approved (and still approved) on or before `cutoff` (None: all)."""
+    for pledges approved now (None), or approved on or before `cutoff` as they stood then: still approved,
+    or withdrawn after the cut-off (an approved pledge can only be withdrawn, which sets decided_at; the
+    same rule as p2c.publications.content, so a published report agrees with itself)."""
     conds = [Pledge.status == ReviewStatus.APPROVED]
     report_conds = [ProgressReport.status == ReviewStatus.APPROVED]
     if cutoff is not None:
-        conds.append(Pledge.approved_at <= cutoff)
+        conds = [Pledge.approved_at.is_not(None), Pledge.approved_at <= cutoff,
+                 or_(Pledge.status == ReviewStatus.APPROVED,
+                     and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
         report_conds.append(ProgressReport.approved_at <= cutoff)
     last = (select(ProgressReport.pledge_id, func.max(ProgressReport.approved_at).label("last"))
             .where(*report_conds).group_by(ProgressReport.pledge_id).subquery())
