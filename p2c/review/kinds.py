@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.implementation.status import status_filter as reporting_status_filter
 from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.pledges.models import Pledge, pledge_country
 from p2c.reference.models import Country
@@ -88,6 +89,8 @@ def _pledge_select(f):
     )
     if f.focus_area:
         query = query.where(m.focus_area_code == f.focus_area)
+    if getattr(f, "reporting", ""):
+        query = query.where(reporting_status_filter(f.reporting))
     if f.region:
         query = query.where(exists().where(pledge_country.c.pledge_id == m.id,
                                            Country.iso3 == pledge_country.c.country_iso3,
@@ -120,7 +123,8 @@ def register_kinds() -> None:
         detail_template="review/detail_pledge.html",
         on_approve=_pledge_approved,
         public_url=_pledge_public_url,
-        extra={"queue_select": _pledge_select, "duplicates": duplicates.pledge_duplicates},
+        extra={"queue_select": _pledge_select, "duplicates": duplicates.pledge_duplicates,
+               "reporting_filter": True},
     ))
 
 

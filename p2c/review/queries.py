@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, literal_column, null, or_, select, union_al
 
 from p2c.accounts.models import User
 from p2c.core.db import utcnow
-from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
 from p2c.review import registry
@@ -62,6 +62,7 @@ class QueueFilters:
     region: str = ""
     assignee: str = ""  # "", "me", "none" or a user id
     age: str = ""
+    reporting: str = ""  # a ReportingStatus code: approved pledges in that reporting status
     search: str = ""
     sort: str = "oldest"
     page: int = 1
@@ -83,6 +84,10 @@ class QueueFilters:
         assignee = args.get("assignee", "")
         if assignee not in ("", "me", "none") and not assignee.isdigit():
             assignee = ""
+        reporting = args.get("reporting", "")
+        reporting = reporting if reporting in ReportingStatus.values() else ""
+        if reporting and "status" not in args:
+            status = ReviewStatus.APPROVED.value  # only approved pledges have a reporting status
         return cls(
             kind=args.get("kind", "") if args.get("kind", "") in kinds else "",
             status=status,
@@ -90,6 +95,7 @@ class QueueFilters:
             region=args.get("region", "")[:3],
             assignee=assignee,
             age=args.get("age", "") if args.get("age", "") in {b[0] for b in AGE_BUCKETS} else "",
+            reporting=reporting,
             search=args.get("q", "").strip()[:100],
             sort=sort if sort in SORTS else "oldest",
             page=page,
@@ -99,7 +105,8 @@ class QueueFilters:
     def args(self, **changes: Any) -> dict:
         """Query-string arguments for these filters with some changed (links keep the other filters)."""
         values = {"kind": self.kind, "status": self.status, "focus_area": self.focus_area, "region": self.region,
-                  "assignee": self.assignee, "age": self.age, "q": self.search, "sort": self.sort, "page": self.page}
+                  "assignee": self.assignee, "age": self.age, "reporting": self.reporting, "q": self.search,
+                  "sort": self.sort, "page": self.page}
         values.update(changes)
         return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
 
@@ -127,6 +134,10 @@ def _kind_select(stype: registry.SubmissionType, f: QueueFilters) -> Select:
 
 def _union(f: QueueFilters):
     types = [t for t in registry.all_types() if not f.kind or t.kind.value == f.kind]
+    if f.reporting:  # only kinds whose SELECT applies the reporting-status filter (pledges)
+        types = [t for t in types if t.extra.get("reporting_filter")]
+    if not types:
+        return default_select(registry.all_types()[0], f).where(False).subquery("queue")
     selects = [_kind_select(t, f) for t in types]
     return union_all(*selects).subquery("queue") if len(selects) > 1 else selects[0].subquery("queue")
 
@@ -284,6 +295,7 @@ def filter_choices() -> dict[str, list]:
         "focus_areas": list(db.session.scalars(select(FocusArea).order_by(FocusArea.position))),
         "regions": list(db.session.scalars(select(Country.itu_region).distinct().order_by(Country.itu_region))),
         "staff": staff_users(),
+        "reporting": list(ReportingStatus),
     }
 
 

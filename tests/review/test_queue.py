@@ -125,3 +125,24 @@ def test_unknown_kind_or_record_is_404(client, login):
     assert client.post("/review/pledge/999999/decide", data={"action": "approve", "version": 1}).status_code == 404
 
 
+
+
+def test_reporting_status_filter_lists_approved_pledges_in_that_status(client, login, builder):
+    login("reviewer")
+    current = builder.pledge(status=ReviewStatus.APPROVED, title="Reported lately")
+    current.approved_at = utcnow() - timedelta(days=30)
+    due = builder.pledge(status=ReviewStatus.APPROVED, title="Quiet for a while")
+    due.approved_at = utcnow() - timedelta(days=500)
+    builder.progress_report(current, status=ReviewStatus.APPROVED, submitted_at=utcnow() - timedelta(days=20))
+    eoi = builder.eoi()
+    db.session.commit()
+    html = _refs(client.get("/review/?reporting=due"))
+    assert due.reference in html and current.reference not in html and eoi.reference not in html
+    assert 'option value="due" selected' in html
+    html = _refs(client.get("/review/?reporting=current&status=all"))
+    assert current.reference in html and due.reference not in html
+    assert _refs(client.get("/review/?reporting=due&kind=eoi")).count(due.reference) == 0
+    html = _refs(client.get("/review/?reporting=bogus"))  # ignored: the waiting queue
+    assert eoi.reference in html and due.reference not in html
+    rows = list(csv.reader(io.StringIO(client.get("/review/queue.csv?reporting=due").get_data(as_text=True))))
+    assert [r[1] for r in rows[1:]] == [due.reference]
