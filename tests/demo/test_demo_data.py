@@ -44,6 +44,7 @@ def test_distributions_follow_the_published_shares(app):
     assert abs(share(Pledge.pledge_type_code == "programmatic") - 0.58) < 0.04
     assert abs(share(Pledge.pledge_type_code == "advocacy") - 0.21) < 0.04
     assert abs(share(Pledge.pledge_type_code == "policy") - 0.12) < 0.03
+    assert abs(share(Pledge.pledge_type_code == "financial") - 0.09) < 0.03  # "the rest"
     assert abs(share(Pledge.targets_ldc.is_(True)) - 0.31) < 0.05
     assert share(Pledge.focus_area_code.in_(["connect", "empower"])) > 0.6
     assert 0.7 < share(Pledge.status == ReviewStatus.APPROVED) < 0.9
@@ -54,6 +55,12 @@ def test_distributions_follow_the_published_shares(app):
     biggest = db.session.scalar(select(func.max(Pledge.usd_value)))
     median_like = db.session.scalar(select(func.count(Pledge.id)).where(Pledge.usd_value < 5_000_000))
     assert biggest > 500_000_000 and median_like > total * 0.3
+    multi_billion = db.session.scalar(select(func.count(Pledge.id)).where(Pledge.usd_value >= 1_000_000_000))
+    assert 1 <= multi_billion <= total * 0.01  # "a few multi-billion pledges"
+    # Every step of the review workflow occurs, most pledges approved.
+    statuses = set(db.session.scalars(select(Pledge.status).distinct()))
+    assert {ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW, ReviewStatus.CHANGES_REQUESTED,
+            ReviewStatus.REJECTED, ReviewStatus.APPROVED} <= statuses
     mismatched = [p for p in db.session.scalars(select(Pledge).where(Pledge.amount.isnot(None)).limit(200))
                   if abs(p.amount * p.usd_rate - p.usd_value) > 1]
     assert mismatched == []
@@ -78,3 +85,15 @@ def test_demo_reviewer_only_in_development(app):
     result = app.test_cli_runner().invoke(args=["p2c", "demo-reviewer"])
     assert result.exit_code != 0
     assert "development" in result.output
+
+
+def test_demo_data_has_the_2021_call_and_an_open_rolling_call(app, client):
+    from datetime import date
+
+    from p2c.members.models import CallForInterest
+
+    app.test_cli_runner().invoke(args=["p2c", "demo-data", "--pledges", "20", "--seed", "4"])
+    calls = db.session.scalars(select(CallForInterest).order_by(CallForInterest.opens_on)).all()
+    assert [(c.closes_on, c.rolling) for c in calls] == [(date(2021, 10, 31), False), (None, True)]
+    page = client.get("/join").get_data(as_text=True)
+    assert 'name="org_name"' in page  # the form, not the "no call is open" page
