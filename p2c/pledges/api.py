@@ -17,7 +17,9 @@ from p2c.pledges.public_schemas import (
     OrganizationPageSchema,
     PledgePageSchema,
     PublicOrganizationSchema,
+    PublicPledgeDetailSchema,
     PublicPledgeSchema,
+    PublicProgressReportSchema,
 )
 from p2c.reporting.figures import money
 
@@ -56,18 +58,22 @@ def list_pledges():
         next_url = url_for("api.list_pledges", cursor=page.next_cursor, _external=True, **args)
     payload = {"count": page.count, "count_exact": page.count_exact, "next": next_url,
                "results": PublicPledgeSchema(many=True).dump(page.pledges)}
-    return conditional(payload)
+    return conditional(payload, last_modified=max((p.updated_at for p in page.pledges), default=None))
 
 
 @bp.get("/pledges/<ref>")
 @documented("/pledges/{ref}", "get", summary="One approved pledge", tags=["pledges"],
-            responses={200: PublicPledgeSchema, 404: None})
+            responses={200: PublicPledgeDetailSchema, 404: None},
+            description="With `progress_reports`: its approved progress reports, oldest first.")
 def get_pledge(ref: str):
-    """An approved pledge by its public reference."""
+    """An approved pledge by its public reference, with its progress history."""
     pledge = queries.public_pledge(ref)
     if pledge is None:
         abort(404)
-    return conditional(PublicPledgeSchema().dump(pledge), last_modified=pledge.updated_at)
+    reports = queries.progress_history(pledge)
+    payload = PublicPledgeDetailSchema().dump(pledge)
+    payload["progress_reports"] = PublicProgressReportSchema(many=True).dump(reports)
+    return conditional(payload, last_modified=max([pledge.updated_at, *(r.updated_at for r in reports)]))
 
 
 class OrganizationQuerySchema(Schema):
@@ -88,10 +94,13 @@ def list_organizations():
     except ValidationError as exc:
         return bad_request(exc.messages)
     rows, last = queries.organizations_page(args.get("after"), args["limit"])
+    # The counts change when a pledge of an organization does: both times bound the page's age.
+    times = [o.updated_at for o, _n, _c in rows] + [queries.pledges_modified_at([o.id for o, _n, _c in rows])]
+    modified = max((t for t in times if t is not None), default=None)
     results = []
     for org, n, cents in rows:
         item = PublicOrganizationSchema().dump(org)
         item.update(pledges=n, usd_value=money(cents))
         results.append(item)
     next_url = url_for("api.list_organizations", after=last, limit=args["limit"], _external=True) if last else None
-    return conditional({"next": next_url, "results": results})
+    return conditional({"next": next_url, "results": results}, last_modified=modified)

@@ -117,6 +117,40 @@ class PublicPledgeSchema(Schema):
         return status_of(pledge)
 
 
+class PublicAchievedValueSchema(Schema):
+    """What a progress report says was achieved on one target."""
+
+    indicator = fields.Function(lambda v: v.target.indicator_code)
+    target_year = fields.Function(lambda v: v.target.target_year)
+    achieved_value = DecimalString()
+
+
+class PublicPeopleReachedSchema(Schema):
+    """People reached in one beneficiary group."""
+
+    beneficiary_group = fields.String(attribute="beneficiary_code")
+    people_reached = fields.Integer()
+
+
+class PublicProgressReportSchema(Schema):
+    """An approved progress report, as the public pledge page shows it (no contact data)."""
+
+    reference = fields.String()
+    period = fields.Integer(metadata={"description": "the year reported on"})
+    implementation_status = fields.Function(lambda r: str(r.implementation_status))
+    achieved = fields.List(fields.Nested(PublicAchievedValueSchema), attribute="values")
+    usd_disbursed = DecimalString(allow_none=True, metadata={"description": "USD disbursed to date (a running "
+                                                                            "total, not a yearly amount)"})
+    people_reached = fields.List(fields.Nested(PublicPeopleReachedSchema), attribute="beneficiaries")
+    approved_at = UtcDateTime(allow_none=True)
+
+
+class PublicPledgeDetailSchema(PublicPledgeSchema):
+    """One approved pledge with its progress history (approved reports, oldest first)."""
+
+    progress_reports = fields.List(fields.Nested(PublicProgressReportSchema))
+
+
 class PledgePageSchema(Schema):
     """A page of /api/v1/pledges."""
 

@@ -237,6 +237,14 @@ def progress_history(pledge: Pledge) -> list[ProgressReport]:
         .order_by(ProgressReport.period, ProgressReport.approved_at)))
 
 
+def pledges_modified_at(organization_ids: list[int]):
+    """The latest change to a pledge led by one of these organizations (None without any)."""
+    if not organization_ids:
+        return None
+    return db.session.scalar(select(func.max(Pledge.updated_at)).where(
+        Pledge.lead_organization_id.in_(organization_ids)))
+
+
 def status_of(pledge: Pledge, today: date | None = None) -> str:
     """The pledge's reporting status code today."""
     return reporting_status(pledge.last_reported_at, pledge.approved_at, today or _today()).value
@@ -275,5 +283,5 @@ def organizations_page(after_id: int | None, limit: int) -> tuple[list[tuple[Org
 
 
 __all__ = ["COUNT_LIMIT", "FACETS", "Page", "count_matches", "directory_page", "facet_counts",
-           "iter_public_pledges", "load_pledges", "organizations_page", "progress_history", "public_pledge",
-           "status_of"]
+           "iter_public_pledges", "load_pledges", "organizations_page", "pledges_modified_at", "progress_history",
+           "public_pledge", "status_of"]
