@@ -8,6 +8,7 @@ Services never commit.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -54,6 +55,23 @@ def revoke_token(token: ApiToken) -> ApiToken:
     db.session.flush()
     audit.record("api_token.revoke", "api_token", token.id, label=f"{token.name} ({token.prefix})")
     return token
+
+
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def touch_token(token: ApiToken) -> bool:
+    """Record that the token was used (any authenticated call, even one refused later).
+
+    At most once a minute per token, so a busy integration does not write a row on every request.
+    Returns True when it changed the token (the caller commits).
+    """
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
+        return False
+    token.last_used_at = now
+    db.session.flush()
+    return True
 
 
 def _remember(token: ApiToken, key: str | None, fingerprint: str, result_type: str, result_id: int,

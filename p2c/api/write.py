@@ -132,6 +132,9 @@ def _prepare():
     token = _authenticate()
     if token is None:
         return error(401, _("Send a valid API token: Authorization: Bearer <token>.")), None, None
+    if services.touch_token(token):
+        # Its own commit: a call refused below (422, 409, replay) rolls back, but it still used the token.
+        commit()
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > IDEMPOTENCY_KEY_MAX:
         return error(422, _("The Idempotency-Key is too long."), {"Idempotency-Key": [

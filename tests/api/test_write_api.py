@@ -229,3 +229,20 @@ def test_api_reports_are_audited_under_the_tokens_organization(client, builder, 
     assert response.status_code == 201
     label = db.session.scalar(select(AuditEvent.actor_label).where(AuditEvent.action == "progress_report.submitted"))
     assert "Partner Telecom" in label and label != "focal point"
+
+
+def test_every_authenticated_call_records_the_token_as_used(client, builder, token):
+    row, secret = token
+    assert db.session.get(ApiToken, row.id).last_used_at is None
+    response = client.post("/api/v1/pledges", json={"title": ""}, headers=auth(secret))
+    assert response.status_code == 422
+    db.session.expire_all()
+    used = db.session.get(ApiToken, row.id).last_used_at
+    assert used is not None
+    foreign = builder.pledge()
+    db.session.get(ApiToken, row.id).last_used_at = None
+    db.session.commit()
+    assert client.post(f"/api/v1/pledges/{foreign.reference}/progress-reports", json={},
+                       headers=auth(secret)).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(ApiToken, row.id).last_used_at is not None
