@@ -103,3 +103,13 @@ def test_progress_has_a_table_of_every_country_beyond_the_top_chart(client, buil
     for iso3 in [*busy, "TUV"]:
         assert f'href="/countries/{iso3}"' in table
     assert "Tuvalu" in table and table.count("<tr>") == len(busy) + 2  # header row + one per country
+
+
+@pytest.mark.parametrize("path", ["/pledges", "/countries/EGY"])
+def test_arabic_pledge_title_runs_right_to_left_on_an_english_list(client, builder, path):
+    from p2c.extensions import db
+
+    builder.pledge(status="approved", countries=["EGY"], title="ربط المدارس الريفية", language="ar")
+    db.session.commit()
+    body = client.get(path, query_string={"lang": "en"}).text
+    assert '<span class="user-text " lang="ar" dir="rtl">ربط المدارس الريفية</span>' in body
