@@ -22,7 +22,7 @@ OPENAPI_VERSION = "3.0.3"
 SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}
 
 ERROR_DESCRIPTIONS = {
-    400: "Bad request: a query parameter is not valid (`fields` names them).",
+    400: "Bad request: a query parameter is not valid (`fields` names them), or the body holds a null character.",
     401: "Missing, unknown or revoked API token (send `Authorization: Bearer <token>`).",
     403: "The token's organization may not act on this record.",
     404: "No such record (or not public).",
@@ -81,7 +81,7 @@ def _operation(doc: EndpointDoc) -> dict[str, Any]:
     codes.setdefault(500, None)
     codes.setdefault(503, None)
     if doc.auth:
-        for code in (401, 413, 422, 429):
+        for code in (400, 401, 413, 422, 429):  # 400: a body the server refuses before parsing (NUL)
             codes.setdefault(code, None)
     for code, schema in sorted(codes.items()):
         if code >= 400:

@@ -7,7 +7,8 @@ codes, content type and schema.
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from datetime import date, timedelta
 
 import pytest
 import schemathesis
@@ -24,8 +25,11 @@ from p2c.core.enums import ImplementationStatus
 from p2c.extensions import db
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-BOUNDED = settings(max_examples=25, deadline=None, derandomize=True,
+# Bounded in examples and in time: a generous deadline per example (a slow, busy machine passes; a
+# request that hangs does not), and a bound on each test's total time.
+BOUNDED = settings(max_examples=25, deadline=timedelta(seconds=10), derandomize=True,
                    suppress_health_check=list(HealthCheck))
+TOTAL_SECONDS = 300
 
 
 @pytest.fixture
@@ -67,11 +71,15 @@ def _run(operation, headers: dict | None = None, ref: str | None = None) -> str 
 
 
 def test_read_operations_conform(app, api_data):
+    started = time.monotonic()
     failures = [f for op in _operations(app, "GET") if (f := _run(op))]
     assert not failures, "\n\n".join(failures)
+    assert time.monotonic() - started < TOTAL_SECONDS
 
 
 def test_write_operations_conform_with_a_valid_token(app, api_data):
     headers = {"Authorization": f"Bearer {api_data['secret']}"}
+    started = time.monotonic()
     failures = [f for op in _operations(app, "POST") if (f := _run(op, headers=headers, ref=api_data["ref"]))]
     assert not failures, "\n\n".join(failures)
+    assert time.monotonic() - started < TOTAL_SECONDS
