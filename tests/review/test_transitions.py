@@ -61,3 +61,41 @@ def test_the_view_shows_the_not_allowed_message_and_changes_nothing(client, logi
     assert "This action is not possible while the submission is" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Pledge, pledge.id).status == ReviewStatus.REJECTED
+
+
+SUBMITTER_PAIRS = [(status, action) for status in ReviewStatus for action in (Action.RESUBMIT, Action.WITHDRAW)]
+
+
+@pytest.mark.parametrize(("status", "action"), SUBMITTER_PAIRS,
+                         ids=[f"{s.value}-{a.value}" for s, a in SUBMITTER_PAIRS])
+def test_every_status_and_submitter_action(app, builder, monkeypatch, status, action):
+    """The focal point's side of the table, through the same services as the private link (the
+    changed values themselves are the form's business, tested with the private link)."""
+    from p2c.pledges import services as pledge_services
+
+    monkeypatch.setattr(pledge_services, "_apply", lambda pledge, data: None)
+    pledge = builder.pledge(status=status)
+    db.session.commit()
+    version = pledge.version
+    expected = TRANSITIONS.get((status, action))
+
+    def act():
+        if action == Action.WITHDRAW:
+            return pledge_services.withdraw(pledge)
+        return pledge_services.update_pledge(pledge, {"focal_point": {"name": "Ana"}, "consent": True},
+                                             expected_version=version)
+
+    if expected is None:
+        with pytest.raises(NotAllowed) as info:
+            act()
+        assert status.title in info.value.message
+        db.session.rollback()
+        fresh = db.session.get(Pledge, pledge.id)
+        assert fresh.status == status and fresh.version == version
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+    else:
+        act()
+        commit()
+        db.session.expire_all()
+        fresh = db.session.get(Pledge, pledge.id)
+        assert fresh.status == expected and fresh.version > version
