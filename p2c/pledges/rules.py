@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask import g
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -186,7 +187,7 @@ def parse_decimal(text: object, *, upper: Decimal, allow_empty: bool = True) -> 
     except InvalidOperation:
         raise ValueError(_("Enter a number using digits only, for example 1500000 or 1,500,000.")) from None
     if value >= upper:
-        raise ValueError(_("Enter a number below %(limit)s.", limit=f"{upper:,.0f}"))
+        raise ValueError(_("Enter a number below %(limit)s.", limit=format_decimal(upper, format="#,##0")))
     return value
 
 

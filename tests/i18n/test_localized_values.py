@@ -113,3 +113,17 @@ def test_arabic_pledge_title_runs_right_to_left_on_an_english_list(client, build
     db.session.commit()
     body = client.get(path, query_string={"lang": "en"}).text
     assert '<span class="user-text " lang="ar" dir="rtl">ربط المدارس الريفية</span>' in body
+
+
+@pytest.mark.parametrize(("lang", "limit"), [
+    ("en", "1,000,000"), ("fr", "1\u202f000\u202f000"), ("ru", "1\xa0000\xa0000"), ("ar", "1,000,000")])
+def test_number_limit_in_messages_is_grouped_for_the_language(app, lang, limit):
+    from decimal import Decimal
+
+    from flask_babel import force_locale
+
+    from p2c.pledges.rules import parse_decimal
+
+    with app.test_request_context(), force_locale(lang), pytest.raises(ValueError) as error:
+        parse_decimal("2000000", upper=Decimal(1_000_000))
+    assert limit in str(error.value)
