@@ -106,7 +106,10 @@ def register_hooks(app: Flask) -> None:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
                                 secure=app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
         if "text/html" in response.content_type:
-            response.headers.setdefault("Vary", "Cookie, Accept-Language")
+            # Added to whatever the view varies on (/progress sets Accept-Encoding): the language comes
+            # from the cookie or Accept-Language, so a shared cache must key on both.
+            for header in ("Cookie", "Accept-Language"):
+                response.vary.add(header)
         return response
 
     @app.context_processor

@@ -127,3 +127,15 @@ def test_number_limit_in_messages_is_grouped_for_the_language(app, lang, limit):
     with app.test_request_context(), force_locale(lang), pytest.raises(ValueError) as error:
         parse_decimal("2000000", upper=Decimal(1_000_000))
     assert limit in str(error.value)
+
+
+@pytest.mark.parametrize("path", ["/", "/progress"])
+def test_html_varies_on_language_inputs_and_keeps_the_view_s_own_vary(client, path):
+    for _ in range(2):  # the second /progress read comes from the page cache
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        vary = {v.strip().lower() for v in response.headers.get("Vary", "").split(",")}
+        assert {"cookie", "accept-language"} <= vary, vary
+        if path == "/progress":
+            assert "accept-encoding" in vary
+        assert len(response.headers.getlist("Vary")) == 1
