@@ -123,8 +123,8 @@ COLUMNS: tuple[Column, ...] = (
            Kind.CODE, allowed=IMPLEMENTATION_VALUES),
     Column("last_reported_at", _l("When the latest approved progress report was filed; reporting status "
                                   "(current, due, inactive) follows from it."), Kind.DATETIME),
-    Column("usd_disbursed", _l("US dollars disbursed to date: the running total of the latest approved "
-                               "progress report that states it."), Kind.DECIMAL),
+    Column("usd_disbursed", _l("US dollars disbursed to date: the running total stated by the latest "
+                               "approved progress report."), Kind.DECIMAL),
     Column("targets", _l("Quantified targets: indicator, target_value, target_year, baseline, note, and the "
                          "latest approved progress (achieved_value, achieved_period)."), Kind.JSON,
            values_from="indicators"),

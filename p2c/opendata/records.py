@@ -139,23 +139,14 @@ def _targets(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 
 def disbursed_to_date(ids: list[int]) -> dict[int, Decimal]:
-    """Per pledge id: USD disbursed to date, from the latest approved report that states it.
+    """Per pledge id: USD disbursed to date, as its latest approved progress report states it.
 
-    The form asks for a running total ("USD disbursed to date"), so reports never add up; a report
-    that leaves the field empty says nothing about it, so an earlier report's total still stands.
+    The form asks for a running total ("USD disbursed to date"), so reports never add up. The latest
+    report is the one of `implementation.latest`, the same as for the figures on /progress; when it
+    leaves the field empty, the pledge has no disbursed value there either.
     """
-    ranked = (
-        select(ProgressReport.pledge_id, ProgressReport.usd_disbursed,
-               func.row_number().over(
-                   partition_by=ProgressReport.pledge_id,
-                   order_by=(ProgressReport.period.desc(), ProgressReport.approved_at.desc(),
-                             ProgressReport.id.desc())).label("rn"))
-        .where(ProgressReport.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED,
-               ProgressReport.usd_disbursed.is_not(None))
-        .subquery()
-    )
-    stmt = select(ranked.c.pledge_id, ranked.c.usd_disbursed).where(ranked.c.rn == 1)
-    return {pid: total for pid, total in _execute(stmt)}
+    stmt = latest_approved_reports(ProgressReport.pledge_id.in_(ids))
+    return {row.pledge_id: row.usd_disbursed for row in _execute(stmt) if row.usd_disbursed is not None}
 
 
 def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict) -> dict[str, Any]:
