@@ -120,15 +120,19 @@ class Batch:
             out[pid][code] += cents(value)
         return out
 
-    def reports(self) -> tuple[dict[int, tuple], dict[int, dict[str, int]]]:
+    def reports(self) -> tuple[dict[int, tuple], dict[int, dict[str, int]], dict[int, int]]:
         """pledge id -> (last approved report time, implementation status of the latest approved report),
-        and pledge id -> {indicator: achieved in cents} from that latest report."""
+        pledge id -> {indicator: achieved in cents} from that latest report, and pledge id -> USD
+        disbursed to date in cents, as that latest report states it (a running total, not summed)."""
         latest = {}
         report_ids = {}
+        disbursed: dict[int, int] = {}
         for row in db.session.execute(latest_approved_reports(self._where(ProgressReport.pledge_id))):
             status = row.implementation_status
             latest[row.pledge_id] = (row.last, str(status.value if hasattr(status, "value") else status))
             report_ids[row.id] = row.pledge_id
+            if row.usd_disbursed is not None:
+                disbursed[row.pledge_id] = cents(row.usd_disbursed)
         achieved: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         if report_ids:
             ids = list(report_ids)
@@ -140,7 +144,7 @@ class Batch:
                 )
                 for rid, code, value in rows:
                     achieved[report_ids[rid]][code] += cents(value)
-        return latest, achieved
+        return latest, achieved, disbursed
 
 
 def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
@@ -154,7 +158,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
     sdgs = batch.links(pledge_sdg, "sdg_number")
     wsis = batch.links(pledge_wsis, "wsis_code")
     targets = batch.targets()
-    latest, achieved = batch.reports()
+    latest, achieved, disbursed = batch.reports()
     out = {}
     for p in pledges:
         u = cents(p.usd_value)
@@ -193,6 +197,8 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
             entries.append(("indicator_month", f"{code}|{month}", 0, value))
         for code, value in achieved.get(p.id, {}).items():
             entries.append(("achieved", code, 0, value))
+        if p.id in disbursed:
+            entries.append(("disbursed", "", 0, disbursed[p.id]))
         out[p.id] = (p.lead_organization_id, u, entries)
     return out
 

@@ -55,11 +55,13 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
     last = (select(ProgressReport.pledge_id, func.max(ProgressReport.approved_at).label("last"))
             .where(*report_conds).group_by(ProgressReport.pledge_id).subquery())
     ranked = (select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.implementation_status,
+                     ProgressReport.usd_disbursed,
                      func.row_number().over(partition_by=ProgressReport.pledge_id, order_by=(
                          ProgressReport.period.desc(), ProgressReport.approved_at.desc(),
                          ProgressReport.id.desc())).label("rn"))
               .where(*report_conds).subquery())
-    latest = select(ranked.c.id, ranked.c.pledge_id, ranked.c.implementation_status).where(ranked.c.rn == 1).subquery()
+    latest = select(ranked.c.id, ranked.c.pledge_id, ranked.c.implementation_status,
+                    ranked.c.usd_disbursed).where(ranked.c.rn == 1).subquery()
     activity = case((and_(last.c.last.isnot(None), last.c.last > Pledge.approved_at), last.c.last),
                     else_=Pledge.approved_at)
     base = (
@@ -122,6 +124,10 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
                         .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
                         .join(base, base.c.pid == latest.c.pledge_id)
                         .group_by(PledgeTarget.indicator_code)))
+    put("disbursed", run(select(literal(""), func.count(latest.c.pledge_id), literal(0),
+                                func.sum(_cents(latest.c.usd_disbursed)))
+                         .join(base, base.c.pid == latest.c.pledge_id)
+                         .where(latest.c.usd_disbursed.is_not(None)).having(func.count() > 0)))
     organizations = run(select(func.count(distinct(base.c.lead)))).scalar() or 0
     return dict(raw), int(organizations)
 

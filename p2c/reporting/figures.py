@@ -184,6 +184,9 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
         "usd_value": money(total_u),
         "active_pledges": total_n - status_n[inactive], "active_usd_value": money(total_u - status_u[inactive]),
     }
+    disbursing, _u, disbursed = by_dim.get("disbursed", {}).get("", [0, 0, 0])
+    totals["usd_disbursed"] = money(disbursed)
+    totals["disbursing_pledges"] = disbursing
     names = _names()
     breakdowns = []
     for dimension, param, additive in BREAKDOWNS:
@@ -203,6 +206,8 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
                              "do not add up to the total."),
             "achieved": "Achieved values come from each pledge's latest approved progress report (not a sum "
                         "over years).",
+            "usd_disbursed": "USD disbursed is achieved, not pledged: the 'disbursed to date' of each pledge's "
+                             "latest approved progress report, summed over the pledges that state one.",
             "gaps": "Contributions to the 2030 gaps are pledged, not achieved.",
             "reporting_status": "Current: approved or reported within 12 months; due: 12 to 24 months; "
                                 "inactive: over 24 months (left out of active totals).",

@@ -14,6 +14,10 @@ class TotalsSchema(Schema):
     usd_value = fields.String()
     active_pledges = fields.Integer()
     active_usd_value = fields.String()
+    usd_disbursed = fields.String(metadata={"description": "Achieved: USD disbursed to date, from each pledge's "
+                                                           "latest approved progress report"})
+    disbursing_pledges = fields.Integer(metadata={"description": "Pledges whose latest approved report states "
+                                                                 "a disbursement"})
 
 
 class BreakdownRowSchema(Schema):

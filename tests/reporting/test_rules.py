@@ -138,3 +138,36 @@ def test_as_of_leaves_out_later_approvals(known):
     assert figures["totals"]["pledges"] == 2 and figures["totals"]["usd_value"] == "1540650.00"
     people = next(i for i in figures["indicators"] if i["code"] == "people_connected")
     assert people["achieved"] == "200.00"  # the 2025 report was approved after the cut-off
+
+
+def test_usd_disbursed_is_the_latest_running_total_of_approved_pledges(known, builder):
+    p1, p2, _p3 = known
+    # p1: two approved reports with "disbursed to date" 100,000 then 300,000: 300,000 counts, not the sum.
+    from sqlalchemy import select
+
+    from p2c.implementation.models import ProgressReport
+
+    reports = db.session.scalars(select(ProgressReport).where(ProgressReport.pledge_id == p1.id)
+                                 .order_by(ProgressReport.period)).all()
+    for report, value in zip(reports, (100_000, 300_000), strict=True):
+        report.usd_disbursed = Decimal(value)
+    # p2: its latest approved report states 50,000; a later report still waiting for review does not count.
+    builder.progress_report(p2, period=2024, usd_disbursed=50_000, submitted_at=datetime(2025, 2, 1))
+    builder.progress_report(p2, period=2025, usd_disbursed=90_000, status=ReviewStatus.SUBMITTED)
+    # A pledge not approved never counts, whatever its reports say.
+    pending = builder.pledge(status=ReviewStatus.SUBMITTED, amount=10, currency="USD")
+    builder.progress_report(pending, period=2025, usd_disbursed=1_000_000)
+    db.session.commit()
+    totals = progress_figures(today=TODAY)["totals"]
+    assert totals["usd_disbursed"] == "350000.00" and totals["disbursing_pledges"] == 2
+    # The same from the pledge tables directly (published reports), before and after the p1 2025 approval.
+    assert progress_figures(as_of=date(2026, 6, 30))["totals"]["usd_disbursed"] == "350000.00"
+    assert progress_figures(as_of=date(2025, 6, 30))["totals"]["usd_disbursed"] == "150000.00"
+
+
+def test_progress_page_shows_the_disbursed_total_as_achieved(known, builder, client):
+    p1, _p2, _p3 = known
+    builder.progress_report(p1, period=2026, usd_disbursed=123_456, submitted_at=datetime(2026, 10, 1))
+    db.session.commit()
+    page = client.get("/progress").get_data(as_text=True)
+    assert "$123,456 disbursed to date" in page and "Achieved, not pledged" in page
