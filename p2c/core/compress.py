@@ -44,4 +44,5 @@ def not_modified_response(etag: str) -> Response:
     """304 for a client whose copy is current."""
     response = Response(status=304)
     response.set_etag(etag + GZIP_SUFFIX if request.if_none_match.contains(etag + GZIP_SUFFIX) else etag)
+    response.vary.add("Accept-Encoding")  # a 304 carries the Vary of the 200 it stands for
     return response

@@ -25,6 +25,7 @@ def test_gzip_and_plain_bodies_are_the_same_document(client, builder, path):
         again = client.get(path, headers={"If-None-Match": response.headers["ETag"], "Accept-Encoding": "gzip"})
         assert again.status_code == 304
         assert again.headers["ETag"] == response.headers["ETag"]
+        assert "Accept-Encoding" in again.headers["Vary"]
 
 
 def test_an_approval_changes_the_compressed_page_at_once(client, builder):
