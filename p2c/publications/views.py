@@ -17,6 +17,7 @@ from p2c.core.i18n import ref_name
 from p2c.core.unit import commit, rollback
 from p2c.publications import queries, services
 from p2c.publications.forms import PublishForm
+from p2c.reporting.titles import goal_title
 from p2c.reporting.views import TITLES as BREAKDOWN_TITLES
 from p2c.reporting.views import TOP_COUNTRIES, row_label
 
@@ -44,9 +45,13 @@ def _helpers() -> dict:
         # The progress page's titles and row labels, so a report reads like /progress.
         return str(BREAKDOWN_TITLES[dimension]) if dimension in BREAKDOWN_TITLES else dimension
 
+    def frozen_goal_title(goal: dict, indicators: list[dict] | None) -> tuple[str, bool]:
+        # The same title as on /progress: in the reader's language unless the admin wrote their own.
+        return goal_title(goal, {i["code"]: i["name"] for i in indicators or []})
+
     return {"focus_area_name": focus_area_name, "implementation_title": implementation_title,
             "reporting_title": reporting_title, "iso_date": iso_date, "breakdown_title": breakdown_title,
-            "breakdown_label": row_label, "top_countries": TOP_COUNTRIES}
+            "breakdown_label": row_label, "top_countries": TOP_COUNTRIES, "goal_title": frozen_goal_title}
 
 
 @bp.get("/reports")

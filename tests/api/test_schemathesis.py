@@ -72,7 +72,10 @@ def _run(operation, headers: dict | None = None, ref: str | None = None) -> str 
 
 def test_read_operations_conform(app, api_data):
     started = time.monotonic()
-    failures = [f for op in _operations(app, "GET") if (f := _run(op))]
+    # The WSGI transport does not undo Content-Encoding as an HTTP client would; the gzip variant of
+    # /api/v1/progress is checked against the plain one in tests/reporting/test_compressed.py.
+    plain = {"Accept-Encoding": "identity"}
+    failures = [f for op in _operations(app, "GET") if (f := _run(op, headers=plain))]
     assert not failures, "\n\n".join(failures)
     assert time.monotonic() - started < TOTAL_SECONDS
 

@@ -306,3 +306,24 @@ def test_report_page_states_what_the_figures_leave_out(client, pledges):
     assert 'id="figures-left-out"' not in body
     clean = _publish("Report 2025", date(2025, 12, 31))
     assert 'id="figures-left-out"' not in client.get(f"/reports/{clean.slug}").get_data(as_text=True)
+
+
+def test_report_goal_titles_are_in_the_reader_language(client, pledges):
+    # The migration's default goal, and an admin's own title (and nothing else).
+    from sqlalchemy import delete
+
+    from p2c.reporting.models import Goal
+
+    db.session.execute(delete(Goal))
+    db.session.add(Goal(title="USD 100 billion mobilized by 2026", metric="usd_value", target_value=10**11,
+                        target_date=date(2026, 12, 31), position=0))
+    db.session.add(Goal(title="Our own wording", metric="pledges", target_value=500,
+                        target_date=date(2030, 12, 31), position=1))
+    db.session.commit()
+    pub = _publish("Report 2025", date(2025, 12, 31))
+    assert len(pub.content["figures"]["goals"]) == 2
+    english = client.get(f"/reports/{pub.slug}").get_data(as_text=True)
+    french = client.get(f"/reports/{pub.slug}?lang=fr").get_data(as_text=True)
+    assert "mobilized by 2026" in english
+    assert "mobilized by" not in french and "USD mobilisés d&#39;ici à 2026" in french
+    assert 'lang="en" dir="ltr">Our own wording<' in french
