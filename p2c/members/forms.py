@@ -182,8 +182,8 @@ class JoinForm(PublicForm):
         }
 
 
-class JoinEditForm(JoinForm):
-    """The expression of interest again, for changes requested by the team; carries the version."""
+class VersionedFormMixin:
+    """For the edit forms of the private link: the record version the person loaded, sent back."""
 
     version = HiddenField()
 
@@ -191,6 +191,10 @@ class JoinEditForm(JoinForm):
         """The version the person saw (0 when missing or tampered: then the save is a conflict)."""
         value = self.version.data or ""
         return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+class JoinEditForm(VersionedFormMixin, JoinForm):
+    """The expression of interest again, for changes requested by the team; carries the version."""
 
 
 def eoi_initial_data(eoi) -> dict:

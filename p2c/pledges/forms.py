@@ -16,7 +16,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -29,6 +28,7 @@ from p2c.core.i18n import current_language, ref_name
 from p2c.members.forms import (
     CheckboxesField,
     PublicForm,
+    VersionedFormMixin,
     country_choices,
     length,
     stakeholder_choices,
@@ -307,15 +307,8 @@ class PledgeForm(PublicForm):
         }
 
 
-class PledgeEditForm(PledgeForm):
+class PledgeEditForm(VersionedFormMixin, PledgeForm):
     """The same form for the focal point's changes; carries the version it was loaded at."""
-
-    version = HiddenField()
-
-    def expected_version(self) -> int:
-        """The version the person saw (0 when missing or tampered: then the save is a conflict)."""
-        value = self.version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 def initial_data(pledge) -> dict:
