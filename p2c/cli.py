@@ -20,6 +20,7 @@ CLI_MODULES = [
     "p2c.review.cli",
     "p2c.implementation.cli",
     "p2c.publications.cli",
+    "p2c.reporting.cli",
 ]
 
 

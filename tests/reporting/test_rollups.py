@@ -98,3 +98,23 @@ def test_bulk_loaded_rebuilds(app, builder):
     bulk_loaded.send(app, what="test")
     db.session.commit()
     assert ("total", "") not in rollup_raw()[0]  # ... until bulk_loaded rebuilds
+
+
+def test_rebuild_command_restores_rollups_changed_behind_the_app(app, builder):
+    from sqlalchemy import delete
+
+    from p2c.reporting.models import Rollup
+    from p2c.reporting.queries import progress_figures
+
+    builder.pledge(status="approved", amount=1000, currency="USD")
+    builder.pledge(status="approved", amount=500, currency="USD")
+    db.session.commit()
+    expected = raw_aggregates()[0]
+    db.session.execute(delete(Rollup).where(Rollup.dimension == "total"))  # e.g. a restore, hand-written SQL
+    db.session.commit()
+    assert ("total", "") not in rollup_raw()[0]
+    result = app.test_cli_runner().invoke(args=["p2c", "rollups", "rebuild"])
+    assert result.exit_code == 0 and "2 approved pledges" in result.output
+    assert rollup_raw()[0] == expected
+    totals = progress_figures()["totals"]  # and the page's figures are not a stale cache
+    assert (totals["pledges"], totals["usd_value"]) == (2, "1500.00")
