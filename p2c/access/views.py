@@ -138,6 +138,7 @@ def withdraw(token: str):
 
 
 @bp.route("/my/<token>/edit", methods=["GET", "POST"])
+@csrf.exempt  # the edit forms check their own token, so an expired session re-shows the edits instead of losing them
 @limiter.limit(_submission_limit, methods=["POST"], deduct_when=saved)
 @limiter.limit(ANY_POST_LIMIT, methods=["POST"])
 def edit(token: str):

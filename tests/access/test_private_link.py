@@ -239,3 +239,27 @@ def test_private_pages_never_show_other_contact_data_publicly(client, builder, k
     pledge = builder.pledge(status=ReviewStatus.APPROVED)
     db.session.commit()
     assert pledge.focal_point.email not in client.get("/").get_data(as_text=True)
+
+
+def test_csrf_failure_on_the_edit_form_keeps_the_edits(client, app, mail_to):
+    pledge, _, path = submit_and_read_link(client, mail_to)
+    _request_changes(pledge)
+    form = client.get(path + "/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(path + "/edit", data=valid_pledge(title="Kept after the session expired",
+                                                                 version=version))
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "Your session expired" in html and 'value="Kept after the session expired"' in html
+        db.session.expire_all()
+        assert db.session.get(Pledge, pledge.id).status == ReviewStatus.CHANGES_REQUESTED
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        again = client.post(path + "/edit", data=valid_pledge(title="Kept after the session expired",
+                                                              version=version, csrf_token=token))
+        assert again.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    db.session.expire_all()
+    assert db.session.get(Pledge, pledge.id).title == "Kept after the session expired"
