@@ -235,6 +235,10 @@ def assign(kind: str, id: int):
             abort(404)
         return _render_record(kind, id, error=exc.message, status=400)
     flash(_("Released.") if form.release.data else _("Assigned to you."), "success")
+    # From the queue, back to the same filtered queue; only a path inside the back-office is followed.
+    back = request.form.get("next", "")
+    if back.startswith("/review") and not back.startswith("//") and "\\" not in back:
+        return redirect(back)
     return redirect(url_for("review.record", kind=kind, id=id))
 
 

@@ -146,3 +146,29 @@ def test_reporting_status_filter_lists_approved_pledges_in_that_status(client, l
     assert eoi.reference in html and due.reference not in html
     rows = list(csv.reader(io.StringIO(client.get("/review/queue.csv?reporting=due").get_data(as_text=True))))
     assert [r[1] for r in rows[1:]] == [due.reference]
+
+
+def test_assign_to_me_from_the_queue_row(client, login, builder):
+    import re
+
+    me = login("reviewer")
+    waiting = builder.pledge(status=ReviewStatus.SUBMITTED, title="Waiting for someone")
+    taken = builder.pledge(status=ReviewStatus.SUBMITTED, title="Already taken")
+    taken.assignee_id = builder.user(email="other@example.org").id
+    db.session.commit()
+    html = client.get("/review/?status=submitted").get_data(as_text=True)
+    assert f'form="assign-pledge-{waiting.id}"' in html and f'id="assign-pledge-{waiting.id}"' in html
+    assert f'assign-pledge-{taken.id}' not in html  # someone already has it
+    form = re.search(rf'<form id="assign-pledge-{waiting.id}".*?</form>', html, re.S).group(0)
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    response = client.post(f"/review/pledge/{waiting.id}/assign", data=fields)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/review/?status=submitted")
+    db.session.expire_all()
+    assert db.session.get(Pledge, waiting.id).assignee_id == me.id
+    # A "next" outside the back-office is not followed.
+    fields["version"] = str(db.session.get(Pledge, waiting.id).version)
+    fields["next"] = "//evil.example/review"
+    client.post(f"/review/pledge/{waiting.id}/assign", data={**fields, "release": "1"})
+    assert client.post(f"/review/pledge/{taken.id}/assign", data={
+        "version": str(taken.version), "next": "https://evil.example"}).headers["Location"].endswith(
+        f"/review/pledge/{taken.id}")
