@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired
 
-from p2c.members.forms import PublicForm, length, strip_filter
+from p2c.members.forms import PublicForm, apply_rule, length, strip_filter
 from p2c.pledges import constants as C
 from p2c.pledges import rules
 
@@ -22,10 +22,7 @@ class RequestLinkForm(PublicForm):
 
     def validate_email(self, field) -> None:
         """Syntax only; whether the address is known is never revealed."""
-        try:
-            field.data = rules.check_email(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+        apply_rule(rules.check_email, field)
 
 
 class MessageForm(FlaskForm):

@@ -45,6 +45,29 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError(_l("Choose from the list."))
 
 
+def apply_rule(rule, field, *, replace: bool = True) -> None:
+    """Run one of the shared rules (p2c.pledges.rules) on a field: its ValueError becomes the field's
+    message, and its normalized value replaces what was typed (unless replace=False)."""
+    try:
+        value = rule(field.data)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if replace:
+        field.data = value
+
+
+class FocalPointChecksMixin:
+    """The focal point's e-mail and phone, checked the same way on every form that asks for them."""
+
+    def validate_focal_email(self, field) -> None:
+        """Syntax only: a DNS check would fail on a slow or offline line."""
+        apply_rule(rules.check_email, field)
+
+    def validate_focal_phone(self, field) -> None:
+        """Digits and the usual separators."""
+        apply_rule(rules.check_phone, field, replace=False)
+
+
 class PublicForm(FlaskForm):
     """Base of the public forms: a honeypot that people never see, and a nonce against double submits."""
 
@@ -101,7 +124,7 @@ def stakeholder_choices(blank: str) -> list[tuple[str, str]]:
     return [("", blank)] + [(code, ref_name(g.name)) for code, g in rules.catalog().stakeholder_groups.items()]
 
 
-class JoinForm(PublicForm):
+class JoinForm(FocalPointChecksMixin, PublicForm):
     """Expression of interest: organization, focal point, focus areas, contribution, consent."""
 
     org_name = StringField(_l("Organization name"), filters=[strip_filter],
@@ -141,24 +164,7 @@ class JoinForm(PublicForm):
 
     def validate_org_website(self, field) -> None:
         """Accept 'example.org' as well as a full address."""
-        try:
-            field.data = rules.normalize_website(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_focal_email(self, field) -> None:
-        """Syntax only: a DNS check would fail on a slow or offline line."""
-        try:
-            field.data = rules.check_email(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_focal_phone(self, field) -> None:
-        """Digits and the usual separators."""
-        try:
-            rules.check_phone(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+        apply_rule(rules.normalize_website, field)
 
     def to_data(self) -> dict:
         """The plain data `p2c.members.services.create_eoi` takes."""

@@ -27,8 +27,10 @@ from p2c.core.db import utcnow
 from p2c.core.i18n import current_language, ref_name
 from p2c.members.forms import (
     CheckboxesField,
+    FocalPointChecksMixin,
     PublicForm,
     VersionedFormMixin,
+    apply_rule,
     country_choices,
     length,
     stakeholder_choices,
@@ -88,7 +90,7 @@ def _text(label, max_len: int, required: str | None = None, min_len: int = 0):
     return StringField(label, filters=[strip_filter], validators=validators)
 
 
-class PledgeForm(PublicForm):
+class PledgeForm(FocalPointChecksMixin, PublicForm):
     """Every field of a pledge, in the order a person fills them in."""
 
     lead_name = _text(_l("Organization name"), C.ORG_NAME_MAX, _l("Enter the name of the lead organization."))
@@ -157,24 +159,7 @@ class PledgeForm(PublicForm):
     # Field-level checks whose messages come from the shared rules.
     def validate_lead_website(self, field) -> None:
         """'example.org' or a full address."""
-        try:
-            field.data = rules.normalize_website(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_focal_email(self, field) -> None:
-        """Syntax only, no DNS lookup."""
-        try:
-            field.data = rules.check_email(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_focal_phone(self, field) -> None:
-        """Digits and separators."""
-        try:
-            rules.check_phone(field.data)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+        apply_rule(rules.normalize_website, field)
 
     def validate_amount(self, field) -> None:
         """0 <= amount < 10^13, typed with the usual separators."""
