@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from p2c.core.forms import CleanForm
 from p2c.members.forms import PublicForm, apply_rule, length, strip_filter
 from p2c.pledges import constants as C
 from p2c.pledges import rules
@@ -25,12 +25,12 @@ class RequestLinkForm(PublicForm):
         apply_rule(rules.check_email, field)
 
 
-class MessageForm(FlaskForm):
+class MessageForm(CleanForm):
     """A reply to the coalition team."""
 
     body = TextAreaField(_l("Your message to the coalition team"), filters=[strip_filter],
                          validators=[DataRequired(_l("Write a message.")), length(max=MESSAGE_MAX)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CleanForm):
     """A confirmation step (withdraw): only the CSRF token."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -27,6 +25,7 @@ from wtforms.validators import (
 )
 
 from p2c.core.enums import UserRole
+from p2c.core.forms import CleanForm
 from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
 
 GOAL_METRICS = [("usd_value", _l("USD value of approved pledges")), ("pledges", _l("Number of approved pledges")),
@@ -34,26 +33,33 @@ GOAL_METRICS = [("usd_value", _l("USD value of approved pledges")), ("pledges", 
 CODE = Regexp(r"^[a-z0-9_]+$", message=_l("Use lower-case letters, digits and underscores only."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(CleanForm):
     """Invite a staff member by e-mail."""
 
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=UserRole.choices(), default=UserRole.REVIEWER.value)
     language = SelectField(_l("Language of the invitation"), default="en")
 
+    def validate_email(self, field) -> None:
+        """The platform's one e-mail rule (an address its mail relay can deliver to)."""
+        from p2c.members.forms import apply_rule
+        from p2c.pledges.rules import check_email
 
-class RoleForm(FlaskForm):
+        apply_rule(check_email, field)
+
+
+class RoleForm(CleanForm):
     """Change a staff member's role."""
 
     role = SelectField(_l("Role"), choices=UserRole.choices())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CleanForm):
     """A POST-only action (deactivate, reactivate, re-invite): CSRF token only."""
 
 
-class CallForm(FlaskForm):
+class CallForm(CleanForm):
     """A call for interest: a time-boxed or rolling campaign."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -73,7 +79,7 @@ class CallForm(FlaskForm):
             raise ValidationError(_l("The call must close after it opens."))
 
 
-class GoalForm(FlaskForm):
+class GoalForm(CleanForm):
     """A coalition goal."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -92,7 +98,7 @@ class GoalForm(FlaskForm):
             raise ValidationError(_l("Choose the indicator."))
 
 
-class PillarForm(FlaskForm):
+class PillarForm(CleanForm):
     """A pillar of a focus area (the code is fixed once created)."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
@@ -102,7 +108,7 @@ class PillarForm(FlaskForm):
     active = BooleanField(_l("Active (offered on the pledge form)"), default=True)
 
 
-class RateForm(FlaskForm):
+class RateForm(CleanForm):
     """A yearly average exchange rate."""
 
     currency_code = SelectField(_l("Currency"))
@@ -113,7 +119,7 @@ class RateForm(FlaskForm):
     as_of = DateField(_l("As of"), validators=[Optional()])
 
 
-class EventForm(FlaskForm):
+class EventForm(CleanForm):
     """A pledging moment offered as 'announced at'."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from p2c.core.forms import CleanForm
 
-class TokenForm(FlaskForm):
+
+class TokenForm(CleanForm):
     """Issue a token to one organization."""
 
     organization_id = IntegerField(_l("Organization ID"), validators=[DataRequired(), NumberRange(min=1)],
@@ -17,5 +18,5 @@ class TokenForm(FlaskForm):
                        description=_l("What the token is for, e.g. \"CRM integration 2026\"."))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(CleanForm):
     """Confirms a revocation (CSRF only)."""

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from p2c.core.enums import ImplementationStatus
+from p2c.core.forms import CleanForm
 from p2c.core.i18n import ref_name
 from p2c.implementation import rules
 from p2c.pledges.models import Pledge
@@ -19,7 +19,7 @@ from p2c.reference.models import BeneficiaryGroup
 NON_NEGATIVE = _l("Enter zero or a positive number.")
 
 
-class ProgressReportForm(FlaskForm):
+class ProgressReportForm(CleanForm):
     """Fields common to every report; per-target and per-group fields are added by `report_form`."""
 
     period = SelectField(_l("Year reported on"), coerce=int, validators=[InputRequired()])

@@ -19,6 +19,7 @@ from p2c.core.enums import ImplementationStatus
 from p2c.extensions import db
 from p2c.implementation import rules
 from p2c.pledges.models import Pledge
+from p2c.pledges.schemas import Text
 from p2c.reference.models import BeneficiaryGroup
 
 NON_NEGATIVE = _l("Enter zero or a positive number.")
@@ -28,7 +29,7 @@ class AchievedValueSchema(Schema):
     """The value achieved for one target, named by its id or (when unambiguous) its indicator code."""
 
     target_id = fields.Integer(load_default=None)
-    indicator = fields.String(load_default=None, metadata={"description": "indicator code of the target"})
+    indicator = Text(load_default=None, metadata={"description": "indicator code of the target"})
     achieved_value = fields.Decimal(
         required=True, places=2, as_string=True,
         validate=validate.Range(min=0, max=rules.ACHIEVED_MAX, max_inclusive=False, error=str(NON_NEGATIVE)),
@@ -44,10 +45,11 @@ class ProgressReportInputSchema(Schema):
         load_default=None, allow_none=True, places=2, as_string=True,
         validate=validate.Range(min=0, max=rules.DISBURSED_MAX, max_inclusive=False, error=str(NON_NEGATIVE)),
     )
-    disbursement_explanation = fields.String(load_default="", validate=validate.Length(max=rules.EXPLANATION_MAX))
-    narrative = fields.String(required=True,
-                              validate=validate.Length(min=rules.NARRATIVE_MIN, max=rules.NARRATIVE_MAX))
-    evidence_links = fields.List(fields.String(), load_default=list)
+    disbursement_explanation = Text(multiline=True, load_default="",
+                                    validate=validate.Length(max=rules.EXPLANATION_MAX))
+    narrative = Text(multiline=True, required=True,
+                     validate=validate.Length(min=rules.NARRATIVE_MIN, max=rules.NARRATIVE_MAX))
+    evidence_links = fields.List(Text(), load_default=list)
     values = fields.List(fields.Nested(AchievedValueSchema), load_default=list)
     beneficiaries = fields.Dict(
         keys=fields.String(),

@@ -6,10 +6,10 @@ import re
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from p2c.core.forms import CleanForm
 from p2c.core.i18n import country_name
 from p2c.pledges import constants as C
 from p2c.pledges import rules
@@ -68,7 +68,7 @@ class FocalPointChecksMixin:
         apply_rule(rules.check_phone, field, replace=False)
 
 
-class PublicForm(FlaskForm):
+class PublicForm(CleanForm):
     """Base of the public forms: a honeypot that people never see, and a nonce against double submits."""
 
     # Named like something bots love to fill; hidden from people and screen readers by the template.

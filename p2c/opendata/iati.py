@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.core.text import safe_text
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport
 from p2c.opendata.exports import format_decimal
@@ -98,7 +99,8 @@ def _narrative(parent: etree._Element, text: str, lang: str | None) -> None:
     el = etree.SubElement(parent, "narrative")
     if lang:
         el.set(XML_LANG, lang)
-    el.text = text
+    # Reference names and stored text alike: lxml refuses a string XML cannot hold, mid-document.
+    el.text = safe_text(text)
 
 
 def _text_element(parent: etree._Element, tag: str, text: str, lang: str | None, **attrs: str) -> etree._Element:

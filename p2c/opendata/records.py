@@ -4,7 +4,8 @@ A record is a dict keyed by the column names of `columns.COLUMNS` with Python va
 date, datetime, bool, int, lists, and `targets` as a list of dicts). Pledges are read by keyset
 pagination on the primary key (`id > last ORDER BY id LIMIT n`) with Core selects, so no ORM
 object and no whole result set is ever held; related lists are fetched per batch with `IN (...)`.
-Contact data is never selected.
+Contact data is never selected. Stored text passes through `p2c.core.text.safe_text`, so a character
+stored before the text rule existed (a U+000B in a name) can never break a CSV, XLSX or IATI file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from p2c.core.enums import ReviewStatus
+from p2c.core.text import safe_text
 from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
 from p2c.implementation.models import ProgressReport, ProgressValue
@@ -133,7 +135,8 @@ def _targets(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         achieved, period = latest.get(row.id, (None, None))
         out[row.pledge_id].append({
             "indicator": row.indicator_code, "target_value": row.target_value, "target_year": row.target_year,
-            "baseline": row.baseline, "note": row.note or "", "achieved_value": achieved, "achieved_period": period,
+            "baseline": row.baseline, "note": safe_text(row.note or ""), "achieved_value": achieved,
+            "achieved_period": period,
         })
     return out
 
@@ -152,10 +155,12 @@ def disbursed_to_date(ids: list[int]) -> dict[int, Decimal]:
 def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict) -> dict[str, Any]:
     pid = row.id
     return {
-        "reference": row.reference, "title": row.title, "description": row.description or "",
-        "language": row.language, "lead_organization": row.org_name, "lead_organization_acronym": row.org_acronym,
+        "reference": row.reference, "title": safe_text(row.title), "description": safe_text(row.description or ""),
+        "language": row.language, "lead_organization": safe_text(row.org_name),
+        "lead_organization_acronym": safe_text(row.org_acronym or ""),
         "lead_organization_stakeholder_group": row.org_group, "lead_organization_country": row.org_country,
-        "lead_organization_region": row.org_region, "partners": links["partners"].get(pid, []),
+        "lead_organization_region": row.org_region,
+        "partners": [safe_text(name) for name in links["partners"].get(pid, [])],
         "focus_area": row.focus_area_code, "pillars": links["pillars"].get(pid, []),
         "pledge_type": row.pledge_type_code, "amount": row.amount, "currency": row.currency_code,
         "usd_value": row.usd_value, "usd_rate": row.usd_rate, "usd_rate_year": row.usd_rate_year,

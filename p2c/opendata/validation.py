@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from p2c.core.enums import ImplementationStatus
+from p2c.core.text import find_unsafe
 from p2c.extensions import db
 from p2c.opendata.columns import COLUMNS, TARGET_KEYS, Column, Kind, reference_values
 from p2c.opendata.exports import split_items
@@ -34,17 +34,17 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 INTEGER_RANGES = {"start_year": (YEAR_MIN, YEAR_MAX), "usd_rate_year": (YEAR_MIN, YEAR_MAX)}
 # Upper bounds (exclusive) of decimal columns without a money limit: they fit their database column.
 DECIMAL_MAXIMUM = {"usd_rate": Decimal(10) ** 10}
-# Control characters other than tab, line feed and carriage return (PostgreSQL refuses NUL in text).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text(raw: Any) -> str:
+    """Text as the file holds it, refused if it has a character the platform's text rule never keeps
+    (`p2c.core.text`: controls, direction overrides; an import stores the file exactly or says why)."""
     text = str(raw)
-    found = CONTROL_CHARACTERS.search(text)
+    found = find_unsafe(text)
     if found:
-        raise Invalid(_("Remove the control character U+%(code)s at position %(pos)s: text may hold tabs and "
-                        "line breaks, but no other control character.",
-                        code=f"{ord(found.group()):04X}", pos=found.start() + 1))
+        raise Invalid(_("Remove the invisible character U+%(code)s at position %(pos)s: text may hold tabs and "
+                        "line breaks, but no other control character or text-direction override.",
+                        code=f"{ord(found[1]):04X}", pos=found[0] + 1))
     return text
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import chain
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -27,7 +28,12 @@ def _filter() -> PledgeFilter | None:
 
 def _stream(chunks: Callable[[PledgeFilter | None], Iterator[bytes]], mimetype: str, filename: str,
             pledge_filter: PledgeFilter | None = None) -> Response:
-    response = Response(stream_with_context(chunks(pledge_filter)), mimetype=mimetype)
+    generator = stream_with_context(chunks(pledge_filter))
+    # The first batch is built before the status line goes out: a failure there is an error page,
+    # never a 200 with a truncated file. (Later batches read the same kind of rows, already cleaned
+    # by `records`, so a file that starts also finishes.)
+    first = next(generator, b"")
+    response = Response(chain([first], generator), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Open data: any site may fetch it; it changes whenever a pledge is approved.
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -20,6 +20,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from p2c.core.text import clean_text  # noqa: F401 - re-exported: forms and schemas use rules.clean_text
 from p2c.extensions import db
 from p2c.pledges import constants as C
 from p2c.reference.models import (
@@ -42,8 +43,6 @@ GLOBAL = "global"
 GROUP_SHORTCUTS = ("ldc", "lldc", "sids")
 ITU_REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
 
-# Control characters other than tab and newlines: PostgreSQL refuses NUL, and none belong in text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^[0-9+()./\- x]*$", re.IGNORECASE)
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+"
                    r"[a-z\u00a1-\uffff]{2,63}$", re.IGNORECASE)
@@ -131,18 +130,6 @@ def current_rates(on: date) -> dict[str, str]:
     return rates
 
 
-def clean_text(value: object) -> str:
-    """Text as stored: Unicode NFC, control characters removed, outer whitespace stripped.
-
-    Markup is kept as typed (it is harmless text: templates escape it); only characters no person
-    types, and that some databases refuse (NUL), are dropped.
-    """
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
-    return _CONTROL.sub("", text).replace("\r\n", "\n").strip()
-
-
 # Arabic thousands and decimal separators, as an Arabic keyboard types them.
 _SEPARATORS = str.maketrans({"\u066c": ",", "\u066b": ".", "\u060c": ","})
 
@@ -213,11 +200,27 @@ def check_phone(value: str) -> None:
 
 
 def check_email(value: str) -> str:
-    """A syntactically valid address (no DNS lookup), normalized; raises ValueError."""
-    from email_validator import EmailNotValidError, validate_email
+    """An address the platform can deliver to, normalized; raises ValueError with the message to show.
+
+    Syntax only (no DNS lookup: it would fail on a slow or offline line), by email-validator. The
+    mail goes out through a plain SMTP relay, which cannot carry an internationalized local part
+    (RFC 6531 SMTPUTF8), so such an address is refused with its own message rather than accepted and
+    never delivered. An internationalized domain is kept in its ASCII (IDNA) form, which every relay
+    delivers: 'ana@bücher.example' is stored as 'ana@xn--bcher-kva.example'.
+    """
+    from email_validator import EmailNotValidError, EmailSyntaxError, validate_email
 
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        return validate_email(value, check_deliverability=False, allow_smtputf8=False).ascii_email
+    except EmailSyntaxError:
+        if value.isascii() or "@" not in value:
+            raise ValueError(_("Enter a valid e-mail address, such as name@example.org.")) from None
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValueError(_("Enter a valid e-mail address, such as name@example.org.")) from None
+        raise ValueError(_("We cannot send e-mail to an address with accented or non-Latin letters before "
+                           "the @. Please give another address, for example one with Latin letters only.")) from None
     except EmailNotValidError:
         raise ValueError(_("Enter a valid e-mail address, such as name@example.org.")) from None
 

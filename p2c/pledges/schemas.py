@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import Equal, Length, OneOf, Range
 
+from p2c.core.text import clean_text
 from p2c.members.queries import find_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
@@ -23,10 +24,17 @@ def _length(min_len: int = 0, max_len: int | None = None) -> Length:
 
 
 class Text(fields.String):
-    """A string cleaned like the form's text (NFC, no control characters, stripped)."""
+    """A string cleaned by the platform's text rule, like a form field (`p2c.core.text.clean_text`).
+
+    Single-line by default (tabs and line breaks become spaces); `multiline=True` for long texts.
+    """
+
+    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.multiline = multiline
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
-        return rules.clean_text(super()._deserialize(value, attr, data, **kwargs))
+        return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=self.multiline)
 
 
 class Number(fields.Field):
@@ -109,7 +117,7 @@ class PledgeInputSchema(Schema):
     partners = fields.List(Text(validate=_length(1, C.ORG_NAME_MAX)), load_default=list,
                            validate=Length(max=C.MAX_PARTNERS))
     title = Text(required=True, validate=_length(5, C.TITLE_MAX))
-    description = Text(required=True, validate=_length(C.DESCRIPTION_MIN, C.DESCRIPTION_MAX))
+    description = Text(required=True, multiline=True, validate=_length(C.DESCRIPTION_MIN, C.DESCRIPTION_MAX))
     language = Text(required=True, validate=OneOf(C.PLEDGE_LANGUAGES))
     focus_area = Text(required=True, validate=_length(1, 20))
     pillars = _codes()

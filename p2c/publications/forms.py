@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from p2c.core.forms import CleanForm
 from p2c.publications.services import SLUG_MAX, SLUG_RE, TITLE_MAX
 
 SECTION_MAX = 20000
 
 
-class PublishForm(FlaskForm):
+class PublishForm(CleanForm):
     """Title, cut-off date, optional slug and the narrative sections the team writes."""
 
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Give the report a title.")),

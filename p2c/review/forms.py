@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -13,9 +12,10 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from p2c.core.enums import CommentVisibility
+from p2c.core.forms import CleanForm
 from p2c.core.workflow import MESSAGE_REQUIRED, Action
 from p2c.pledges.constants import ACRONYM_MAX, ORG_NAME_MAX, WEBSITE_MAX
 from p2c.review.queries import parse_id
@@ -24,7 +24,7 @@ from p2c.review.services import MESSAGE_MAX
 OUT_OF_DATE = _l("This form is out of date. Please reload the page and try again.")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(CleanForm):
     """Approve, reject, request changes or start the review. Carries the version the reviewer saw."""
 
     action = RadioField(_l("What do you decide?"), validators=[InputRequired(_l("Choose a decision."))])
@@ -47,14 +47,14 @@ class DecisionForm(FlaskForm):
             raise ValidationError(_l("Please say what the submitter should change."))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(CleanForm):
     """Assign to me (or release)."""
 
     version = HiddenField(validators=[DataRequired()])
     release = HiddenField(default="")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(CleanForm):
     """A message to the submitter (e-mailed) or an internal note (never sent)."""
 
     visibility = RadioField(_l("Kind of message"), choices=CommentVisibility.choices(),
@@ -63,27 +63,33 @@ class CommentForm(FlaskForm):
                                                     Length(max=MESSAGE_MAX)])
 
 
-class BulkApproveForm(FlaskForm):
+class BulkApproveForm(CleanForm):
     """The confirmation step of a bulk approval (the selected 'kind:id:version' values come as `items`)."""
 
     confirm = HiddenField(default="")
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(CleanForm):
     """The editable fields of an organization, with its version."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=ORG_NAME_MAX)])
     acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=ACRONYM_MAX)])
     stakeholder_group_code = SelectField(_l("Stakeholder group"), validators=[DataRequired()])
     country_iso3 = SelectField(_l("Country"), validators=[Optional()])
-    website = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Enter a full web address.")),
-                                                  Length(max=WEBSITE_MAX)])
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=WEBSITE_MAX)])
     itu_member = BooleanField(_l("ITU Member"))
     public_listing = BooleanField(_l("Agrees to be listed publicly as a coalition member"))
     version = HiddenField(validators=[DataRequired()])
 
+    def validate_website(self, field) -> None:
+        """The same website rule as the public forms ('example.org' is stored as https://example.org)."""
+        from p2c.members.forms import apply_rule
+        from p2c.pledges.rules import normalize_website
 
-class MergeForm(FlaskForm):
+        apply_rule(normalize_website, field)
+
+
+class MergeForm(CleanForm):
     """Merge this organization into another one (the one kept)."""
 
     keep_id = StringField(_l("Number of the organization to keep"),
