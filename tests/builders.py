@@ -60,7 +60,10 @@ class Builder:
         organization = organization or self.organization(is_member=False)
         values = {"organization": organization, "contact": self.contact(), "contribution": "We want to help.",
                   "status": status, "submitted_at": datetime(2026, 1, 10), "consent_public": True,
-                  "reference": f"tmp-{next(_seq)}"}
+                  "reference": f"tmp-{next(_seq)}", "proposed_name": organization.name,
+                  "proposed_acronym": organization.acronym, "proposed_website": organization.website,
+                  "proposed_stakeholder_group_code": organization.stakeholder_group_code,
+                  "proposed_country_iso3": organization.country_iso3}
         values.update(kw)
         eoi = ExpressionOfInterest(**values)
         db.session.add(eoi)

@@ -21,6 +21,7 @@ from p2c.demo.bulk import defer_foreign_key_checks, insert_rows, next_id, reset_
 from p2c.demo.calls import ensure_calls
 from p2c.extensions import db
 from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.members.identity import name_key
 from p2c.members.models import Contact, ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.pledges.models import (
     Pledge,
@@ -189,18 +190,19 @@ class DemoGenerator:
                                                next_id(ExpressionOfInterest.__table__))
         now = datetime(2026, 11, 1)
         orgs, contacts, eois, eoi_areas = [], [], [], []
-        used: set[str] = set(db.session.scalars(select(Organization.name)))
+        # Demo organizations are all distinct: no two share an identity key (members.identity).
+        used: set[str] = set(db.session.scalars(select(Organization.name_key)))
         for i in range(count):
             group = _weighted(rng, STAKEHOLDERS)
             iso3 = rng.choice(self.member_iso3)
             name, acronym = names.organization(rng, group, iso3)
-            while name in used:
+            while name_key(name) in used:
                 name = f"{name} {rng.randint(2, 99)}"
-            used.add(name)
+            used.add(name_key(name))
             org_id = first_org + i
             self.org_names[org_id] = name
             joined = self._pledge_day()
-            orgs.append((org_id, name, acronym, group, iso3, names.website(name), rng.random() < 0.3,
+            orgs.append((org_id, name, name_key(name), acronym, group, iso3, names.website(name), rng.random() < 0.3,
                          True, joined, True, None, now, now, 1))
             # About a third of organizations came in through an expression of interest.
             if rng.random() < 0.33:
@@ -212,11 +214,11 @@ class DemoGenerator:
                 eois.append((eid, f"EOI-{submitted.year}-{eid:05d}", org_id, None, cid,
                              names.contribution(rng), "en", True, status.value, submitted,
                              submitted + timedelta(days=rng.randint(1, 20)) if status != ReviewStatus.SUBMITTED
-                             else None, None, now, now, 1))
+                             else None, None, now, now, 1, name, acronym, group, iso3, names.website(name), True))
                 for area in rng.sample([a for a, _ in FOCUS_AREAS], k=rng.randint(1, 3)):
                     eoi_areas.append((eid, area))
         insert_rows(Organization.__table__, [
-            "id", "name", "acronym", "stakeholder_group_code", "country_iso3", "website", "itu_member",
+            "id", "name", "name_key", "acronym", "stakeholder_group_code", "country_iso3", "website", "itu_member",
             "is_member", "member_since", "public_listing", "merged_into_id", "created_at", "updated_at", "version",
         ], orgs)
         insert_rows(Contact.__table__, ["id", "name", "title", "email", "phone", "language", "created_at",
@@ -224,7 +226,8 @@ class DemoGenerator:
         insert_rows(ExpressionOfInterest.__table__, [
             "id", "reference", "organization_id", "call_id", "contact_id", "contribution", "language",
             "consent_public", "status", "submitted_at", "decided_at", "assignee_id", "created_at", "updated_at",
-            "version",
+            "version", "proposed_name", "proposed_acronym", "proposed_stakeholder_group_code",
+            "proposed_country_iso3", "proposed_website", "creates_organization",
         ], eois)
         insert_rows(eoi_focus_area, ["eoi_id", "focus_area_code"], eoi_areas)
         result.organizations += count

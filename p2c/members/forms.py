@@ -204,11 +204,13 @@ class JoinEditForm(VersionedFormMixin, JoinForm):
 
 
 def eoi_initial_data(eoi) -> dict:
-    """An expression of interest as form data (to prefill the edit form)."""
-    org, contact = eoi.organization, eoi.contact
+    """An expression of interest as form data (to prefill the edit form): the organization details as
+    the submitter proposed them (the organization record may be shared and is not theirs to edit)."""
+    contact = eoi.contact
     return {
-        "org_name": org.name, "org_acronym": org.acronym, "org_stakeholder_group": org.stakeholder_group_code,
-        "org_country": org.country_iso3 or "", "org_website": org.website,
+        "org_name": eoi.proposed_name, "org_acronym": eoi.proposed_acronym,
+        "org_stakeholder_group": eoi.proposed_stakeholder_group_code or "",
+        "org_country": eoi.proposed_country_iso3 or "", "org_website": eoi.proposed_website,
         "focal_name": contact.name, "focal_title": contact.title, "focal_email": contact.email,
         "focal_phone": contact.phone, "focus_areas": [fa.code for fa in eoi.focus_areas],
         "contribution": eoi.contribution, "consent_public": eoi.consent_public, "version": str(eoi.version),

@@ -14,12 +14,17 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2c.core.db import TimestampMixin, VersionedMixin
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
+from p2c.members.identity import name_key
 from p2c.reference.models import Country, FocusArea, StakeholderGroup
 
 REVIEW_STATUS = db.Enum(
@@ -42,12 +47,25 @@ class Contact(TimestampMixin, db.Model):
 
 
 class Organization(TimestampMixin, VersionedMixin, db.Model):
-    """A pledging or joining organization."""
+    """A pledging or joining organization.
+
+    Its identity is (name_key, country_iso3) (`p2c.members.identity`), unique in the database; the
+    partial index covers organizations without a country, which a plain UNIQUE would let repeat
+    (NULLs are distinct in SQL).
+    """
 
     __tablename__ = "organization"
+    __table_args__ = (
+        UniqueConstraint("name_key", "country_iso3"),
+        Index("uq_organization_name_key_no_country", "name_key", unique=True,
+              postgresql_where=text("country_iso3 IS NULL"), sqlite_where=text("country_iso3 IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(250), index=True)
+    # `identity.name_key(name)`, set from the name on every ORM insert and rename (events below);
+    # bulk inserts (demo data) compute it themselves.
+    name_key: Mapped[str] = mapped_column(String(250))
     acronym: Mapped[str] = mapped_column(String(40), default="")
     stakeholder_group_code: Mapped[str] = mapped_column(ForeignKey("stakeholder_group.code"), index=True)
     country_iso3: Mapped[str | None] = mapped_column(ForeignKey("country.iso3"), index=True)
@@ -62,6 +80,18 @@ class Organization(TimestampMixin, VersionedMixin, db.Model):
 
     stakeholder_group: Mapped[StakeholderGroup] = relationship(lazy="joined")
     country: Mapped[Country | None] = relationship(lazy="joined")
+
+
+@event.listens_for(Organization, "before_insert")
+def _key_new_organization(mapper, connection, target: Organization) -> None:
+    if not target.name_key:
+        target.name_key = name_key(target.name)
+
+
+@event.listens_for(Organization, "before_update")
+def _key_renamed_organization(mapper, connection, target: Organization) -> None:
+    if inspect(target).attrs.name.history.has_changes():
+        target.name_key = name_key(target.name)
 
 
 class CallForInterest(TimestampMixin, db.Model):
@@ -103,6 +133,16 @@ class ExpressionOfInterest(TimestampMixin, VersionedMixin, db.Model):
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # The organization details as the submitter gave them. They never write to the organization
+    # record (which other members' pledges and the public pages share); a reviewer applies them on
+    # approval when this submission created the organization, or edits the record explicitly.
+    proposed_name: Mapped[str] = mapped_column(String(250), default="")
+    proposed_acronym: Mapped[str] = mapped_column(String(40), default="")
+    proposed_stakeholder_group_code: Mapped[str | None] = mapped_column(String(40))
+    proposed_country_iso3: Mapped[str | None] = mapped_column(String(3))
+    proposed_website: Mapped[str] = mapped_column(String(300), default="")
+    # True when this submission created its organization (no existing record had its identity).
+    creates_organization: Mapped[bool] = mapped_column(Boolean, default=False)
 
     organization: Mapped[Organization] = relationship()
     call: Mapped[CallForInterest | None] = relationship()

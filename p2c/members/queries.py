@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from p2c.core.models import IdempotencyKey
 from p2c.extensions import db
+from p2c.members.identity import name_key
 from p2c.members.models import CallForInterest, ExpressionOfInterest, Organization
 
 
@@ -54,19 +55,36 @@ def last_closed_call(today: date) -> CallForInterest | None:
     ).first()
 
 
-def find_organization(name: str) -> Organization | None:
-    """The existing organization with exactly this name (ignoring case and outer spaces), if any.
+def match_organization(name: str, country: str | None = None) -> Organization | None:
+    """The existing organization that `name` (and `country`, an ISO3 code or None) identifies, if any.
 
-    Members come first, then the oldest record; merged records are skipped.
+    The platform's one organization matcher (rule: `p2c.members.identity`): the names' keys must be
+    equal, and the countries agree:
+    1. the record with the same key and the same country (None matching None);
+    2. else, when `country` is None (partners are named without one), the record with that key in
+       any country: a member first, then the oldest;
+    3. else, when `country` is given, the record with that key and no country.
+    A merged record stands for the record it was merged into, so a name once merged away keeps
+    leading to the organization kept.
     """
-    name = (name or "").strip()
-    if not name:
+    key = name_key(name)
+    if not key:
         return None
-    return db.session.scalars(
-        select(Organization)
-        .where(func.lower(Organization.name) == name.lower(), Organization.merged_into_id.is_(None))
+    candidates = list(db.session.scalars(
+        select(Organization).where(Organization.name_key == key)
         .order_by(Organization.is_member.desc(), Organization.id)
-    ).first()
+    ))
+    chosen = (next((o for o in candidates if o.country_iso3 == country), None)
+              or next((o for o in candidates if country is None or o.country_iso3 is None), None))
+    return _follow_merges(chosen)
+
+
+def _follow_merges(org: Organization | None) -> Organization | None:
+    seen: set[int] = set()
+    while org is not None and org.merged_into_id is not None and org.id not in seen:
+        seen.add(org.id)
+        org = db.session.get(Organization, org.merged_into_id)
+    return org
 
 
 def search_members(term: str, limit: int = 10) -> list[Organization]:

@@ -7,7 +7,9 @@ Rules (documented in the README):
   reference gets a new one. Importing the same file twice changes nothing the second time.
 - Imported pledges are approved records (they were collected and reviewed elsewhere); a reference
   that belongs to a pledge still in review is refused rather than silently approved.
-- Organizations are matched by name and country (partners by name) and created when missing.
+- Organizations are matched by the one identity rule (`members.queries.match_organization`: name key
+  and country; partners by name key) and created when missing, as members; a partner named twice
+  under two spellings, or naming the lead, is one organization.
 - The file has no contact data, so each run creates one placeholder focal point,
   "imported (no focal point)" <noreply@invalid>, for the new pledges (never exported).
 - Latest progress per target and the disbursed total are stored as approved progress reports
@@ -34,13 +36,16 @@ from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.signals import bulk_loaded
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.members.identity import name_key
 from p2c.members.models import Contact, Organization
+from p2c.members.services import get_or_create_organization
 from p2c.opendata.duplicates import duplicates
 from p2c.opendata.readers import FileError, read_file
 from p2c.opendata.records import disbursed_to_date, latest_progress
 from p2c.opendata.validation import Validator
 from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.pledges.services import partner_organizations
 from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
 from p2c.reference.queries import to_usd, usd_rate
 
@@ -159,7 +164,6 @@ class _Writer:
     def __init__(self) -> None:
         self.contact: Contact | None = None
         self.orgs: dict[tuple[str, str | None], Organization] = {}
-        self.partners: dict[str, Organization] = {}
         self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
         self.pillars = {p.code: p for p in db.session.scalars(select(Pillar))}
         self.groups = {g.code: g for g in db.session.scalars(select(BeneficiaryGroup))}
@@ -173,29 +177,16 @@ class _Writer:
         return self.contact
 
     def _lead(self, rec: dict[str, Any]) -> Organization:
-        key = (rec["lead_organization"], rec["lead_organization_country"])
+        # The one organization rule (members.queries.match_organization): 'ORANGE SÉNÉGAL' in a file
+        # leads to the existing 'Orange Sénégal' of the same country. Imported records are members.
+        key = (name_key(rec["lead_organization"]), rec["lead_organization_country"])
         if key not in self.orgs:
-            org = db.session.scalars(select(Organization).where(
-                Organization.name == key[0], Organization.country_iso3.is_(key[1]) if key[1] is None
-                else Organization.country_iso3 == key[1], Organization.merged_into_id.is_(None))
-                .order_by(Organization.id)).first()
-            if org is None:
-                org = Organization(name=key[0], acronym=rec["lead_organization_acronym"] or "",
-                                   stakeholder_group_code=rec["lead_organization_stakeholder_group"],
-                                   country_iso3=key[1], is_member=True)
-                db.session.add(org)
-            self.orgs[key] = org
+            self.orgs[key], _ = get_or_create_organization({
+                "name": rec["lead_organization"], "country": rec["lead_organization_country"],
+                "acronym": rec["lead_organization_acronym"] or "",
+                "stakeholder_group": rec["lead_organization_stakeholder_group"], "public_listing": True,
+            }, is_member=True, actor_label="import")
         return self.orgs[key]
-
-    def _partner(self, name: str) -> Organization:
-        if name not in self.partners:
-            org = db.session.scalars(select(Organization).where(
-                Organization.name == name, Organization.merged_into_id.is_(None)).order_by(Organization.id)).first()
-            if org is None:
-                org = Organization(name=name, acronym="", stakeholder_group_code="other", is_member=True)
-                db.session.add(org)
-            self.partners[name] = org
-        return self.partners[name]
 
     def write(self, rec: dict[str, Any]) -> str:
         """Create or update one pledge; returns "created", "updated" or "unchanged"."""
@@ -248,7 +239,7 @@ class _Writer:
                 setattr(pledge, name, value)
                 changed = True
         lists = {
-            "partners": [self._partner(n) for n in rec["partners"]],
+            "partners": partner_organizations(rec["partners"], self._lead(rec), is_member=True, actor_label="import"),
             "countries": [self.countries[c] for c in rec["countries"]],
             "pillars": [self.pillars[c] for c in rec["pillars"]],
             "beneficiary_groups": [self.groups[c] for c in rec["beneficiary_groups"]],

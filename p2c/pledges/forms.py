@@ -36,7 +36,7 @@ from p2c.members.forms import (
     stakeholder_choices,
     strip_filter,
 )
-from p2c.members.queries import find_organization
+from p2c.members.queries import match_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
 
@@ -218,7 +218,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         targets = self._targets()
         if any(e.form.errors for e in self.targets.entries if hasattr(e, "form")):
             valid = False
-        self.known_lead = find_organization(self.lead_name.data or "")
+        self.known_lead = match_organization(self.lead_name.data or "", self.lead_country.data or None)
         data = self.to_data(targets=targets)
         self.cleaned = data
         _, _, unknown = rules.resolve_countries(self.countries.data or [], self.shortcuts.data or [])

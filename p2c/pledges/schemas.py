@@ -14,7 +14,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 from marshmallow.validate import Equal, Length, OneOf, Range
 
 from p2c.core.text import clean_text
-from p2c.members.queries import find_organization
+from p2c.members.queries import match_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
 
@@ -170,8 +170,8 @@ class PledgeInputSchema(Schema):
         """The shared rules (reference data, pillars of the area, dates in order, countries)."""
         canonical = self._canonical(data)
         _, _, unknown = rules.resolve_countries(data.get("countries") or [], data.get("shortcuts") or [])
-        errors = rules.check_pledge(canonical, known_lead=find_organization(data.get("lead_name", "")) is not None,
-                                    unknown_countries=unknown)
+        known_lead = match_organization(data.get("lead_name", ""), data.get("lead_country") or None) is not None
+        errors = rules.check_pledge(canonical, known_lead=known_lead, unknown_countries=unknown)
         if errors:
             raise ValidationError(errors)
 

@@ -24,6 +24,7 @@ from p2c.core.signals import submission_decided
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.members import queries as member_queries
+from p2c.members.models import Organization
 from p2c.members.services import (
     claim_nonce,
     conflict_message,
@@ -60,7 +61,22 @@ def _rows(model, column, codes) -> list:
     return list(db.session.scalars(select(model).where(column.in_(codes)))) if codes else []
 
 
-def _apply(pledge: Pledge, data: dict) -> None:
+def partner_organizations(names: list[str], lead: Organization, *, is_member: bool = False,
+                          actor_label: str = "public form") -> list[Organization]:
+    """The partner organizations these names identify (created when new), once each, never the lead.
+
+    Names are matched by the one organization rule (`members.queries.match_organization`), so
+    'Orange Sénégal' and 'ORANGE SÉNÉGAL' in one list are one partner.
+    """
+    partners: dict[int, Organization] = {}
+    for name in names:
+        org, _ = get_or_create_organization({"name": name}, is_member=is_member, actor_label=actor_label)
+        if org.id != lead.id:
+            partners.setdefault(org.id, org)
+    return list(partners.values())
+
+
+def _apply(pledge: Pledge, data: dict, actor_label: str = "public form") -> None:
     """Copy everything but the organization and focal point onto the pledge (create and edit alike)."""
     pledge.title = data["title"]
     pledge.description = data["description"]
@@ -68,8 +84,8 @@ def _apply(pledge: Pledge, data: dict) -> None:
     pledge.focus_area_code = data["focus_area"]
     pledge.pledge_type_code = data["pledge_type"]
     pledge.event_code = data.get("event") or None
-    pledge.partners = [get_or_create_organization({"name": name})[0] for name in data.get("partners") or []
-                       if name.casefold() != pledge.lead_organization.name.casefold()]
+    pledge.partners = partner_organizations(data.get("partners") or [], pledge.lead_organization,
+                                            actor_label=actor_label)
     amount = data.get("amount")
     if amount is None:
         pledge.amount = pledge.currency_code = pledge.usd_value = pledge.usd_rate = pledge.usd_rate_year = None
@@ -112,13 +128,13 @@ def create_pledge(data: dict, *, ui_language: str, nonce: str | None = None,
         found = db.session.get(Pledge, seen.result_id)
         if found is not None:
             return found, False
-    lead, _ = get_or_create_organization(data["lead"])
+    lead, _ = get_or_create_organization(data["lead"], actor_label=actor_label)
     contact = new_contact(data["focal_point"], ui_language)
     now = utcnow()
     pledge = Pledge(reference="tmp-" + secrets.token_hex(8), lead_organization=lead, focal_point=contact,
                     pledged_on=utcnow().date(), submitted_at=now, status=ReviewStatus.SUBMITTED,
                     consent_public=bool(data.get("consent")))
-    _apply(pledge, data)
+    _apply(pledge, data, actor_label)
     db.session.add(pledge)
     db.session.flush()
     pledge.reference = pledge_reference(pledge.pledged_on.year, pledge.id)
@@ -150,7 +166,7 @@ def update_pledge(pledge: Pledge, data: dict, *, expected_version: int,
         raise Conflict(conflict_message())
     new_status = next_status(pledge.status, Action.RESUBMIT)
     before = _snapshot(pledge)
-    _apply(pledge, data)
+    _apply(pledge, data, actor_label)
     fp = data["focal_point"]
     pledge.focal_point.name = fp["name"]
     pledge.focal_point.title = fp.get("title") or ""

@@ -18,15 +18,17 @@ from p2c.implementation.status import status_filter as reporting_status_filter
 from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.pledges.models import Pledge, pledge_country
 from p2c.reference.models import Country
-from p2c.review import duplicates
+from p2c.review import duplicates, organizations
 from p2c.review.registry import SubmissionType, register
 
 MEMBERSHIP_FIELDS = ["is_member", "member_since"]
 
 
 def _eoi_approved(record: ExpressionOfInterest) -> None:
-    """Approving an expression of interest makes its organization a coalition member (audited as an edit)."""
-    org = record.organization
+    """Approving an expression of interest applies its proposed organization details when it created the
+    organization (`organizations.apply_proposal`) and makes the organization a coalition member
+    (audited as edits)."""
+    org = organizations.apply_proposal(record)
     if not org.is_member:
         before = audit.snapshot(org, MEMBERSHIP_FIELDS)
         org.is_member = True
@@ -112,7 +114,8 @@ def register_kinds() -> None:
         contact=lambda r: r.contact,
         detail_template="review/detail_eoi.html",
         on_approve=_eoi_approved,
-        extra={"queue_select": _eoi_select, "duplicates": duplicates.eoi_duplicates},
+        extra={"queue_select": _eoi_select, "duplicates": duplicates.eoi_duplicates,
+               "details": lambda r: {"proposed_changes": organizations.proposed_changes(r)}},
     ))
     register(SubmissionType(
         kind=SubmissionKind.PLEDGE,

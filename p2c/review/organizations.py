@@ -1,5 +1,10 @@
 """Organization records in the back-office: list, edit (with optimistic lock), merge duplicates.
 
+Organization records change only here, by staff: the edit form, a merge, or the approval of an
+expression of interest that created the record (`apply_proposal`); a submitter's edit only changes
+the proposal stored on the submission. A new name and country that another record already has is
+refused with a message (the identity is unique; merge instead).
+
 Merging moves everything that points at the merged organization to the one kept: pledges it leads,
 partner links (without creating a duplicate link), expressions of interest and API tokens. The
 merged record keeps its row (audit events and old links still make sense) with `merged_into_id`
@@ -19,6 +24,7 @@ from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.errors import ServiceError
 from p2c.extensions import db
+from p2c.members.identity import name_key
 from p2c.members.models import ExpressionOfInterest, Organization
 from p2c.pledges.models import Pledge, pledge_partner
 from p2c.reporting import rollups
@@ -91,13 +97,26 @@ def _recount_pledges_led_by(org_id: int) -> None:
         rollups.mark_dirty(db.session, pledge_id)
 
 
-def update_organization(org_id: int, data: dict[str, Any], expected_version: int | None) -> Organization:
-    """Change the editable fields; Conflict when someone else saved since `expected_version`."""
-    org = get_organization(org_id)
+def _check_identity_free(org: Organization, name: str, country: str | None) -> None:
+    """ServiceError when another record already has this identity (name key and country)."""
+    key = name_key(name)
+    other = db.session.scalars(select(Organization).where(
+        Organization.id != org.id, Organization.name_key == key,
+        Organization.country_iso3.is_(None) if country is None else Organization.country_iso3 == country)).first()
+    if other is not None:
+        raise ServiceError(_("Another organization (no. %(id)d, %(name)s) already has this name and country. "
+                             "Merge the two organizations instead.", id=other.id, name=other.name), field="name")
+
+
+def _change(org: Organization, data: dict[str, Any], **audit_extra: Any) -> Organization:
+    """Set the given editable fields, keep the identity unique, re-count the figures, audit."""
     if org.merged_into_id:
         raise ServiceError(_("This organization was merged into another one and can no longer be edited."))
-    check_version(org, expected_version)
     before = audit.snapshot(org, EDITABLE)
+    new_name = data.get("name", org.name)
+    new_country = data.get("country_iso3", org.country_iso3)
+    if name_key(new_name) != org.name_key or new_country != org.country_iso3:
+        _check_identity_free(org, new_name, new_country)
     for name in EDITABLE:
         if name in data:
             setattr(org, name, data[name])
@@ -109,8 +128,43 @@ def update_organization(org_id: int, data: dict[str, Any], expected_version: int
     if COUNTED.intersection(changed):
         _recount_pledges_led_by(org.id)
     audit.record("edit", "organization", org.id, label=org.name,
-                 before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+                 before={k: before[k] for k in changed}, after={**{k: after[k] for k in changed}, **audit_extra})
     return org
+
+
+def update_organization(org_id: int, data: dict[str, Any], expected_version: int | None) -> Organization:
+    """Change the editable fields; Conflict when someone else saved since `expected_version`;
+    ServiceError when the new name and country are another organization's (merge instead)."""
+    org = get_organization(org_id)
+    if org.merged_into_id:
+        raise ServiceError(_("This organization was merged into another one and can no longer be edited."))
+    check_version(org, expected_version)
+    return _change(org, data)
+
+
+def proposal(eoi: ExpressionOfInterest) -> dict[str, Any]:
+    """The organization details an expression of interest proposes, as organization fields."""
+    return {"name": eoi.proposed_name or eoi.organization.name, "acronym": eoi.proposed_acronym,
+            "stakeholder_group_code": eoi.proposed_stakeholder_group_code or eoi.organization.stakeholder_group_code,
+            "country_iso3": eoi.proposed_country_iso3, "website": eoi.proposed_website}
+
+
+def proposed_changes(eoi: ExpressionOfInterest) -> dict[str, tuple[Any, Any]]:
+    """{field: (on the record, proposed)} where the submission's details differ from the organization."""
+    org = eoi.organization
+    return {k: (getattr(org, k), v) for k, v in proposal(eoi).items() if (getattr(org, k) or None) != (v or None)}
+
+
+def apply_proposal(eoi: ExpressionOfInterest) -> Organization:
+    """On approval: the submitter's organization details reach the organization record, but only when
+    this submission created that record (nobody else's data changes). For an organization that
+    existed before, the details stay a proposal the reviewer can copy through the organization form.
+    ServiceError when the proposed name and country belong to another organization (merge instead).
+    """
+    org = eoi.organization
+    if not eoi.creates_organization or not proposed_changes(eoi):
+        return org
+    return _change(org, proposal(eoi), eoi=eoi.reference)
 
 
 def merge_organizations(keep_id: int, merge_id: int) -> Organization:

@@ -178,6 +178,7 @@ def _render_record(kind: str, record_id: int, *, decision_form: DecisionForm | N
         comments=queries.comments(stype.kind.value, record.id),
         duplicates=queries.possible_duplicates(stype, record), public_url=stype.public_url(record),
         assignee=queries.get_user(record.assignee_id), error=error,
+        **stype.extra.get("details", lambda r: {})(record),
     )
     return html, status
 

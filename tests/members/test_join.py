@@ -77,7 +77,8 @@ def test_valid_eoi_end_to_end(client, open_call):
 
 
 def test_existing_organization_is_linked(client, open_call, builder):
-    org = builder.organization(name="Connect Foundation", is_member=False)
+    # The identity is the name key with the country (issue 12): the record is in the form's country.
+    org = builder.organization(name="Connect Foundation", is_member=False, country_iso3="SEN")
     db.session.commit()
     client.post("/join", data=valid_eoi(org_name="CONNECT FOUNDATION "))
     assert db.session.scalars(select(ExpressionOfInterest)).one().organization_id == org.id

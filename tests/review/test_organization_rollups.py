@@ -20,7 +20,8 @@ def _stakeholders(figures: dict) -> dict[str, int]:
 def test_merging_organizations_updates_the_organization_count_and_breakdown(app, client, login, builder):
     login("reviewer")
     keep = builder.organization(name="Global Connect Foundation", stakeholder_group_code="civil_society")
-    dupe = builder.organization(name="Global Connect Foundation.", stakeholder_group_code="private_sector")
+    dupe = builder.organization(name="Global Connect Foundation.", stakeholder_group_code="private_sector",
+                                country_iso3=None)  # the same name and country would be one identity
     builder.pledge(lead=keep)
     builder.pledge(lead=dupe)
     db.session.commit()

@@ -73,7 +73,7 @@ def test_every_status_and_submitter_action(app, builder, monkeypatch, status, ac
     changed values themselves are the form's business, tested with the private link)."""
     from p2c.pledges import services as pledge_services
 
-    monkeypatch.setattr(pledge_services, "_apply", lambda pledge, data: None)
+    monkeypatch.setattr(pledge_services, "_apply", lambda pledge, data, *args, **kwargs: None)
     pledge = builder.pledge(status=status)
     db.session.commit()
     version = pledge.version
