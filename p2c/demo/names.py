@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import datetime
 from functools import lru_cache
@@ -68,7 +69,10 @@ def organization(rng: random.Random, group: str, iso3: str) -> tuple[str, str]:
 
 def website(name: str) -> str:
     """A placeholder website on the reserved example domain."""
-    slug = "".join(ch for ch in name.lower() if ch.isalnum())[:30]
+    # Distinct names give distinct websites (a cut-off slug alone made two organizations share one).
+    slug = "".join(ch for ch in name.lower() if ch.isalnum())
+    if len(slug) > 40:
+        slug = slug[:33] + hashlib.sha1(slug.encode()).hexdigest()[:7]  # noqa: S324 - not a security use
     return f"https://{slug}.example.org"
 
 
