@@ -24,6 +24,7 @@ from p2c.reference.models import (
     StakeholderGroup,
     WsisLine,
 )
+from p2c.reference.regions import REGION_CODES
 from p2c.reporting.contributions import NONE_KEY
 from p2c.reporting.models import Goal
 from p2c.reporting.status import months_before, status_of_day
@@ -45,7 +46,6 @@ BREAKDOWNS: list[tuple[str, str, bool]] = [
     ("wsis", "wsis", False),
     ("country", "country", False),
 ]
-REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR", "OE")
 SCOPES = ("global", "ldc", "lldc", "sids")
 NO_PROJECTION_AFTER = date(2100, 1, 1)
 
@@ -77,8 +77,8 @@ def _names() -> dict[str, dict[str, str]]:
         "wsis": dict(q(select(WsisLine.code, WsisLine.name).order_by(WsisLine.position)).all()),
         "event": dict(q(select(Event.code, Event.name).order_by(Event.position)).all()),
         "impl_status": {s.value: s.value for s in ImplementationStatus},
-        "lead_region": {r: r for r in REGIONS},
-        "target_region": {r: r for r in REGIONS},
+        "lead_region": {r: r for r in REGION_CODES},
+        "target_region": {r: r for r in REGION_CODES},
         "scope": {s: s for s in SCOPES},
     }
 
