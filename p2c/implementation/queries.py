@@ -13,9 +13,9 @@ from p2c.core.enums import ReportingStatus, ReviewStatus
 from p2c.core.i18n import ref_name
 from p2c.core.tokens import AccessGrant
 from p2c.extensions import db
-from p2c.implementation import status as reporting
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.models import Contact, Organization
+from p2c.pledges import reporting_status as reporting
 from p2c.pledges.models import Pledge
 from p2c.reference.models import BeneficiaryGroup, Country, FocusArea, StakeholderGroup
 from p2c.reference.regions import region_name

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.core.reporting_status import months_before, status_of_day
 from p2c.extensions import db
 from p2c.reference.models import (
     BeneficiaryGroup,
@@ -27,7 +28,6 @@ from p2c.reference.models import (
 from p2c.reference.regions import REGION_CODES
 from p2c.reporting.contributions import NONE_KEY
 from p2c.reporting.models import Goal
-from p2c.reporting.status import months_before, status_of_day
 
 # (dimension, filter parameter of the directory, additive?)
 BREAKDOWNS: list[tuple[str, str, bool]] = [
