@@ -1,7 +1,8 @@
 """Reading numbers typed by a person, whatever their script and separators.
 
 `parse_decimal` is used by the pledge form, the API schemas and the progress-report form, so the
-same text gives the same value (or the same message) everywhere.
+same text gives the same value (or the same message) everywhere. `money` writes integer cents (how
+the rollups keep USD exactly) as the decimal text every JSON answer and export uses.
 """
 
 from __future__ import annotations
@@ -61,3 +62,8 @@ def parse_decimal(text: object, *, upper: Decimal, allow_empty: bool = True) -> 
     if value >= upper:
         raise ValueError(_("Enter a number below %(limit)s.", limit=format_decimal(upper, format="#,##0")))
     return value
+
+
+def money(value_cents: int) -> str:
+    """Cents as a decimal string with two places: 150 -> "1.50"."""
+    return str((Decimal(value_cents) / 100).quantize(Decimal("0.01")))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.core.numbers import money
 from p2c.core.reporting_status import months_before, status_of_day
 from p2c.extensions import db
 from p2c.reference.models import (
@@ -48,11 +49,6 @@ BREAKDOWNS: list[tuple[str, str, bool]] = [
 ]
 SCOPES = ("global", "ldc", "lldc", "sids")
 NO_PROJECTION_AFTER = date(2100, 1, 1)
-
-
-def money(value_cents: int) -> str:
-    """Cents as a decimal string with two places."""
-    return str((Decimal(value_cents) / 100).quantize(Decimal("0.01")))
 
 
 def ratio(part: Decimal | int, whole: Decimal | int) -> str | None:
