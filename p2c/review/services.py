@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from p2c.accounts.models import User
 from p2c.core import audit
+from p2c.core import submissions as registry
 from p2c.core.db import utcnow
 from p2c.core.enums import CommentVisibility, ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, NotFound, ServiceError
@@ -25,7 +26,6 @@ from p2c.core.signals import submission_decided
 from p2c.core.tokens import make_token
 from p2c.core.workflow import MESSAGE_REQUIRED, STAFF_ACTIONS, Action, next_status
 from p2c.extensions import db
-from p2c.review import registry
 from p2c.review.models import Comment
 from p2c.review.queries import MAX_ID
 
