@@ -43,8 +43,8 @@ class InviteForm(CleanForm):
 
     def validate_email(self, field) -> None:
         """The platform's one e-mail rule (an address its mail relay can deliver to)."""
+        from p2c.core.text import check_email
         from p2c.members.forms import apply_rule
-        from p2c.pledges.rules import check_email
 
         apply_rule(check_email, field)
 

@@ -1,4 +1,10 @@
-"""One rule for text: which characters no field keeps, for every form, the API, the import and the exports.
+"""Input cleaning shared by every form, schema and importer: text, web addresses, e-mail, phone.
+
+Each rule returns the value as stored or raises ValueError with a message for the person who typed
+it (translated), so an HTML form (`p2c.members.forms.apply_rule`), a marshmallow schema and the
+importer all give the same answer for the same input.
+
+The text rule (which characters no field keeps, for every form, the API, the import and the exports):
 
 Unsafe characters (`UNSAFE`):
 - control characters U+0000-U+001F except tab, line feed and carriage return, and U+007F-U+009F
@@ -25,6 +31,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
+# Lengths of the contact and web fields (RFC 5321 caps a path at 254 characters for e-mail).
+WEBSITE_MAX = 300
+EMAIL_MAX = 254
+PHONE_MAX = 40
+
+_PHONE = re.compile(r"^[0-9+()./\- x]*$", re.IGNORECASE)
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+"
+                   r"[a-z\u00a1-\uffff]{2,63}$", re.IGNORECASE)
 UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"\r\n?")
 _SINGLE_LINE_SPACE = re.compile(r"[\t\n]+")
@@ -53,3 +69,50 @@ def clean_text(value: object, *, multiline: bool = True) -> str:
     if not multiline:
         text = _SINGLE_LINE_SPACE.sub(" ", text)
     return text.strip()
+
+
+def normalize_website(value: object) -> str:
+    """A website as stored: 'example.org' becomes 'https://example.org'. Raises ValueError if it is not one."""
+    text = clean_text(value, multiline=False)
+    if not text:
+        return ""
+    if not re.match(r"^https?://", text, re.IGNORECASE):
+        if "://" in text:
+            raise ValueError(_("Enter a web address starting with http:// or https://."))
+        text = "https://" + text
+    host = re.sub(r"^https?://", "", text, flags=re.IGNORECASE).split("/", 1)[0].split(":", 1)[0]
+    if not _HOST.match(host) or any(ch.isspace() for ch in text) or len(text) > WEBSITE_MAX:
+        raise ValueError(_("Enter a web address such as https://example.org."))
+    return text
+
+
+def check_phone(value: str) -> None:
+    """Digits, spaces and + ( ) . - / x only."""
+    if value and (not _PHONE.match(value) or sum(ch.isdigit() for ch in value) < 4):
+        raise ValueError(_("Enter a phone number with digits, for example +41 22 730 5111."))
+
+
+def check_email(value: str) -> str:
+    """An address the platform can deliver to, normalized; raises ValueError with the message to show.
+
+    Syntax only (no DNS lookup: it would fail on a slow or offline line), by email-validator. The
+    mail goes out through a plain SMTP relay, which cannot carry an internationalized local part
+    (RFC 6531 SMTPUTF8), so such an address is refused with its own message rather than accepted and
+    never delivered. An internationalized domain is kept in its ASCII (IDNA) form, which every relay
+    delivers: 'ana@bücher.example' is stored as 'ana@xn--bcher-kva.example'.
+    """
+    from email_validator import EmailNotValidError, EmailSyntaxError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False, allow_smtputf8=False).ascii_email
+    except EmailSyntaxError:
+        if value.isascii() or "@" not in value:
+            raise ValueError(_("Enter a valid e-mail address, such as name@example.org.")) from None
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise ValueError(_("Enter a valid e-mail address, such as name@example.org.")) from None
+        raise ValueError(_("We cannot send e-mail to an address with accented or non-Latin letters before "
+                           "the @. Please give another address, for example one with Latin letters only.")) from None
+    except EmailNotValidError:
+        raise ValueError(_("Enter a valid e-mail address, such as name@example.org.")) from None

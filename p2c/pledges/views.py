@@ -18,12 +18,13 @@ from p2c.pledges import rules, services
 from p2c.pledges.blueprint import bp
 from p2c.pledges.forms import PledgeForm
 from p2c.pledges.models import Pledge
+from p2c.reference import catalog
 
 
 def form_context(form: PledgeForm, **extra) -> dict:
     """What the form templates need besides the form: catalogue, rates for the live USD estimate."""
     today = utcnow().date()
-    return {"form": form, "cat": rules.catalog(), "rates": rules.current_rates(today), "rates_year": today.year,
+    return {"form": form, "cat": catalog.catalog(), "rates": catalog.current_rates(today), "rates_year": today.year,
             "max_targets": C.MAX_TARGETS, **extra}
 
 

@@ -37,7 +37,7 @@ from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 
-from p2c.core.enums import ReviewStatus
+from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.extensions import db
 from p2c.members.identity import name_key
 from p2c.members.models import ExpressionOfInterest, Organization
@@ -242,3 +242,7 @@ def pledge_duplicates(record: Pledge) -> list[Duplicate]:
         if len(result) >= LIMIT:
             break
     return list(result.values())
+
+
+# The back-office's duplicate finders, by kind (a kind without one shows no duplicates).
+FINDERS = {SubmissionKind.EOI: eoi_duplicates, SubmissionKind.PLEDGE: pledge_duplicates}

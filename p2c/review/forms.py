@@ -16,8 +16,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from p2c.core.enums import CommentVisibility
 from p2c.core.forms import CleanForm
+from p2c.core.text import WEBSITE_MAX
 from p2c.core.workflow import MESSAGE_REQUIRED, Action
-from p2c.pledges.constants import ACRONYM_MAX, ORG_NAME_MAX, WEBSITE_MAX
+from p2c.members.constants import ACRONYM_MAX, ORG_NAME_MAX
 from p2c.review.queries import parse_id
 from p2c.review.services import MESSAGE_MAX
 
@@ -83,8 +84,8 @@ class OrganizationForm(CleanForm):
 
     def validate_website(self, field) -> None:
         """The same website rule as the public forms ('example.org' is stored as https://example.org)."""
+        from p2c.core.text import normalize_website
         from p2c.members.forms import apply_rule
-        from p2c.pledges.rules import normalize_website
 
         apply_rule(normalize_website, field)
 

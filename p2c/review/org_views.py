@@ -17,6 +17,12 @@ from p2c.review.forms import OUT_OF_DATE, MergeForm, OrganizationForm
 from p2c.review.views import bp
 
 
+@bp.app_template_global("proposed_organization_changes")
+def proposed_organization_changes(record) -> dict:
+    """{field: (on the record, proposed)} for the EOI detail fragment (see organizations.proposed_changes)."""
+    return organizations.proposed_changes(record)
+
+
 def _org_or_404(org_id: int):
     try:
         return organizations.get_organization(org_id)

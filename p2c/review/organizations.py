@@ -22,7 +22,8 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from p2c.api.models import ApiToken
 from p2c.core import audit
 from p2c.core.db import utcnow
-from p2c.core.errors import ServiceError
+from p2c.core.enums import SubmissionKind
+from p2c.core.errors import NotFound, ServiceError
 from p2c.extensions import db
 from p2c.members.identity import name_key
 from p2c.members.models import ExpressionOfInterest, Organization
@@ -37,10 +38,8 @@ COUNTED = {"stakeholder_group_code", "country_iso3"}
 PER_PAGE = 50
 
 
-def _not_found() -> ServiceError:
-    error = ServiceError(_("This organization does not exist."))
-    error.status_code = 404
-    return error
+def _not_found() -> NotFound:
+    return NotFound(_("This organization does not exist."))
 
 
 def get_organization(org_id: int) -> Organization:
@@ -209,3 +208,7 @@ def merge_organizations(keep_id: int, merge_id: int) -> Organization:
                  after={"absorbed_id": merge_id, "absorbed_name": merged.name, "moved": moved,
                         "pledges_moved": pledges.rowcount})
     return keep
+
+
+# What approving a kind of submission does to organization records, which only review changes.
+APPROVAL_EFFECTS = {SubmissionKind.EOI: apply_proposal}
