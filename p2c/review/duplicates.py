@@ -185,6 +185,8 @@ def organization_matches(org: Organization, limit: int = LIMIT) -> list[tuple[Or
     if org.acronym:
         conditions.append(Organization.name_key == name_key(org.acronym))
     conditions.append(Organization.name_key == name_key(org.name))
+    if len(name_key(org.name)) <= 12:  # a name that may be someone's acronym ("ITU")
+        conditions.append(func.lower(Organization.acronym) == name_key(org.name))
     host = _host(org.website)
     if host:
         conditions.append(Organization.website.like(f"%{host}%"))
