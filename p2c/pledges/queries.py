@@ -33,7 +33,7 @@ from p2c.pledges.models import (
 )
 from p2c.pledges.reporting_status import reporting_status_filter
 from p2c.reference.models import Country, FocusArea, PledgeType
-from p2c.reporting.models import Rollup, RollupOrganization
+from p2c.rollups.models import Rollup, RollupOrganization
 
 COUNT_LIMIT = 1000
 # Single filters whose exact count is a rollup row: parameter -> (dimension, key transform).
