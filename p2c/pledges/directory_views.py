@@ -125,6 +125,6 @@ def detail(ref: str):
     pledge = queries.public_pledge(ref)
     if pledge is None:
         abort(404)
-    return render_template("pledges/detail.html", pledge=pledge, history=queries.progress_history(pledge),
+    return render_template("pledges/detail.html", pledge=pledge,
                            reporting=queries.status_of(pledge),
                            reporting_title=lambda code: ReportingStatus(code).title)
