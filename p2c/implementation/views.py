@@ -24,6 +24,12 @@ from p2c.pledges.reporting_status import pledge_reporting_status
 bp = Blueprint("implementation", __name__, template_folder="templates")
 
 
+@bp.app_template_global("progress_history_of")
+def progress_history_of(pledge: Pledge) -> list:
+    """Template global: a pledge's approved progress reports, oldest first (the pledge page's timeline)."""
+    return queries.progress_history(pledge)
+
+
 @bp.app_template_global("reporting_status_of")
 def reporting_status_of(pledge: Pledge) -> ReportingStatus | None:
     """Template global: a pledge's reporting status (None unless approved), for any feature's templates."""
