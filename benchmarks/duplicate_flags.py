@@ -197,7 +197,7 @@ def main() -> None:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.sqlite'}")
     rules = {"before (difflib 0.85)": before_flags, "after (rapidfuzz, this branch)": similar_organizations}
     with app.app_context(), app.test_request_context():
-        upgrade()
+        upgrade(revision="heads")
         load_all()
         DemoGenerator(args.seed).run(args.pledges)
         db.session.commit()
