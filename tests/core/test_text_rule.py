@@ -116,6 +116,17 @@ def test_unsafe_characters_in_every_text_field_of_every_channel_end_up_nowhere(c
     response = client.post("/api/v1/pledges", json=payload, headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 201, response.get_json()
 
+    own = builder.pledge(lead=lead)  # approved: it takes progress reports through the API
+    db.session.commit()
+    report = {"period": 2025, "implementation_status": "on_track", "usd_disbursed": "1000.00",
+              "narrative": dirty("We connected the first 40 schools and trained teachers in each of them."),
+              "disbursement_explanation": dirty("Paid in two instalments."),
+              "evidence_links": [dirty("https://example.org/report")],
+              "values": [{"indicator": dirty("people_connected"), "achieved_value": "400"}]}
+    response = client.post(f"/api/v1/pledges/{own.reference}/progress-reports", json=report,
+                           headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 201, response.get_json()
+
     # The staff organization form used to store names as typed.
     login("reviewer")
     org = db.session.scalars(select(Organization).where(Organization.name == "Acme Telecom")).one()
