@@ -154,7 +154,7 @@ def update_eoi(eoi: ExpressionOfInterest, data: dict, *, expected_version: int) 
     proposal on approval (`p2c.review.organizations.apply_proposal`).
     """
     if expected_version != eoi.version:
-        raise Conflict(conflict_message())
+        raise Conflict()
     new_status = next_status(eoi.status, Action.RESUBMIT)
     before = audit.snapshot(eoi, EOI_FIELDS)
     _propose(eoi, data["organization"])
@@ -170,13 +170,6 @@ def update_eoi(eoi: ExpressionOfInterest, data: dict, *, expected_version: int) 
     return eoi
 
 
-def conflict_message() -> str:
-    from flask_babel import gettext as _
-
-    return _("Someone changed this submission while you were editing it. Your changes were not saved; "
-             "please open it again and redo them.")
-
-
 def flush_versioned() -> None:
     """Flush; a concurrent save of the same row becomes a Conflict, never a silent overwrite."""
     from sqlalchemy.orm.exc import StaleDataError
@@ -184,4 +177,4 @@ def flush_versioned() -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(conflict_message()) from None
+        raise Conflict() from None
