@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -27,6 +28,7 @@ from wtforms.validators import (
 )
 
 from p2c.core.enums import UserRole
+from p2c.members.forms import NumberField
 from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
 
 GOAL_METRICS = [("usd_value", _l("USD value of approved pledges")), ("pledges", _l("Number of approved pledges")),
@@ -79,8 +81,7 @@ class GoalForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     metric = SelectField(_l("Measured by"), choices=GOAL_METRICS)
     indicator_code = SelectField(_l("Indicator (when measured by an indicator)"))
-    target_value = DecimalField(_l("Target value"), places=2,
-                                validators=[InputRequired(), NumberRange(min=0, max=10**17)])
+    target_value = NumberField(_l("Target value"), upper=Decimal(10) ** 17, validators=[InputRequired()])
     target_date = DateField(_l("Target date"), validators=[InputRequired(_l("Enter a date."))])
     active = BooleanField(_l("Shown on the progress page"), default=True)
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
@@ -107,10 +108,15 @@ class RateForm(FlaskForm):
 
     currency_code = SelectField(_l("Currency"))
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=MIN_YEAR - 10, max=MAX_YEAR)])
-    usd_per_unit = DecimalField(_l("USD per unit"), places=10,
-                                validators=[InputRequired(), NumberRange(min=0.0000000001, max=10**9)])
+    usd_per_unit = NumberField(_l("USD per unit"), upper=Decimal(10) ** 9, places=10, validators=[InputRequired()])
     source = StringField(_l("Source"), validators=[Optional(), Length(max=500)])
     as_of = DateField(_l("As of"), validators=[Optional()])
+
+
+    def validate_usd_per_unit(self, field) -> None:
+        """A rate of zero would make every amount in the currency worth nothing."""
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("Enter a rate above zero."))
 
 
 class EventForm(FlaskForm):

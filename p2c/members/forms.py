@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from p2c.core.i18n import country_name
+from p2c.core.i18n import country_name, current_language
+from p2c.core.numbers import NumberError, read_decimal
 from p2c.pledges import constants as C
 from p2c.pledges import rules
 
@@ -31,6 +32,36 @@ def length(min: int = -1, max: int = -1) -> Length:  # noqa: A002 - WTForms argu
 def strip_filter(value: object) -> object:
     """WTForms filter: clean typed text (see rules.clean_text); leaves None alone."""
     return rules.clean_text(value) if isinstance(value, str) else value
+
+
+class NumberField(StringField):
+    """A number typed in the reader's format, read by the one number reader (p2c.core.numbers).
+
+    `data` is a Decimal (or None when left empty); a text the reader refuses becomes the field's message
+    (never a 500, never a rounded or guessed value). `upper` (exclusive) and `places` are the limits.
+    """
+
+    def __init__(self, label=None, validators=None, *, upper, places: int = 2, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.upper = upper
+        self.places = places
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if valuelist:
+            try:
+                self.data = read_decimal(valuelist[0], upper=self.upper, places=self.places)
+            except NumberError as exc:
+                raise ValueError(str(exc)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        from babel.numbers import format_decimal
+
+        return format_decimal(self.data, locale=current_language(), decimal_quantization=False)
 
 
 class CheckboxesField(SelectMultipleField):

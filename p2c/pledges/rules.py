@@ -1,9 +1,10 @@
 """The pledge rules that need more than a length check, written once for the HTML form and the API schema.
 
-Both `p2c.pledges.forms.PledgeForm` and `p2c.pledges.schemas.PledgeInputSchema` parse numbers with
-`parse_decimal`, clean text with `clean_text`, resolve country shortcuts with `resolve_countries` and
-finish with `check_pledge`, which checks everything that depends on reference data (codes exist,
-pillars belong to the area, the currency has a rate, dates in order). They report errors under the
+Both `p2c.pledges.forms.PledgeForm` and `p2c.pledges.schemas.PledgeInputSchema` read numbers with
+`p2c.core.numbers.read_decimal` (the one number reader), clean text with `clean_text`, resolve country
+shortcuts with `resolve_countries` and finish with `check_pledge`, which checks everything that depends on
+reference data (codes exist, pillars belong to the area, the currency has a rate and its minor unit, dates
+in order). They report errors under the
 same field names, so a test can feed both the same bad input.
 """
 
@@ -13,13 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import g
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from p2c.core.numbers import currency_precision_error
 from p2c.extensions import db
 from p2c.pledges import constants as C
 from p2c.reference.models import (
@@ -143,54 +144,6 @@ def clean_text(value: object) -> str:
     return _CONTROL.sub("", text).replace("\r\n", "\n").strip()
 
 
-# Arabic thousands and decimal separators, as an Arabic keyboard types them.
-_SEPARATORS = str.maketrans({"\u066c": ",", "\u066b": ".", "\u060c": ","})
-
-
-def _ascii_digits(text: str) -> str:
-    """'١٬٥٠٠' -> '1,500': digits of any script (Arabic-Indic, Devanagari ...) as ASCII."""
-    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() and unicodedata.digit(ch, None)
-                   is not None else ch for ch in text.translate(_SEPARATORS))
-
-
-def parse_decimal(text: object, *, upper: Decimal, allow_empty: bool = True) -> Decimal | None:
-    """Read a number typed by a person: '1,500,000', '1 500 000', '2500.50', '2 500,50'.
-
-    Raises ValueError with a message to show. Refuses negative values, exponents, NaN and
-    values >= `upper`; keeps two decimals.
-    """
-    raw = _ascii_digits(clean_text(text)).replace("\u00a0", " ").replace("\u202f", " ").replace("'", "")
-    raw = raw.replace(" ", "")
-    if raw == "":
-        if allow_empty:
-            return None
-        raise ValueError(_("Enter a number."))
-    if raw.startswith("-"):
-        raise ValueError(_("Enter a number of zero or more."))
-    if not re.fullmatch(r"[0-9.,]+", raw) or not re.search(r"[0-9]", raw):
-        raise ValueError(_("Enter a number using digits only, for example 1500000 or 1,500,000."))
-    if "," in raw and "." in raw:
-        decimal_sep = "," if raw.rfind(",") > raw.rfind(".") else "."
-        thousands = "." if decimal_sep == "," else ","
-        raw = raw.replace(thousands, "").replace(decimal_sep, ".")
-    elif "," in raw:
-        # '1,500,000' groups thousands; '2500,50' (a single comma, not three digits after) is decimal.
-        raw = raw.replace(",", "") if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", raw) else raw.replace(",", ".")
-    elif raw.count(".") > 1:
-        if not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{3})+", raw):
-            raise ValueError(_("Enter a number using digits only, for example 1500000 or 1,500,000."))
-        raw = raw.replace(".", "")
-    if raw.count(".") > 1 or len(raw) > 40:
-        raise ValueError(_("Enter a number using digits only, for example 1500000 or 1,500,000."))
-    try:
-        value = Decimal(raw).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValueError(_("Enter a number using digits only, for example 1500000 or 1,500,000.")) from None
-    if value >= upper:
-        raise ValueError(_("Enter a number below %(limit)s.", limit=format_decimal(upper, format="#,##0")))
-    return value
-
-
 def normalize_website(value: object) -> str:
     """A website as stored: 'example.org' becomes 'https://example.org'. Raises ValueError if it is not one."""
     text = clean_text(value)
@@ -308,6 +261,11 @@ def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] =
         elif currency not in cat.rated_currencies:
             add("currency", _("We have no exchange rate for %(code)s yet. Please enter the amount in US dollars "
                               "or in another currency from the list.", code=currency))
+        else:
+            # ISO 4217 minor unit: 1500000.75 XOF would show as 1 500 001 F CFA and 1500000.75 in the files.
+            problem = currency_precision_error(data["amount"], currency)
+            if problem:
+                add("amount", problem)
     elif data.get("pledge_type") == "financial":
         add("amount", _("A financial pledge needs an amount."))
     if unknown_countries:

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import Equal, Length, OneOf, Range
 
+from p2c.core.numbers import read_machine_number
 from p2c.members.queries import find_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
@@ -30,19 +31,17 @@ class Text(fields.String):
 
 
 class Number(fields.Field):
-    """A number as a JSON number or a string with separators; refuses NaN, exponents, negatives, bools."""
+    """A JSON number, or a string read in the request's language like the form's (p2c.core.numbers);
+    refuses NaN, exponents, negatives, bools and more than two decimals."""
 
-    def __init__(self, *, upper, **kwargs) -> None:
+    def __init__(self, *, upper, places: int = 2, **kwargs) -> None:
         super().__init__(**kwargs)
         self.upper = upper
+        self.places = places
 
     def _deserialize(self, value: Any, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise ValidationError(str(_l("Enter a number.")))
-        if isinstance(value, float):
-            value = format(value, "f")
         try:
-            return rules.parse_decimal(str(value), upper=self.upper, allow_empty=self.allow_none)
+            return read_machine_number(value, upper=self.upper, places=self.places, allow_empty=self.allow_none)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from p2c.core.db import utcnow
 from p2c.core.i18n import current_language
 from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
+from p2c.core.numbers import currency_places, page_symbols
 from p2c.core.unit import commit, rollback
 from p2c.extensions import csrf, db, limiter
 from p2c.members.queries import idempotent_result
@@ -23,8 +24,11 @@ from p2c.pledges.models import Pledge
 def form_context(form: PledgeForm, **extra) -> dict:
     """What the form templates need besides the form: catalogue, rates for the live USD estimate."""
     today = utcnow().date()
-    return {"form": form, "cat": rules.catalog(), "rates": rules.current_rates(today), "rates_year": today.year,
-            "max_targets": C.MAX_TARGETS, **extra}
+    rates = rules.current_rates(today)
+    # The page script reads amounts like the server: the locale's symbols and each currency's decimals.
+    number_format = {**page_symbols(), "places": {code: currency_places(code) for code in rates}}
+    return {"form": form, "cat": rules.catalog(), "rates": rates, "rates_year": today.year,
+            "number_format": number_format, "max_targets": C.MAX_TARGETS, **extra}
 
 
 def settle_countries(form: PledgeForm) -> None:
