@@ -21,6 +21,7 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,15 @@ def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_p
     return result
 
 
+def _differs(current: Any, wanted: Any) -> bool:
+    """Whether a stored value differs from the file's. The export writes times to the second, so a stored
+    time with microseconds (set by the web UI) equals the file's time when they agree to the second:
+    re-importing an untouched export then reports "unchanged" and keeps the version."""
+    if isinstance(current, datetime) and isinstance(wanted, datetime) and wanted.microsecond == 0:
+        return current.replace(microsecond=0) != wanted
+    return current != wanted
+
+
 class _Writer:
     """Creates or updates pledges from validated records, caching organizations and reference rows."""
 
@@ -250,7 +260,7 @@ class _Writer:
             values.update(submitted_at=approved_at, decided_at=approved_at)
         changed = False
         for name, value in values.items():
-            if getattr(pledge, name) != value:
+            if _differs(getattr(pledge, name), value):
                 setattr(pledge, name, value)
                 changed = True
         lists = {
