@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import time
 from decimal import Decimal
+from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +17,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -61,6 +64,10 @@ class CallForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired(_l("Enter a date."))])
     closes_on = DateField(_l("Closes on"), validators=[Optional()])
+    closes_time = TimeField(_l("Closes at (time of day, in the call's time zone)"), default=time(23, 59),
+                            validators=[Optional()], filters=[lambda t: t or time(23, 59)])
+    time_zone = SelectField(_l("Time zone of the deadline"), default="UTC",
+                            choices=[(z, z) for z in sorted(available_timezones()) if "/" in z or z == "UTC"])
     rolling = BooleanField(_l("Rolling (no closing date)"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
 
@@ -126,4 +133,10 @@ class EventForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=120)])
+    access_code = StringField(
+        _l("Venue access code (optional)"), filters=[lambda v: (v or "").strip() or None],
+        validators=[Optional(), Length(min=8, max=40), Regexp(r"^[A-Za-z0-9-]+$", message=_l(
+            "Use 8 to 40 letters, digits or hyphens."))],
+        description=_l("Give it to the delegates at the venue: with it, submissions from the venue's shared "
+                       "address are limited per person. Clear it after the event."))
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])

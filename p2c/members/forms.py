@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -105,9 +106,13 @@ class PublicForm(FlaskForm):
     # Named like something bots love to fill; hidden from people and screen readers by the template.
     homepage = StringField(_l("Leave this field empty"), filters=[strip_filter])
     form_nonce = HiddenField()
+    # A pledging event's access code (p2c.core.limits), carried from the venue's link /pledges/new?code=...
+    access_code = HiddenField(filters=[lambda v: (v or "").strip()[:40]])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not self.access_code.data and has_request_context():
+            self.access_code.data = (request.args.get("code") or "").strip()[:40]
         if not _NONCE.match(self.form_nonce.data or ""):
             # A fresh form (or a tampered nonce): a new random one. Back-and-resubmit keeps the old one.
             self.form_nonce.data = secrets.token_urlsafe(24)

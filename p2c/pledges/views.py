@@ -7,8 +7,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from p2c.core.db import utcnow
+from p2c.core.errors import render_error
 from p2c.core.i18n import current_language
-from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
+from p2c.core.limits import (
+    ANY_POST_LIMIT,
+    any_post_key,
+    event_key,
+    event_limit,
+    saved,
+    submission_key,
+    submission_limit,
+)
 from p2c.core.numbers import currency_places, page_symbols
 from p2c.core.unit import commit, rollback
 from p2c.extensions import csrf, db, limiter
@@ -46,8 +55,9 @@ def _confirmation(reference: str):
 
 @bp.route("/pledges/new", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired session re-shows the form instead of losing it
-@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
-@limiter.limit(ANY_POST_LIMIT, methods=["POST"])
+@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved, key_func=submission_key)
+@limiter.limit(event_limit, methods=["POST"], deduct_when=saved, key_func=event_key)
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"], key_func=any_post_key)
 def new():
     """The pledge form: check (preview), then submit; one record per form, whatever the clicks."""
     form = PledgeForm()
@@ -80,6 +90,15 @@ def new():
     if not valid:
         settle_countries(form)
     return render_template("pledges/form.html", **form_context(form, preview=valid)), 200 if valid else 422
+
+
+@bp.errorhandler(429)
+def too_many_submissions(error):
+    """A submission refused by the rate limit keeps everything typed: the form again, saying what to do."""
+    if request.method != "POST" or request.endpoint != "pledges.new":
+        return render_error(429)
+    form = PledgeForm()
+    return render_template("pledges/form.html", **form_context(form, limited=True)), 429
 
 
 @bp.get("/pledges/submitted/<reference>")
