@@ -216,3 +216,8 @@ def read_machine_number(value: object, *, upper: Decimal, places: int = MAX_PLAC
         return read_decimal(format(value, "f"), upper=upper, places=places, allow_empty=allow_empty,
                             locale=EXPORT_FORMAT)
     return read_decimal(value, upper=upper, places=places, allow_empty=allow_empty, locale=code)
+
+
+def money(value_cents: int) -> str:
+    """Cents as a decimal string with two places: 150 -> "1.50"."""
+    return str((Decimal(value_cents) / 100).quantize(Decimal("0.01")))

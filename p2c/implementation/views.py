@@ -18,8 +18,8 @@ from p2c.core.tokens import InvalidToken, read_token
 from p2c.core.unit import commit, rollback
 from p2c.implementation import queries, services
 from p2c.implementation.forms import report_form
-from p2c.implementation.status import pledge_reporting_status
 from p2c.pledges.models import Pledge
+from p2c.pledges.reporting_status import pledge_reporting_status
 
 bp = Blueprint("implementation", __name__, template_folder="templates")
 

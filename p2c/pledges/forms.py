@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from p2c.core import text
 from p2c.core.db import utcnow
 from p2c.core.i18n import current_language, ref_name
 from p2c.core.numbers import read_decimal
@@ -40,6 +41,7 @@ from p2c.members.forms import (
 from p2c.members.queries import find_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
+from p2c.reference import catalog
 
 # Empty target rows shown without JavaScript (JS adds rows up to MAX_TARGETS).
 TARGET_ROWS = 3
@@ -135,7 +137,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cat = rules.catalog()
+        cat = catalog.catalog()
         self.lead_stakeholder_group.choices = stakeholder_choices(str(_l("Choose...")))
         self.lead_country.choices = country_choices(str(_l("Not specified / international")))
         self.focus_area.choices = [(code, ref_name(fa.name)) for code, fa in cat.focus_areas.items()]
@@ -160,7 +162,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
     # Field-level checks whose messages come from the shared rules.
     def validate_lead_website(self, field) -> None:
         """'example.org' or a full address."""
-        apply_rule(rules.normalize_website, field)
+        apply_rule(text.normalize_website, field)
 
     def validate_amount(self, field) -> None:
         """0 <= amount < 10^13, typed in the reader's number format (p2c.core.numbers)."""
@@ -184,7 +186,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
 
     def partner_names(self) -> list[str]:
         """One partner per line, blank lines and repeats dropped."""
-        lines = (rules.clean_text(line) for line in (self.partners.data or "").splitlines())
+        lines = (text.clean_text(line) for line in (self.partners.data or "").splitlines())
         return list(dict.fromkeys(line for line in lines if line))
 
     def _targets(self) -> list[dict]:
@@ -248,7 +250,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         from p2c.reference.queries import to_usd, usd_rate
 
         currency = self.currency.data
-        if self.parsed_amount is None or not currency or currency not in rules.catalog().rated_currencies:
+        if self.parsed_amount is None or not currency or currency not in catalog.catalog().rated_currencies:
             return
         found = usd_rate(currency, utcnow().date())
         if found:

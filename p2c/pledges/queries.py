@@ -17,6 +17,7 @@ from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from p2c.core.enums import ReviewStatus
+from p2c.core.reporting_status import reporting_status
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport
 from p2c.members.models import Organization
@@ -30,9 +31,9 @@ from p2c.pledges.models import (
     pledge_sdg,
     pledge_wsis,
 )
+from p2c.pledges.reporting_status import reporting_status_filter
 from p2c.reference.models import Country, FocusArea, PledgeType
 from p2c.reporting.models import Rollup, RollupOrganization
-from p2c.reporting.status import reporting_status, reporting_status_filter
 
 COUNT_LIMIT = 1000
 # Single filters whose exact count is a rollup row: parameter -> (dimension, key transform).
@@ -85,8 +86,7 @@ def conditions(filters: dict, today: date | None = None) -> list:
             select(Organization.id).join(Country, Country.iso3 == Organization.country_iso3)
             .where(Country.itu_region == f["lead_region"])))
     if "reporting" in f:
-        where.append(reporting_status_filter(Pledge.last_reported_at, Pledge.approved_at, f["reporting"],
-                                             today or _today()))
+        where.append(reporting_status_filter(f["reporting"], today or _today()))
     if "q" in f:
         needle = f"%{f['q'].strip()}%"
         where.append(or_(Pledge.title.ilike(needle), Pledge.reference == f["q"].strip().upper(),

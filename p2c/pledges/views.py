@@ -28,15 +28,16 @@ from p2c.pledges import rules, services
 from p2c.pledges.blueprint import bp
 from p2c.pledges.forms import PledgeForm
 from p2c.pledges.models import Pledge
+from p2c.reference import catalog
 
 
 def form_context(form: PledgeForm, **extra) -> dict:
     """What the form templates need besides the form: catalogue, rates for the live USD estimate."""
     today = utcnow().date()
-    rates = rules.current_rates(today)
+    rates = catalog.current_rates(today)
     # The page script reads amounts like the server: the locale's symbols and each currency's decimals.
     number_format = {**page_symbols(), "places": {code: currency_places(code) for code in rates}}
-    return {"form": form, "cat": rules.catalog(), "rates": rates, "rates_year": today.year,
+    return {"form": form, "cat": catalog.catalog(), "rates": rates, "rates_year": today.year,
             "number_format": number_format, "max_targets": C.MAX_TARGETS, **extra}
 
 

@@ -83,7 +83,7 @@ def country_summary(iso3: str) -> dict:
     """Approved pledges targeting a country and their USD value (from the rollups)."""
     row = db.session.execute(select(Rollup.pledges, Rollup.usd_cents).where(
         Rollup.dimension == "country", Rollup.key == iso3)).first()
-    from p2c.reporting.figures import money
+    from p2c.core.numbers import money
 
     return {"pledges": int(row[0]) if row else 0, "usd_value": money(int(row[1]) if row else 0)}
 

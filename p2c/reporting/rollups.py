@@ -23,9 +23,9 @@ from flask import has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import delete, event, func, select
 
+from p2c.core.bulk import insert_rows
 from p2c.core.enums import ReviewStatus
 from p2c.core.signals import bulk_loaded, submission_decided
-from p2c.demo.bulk import insert_rows
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge, PledgeTarget

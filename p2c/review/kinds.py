@@ -14,9 +14,9 @@ from werkzeug.routing import BuildError
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
-from p2c.implementation.status import status_filter as reporting_status_filter
 from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.pledges.models import Pledge, pledge_country
+from p2c.pledges.reporting_status import reporting_status_filter
 from p2c.reference.models import Country
 from p2c.review import duplicates
 from p2c.review.registry import SubmissionType, register

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from p2c.api.models import ApiToken
 from p2c.core import audit
 from p2c.core.db import utcnow
-from p2c.core.errors import ServiceError
+from p2c.core.errors import NotFound, ServiceError
 from p2c.extensions import db
 from p2c.members.models import ExpressionOfInterest, Organization
 from p2c.pledges.models import Pledge, pledge_partner
@@ -31,10 +31,8 @@ COUNTED = {"stakeholder_group_code", "country_iso3"}
 PER_PAGE = 50
 
 
-def _not_found() -> ServiceError:
-    error = ServiceError(_("This organization does not exist."))
-    error.status_code = 404
-    return error
+def _not_found() -> NotFound:
+    return NotFound(_("This organization does not exist."))
 
 
 def get_organization(org_id: int) -> Organization:

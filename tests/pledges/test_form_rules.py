@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from p2c.core import text
 from p2c.core.numbers import read_decimal
 from p2c.pledges import rules
+from p2c.reference import catalog
 
 UPPER = Decimal(10) ** 13
 
@@ -40,14 +42,14 @@ def test_empty_number_is_none_unless_required():
     ("HTTPS://Example.ORG", "HTTPS://Example.ORG"), ("", ""), ("bücher.de", "https://bücher.de"),
 ])
 def test_websites(typed, stored):
-    assert rules.normalize_website(typed) == stored
+    assert text.normalize_website(typed) == stored
 
 
 @pytest.mark.parametrize("typed", ["javascript:alert(1)", "ftp://x.org", "not a site", "localhost", "http://",
                                    "a b.org"])
 def test_websites_refused(typed):
     with pytest.raises(ValueError):
-        rules.normalize_website(typed)
+        text.normalize_website(typed)
 
 
 def test_country_shortcuts(app):
@@ -61,7 +63,7 @@ def test_country_shortcuts(app):
 
 
 def test_control_characters_are_dropped_but_markup_kept():
-    assert rules.clean_text(" a\x00b\x07<i>c</i>\r\nd ") == "ab<i>c</i>\nd"
+    assert text.clean_text(" a\x00b\x07<i>c</i>\r\nd ") == "ab<i>c</i>\nd"
 
 
 def test_embedded_rates_match_the_conversion_service(app):
@@ -70,7 +72,7 @@ def test_embedded_rates_match_the_conversion_service(app):
     from p2c.reference.queries import usd_rate
 
     with app.test_request_context():
-        rates = rules.current_rates(date(2026, 5, 1))
+        rates = catalog.current_rates(date(2026, 5, 1))
         assert rates["USD"] == "1" and len(rates) > 10
         for code, rate in rates.items():
             assert Decimal(rate) == usd_rate(code, date(2026, 5, 1))[0]
