@@ -287,3 +287,19 @@ def test_schema_refuses_too_many_people_with_its_own_message(app, pledge):
         with pytest.raises(ValidationError) as exc:
             ProgressReportInputSchema(pledge=pledge).load({**good, "beneficiaries": {"youth": -1}})
         assert "Enter a number of zero or more." in str(exc.value.messages["beneficiaries"])
+
+
+@pytest.mark.parametrize(("typed", "status"), [("sNaN", 422), ("NaN", 422), ("Infinity", 422), ("1,200", 302),
+                                               ("900,000", 302)])
+def test_report_form_reads_numbers_like_the_pledge_form(client, pledge, typed, status):
+    """Issue 18 item 7: sNaN was a 500; issue 12: 1,200 and 900,000 were refused in English."""
+    target = pledge.targets[0]
+    response = client.post(_link(pledge), data=_valid(pledge, usd_disbursed=typed, **{f"target_{target.id}": typed}))
+    assert response.status_code == status
+    if status == 422:
+        assert "Enter a number using digits only" in response.get_data(as_text=True)
+        assert _count() == 0
+    else:
+        report = db.session.scalars(select(ProgressReport)).one()
+        expected = Decimal(typed.replace(",", ""))
+        assert report.usd_disbursed == expected and report.values[0].achieved_value == expected
