@@ -36,6 +36,12 @@ class Number(fields.Field):
     refuses NaN, exponents, negatives, bools and more than two decimals."""
 
     def __init__(self, *, upper, places: int = 2, **kwargs) -> None:
+        # The OpenAPI document (apispec copies these): a JSON number in range, or text in the reader's format.
+        number = {"type": "number", "minimum": 0, "maximum": int(upper), "exclusiveMaximum": True}
+        documented = {"oneOf": [number, {"type": "string", "maxLength": 40}],
+                      "description": f"0 <= value < {int(upper)}, at most {places} decimals; as text, written in "
+                                     "the request's language (1,500,000.50 in English, 1.500.000,50 in Spanish)"}
+        kwargs["metadata"] = {**documented, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
         self.upper = upper
         self.places = places
