@@ -75,6 +75,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SUBMISSION_RATE_LIMIT = os.environ.get("P2C_SUBMISSION_RATE_LIMIT", "10 per hour")
+    # Saved submissions per event access code (a pledging event's shared venue address; p2c/core/limits.py).
+    EVENT_SUBMISSION_LIMIT = os.environ.get("P2C_EVENT_SUBMISSION_LIMIT", "1000 per day")
     LOGIN_RATE_LIMIT = os.environ.get("P2C_LOGIN_RATE_LIMIT", "20 per hour")
     WTF_CSRF_TIME_LIMIT = None  # a long form on a slow line must not expire mid-way
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import time
+from decimal import Decimal
+from zoneinfo import available_timezones
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     HiddenField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -26,6 +30,7 @@ from wtforms.validators import (
 
 from p2c.core.enums import UserRole
 from p2c.core.forms import CleanForm
+from p2c.members.forms import NumberField
 from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
 
 GOAL_METRICS = [("usd_value", _l("USD value of approved pledges")), ("pledges", _l("Number of approved pledges")),
@@ -65,6 +70,10 @@ class CallForm(CleanForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     opens_on = DateField(_l("Opens on"), validators=[InputRequired(_l("Enter a date."))])
     closes_on = DateField(_l("Closes on"), validators=[Optional()])
+    closes_time = TimeField(_l("Closes at (time of day, in the call's time zone)"), default=time(23, 59),
+                            validators=[Optional()], filters=[lambda t: t or time(23, 59)])
+    time_zone = SelectField(_l("Time zone of the deadline"), default="UTC",
+                            choices=[(z, z) for z in sorted(available_timezones()) if "/" in z or z == "UTC"])
     rolling = BooleanField(_l("Rolling (no closing date)"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
 
@@ -85,8 +94,7 @@ class GoalForm(CleanForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     metric = SelectField(_l("Measured by"), choices=GOAL_METRICS)
     indicator_code = SelectField(_l("Indicator (when measured by an indicator)"))
-    target_value = DecimalField(_l("Target value"), places=2,
-                                validators=[InputRequired(), NumberRange(min=0, max=10**17)])
+    target_value = NumberField(_l("Target value"), upper=Decimal(10) ** 17, validators=[InputRequired()])
     target_date = DateField(_l("Target date"), validators=[InputRequired(_l("Enter a date."))])
     active = BooleanField(_l("Shown on the progress page"), default=True)
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
@@ -113,10 +121,15 @@ class RateForm(CleanForm):
 
     currency_code = SelectField(_l("Currency"))
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=MIN_YEAR - 10, max=MAX_YEAR)])
-    usd_per_unit = DecimalField(_l("USD per unit"), places=10,
-                                validators=[InputRequired(), NumberRange(min=0.0000000001, max=10**9)])
+    usd_per_unit = NumberField(_l("USD per unit"), upper=Decimal(10) ** 9, places=10, validators=[InputRequired()])
     source = StringField(_l("Source"), validators=[Optional(), Length(max=500)])
     as_of = DateField(_l("As of"), validators=[Optional()])
+
+
+    def validate_usd_per_unit(self, field) -> None:
+        """A rate of zero would make every amount in the currency worth nothing."""
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("Enter a rate above zero."))
 
 
 class EventForm(CleanForm):
@@ -126,4 +139,10 @@ class EventForm(CleanForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=120)])
+    access_code = StringField(
+        _l("Venue access code (optional)"), filters=[lambda v: (v or "").strip() or None],
+        validators=[Optional(), Length(min=8, max=40), Regexp(r"^[A-Za-z0-9-]+$", message=_l(
+            "Use 8 to 40 letters, digits or hyphens."))],
+        description=_l("Give it to the delegates at the venue: with it, submissions from the venue's shared "
+                       "address are limited per person. Clear it after the event."))
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])

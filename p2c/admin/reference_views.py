@@ -63,7 +63,8 @@ METRIC_TITLES = dict(GOAL_METRICS)
 RESOURCES = [
     Resource("calls", "call_id", "int", _l("Calls for interest"), CallForm, services.CALLS, queries.calls,
              [(_l("Title"), lambda r: r.title), (_l("Opens on"), lambda r: _date(r.opens_on)),
-              (_l("Closes on"), lambda r: _("rolling") if r.rolling else _date(r.closes_on))]),
+              (_l("Closes on"), lambda r: _("rolling") if r.rolling or r.closes_on is None else
+               f"{_date(r.closes_on)}, {r.closes_time:%H:%M} ({r.time_zone})")]),
     Resource("goals", "goal_id", "int", _l("Coalition goals"), GoalForm, services.GOALS, queries.goals,
              [(_l("Title"), lambda r: r.title), (_l("Measured by"), lambda r: METRIC_TITLES.get(r.metric, r.metric)),
               (_l("Target"), lambda r: r.target_value), (_l("By"), lambda r: _date(r.target_date)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -77,12 +77,12 @@ def _refuse_delete(mapper, connection, target: AuditEvent) -> None:
 
 
 def _plain(value: Any) -> Any:
-    """JSON-safe copy of a value (Decimal, dates, enums)."""
+    """JSON-safe copy of a value (Decimal, dates, times of day, enums)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, date | datetime):
+    if isinstance(value, date | datetime | time):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import gettext as _gettext
 from functools import lru_cache
+from importlib import resources
 
 import pycountry
 from flask import current_app, g, has_request_context, request
@@ -60,47 +62,37 @@ _SHORT_NAMES = {
     "TWN": "Taiwan, China", "PSE": "Palestine", "VAT": "Holy See", "COD": "DR Congo",
 }
 
-# Where pycountry's translation is inverted ISO style ("Corea, República de"), missing or not what
-# UN texts say, the UN short name in that language.
-_UN_NAMES = {
-    "ar": {"COD": "جمهورية الكونغو الديمقراطية", "FSM": "ميكرونيزيا", "IRN": "إيران",
-           "KOR": "جمهورية كوريا", "PRK": "جمهورية كوريا الشعبية الديمقراطية", "TUR": "تركيا",
-           "SHN": "سانت هيلانة", "VGB": "جزر فرجن البريطانية", "VIR": "جزر فرجن التابعة للولايات المتحدة",
-           "CIV": "كوت ديفوار", "TWN": "تايوان، الصين"},
-    "es": {"BOL": "Bolivia", "COD": "República Democrática del Congo", "COM": "Comoras", "DZA": "Argelia",
-           "FSM": "Micronesia", "PSE": "Palestina", "SHN": "Santa Elena", "TZA": "Tanzania",
-           "VEN": "Venezuela", "VGB": "Islas Vírgenes Británicas",
-           "VIR": "Islas Vírgenes de los Estados Unidos", "TWN": "Taiwán (China)",
-           "KOR": "República de Corea", "PRK": "República Popular Democrática de Corea", "CIV": "Côte d'Ivoire"},
-    "fr": {"ALA": "Îles d'Åland", "BES": "Bonaire, Saint-Eustache et Saba", "CCK": "Îles Cocos (Keeling)",
-           "CXR": "Île Christmas", "FLK": "Îles Falkland (Malvinas)", "FSM": "Micronésie", "IRN": "Iran",
-           "LAO": "République démocratique populaire lao", "PSE": "Palestine", "REU": "La Réunion",
-           "RUS": "Fédération de Russie", "SHN": "Sainte-Hélène", "SLB": "Îles Salomon",
-           "VIR": "Îles Vierges américaines", "BOL": "Bolivie", "TZA": "Tanzanie", "VEN": "Venezuela",
-           "TWN": "Taïwan (Chine)", "KOR": "République de Corée",
-           "PRK": "République populaire démocratique de Corée"},
-    "ru": {"SHN": "Остров Святой Елены", "TWN": "Тайвань (Китай)", "KOR": "Республика Корея",
-           "PRK": "Корейская Народно-Демократическая Республика"},
-    "zh": {"BOL": "玻利维亚", "TWN": "中国台湾", "KOR": "大韩民国", "PRK": "朝鲜民主主义人民共和国"},
-}
+# The UN's official short names (UNTERM) where pycountry's or CLDR's name differs in a language
+# (Türkiye in French and Spanish, Netherlands (Kingdom of the) ...): a data file with each name's source.
+UN_NAMES_FILE = resources.files("p2c.reference") / "data" / "un_country_names.csv"
+
+
+@lru_cache(maxsize=1)
+def un_names() -> dict[str, dict[str, str]]:
+    """{language: {ISO3: UN short name}} from p2c/reference/data/un_country_names.csv."""
+    names: dict[str, dict[str, str]] = {}
+    with UN_NAMES_FILE.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            names.setdefault(row["language"], {})[row["iso3"]] = row["name"]
+    return names
 
 
 def country_name(iso3: str, english_name: str | None = None, lang: str | None = None) -> str:
     """A country's name in the reader's language, from pycountry's translations, falling back to English.
 
-    Order: our short-name table for the language, then pycountry's translation of the common name
-    ("Bolivia") and of the ISO name, then the English name.
+    Order: the UN short name where it differs (un_country_names.csv), our English short names, then
+    pycountry's translation of the common name ("Bolivia") and of the ISO name, then the English name.
     """
     lang = lang or current_language()
     record = pycountry.countries.get(alpha_3=iso3)
     if english_name is None:
         english_name = _SHORT_NAMES.get(iso3) or (getattr(record, "common_name", None) or record.name
                                                   if record else iso3)
-    if lang == "en":
-        return _SHORT_NAMES.get(iso3, english_name)
-    override = _UN_NAMES.get(lang, {}).get(iso3)
+    override = un_names().get(lang, {}).get(iso3)
     if override:
         return override
+    if lang == "en":
+        return _SHORT_NAMES.get(iso3, english_name)
     if record is None:
         return english_name
     translations = _iso3166(lang)

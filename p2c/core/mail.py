@@ -7,14 +7,18 @@ and every later successful commit that queues mail retry it. Nothing is lost.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
+from urllib.parse import urlsplit
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
+from jinja2 import TemplateNotFound
+from markupsafe import Markup, escape
 from sqlalchemy import or_, select, update
 
 from p2c.core.db import utcnow
@@ -42,11 +46,11 @@ def queue_mail(
     """
     with force_locale(language):
         text = render_template(f"mail/{template}.txt", **context)
+        subject, _, body = text.partition("\n")
         try:
             html = render_template(f"mail/{template}.html", **context)
-        except Exception:  # noqa: BLE001 - the HTML part is optional
-            html = ""
-    subject, _, body = text.partition("\n")
+        except TemplateNotFound:  # the usual case: the HTML part is the text, laid out (see html_part)
+            html = html_part(subject.strip(), body.lstrip("\n"), language)
     message = OutboxMessage(
         recipient=recipient,
         subject=subject.strip()[:300],
@@ -91,18 +95,64 @@ def _send_in_thread(app, ids: list[int]) -> None:
             db.session.remove()
 
 
-def _send(message: OutboxMessage) -> None:
+_URL = re.compile(r"https?://[^\s<>\"“”]+[^\s<>\"“”.,;:!?)\]]")
+
+
+def _linked(line: str) -> Markup:
+    """One line of the text part as HTML: escaped, its web addresses as links."""
+    out, last = [], 0
+    for found in _URL.finditer(line):
+        out.append(escape(line[last:found.start()]))
+        out.append(Markup('<a href="{0}">{0}</a>').format(found.group()))
+        last = found.end()
+    out.append(escape(line[last:]))
+    return Markup("").join(out)
+
+
+def html_part(subject: str, body_text: str, language: str) -> str:
+    """The HTML part of a message: its text, paragraph by paragraph with live links, marked with the
+    recipient's language and direction (mail/layout.html). Rendered in that language."""
+    paragraphs = [[_linked(line) for line in block.splitlines()] for block in re.split(r"\n\s*\n", body_text)
+                  if block.strip()]
+    rtl = language in current_app.config.get("RTL_LANGUAGES", ("ar",))
+    return render_template("mail/layout.html", subject=subject, paragraphs=paragraphs, language=language,
+                           direction="rtl" if rtl else "ltr")
+
+
+def message_domain() -> str:
+    """The right side of every Message-ID: the host of P2C_BASE_URL when it is a domain name, else the
+    sender's domain (RFC 5322 asks for a domain the sender controls; spam filters check it)."""
+    host = urlsplit(current_app.config.get("BASE_URL", "")).hostname or ""
+    if "." in host and not host.replace(".", "").isdigit():
+        return host
+    sender_domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2]
+    return sender_domain or host or "localhost"
+
+
+def compose(message: OutboxMessage) -> EmailMessage:
+    """An outbox message as sent: From, To, Subject, Date (when sent), a Message-ID at our domain,
+    Content-Language, and a text part with an HTML alternative, both in the recipient's language."""
     cfg = current_app.config
     email = EmailMessage()
     email["From"] = cfg["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="p2c.local")
+    email["Date"] = format_datetime(datetime.now(UTC))
+    email["Message-ID"] = make_msgid(domain=message_domain())
     email.set_content(message.body_text)
-    # After set_content: it rewrites the MIME headers and would drop a header set before it.
+    # Messages queued before the HTML part existed get it now, from their text.
+    html = message.body_html or html_part(message.subject, message.body_text, message.language)
+    email.add_alternative(html, subtype="html")
+    # After the parts exist: set_content and add_alternative move or drop Content-* headers set before.
     email["Content-Language"] = message.language
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
+    for part in email.iter_parts():
+        part["Content-Language"] = message.language
+    return email
+
+
+def _send(message: OutboxMessage) -> None:
+    cfg = current_app.config
+    email = compose(message)
     with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
         if cfg.get("MAIL_USE_TLS"):
             smtp.starttls()

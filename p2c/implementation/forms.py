@@ -6,17 +6,25 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from p2c.core.enums import ImplementationStatus
 from p2c.core.forms import CleanForm
 from p2c.core.i18n import ref_name
 from p2c.implementation import rules
+from p2c.members.forms import NumberField
 from p2c.pledges.models import Pledge
 from p2c.reference.models import BeneficiaryGroup
 
-NON_NEGATIVE = _l("Enter zero or a positive number.")
+# People counts are read like every number (1,200 in English, 1 200 in French), as whole numbers.
+PEOPLE_READ_MAX = Decimal(10) ** 15
+
+
+def at_most_people(form, field) -> None:
+    """The people-reached limit, with the API's message (the reader already refused non-numbers)."""
+    if field.data is not None and field.data > rules.PEOPLE_MAX:
+        raise ValidationError(str(rules.PEOPLE_TOO_MANY))
 
 
 class ProgressReportForm(CleanForm):
@@ -27,10 +35,7 @@ class ProgressReportForm(CleanForm):
         _l("Implementation status"),
         validators=[InputRequired(message=_l("Choose the implementation status."))],
     )
-    usd_disbursed = DecimalField(
-        _l("USD disbursed to date"), places=2,
-        validators=[Optional(), NumberRange(min=0, max=rules.DISBURSED_MAX - 1, message=NON_NEGATIVE)],
-    )
+    usd_disbursed = NumberField(_l("USD disbursed to date"), upper=rules.DISBURSED_MAX, validators=[Optional()])
     disbursement_explanation = TextAreaField(
         _l("Explanation of the disbursement"), validators=[Optional(), Length(max=rules.EXPLANATION_MAX)]
     )
@@ -78,7 +83,8 @@ class ProgressReportForm(CleanForm):
             value = self[name].data
             if value is not None:
                 values[target.id] = value
-        beneficiaries = {code: self[name].data for name, code in self.group_fields if self[name].data is not None}
+        beneficiaries = {code: int(self[name].data) for name, code in self.group_fields
+                         if self[name].data is not None}
         return {
             "period": self.period.data,
             "implementation_status": ImplementationStatus(self.implementation_status.data),
@@ -117,19 +123,13 @@ def report_form(pledge: Pledge, groups: list[BeneficiaryGroup], *args, **kwargs)
     for target in pledge.targets:
         name = f"target_{target.id}"
         label = ref_name(target.indicator.name)
-        setattr(_Form, name, DecimalField(
-            label, places=2,
-            validators=[Optional(), NumberRange(min=0, max=rules.ACHIEVED_MAX - 1, message=NON_NEGATIVE)],
-        ))
+        setattr(_Form, name, NumberField(label, upper=rules.ACHIEVED_MAX, validators=[Optional()]))
         target_fields.append((name, target))
     group_fields = []
     for group in groups:
         name = f"reached_{group.code}"
-        setattr(_Form, name, IntegerField(
-            ref_name(group.name),
-            validators=[Optional(), NumberRange(min=0, message=NON_NEGATIVE),
-                        NumberRange(max=rules.PEOPLE_MAX, message=rules.PEOPLE_TOO_MANY)],
-        ))
+        setattr(_Form, name, NumberField(ref_name(group.name), upper=PEOPLE_READ_MAX, places=0,
+                                         validators=[Optional(), at_most_people]))
         group_fields.append((name, group.code))
     _Form.target_fields = target_fields
     _Form.group_fields = group_fields

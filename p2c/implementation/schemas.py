@@ -19,10 +19,18 @@ from p2c.core.enums import ImplementationStatus
 from p2c.extensions import db
 from p2c.implementation import rules
 from p2c.pledges.models import Pledge
-from p2c.pledges.schemas import Text
+from p2c.pledges.schemas import Number, Text
 from p2c.reference.models import BeneficiaryGroup
 
-NON_NEGATIVE = _l("Enter zero or a positive number.")
+
+class People(Number):
+    """A count of people: a whole number read like every number (p2c.core.numbers), as an int."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(upper=Decimal(10) ** 15, places=0, **kwargs)
+
+    def _deserialize(self, value: Any, attr, data, **kwargs) -> int:
+        return int(super()._deserialize(value, attr, data, **kwargs))
 
 
 class AchievedValueSchema(Schema):
@@ -30,10 +38,7 @@ class AchievedValueSchema(Schema):
 
     target_id = fields.Integer(load_default=None)
     indicator = Text(load_default=None, metadata={"description": "indicator code of the target"})
-    achieved_value = fields.Decimal(
-        required=True, places=2, as_string=True,
-        validate=validate.Range(min=0, max=rules.ACHIEVED_MAX, max_inclusive=False, error=str(NON_NEGATIVE)),
-    )
+    achieved_value = Number(required=True, upper=rules.ACHIEVED_MAX)
 
 
 class ProgressReportInputSchema(Schema):
@@ -41,10 +46,7 @@ class ProgressReportInputSchema(Schema):
 
     period = fields.Integer(required=True, metadata={"description": "the year reported on"})
     implementation_status = fields.Enum(ImplementationStatus, by_value=True, required=True)
-    usd_disbursed = fields.Decimal(
-        load_default=None, allow_none=True, places=2, as_string=True,
-        validate=validate.Range(min=0, max=rules.DISBURSED_MAX, max_inclusive=False, error=str(NON_NEGATIVE)),
-    )
+    usd_disbursed = Number(load_default=None, allow_none=True, upper=rules.DISBURSED_MAX)
     disbursement_explanation = Text(multiline=True, load_default="",
                                     validate=validate.Length(max=rules.EXPLANATION_MAX))
     narrative = Text(multiline=True, required=True,
@@ -53,8 +55,7 @@ class ProgressReportInputSchema(Schema):
     values = fields.List(fields.Nested(AchievedValueSchema), load_default=list)
     beneficiaries = fields.Dict(
         keys=fields.String(),
-        values=fields.Integer(validate=[validate.Range(min=0, error=str(NON_NEGATIVE)),
-                                        validate.Range(max=rules.PEOPLE_MAX, error=rules.PEOPLE_TOO_MANY)]),
+        values=People(validate=validate.Range(max=rules.PEOPLE_MAX, error=rules.PEOPLE_TOO_MANY)),
         load_default=dict, metadata={"description": "people reached per beneficiary group code"},
     )
 

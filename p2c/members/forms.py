@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import secrets
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from p2c.core import text
 from p2c.core.forms import CleanForm
-from p2c.core.i18n import country_name
+from p2c.core.i18n import country_name, current_language
+from p2c.core.numbers import NumberError, read_decimal
 from p2c.members import constants as MC
 from p2c.reference import catalog
 
@@ -32,6 +34,36 @@ def length(min: int = -1, max: int = -1) -> Length:  # noqa: A002 - WTForms argu
 def strip_filter(value: object) -> object:
     """WTForms filter: clean typed text (see text.clean_text); leaves None alone."""
     return text.clean_text(value) if isinstance(value, str) else value
+
+
+class NumberField(StringField):
+    """A number typed in the reader's format, read by the one number reader (p2c.core.numbers).
+
+    `data` is a Decimal (or None when left empty); a text the reader refuses becomes the field's message
+    (never a 500, never a rounded or guessed value). `upper` (exclusive) and `places` are the limits.
+    """
+
+    def __init__(self, label=None, validators=None, *, upper, places: int = 2, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.upper = upper
+        self.places = places
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        if valuelist:
+            try:
+                self.data = read_decimal(valuelist[0], upper=self.upper, places=self.places)
+            except NumberError as exc:
+                raise ValueError(str(exc)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        from babel.numbers import format_decimal
+
+        return format_decimal(self.data, locale=current_language(), decimal_quantization=False)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -75,9 +107,13 @@ class PublicForm(CleanForm):
     # Named like something bots love to fill; hidden from people and screen readers by the template.
     homepage = StringField(_l("Leave this field empty"), filters=[strip_filter])
     form_nonce = HiddenField()
+    # A pledging event's access code (p2c.core.limits), carried from the venue's link /pledges/new?code=...
+    access_code = HiddenField(filters=[lambda v: (v or "").strip()[:40]])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not self.access_code.data and has_request_context():
+            self.access_code.data = (request.args.get("code") or "").strip()[:40]
         if not _NONCE.match(self.form_nonce.data or ""):
             # A fresh form (or a tampered nonce): a new random one. Back-and-resubmit keeps the old one.
             self.form_nonce.data = secrets.token_urlsafe(24)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
     Boolean,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
     event,
     inspect,
@@ -103,8 +105,42 @@ class CallForInterest(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date | None] = mapped_column(Date)
+    # The deadline is closes_on at closes_time in time_zone (IANA, e.g. America/Bogota); the call opens at
+    # the start of opens_on in the same zone. See p2c.members.deadlines.
+    closes_time: Mapped[time] = mapped_column(Time, default=time(23, 59, 59), server_default="23:59:59")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     rolling: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The call's IANA time zone (UTC when the stored name is unknown to this system's tz database)."""
+        try:
+            return ZoneInfo(self.time_zone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    @property
+    def opens_at(self) -> datetime:
+        """The aware instant the call opens: the start of `opens_on` in its zone."""
+        return datetime.combine(self.opens_on, time(0, 0), tzinfo=self.zone)
+
+    @property
+    def deadline(self) -> datetime | None:
+        """The aware instant of the stated deadline (`closes_on` at `closes_time` in its zone), None when the
+        call has no closing date. A deadline is stated to the minute: submissions during that minute count."""
+        if self.closes_on is None:
+            return None
+        stated = (self.closes_time or time(23, 59)).replace(second=0, microsecond=0)
+        return datetime.combine(self.closes_on, stated, tzinfo=self.zone)
+
+    def is_open_at(self, now: datetime) -> bool:
+        """Whether a submission at the aware instant `now` is in time (rolling calls: once opened)."""
+        if now < self.opens_at:
+            return False
+        if self.rolling or self.deadline is None:
+            return True
+        return now < self.deadline + timedelta(minutes=1)
 
 
 eoi_focus_area = Table(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
@@ -27,32 +27,42 @@ class CallState:
         return self.call is not None
 
 
-def call_state(today: date) -> CallState:
-    """The open call (opens_on <= today <= closes_on, or no close date); else a rolling call that has
-    opened; else closed, with the next call that opens later."""
-    started = select(CallForInterest).where(CallForInterest.opens_on <= today)
-    open_call = db.session.scalars(
-        started.where(or_(CallForInterest.closes_on.is_(None), CallForInterest.closes_on >= today))
+def _aware(now: datetime) -> datetime:
+    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+
+def call_state(now: datetime) -> CallState:
+    """The call open at the instant `now` (each call's deadline is in its own time zone); else a rolling call
+    that has opened; else closed, with the next call that opens later. A naive `now` is UTC."""
+    now = _aware(now)
+    # Every zone is within a day of UTC: read the calls near today, then compare instants.
+    today = now.astimezone(UTC).date()
+    near = db.session.scalars(
+        select(CallForInterest).where(CallForInterest.opens_on <= today + timedelta(days=1))
         .order_by(CallForInterest.opens_on.desc(), CallForInterest.id.desc())
-    ).first()
-    if open_call is not None:
-        return CallState(call=open_call, next_call=None, rolling=bool(open_call.rolling))
-    rolling = db.session.scalars(
-        started.where(CallForInterest.rolling.is_(True)).order_by(CallForInterest.opens_on.desc())
-    ).first()
-    if rolling is not None:
-        return CallState(call=rolling, next_call=None, rolling=True)
+    ).all()
+    timed = [c for c in near if not c.rolling and c.is_open_at(now)]
+    if timed:
+        return CallState(call=timed[0], next_call=None, rolling=False)
+    rolling = [c for c in near if c.rolling and c.is_open_at(now)]
+    if rolling:
+        return CallState(call=rolling[0], next_call=None, rolling=True)
     upcoming = db.session.scalars(
-        select(CallForInterest).where(CallForInterest.opens_on > today).order_by(CallForInterest.opens_on)
-    ).first()
-    return CallState(call=None, next_call=upcoming)
+        select(CallForInterest).where(CallForInterest.opens_on >= today - timedelta(days=1))
+        .order_by(CallForInterest.opens_on, CallForInterest.id)
+    ).all()
+    return CallState(call=None, next_call=next((c for c in upcoming if c.opens_at > now), None))
 
 
-def last_closed_call(today: date) -> CallForInterest | None:
-    """The most recent call that has closed (to say 'the last call closed on ...')."""
-    return db.session.scalars(
-        select(CallForInterest).where(CallForInterest.closes_on < today).order_by(CallForInterest.closes_on.desc())
-    ).first()
+def last_closed_call(now: datetime) -> CallForInterest | None:
+    """The most recent call whose deadline has passed (to say 'the last call closed on ...')."""
+    now = _aware(now)
+    recent = db.session.scalars(
+        select(CallForInterest).where(CallForInterest.closes_on <= now.astimezone(UTC).date() + timedelta(days=1),
+                                      CallForInterest.rolling.is_(False))
+        .order_by(CallForInterest.closes_on.desc()).limit(5)
+    ).all()
+    return next((c for c in recent if c.deadline is not None and not c.is_open_at(now)), None)
 
 
 def match_organization(name: str, country: str | None = None) -> Organization | None:

@@ -2,19 +2,48 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone_name
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from p2c.core.db import utcnow
+from p2c.core.errors import render_error
 from p2c.core.i18n import country_name, current_language, ref_name
-from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
+from p2c.core.limits import ANY_POST_LIMIT, event_limit, saved, submission_limit
 from p2c.core.unit import unit_of_work
 from p2c.extensions import csrf, db, limiter
 from p2c.members import queries, services
 from p2c.members.forms import JoinForm
-from p2c.members.models import ExpressionOfInterest
-from p2c.members.webforms import mask_email, remember_submission, submitted_here
+from p2c.members.models import CallForInterest, ExpressionOfInterest
+from p2c.members.webforms import (
+    any_post_key,
+    event_key,
+    mask_email,
+    remember_submission,
+    submission_key,
+    submitted_here,
+)
 
 bp = Blueprint("members", __name__, template_folder="templates")
+
+
+def deadline_words(call: CallForInterest | None) -> str:
+    """A call's deadline in words, in the reader's language and the call's own time zone (Babel/CLDR):
+    'Sunday, November 29, 2026, 11:59 PM Colombia Standard Time'. Empty when the call has no deadline."""
+    if call is None or call.deadline is None:
+        return ""
+    lang = current_language()
+    local = call.deadline.astimezone(call.zone)
+    pattern = Locale.parse(lang).datetime_formats["full"]
+    words = pattern.format(format_time(local, "short", tzinfo=call.zone, locale=lang),
+                           format_date(local.date(), "full", locale=lang))
+    return f"{words} ({get_timezone_name(local, 'long', locale=lang)})"
+
+
+def _now() -> datetime:
+    return utcnow().replace(tzinfo=UTC)
 
 
 def _confirmation(reference: str):
@@ -31,28 +60,46 @@ def _first_of_a_double_submit():
 
 @bp.route("/join", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired session re-shows the form with its values
-@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
-@limiter.limit(ANY_POST_LIMIT, methods=["POST"])
+@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved, key_func=submission_key)
+@limiter.limit(event_limit, methods=["POST"], deduct_when=saved, key_func=event_key)
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"], key_func=any_post_key)
 @unit_of_work(on_integrity_error=_first_of_a_double_submit)
 def join():
     """Ask to join the coalition while a call for interest is open (or rolling)."""
-    today = utcnow().date()
-    state = queries.call_state(today)
+    now = _now()
+    state = queries.call_state(now)
+    if not state.is_open and request.method == "POST":
+        # The call closed while the person was typing: keep everything typed and say what happened.
+        last = queries.last_closed_call(now)
+        return render_template("members/join.html", form=JoinForm(), state=state, late=last,
+                               deadline=deadline_words(last)), 422
     if not state.is_open:
-        return render_template("members/join_closed.html", state=state, last=queries.last_closed_call(today))
+        last = queries.last_closed_call(now)
+        return render_template("members/join_closed.html", state=state, last=last, deadline=deadline_words(last))
     form = JoinForm()
     if request.method != "POST":
-        return render_template("members/join.html", form=form, state=state)
+        return render_template("members/join.html", form=form, state=state, deadline=deadline_words(state.call))
     if form.is_bot:
-        return render_template("members/join.html", form=form, state=state, bot=True), 400
+        return render_template("members/join.html", form=form, state=state, bot=True,
+                               deadline=deadline_words(state.call)), 400
     seen = queries.idempotent_result("eoi_form", form.form_nonce.data)
     if seen is not None and (eoi := db.session.get(ExpressionOfInterest, seen.result_id)) is not None:
         return _confirmation(eoi.reference)
     if not form.validate():
-        return render_template("members/join.html", form=form, state=state), 422
+        return render_template("members/join.html", form=form, state=state, deadline=deadline_words(state.call)), 422
     eoi, _ = services.create_eoi(form.to_data(), call=state.call, ui_language=current_language(),
                                  nonce=form.form_nonce.data)
     return _confirmation(eoi.reference)
+
+
+@bp.errorhandler(429)
+def too_many_submissions(error):
+    """A submission refused by the rate limit keeps everything typed: the form again, saying what to do."""
+    if request.method != "POST" or request.endpoint != "members.join":
+        return render_error(429)
+    state = queries.call_state(_now())
+    return render_template("members/join.html", form=JoinForm(), state=state, limited=True,
+                           deadline=deadline_words(state.call)), 429
 
 
 @bp.get("/join/submitted/<reference>")

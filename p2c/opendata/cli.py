@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from p2c.cli import p2c_cli
+from p2c.core.numbers import EXPORT_FORMAT
 from p2c.core.unit import commit, rollback
 from p2c.opendata.exports import FORMATS
 from p2c.opendata.iati import iati_chunks
@@ -49,9 +50,19 @@ def export(fmt: str, output: Path | None) -> None:
 @p2c_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report, without writing anything.")
-def import_(file: Path, dry_run: bool) -> None:
+@click.option("--locale", default=EXPORT_FORMAT, show_default=True,
+              help="How numbers are written in the file: 'export' (1234.50, as the export writes them) or a "
+                   "language code whose format the file uses (fr: 1 234,50; es: 1.234,50).")
+def import_(file: Path, dry_run: bool, locale: str) -> None:
     """Import pledges from a CSV, XLSX or JSON file in the export format (all or nothing)."""
-    result = import_file(file, dry_run=dry_run, progress=_progress)
+    if locale != EXPORT_FORMAT:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(locale)
+        except (UnknownLocaleError, ValueError):
+            raise click.BadParameter(f"unknown language code {locale!r}", param_hint="--locale") from None
+    result = import_file(file, dry_run=dry_run, progress=_progress, locale=locale)
     if not result.ok:
         rollback()
         for line in iter_errors(result):

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -26,6 +27,21 @@ CHUNK = 64 * 1024
 def format_decimal(value: Any, places: int) -> str:
     """A decimal with a fixed number of places, never in exponent form."""
     return format(Decimal(value).quantize(Decimal(1).scaleb(-places)), "f")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def protect_formula(cell: str) -> str:
+    """A CSV cell that no spreadsheet runs: one apostrophe before a text that starts (after any apostrophes)
+    with = + - @ tab or CR. `unprotect_formula` undoes it exactly, so the import reads the export back."""
+    return "'" + cell if cell and cell[0] in "=+-@\t\r'" and _FORMULA.match(cell) else cell
+
+
+def unprotect_formula(cell: str) -> str:
+    """Inverse of `protect_formula`: drop one apostrophe before apostrophes and a formula character."""
+    return cell[1:] if cell[:1] == "'" and _FORMULA.match(cell[1:]) else cell
 
 
 def escape_item(item: str) -> str:
@@ -122,18 +138,26 @@ def _text_encoder(column: Column):
 
 
 def csv_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
-    """The CSV export, header first, UTF-8, CRLF line ends, fields quoted when needed (RFC 4180)."""
+    """The CSV export, header first, UTF-8, CRLF line ends, fields quoted when needed (RFC 4180);
+    cells that a spreadsheet would run as formulas are protected (`protect_formula`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in COLUMNS])
     encoders = [(c.name, _text_encoder(c)) for c in COLUMNS]
     for batch in iter_batches(pledge_filter):
         for record in batch:
-            writer.writerow([encode(record[name]) for name, encode in encoders])
+            writer.writerow([protect_formula(encode(record[name])) for name, encode in encoders])
         yield buffer.getvalue().encode("utf-8")
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
+
+
+def excel_csv_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The CSV export with a UTF-8 byte order mark: Excel opens it with accents, Arabic and Chinese intact
+    (without the mark it guesses the reader's legacy code page). The import reads both."""
+    yield b"\xef\xbb\xbf"
+    yield from csv_chunks(pledge_filter)
 
 
 def json_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
@@ -211,4 +235,5 @@ FORMATS = {
     "csv": ("text/csv; charset=utf-8", "pledges.csv", csv_chunks),
     "json": ("application/json", "pledges.json", json_chunks),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pledges.xlsx", xlsx_chunks),
+    "excel.csv": ("text/csv; charset=utf-8", "pledges-excel.csv", excel_csv_chunks),
 }

@@ -23,6 +23,7 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from sqlalchemy import func, select
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.core.numbers import EXPORT_FORMAT
 from p2c.core.signals import bulk_loaded
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
@@ -90,8 +92,12 @@ class ImportResult:
         return not self.file_error and not self.errors
 
 
-def validate_file(path: Path, progress: Progress = _no_progress) -> tuple[ImportResult, list[tuple[str, dict]]]:
-    """Read and check a whole file. Returns the result (errors) and the parsed rows (location, record)."""
+def validate_file(path: Path, progress: Progress = _no_progress, *, locale: str = EXPORT_FORMAT,
+                  ) -> tuple[ImportResult, list[tuple[str, dict]]]:
+    """Read and check a whole file. Returns the result (errors) and the parsed rows (location, record).
+
+    `locale` says how numbers in text cells are written (p2c.core.numbers): the export's own format by
+    default, or a language code the person importing declares (a French Excel file: "fr")."""
     result = ImportResult()
     try:
         result.fmt, raw_rows = read_file(path)
@@ -99,7 +105,7 @@ def validate_file(path: Path, progress: Progress = _no_progress) -> tuple[Import
         result.file_error = exc.message
         return result, []
     result.rows = len(raw_rows)
-    validator = Validator()
+    validator = Validator(locale)
     parsed_rows: list[tuple[str, dict]] = []
     first_seen: dict[str, str] = {}
     with progress(raw_rows, _("checking")) as rows:
@@ -136,9 +142,10 @@ def _existing_statuses(references: list[str]) -> dict[str, ReviewStatus]:
     return out
 
 
-def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_progress) -> ImportResult:
+def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_progress,
+                locale: str = EXPORT_FORMAT) -> ImportResult:
     """Check the file, then (unless dry_run or invalid) write every row. The caller commits."""
-    result, rows = validate_file(path, progress)
+    result, rows = validate_file(path, progress, locale=locale)
     if not result.ok:
         return result
     existing = _existing_statuses([r["reference"] for _loc, r in rows if r.get("reference")])
@@ -156,6 +163,15 @@ def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_p
         created=result.created, updated=result.updated, file=path.name), actor_label="import")
     bulk_loaded.send(current_app._get_current_object(), what="import")
     return result
+
+
+def _differs(current: Any, wanted: Any) -> bool:
+    """Whether a stored value differs from the file's. The export writes times to the second, so a stored
+    time with microseconds (set by the web UI) equals the file's time when they agree to the second:
+    re-importing an untouched export then reports "unchanged" and keeps the version."""
+    if isinstance(current, datetime) and isinstance(wanted, datetime) and wanted.microsecond == 0:
+        return current.replace(microsecond=0) != wanted
+    return current != wanted
 
 
 class _Writer:
@@ -235,7 +251,7 @@ class _Writer:
             values.update(submitted_at=approved_at, decided_at=approved_at)
         changed = False
         for name, value in values.items():
-            if getattr(pledge, name) != value:
+            if _differs(getattr(pledge, name), value):
                 setattr(pledge, name, value)
                 changed = True
         lists = {

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from p2c.opendata.columns import BY_NAME, COLUMNS
+from p2c.opendata.exports import unprotect_formula
 
 
 class FileError(Exception):
@@ -81,22 +83,45 @@ def _decode(data: bytes) -> str:
                           "\"CSV UTF-8\" and try again.", line=line)) from None
 
 
+# Delimiters a CSV may use: the export's comma, the semicolon of Excel in French, German, Spanish...
+# (where the comma is the decimal mark) and the tab of "Unicode text".
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": _l("commas"), ";": _l("semicolons"), "\t": _l("tabs")}
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter with which the first line splits into the most known column names (comma on a tie)."""
+    first = text.split("\n", 1)[0]
+
+    def known(delimiter: str) -> int:
+        return sum(name.strip().strip('"').strip() in BY_NAME for name in first.split(delimiter))
+
+    return max(DELIMITERS, key=lambda d: (known(d), d == ","))
+
+
 def read_csv(data: bytes) -> list[RawRow]:
-    """Rows of a CSV file (RFC 4180, UTF-8 with or without BOM)."""
+    """Rows of a CSV file (RFC 4180, UTF-8 with or without BOM), separated by commas, semicolons or tabs
+    (detected from the header). Cells protected against formulas by the export are read back exactly."""
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    delimiter = detect_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
         if header is None:
             raise FileError(_("The file is empty."))
-        names = _check_header(header)
+        try:
+            names = _check_header(header)
+        except FileError as exc:
+            raise FileError(exc.message + " " + _(
+                "The file was read as separated by %(delimiter)s; the export uses commas, and semicolons "
+                "or tabs are recognized too.", delimiter=DELIMITER_NAMES[delimiter])) from None
         rows: list[RawRow] = []
         start = reader.line_num + 1
         for cells in reader:
             number, start = start, reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
-            row = RawRow(number, "line", dict(zip(names, cells, strict=False)))
+            row = RawRow(number, "line", dict(zip(names, map(unprotect_formula, cells), strict=False)))
             if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
                 row.problem = _("it has %(n)s fields but the header has %(m)s", n=len(cells), m=len(names))
             rows.append(row)

@@ -7,15 +7,15 @@ list of (field, message) errors. Reference codes are read once per import.
 from __future__ import annotations
 
 import json
-import math
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from p2c.core.enums import ImplementationStatus
+from p2c.core.numbers import EXPORT_FORMAT, NumberError, currency_precision_error, read_machine_number
 from p2c.core.text import find_unsafe
 from p2c.extensions import db
 from p2c.opendata.columns import COLUMNS, TARGET_KEYS, Column, Kind, reference_values
@@ -34,6 +34,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 INTEGER_RANGES = {"start_year": (YEAR_MIN, YEAR_MAX), "usd_rate_year": (YEAR_MIN, YEAR_MAX)}
 # Upper bounds (exclusive) of decimal columns without a money limit: they fit their database column.
 DECIMAL_MAXIMUM = {"usd_rate": Decimal(10) ** 10}
+NO_MAXIMUM = Decimal(10) ** 20
 
 
 def _text(raw: Any) -> str:
@@ -54,27 +55,13 @@ def _in_range(value: int, low: int, high: int) -> int:
     return value
 
 
-def _decimal(raw: Any, places: int, maximum: Decimal | None = None) -> Decimal:
-    if isinstance(raw, bool):
-        raise Invalid(_("Enter a number."))
-    if isinstance(raw, float):
-        if not math.isfinite(raw):
-            raise Invalid(_("Enter a number."))
-        raw = repr(raw)
+def _decimal(raw: Any, places: int, maximum: Decimal | None, locale: str) -> Decimal:
+    """A number cell, read by the one number reader (p2c.core.numbers) in the file's format."""
     try:
-        value = Decimal(str(raw).strip().replace(",", "") if isinstance(raw, str) else raw)
-    except (InvalidOperation, TypeError, ValueError):
-        raise Invalid(_("Enter a number, such as 1234.50.")) from None
-    if not value.is_finite():
-        raise Invalid(_("Enter a number."))
-    if value < 0:
-        raise Invalid(_("Enter 0 or more."))
-    if maximum is not None and value >= maximum:
-        raise Invalid(_("This number is too large."))
-    try:
-        return value.quantize(Decimal(1).scaleb(-places))
-    except InvalidOperation:  # more digits than the decimal context holds
-        raise Invalid(_("This number is too large.")) from None
+        return read_machine_number(raw, upper=maximum or NO_MAXIMUM, places=places, allow_empty=False,
+                                   locale=locale)
+    except NumberError as exc:
+        raise Invalid(str(exc)) from None
 
 
 def _integer(raw: Any) -> int:
@@ -139,7 +126,9 @@ def _empty(raw: Any) -> bool:
 class Validator:
     """Parses and checks rows; holds the reference codes for one import run."""
 
-    def __init__(self) -> None:
+    def __init__(self, locale: str = EXPORT_FORMAT) -> None:
+        # How numbers in text cells are written: the export's own format, or a locale the file declares.
+        self.locale = locale
         self.codes = {k: set(v) for k, v in reference_values().items()}
         self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
         self.pillar_area = {p.code: p.focus_area_code for p in db.session.scalars(select(Pillar))}
@@ -209,7 +198,7 @@ class Validator:
             return numbers
         if kind == Kind.DECIMAL:
             maximum = limits.AMOUNT_MAX if column.places == 2 else DECIMAL_MAXIMUM.get(column.name)
-            return _decimal(raw, column.places, maximum)
+            return _decimal(raw, column.places, maximum, self.locale)
         if kind == Kind.INTEGER:
             return _in_range(_integer(raw), *INTEGER_RANGES.get(column.name, (YEAR_MIN, YEAR_MAX)))
         if kind == Kind.BOOLEAN:
@@ -252,17 +241,17 @@ class Validator:
             raise Invalid(_("the target year must be between %(a)s and %(b)s.", a=limits.MIN_YEAR,
                             b=limits.MAX_YEAR))
         achieved = None if _empty(item.get("achieved_value")) else _decimal(
-            item["achieved_value"], 2, limits.TARGET_VALUE_MAX)
+            item["achieved_value"], 2, limits.TARGET_VALUE_MAX, self.locale)
         period = None if _empty(item.get("achieved_period")) else _in_range(
             _integer(item["achieved_period"]), YEAR_MIN, YEAR_MAX)
         if (achieved is None) != (period is None):
             raise Invalid(_("achieved_value and achieved_period go together."))
         return {
             "indicator": item["indicator"],
-            "target_value": _decimal(item["target_value"], 2, limits.TARGET_VALUE_MAX),
+            "target_value": _decimal(item["target_value"], 2, limits.TARGET_VALUE_MAX, self.locale),
             "target_year": year,
             "baseline": None if _empty(item.get("baseline")) else _decimal(item["baseline"], 2,
-                                                                          limits.TARGET_VALUE_MAX),
+                                                                          limits.TARGET_VALUE_MAX, self.locale),
             "note": _text(item.get("note") or ""),
             "achieved_value": achieved,
             "achieved_period": period,
@@ -299,6 +288,9 @@ class Validator:
             errors.append(("pillars", _("Not pillars of this focus area: %(codes)s.", codes=", ".join(wrong))))
         if rec["amount"] is not None and not rec["currency"]:
             errors.append(("currency", _("Give the currency of the amount.")))
+        problem = currency_precision_error(rec["amount"], rec["currency"])
+        if problem:
+            errors.append(("amount", problem))
         if rec["amount"] is None and any(rec[k] is not None for k in ("usd_value", "usd_rate", "usd_rate_year")):
             errors.append(("amount", _("A USD value needs an amount.")))
         errors.extend(self._usd(rec))

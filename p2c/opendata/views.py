@@ -48,9 +48,9 @@ def index():
                            **queries.data_page())
 
 
-@bp.get("/data/pledges.<any(csv, json, xlsx):fmt>")
+@bp.get("/data/pledges.<any(csv, json, xlsx, \"excel.csv\"):fmt>")
 def pledges(fmt: str):
-    """Approved pledges as CSV, JSON or XLSX (same columns as the import)."""
+    """Approved pledges as CSV, JSON, XLSX or CSV for Excel (UTF-8 with BOM); same columns as the import."""
     mimetype, filename, chunks = FORMATS[fmt]
     return _stream(chunks, mimetype, filename, _filter())
 

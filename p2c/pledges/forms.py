@@ -23,9 +23,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from p2c.core import numbers, text
+from p2c.core import text
 from p2c.core.db import utcnow
 from p2c.core.i18n import current_language, ref_name
+from p2c.core.numbers import read_decimal
 from p2c.members.forms import (
     CheckboxesField,
     FocalPointChecksMixin,
@@ -164,9 +165,9 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         apply_rule(text.normalize_website, field)
 
     def validate_amount(self, field) -> None:
-        """0 <= amount < 10^13, typed with the usual separators."""
+        """0 <= amount < 10^13, typed in the reader's number format (p2c.core.numbers)."""
         try:
-            self.parsed_amount = numbers.parse_decimal(field.data, upper=C.AMOUNT_MAX)
+            self.parsed_amount = read_decimal(field.data, upper=C.AMOUNT_MAX)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -199,11 +200,11 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
             if not row.indicator.data:
                 row.indicator.errors = [*row.indicator.errors, str(_l("Choose an indicator."))]
             try:
-                target["value"] = numbers.parse_decimal(row.value.data, upper=C.TARGET_VALUE_MAX, allow_empty=False)
+                target["value"] = read_decimal(row.value.data, upper=C.TARGET_VALUE_MAX, allow_empty=False)
             except ValueError as exc:
                 row.value.errors = [*row.value.errors, str(exc)]
             try:
-                target["baseline"] = numbers.parse_decimal(row.baseline.data, upper=C.TARGET_VALUE_MAX)
+                target["baseline"] = read_decimal(row.baseline.data, upper=C.TARGET_VALUE_MAX)
             except ValueError as exc:
                 row.baseline.errors = [*row.baseline.errors, str(exc)]
             year = row.year.data or ""

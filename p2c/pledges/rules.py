@@ -1,10 +1,11 @@
 """The pledge rules that need more than a length check, written once for the HTML form and the API schema.
 
-Both `p2c.pledges.forms.PledgeForm` and `p2c.pledges.schemas.PledgeInputSchema` parse numbers with
-`p2c.core.numbers.parse_decimal`, clean text with `p2c.core.text.clean_text`, resolve country
-shortcuts with `resolve_countries` and finish with `check_pledge`, which checks everything that
-depends on reference data (codes exist, pillars belong to the area, the currency has a rate, dates
-in order). They report errors under the same field names, so a test can feed both the same bad input.
+Both `p2c.pledges.forms.PledgeForm` and `p2c.pledges.schemas.PledgeInputSchema` read numbers with
+`p2c.core.numbers.read_decimal` (the one number reader), clean text with `p2c.core.text.clean_text`,
+resolve country shortcuts with `resolve_countries` and finish with `check_pledge`, which checks everything
+that depends on reference data (codes exist, pillars belong to the area, the currency has a rate and its
+ISO 4217 minor unit, dates in order). They report errors under the same field names, so a test can feed
+both the same bad input.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from p2c.core.numbers import currency_precision_error
 from p2c.pledges import constants as C
 from p2c.reference.catalog import catalog
 from p2c.reference.regions import ITU_REGIONS, region_name
@@ -99,6 +101,11 @@ def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] =
         elif currency not in cat.rated_currencies:
             add("currency", _("We have no exchange rate for %(code)s yet. Please enter the amount in US dollars "
                               "or in another currency from the list.", code=currency))
+        else:
+            # ISO 4217 minor unit: 1500000.75 XOF would show as 1 500 001 F CFA and 1500000.75 in the files.
+            problem = currency_precision_error(data["amount"], currency)
+            if problem:
+                add("amount", problem)
     elif data.get("pledge_type") == "financial":
         add("amount", _("A financial pledge needs an amount."))
     if unknown_countries:

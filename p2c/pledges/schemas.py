@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import Equal, Length, OneOf, Range
 
-from p2c.core import numbers, text
+from p2c.core import text
+from p2c.core.numbers import read_machine_number
 from p2c.members.queries import match_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
@@ -38,19 +39,23 @@ class Text(fields.String):
 
 
 class Number(fields.Field):
-    """A number as a JSON number or a string with separators; refuses NaN, exponents, negatives, bools."""
+    """A JSON number, or a string read in the request's language like the form's (p2c.core.numbers);
+    refuses NaN, exponents, negatives, bools and more than two decimals."""
 
-    def __init__(self, *, upper, **kwargs) -> None:
+    def __init__(self, *, upper, places: int = 2, **kwargs) -> None:
+        # The OpenAPI document (apispec copies these): a JSON number in range, or text in the reader's format.
+        number = {"type": "number", "minimum": 0, "maximum": int(upper), "exclusiveMaximum": True}
+        documented = {"oneOf": [number, {"type": "string", "maxLength": 40}],
+                      "description": f"0 <= value < {int(upper)}, at most {places} decimals; as text, written in "
+                                     "the request's language (1,500,000.50 in English, 1.500.000,50 in Spanish)"}
+        kwargs["metadata"] = {**documented, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
         self.upper = upper
+        self.places = places
 
     def _deserialize(self, value: Any, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise ValidationError(str(_l("Enter a number.")))
-        if isinstance(value, float):
-            value = format(value, "f")
         try:
-            return numbers.parse_decimal(str(value), upper=self.upper, allow_empty=self.allow_none)
+            return read_machine_number(value, upper=self.upper, places=self.places, allow_empty=self.allow_none)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 

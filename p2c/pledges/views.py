@@ -6,12 +6,21 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from p2c.core.db import utcnow
+from p2c.core.errors import render_error
 from p2c.core.i18n import current_language
-from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
+from p2c.core.limits import ANY_POST_LIMIT, event_limit, saved, submission_limit
+from p2c.core.numbers import currency_places, page_symbols
 from p2c.core.unit import unit_of_work
 from p2c.extensions import csrf, db, limiter
 from p2c.members.queries import idempotent_result
-from p2c.members.webforms import mask_email, remember_submission, submitted_here
+from p2c.members.webforms import (
+    any_post_key,
+    event_key,
+    mask_email,
+    remember_submission,
+    submission_key,
+    submitted_here,
+)
 from p2c.pledges import constants as C
 from p2c.pledges import rules, services
 from p2c.pledges.blueprint import bp
@@ -23,8 +32,11 @@ from p2c.reference import catalog
 def form_context(form: PledgeForm, **extra) -> dict:
     """What the form templates need besides the form: catalogue, rates for the live USD estimate."""
     today = utcnow().date()
-    return {"form": form, "cat": catalog.catalog(), "rates": catalog.current_rates(today), "rates_year": today.year,
-            "max_targets": C.MAX_TARGETS, **extra}
+    rates = catalog.current_rates(today)
+    # The page script reads amounts like the server: the locale's symbols and each currency's decimals.
+    number_format = {**page_symbols(), "places": {code: currency_places(code) for code in rates}}
+    return {"form": form, "cat": catalog.catalog(), "rates": rates, "rates_year": today.year,
+            "number_format": number_format, "max_targets": C.MAX_TARGETS, **extra}
 
 
 def settle_countries(form: PledgeForm) -> None:
@@ -49,8 +61,9 @@ def _first_of_a_double_submit():
 
 @bp.route("/pledges/new", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired session re-shows the form instead of losing it
-@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
-@limiter.limit(ANY_POST_LIMIT, methods=["POST"])
+@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved, key_func=submission_key)
+@limiter.limit(event_limit, methods=["POST"], deduct_when=saved, key_func=event_key)
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"], key_func=any_post_key)
 @unit_of_work(on_integrity_error=_first_of_a_double_submit)
 def new():
     """The pledge form: check (preview), then submit; one record per form, whatever the clicks."""
@@ -75,6 +88,15 @@ def new():
     if not valid:
         settle_countries(form)
     return render_template("pledges/form.html", **form_context(form, preview=valid)), 200 if valid else 422
+
+
+@bp.errorhandler(429)
+def too_many_submissions(error):
+    """A submission refused by the rate limit keeps everything typed: the form again, saying what to do."""
+    if request.method != "POST" or request.endpoint != "pledges.new":
+        return render_error(429)
+    form = PledgeForm()
+    return render_template("pledges/form.html", **form_context(form, limited=True)), 429
 
 
 @bp.get("/pledges/submitted/<reference>")

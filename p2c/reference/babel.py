@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterator
 
 TRANSLATED_COLUMNS = ("name", "official_name", "unit", "umc_target")
-SKIP_FILES = ("countries.csv", "currencies.csv", "exchange_rates.csv")
+SKIP_FILES = ("countries.csv", "currencies.csv", "exchange_rates.csv", "un_country_names.csv")
 
 
 def extract_reference(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:

@@ -144,6 +144,9 @@ class Event(_CodeName, db.Model):
 
     starts_on: Mapped[date | None] = mapped_column(Date)
     location: Mapped[str] = mapped_column(String(120), default="")
+    # Issued by admins for a pledging event: delegates sharing the venue's address who send it with the
+    # form are limited per person, not per address (p2c.core.limits). Cleared after the event.
+    access_code: Mapped[str | None] = mapped_column(String(40))
 
 
 class ReferenceSource(db.Model):

@@ -35,6 +35,7 @@ from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, NotAllowed
 from p2c.core.unit import attempt, unit_of_work
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
+from p2c.opendata.exports import protect_formula
 from p2c.review import queries, services
 from p2c.review.forms import OUT_OF_DATE, AssignForm, BulkApproveForm, CommentForm, DecisionForm
 
@@ -101,9 +102,8 @@ CSV_COLUMNS = ["kind", "reference", "title", "organization", "status", "submitte
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start with these as formulas: keep them text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # Spreadsheets run cells that start with = + - @: the open-data export's rule keeps them text.
+    return protect_formula("" if value is None else str(value))
 
 
 def _csv_lines(filters: queries.QueueFilters) -> Iterator[str]:

@@ -148,27 +148,19 @@
   var amount = $("#amount");
   var currency = $("#currency");
   var estimate = $("#usd-estimate");
-  function parseAmount(text) {
-    var raw = String(text || "")
-      .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x0660); })
-      .replace(/[\u06f0-\u06f9]/g, function (d) { return String(d.charCodeAt(0) - 0x06f0); })
-      .replace(/[\u066c\u060c]/g, ",").replace(/\u066b/g, ".")
-      .replace(/[\s\u00a0\u202f']/g, "");
-    if (!/^[0-9.,]+$/.test(raw)) { return null; }
-    if (raw.indexOf(",") !== -1 && raw.indexOf(".") !== -1) {
-      var dec = raw.lastIndexOf(",") > raw.lastIndexOf(".") ? "," : ".";
-      raw = raw.split(dec === "," ? "." : ",").join("").replace(",", ".");
-    } else if (raw.indexOf(",") !== -1) {
-      raw = /^[0-9]{1,3}(,[0-9]{3})+$/.test(raw) ? raw.split(",").join("") : raw.replace(",", ".");
-    } else if ((raw.match(/\./g) || []).length > 1) {
-      raw = raw.split(".").join("");
-    }
-    var n = parseFloat(raw);
-    return isFinite(n) ? n : null;
+  // The reader's number format (CLDR symbols from Babel) and each currency's ISO 4217 decimals, from the page.
+  var numberFormat = {};
+  try { numberFormat = JSON.parse(form.getAttribute("data-number-format") || "{}"); } catch (e) { numberFormat = {}; }
+  function parseAmount(text, code) {
+    if (!window.P2CNumbers) { return null; }
+    var places = (numberFormat.places || {})[code];
+    var read = window.P2CNumbers.readDecimal(text, numberFormat, { places: places === undefined ? 2 : places,
+                                                                 upperDigits: 13 });
+    return read.error ? null : parseFloat(read.value);
   }
   function showEstimate() {
     if (!amount || !currency || !estimate) { return; }
-    var n = parseAmount(amount.value);
+    var n = parseAmount(amount.value, currency.value);
     var rate = parseFloat(rates[currency.value]);
     if (n === null || !isFinite(rate)) { estimate.textContent = ""; return; }
     var usd;

@@ -3,6 +3,7 @@ screenshots at phone width in English and Arabic (tests/screenshots/)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -133,3 +134,25 @@ def test_forms_at_phone_width(live_server, phone_page, open_call, lang, path):
     assert phone_page.is_visible("#error-summary")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone_page, f"{name}-form-errors-{lang}-phone")
+
+
+# (language, typed, currency, the estimate shows something?): the page script reads like the server.
+ESTIMATE_ROWS = [
+    ("es", "500.000", "EUR", True), ("es", "1,200", "EUR", False), ("en", "500.000", "EUR", False),
+    ("en", "1,200", "EUR", True), ("fr", "1500000,75", "XOF", False), ("fr", "1 500 000", "XOF", True),
+]
+
+
+@pytest.mark.parametrize(("lang", "typed", "currency", "shown"), ESTIMATE_ROWS,
+                         ids=[f"{r[0]}-{r[1]}-{r[2]}" for r in ESTIMATE_ROWS])
+def test_live_estimate_reads_the_amount_like_the_server(live_server, page, lang, typed, currency, shown):
+    page.goto(live_server.url + f"/pledges/new?lang={lang}")
+    page.select_option("#currency", currency)
+    page.fill("#amount", typed)
+    estimate = page.inner_text("#usd-estimate").strip()
+    assert bool(estimate) is shown, estimate
+    if lang == "es" and typed == "500.000":
+        # 500 000 EUR at about 1.1 USD per euro: more than 500 000 USD, never about 550 USD.
+        first_number = re.search(r"\d[\d\s.,]*\d", estimate).group()
+        assert int(re.sub(r"\D", "", first_number)) > 500_000, estimate
+        screenshot(page, "estimate-es-500000-eur")

@@ -41,7 +41,7 @@ def test_focal_point_files_a_report_on_a_phone(live_server, phone_page, builder)
     page.fill("#usd_disbursed", "-10")
     page.fill("#narrative", "We connected 12 schools and 1,800 people in the first year.")
     page.click("button[type=submit]")
-    assert page.locator("#usd_disbursed-error").inner_text() == "Enter zero or a positive number."
+    assert page.locator("#usd_disbursed-error").inner_text() == "Enter a number of zero or more."
     assert page.locator(".error-summary").is_visible()
     screenshot(page, "progress-report-form-error-en-phone")
     assert db.session.scalars(select(ProgressReport)).all() == []

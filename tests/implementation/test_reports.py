@@ -72,15 +72,15 @@ def test_valid_report_end_to_end_through_private_link(client, pledge, mail_to):
     ("period", "2099", "Not a valid choice"),
     ("implementation_status", "", "Choose the implementation status."),
     ("implementation_status", "finished", "Not a valid choice"),
-    ("usd_disbursed", "-5", "Enter zero or a positive number."),
-    ("usd_disbursed", "lots", "Not a valid decimal value"),
+    ("usd_disbursed", "-5", "Enter a number of zero or more."),
+    ("usd_disbursed", "lots", "Enter a number using digits only"),
     ("narrative", "", "Describe what was done this year."),
     ("narrative", "Too short.", "Write between 20 and 5000 characters."),
     ("evidence_links", "javascript:alert(1)", "is not a web address starting with http:// or https://"),
     ("evidence_links", "ftp://example.org/file", "is not a web address starting with http:// or https://"),
     ("evidence_links", "\n".join(f"https://example.org/{i}" for i in range(11)), "Give at most 10 links."),
-    ("reached_women_girls", "-1", "Enter zero or a positive number."),
-    ("reached_women_girls", "many", "Not a valid integer value"),
+    ("reached_women_girls", "-1", "Enter a number of zero or more."),
+    ("reached_women_girls", "many", "Enter a number using digits only"),
 ])
 def test_every_invalid_field_is_explained_and_nothing_is_saved(client, pledge, field, value, message):
     response = client.post(_link(pledge), data=_valid(pledge, **{field: value}))
@@ -286,4 +286,20 @@ def test_schema_refuses_too_many_people_with_its_own_message(app, pledge):
         assert "Enter at most 2,000,000,000 people." in str(exc.value.messages["beneficiaries"])
         with pytest.raises(ValidationError) as exc:
             ProgressReportInputSchema(pledge=pledge).load({**good, "beneficiaries": {"youth": -1}})
-        assert "Enter zero or a positive number." in str(exc.value.messages["beneficiaries"])
+        assert "Enter a number of zero or more." in str(exc.value.messages["beneficiaries"])
+
+
+@pytest.mark.parametrize(("typed", "status"), [("sNaN", 422), ("NaN", 422), ("Infinity", 422), ("1,200", 302),
+                                               ("900,000", 302)])
+def test_report_form_reads_numbers_like_the_pledge_form(client, pledge, typed, status):
+    """Issue 18 item 7: sNaN was a 500; issue 12: 1,200 and 900,000 were refused in English."""
+    target = pledge.targets[0]
+    response = client.post(_link(pledge), data=_valid(pledge, usd_disbursed=typed, **{f"target_{target.id}": typed}))
+    assert response.status_code == status
+    if status == 422:
+        assert "Enter a number using digits only" in response.get_data(as_text=True)
+        assert _count() == 0
+    else:
+        report = db.session.scalars(select(ProgressReport)).one()
+        expected = Decimal(typed.replace(",", ""))
+        assert report.usd_disbursed == expected and report.values[0].achieved_value == expected

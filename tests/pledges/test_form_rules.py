@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from p2c.core import numbers, text
+from p2c.core import text
+from p2c.core.numbers import read_decimal
 from p2c.pledges import rules
 from p2c.reference import catalog
 
@@ -20,20 +21,20 @@ UPPER = Decimal(10) ** 13
     ("\u00a01 000\u202f000 ", "1000000"), ("9999999999999.99", "9999999999999.99"),
 ])
 def test_numbers_as_typed(typed, value):
-    assert numbers.parse_decimal(typed, upper=UPPER) == Decimal(value)
+    assert read_decimal(typed, upper=UPPER) == Decimal(value)
 
 
 @pytest.mark.parametrize("typed", ["-1", "1e9", "NaN", "Infinity", "1.2.3", "abc", "1,2,3.4.5", "10000000000000",
                                    "+5", "0x10", "½"])
 def test_numbers_refused(typed):
     with pytest.raises(ValueError):
-        numbers.parse_decimal(typed, upper=UPPER)
+        read_decimal(typed, upper=UPPER)
 
 
 def test_empty_number_is_none_unless_required():
-    assert numbers.parse_decimal("  ", upper=UPPER) is None
+    assert read_decimal("  ", upper=UPPER) is None
     with pytest.raises(ValueError):
-        numbers.parse_decimal("", upper=UPPER, allow_empty=False)
+        read_decimal("", upper=UPPER, allow_empty=False)
 
 
 @pytest.mark.parametrize(("typed", "stored"), [
