@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from config import CONFIGS
-
-# The repository root: static files, migrations and the instance folder live beside the package.
-ROOT = Path(__file__).resolve().parent.parent
+from p2c.config import CONFIGS
+from p2c.core.resources import instance_path, resource_path
 
 
 def _config_class(config: Any) -> Any:
@@ -32,8 +29,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     """
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(instance_path()),
+        static_folder=str(resource_path("static")),
         template_folder="web/templates",
     )
     app.config.from_object(_config_class(config))
@@ -70,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
     from p2c.extensions import babel, cache, csrf, db, limiter, login, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(resource_path("migrations")), render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login.init_app(app)

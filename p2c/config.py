@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+from p2c.core.resources import instance_path, resource_path
+
+INSTANCE_DIR = instance_path()
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -63,7 +63,7 @@ class Config:
     RTL_LANGUAGES = ("ar",)
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(resource_path("translations"))
 
     # Focal-point private links
     ACCESS_LINK_MAX_AGE_DAYS = _env_int("P2C_ACCESS_LINK_DAYS", 30)
