@@ -58,6 +58,14 @@ class Config:
     # Send after the commit in a background thread, so no reply waits for the SMTP server.
     MAIL_SEND_IN_BACKGROUND = _env_bool("MAIL_SEND_IN_BACKGROUND", True)
 
+    # The worker (`flask p2c worker`): how often each job runs, in seconds, and when the daily ones start.
+    WORKER_MAIL_SECONDS = _env_int("P2C_WORKER_MAIL_SECONDS", 5)
+    WORKER_MAIL_BATCH = _env_int("P2C_WORKER_MAIL_BATCH", 200)
+    WORKER_REMINDERS_SECONDS = _env_int("P2C_WORKER_REMINDERS_SECONDS", 3600)
+    WORKER_DIGESTS_SECONDS = _env_int("P2C_WORKER_DIGESTS_SECONDS", 600)
+    WORKER_CHECKS_SECONDS = _env_int("P2C_WORKER_CHECKS_SECONDS", 3600)
+    DIGEST_HOUR = _env_int("P2C_DIGEST_HOUR", 7)  # UTC; one digest per reviewer per day from this hour
+
     # i18n
     LANGUAGES = ("en", "ar", "es", "fr", "ru", "zh")
     RTL_LANGUAGES = ("ar",)
@@ -121,6 +129,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
+    # Requests only write outbox rows; the worker (`flask p2c worker`) sends them.
+    MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", False)
 
     def __init__(self) -> None:
         if not os.environ.get("SECRET_KEY"):

@@ -53,3 +53,33 @@ class LocalSmtpServer:
         """The plain-text body of a message."""
         part = message.get_body(preferencelist=("plain",))
         return part.get_content() if part else ""
+
+
+class HangingSmtpServer:
+    """Accepts TCP connections and never answers (not even the greeting): a mail server that hangs."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self.port = self._sock.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self.connections.append(conn)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._sock.close()
+        for conn in self.connections:
+            conn.close()
