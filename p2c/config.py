@@ -126,8 +126,9 @@ class ProductionConfig(Config):
     """Production: secure cookies, HSTS, and a secret key that must be set."""
 
     ENV_NAME = "production"
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    # Only a test serving production over plain loopback HTTP (tests/cluster.py) turns these off.
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = True
     # Requests only write outbox rows; the worker (`flask p2c worker`) sends them.
     MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", False)

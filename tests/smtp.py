@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import socket
 import time
 from email.message import Message

@@ -65,6 +65,7 @@ def run_forever(app: Flask) -> None:
         log.info("worker stopping (signal %s): letting running jobs finish", signum)
         scheduler.shutdown(wait=False)
 
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per run of each job is noise
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("worker %s started: %s", services.WORKER_ID,
