@@ -36,7 +36,9 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     app.config.from_object(_config_class(config))
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
-    logging.basicConfig(level=logging.INFO if not app.testing else logging.WARNING)
+    from p2c.core.logs import configure_logging
+
+    configure_logging(app)
     # Alembic 1.16+ announces each of its plugins at INFO on every `flask db` command: noise for operators.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
@@ -50,10 +52,14 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
     from p2c.core.errors import register_error_handlers
     from p2c.core.input_guard import register_input_guard
+    from p2c.core.logs import register_request_ids
+    from p2c.operations.metrics import register_metrics
     from p2c.web.hooks import register_hooks
 
     register_error_handlers(app)
     register_hooks(app)
+    register_request_ids(app)
+    register_metrics(app)
     register_input_guard(app)
 
     from p2c.cli import register_cli
@@ -131,3 +137,8 @@ def _register_blueprints(app: Flask) -> None:
     from p2c.api.views import bp as api_tokens_bp
 
     app.register_blueprint(api_tokens_bp)
+    from p2c.operations.views import bp as operations_bp
+    from p2c.operations.views import metrics_bp
+
+    app.register_blueprint(operations_bp)
+    app.register_blueprint(metrics_bp)

@@ -98,6 +98,11 @@ class Config:
     # the real client, not the proxy. Leave 0 when clients reach the app directly: the headers could be forged.
     PROXY_COUNT = int(os.environ.get("P2C_PROXY_COUNT", "0"))
 
+    # Operations: log lines as "text" or "json"; /metrics answers loopback clients, or others sending
+    # "Authorization: Bearer <P2C_METRICS_TOKEN>" when that is set.
+    LOG_FORMAT = os.environ.get("P2C_LOG_FORMAT", "text")
+    METRICS_TOKEN = os.environ.get("P2C_METRICS_TOKEN", "")
+
     # Cache: in-process by default, Redis when REDIS_URL is set.
     CACHE_TTL_SECONDS = _env_int("P2C_CACHE_TTL", 300)
 
