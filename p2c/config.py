@@ -52,7 +52,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Partner2Connect <p2c@localhost>")
-    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)  # seconds, for each step of the SMTP exchange
+    # A message claimed by a sender that then died is sent by another after this many seconds.
+    MAIL_CLAIM_LEASE_SECONDS = _env_int("MAIL_CLAIM_LEASE_SECONDS", 300)
     # Send right after the commit; when False, only `flask p2c mail flush` sends.
     MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", True)
     # Send after the commit in a background thread, so no reply waits for the SMTP server.

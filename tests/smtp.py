@@ -21,6 +21,15 @@ def free_port() -> int:
 class _Handler:
     def __init__(self, store: list[Message]) -> None:
         self.store = store
+        self.hold = False  # True: answer no RCPT until it is False again (a stalled exchange, before DATA)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        import asyncio
+
+        while self.hold:
+            await asyncio.sleep(0.05)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -34,7 +43,8 @@ class LocalSmtpServer:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.port = free_port()
-        self._controller = Controller(_Handler(self.messages), hostname="127.0.0.1", port=self.port)
+        self.handler = _Handler(self.messages)
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> None:
         self._controller.start()

@@ -29,7 +29,6 @@ from p2c.core.unit import after_commit
 from p2c.extensions import db
 
 MAX_ATTEMPTS = 12
-LEASE = timedelta(minutes=5)  # a claimed message is left alone this long by other processes
 _REQUEST_IDS = "_p2c_outbox_ids"
 log = logging.getLogger(__name__)
 
@@ -136,7 +135,7 @@ def flush_outbox(limit: int = 200, force: bool = False) -> tuple[int, int]:
 def send_messages(ids: list[int], force: bool = False) -> tuple[int, int]:
     """Send these outbox messages if they are still due; returns (sent, failed).
 
-    Each message is claimed first (its next attempt moved LEASE ahead, in its own committed update)
+    Each message is claimed first (its next attempt moved a lease ahead, in its own committed update)
     so that two processes flushing at once never send the same message twice. The SMTP exchange
     (bounded by MAIL_TIMEOUT) runs on a detached copy with no transaction open, so a slow server holds
     no database connection; the outcome is then written with one guarded update.
@@ -179,6 +178,15 @@ def _due(now):
     return or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
 
 
+def _lease() -> timedelta:
+    """How long a claimed message is left alone by other senders (MAIL_CLAIM_LEASE_SECONDS).
+
+    Longer than any SMTP exchange can last (a few MAIL_TIMEOUTs); if the sender dies, another sends
+    the message when the lease ends.
+    """
+    return timedelta(seconds=current_app.config["MAIL_CLAIM_LEASE_SECONDS"])
+
+
 def _claim(message_id: int, force: bool) -> OutboxMessage | None:
     """Claim one message (atomic conditional UPDATE, committed) and return a detached copy, or None.
 
@@ -189,7 +197,7 @@ def _claim(message_id: int, force: bool) -> OutboxMessage | None:
     if not force:
         conditions.append(_due(now))
     claimed = db.session.execute(
-        update(OutboxMessage).where(*conditions).values(next_attempt_at=now + LEASE)
+        update(OutboxMessage).where(*conditions).values(next_attempt_at=now + _lease())
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     if claimed != 1:
