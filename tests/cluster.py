@@ -156,7 +156,8 @@ class Visitor(requests.Session):
     def post_form(self, url: str, data: dict, *, form_url: str | None = None, timeout: float = 30
                   ) -> requests.Response:
         page = self.get(form_url or url, timeout=timeout)
-        page.raise_for_status()
+        if page.status_code != 200:
+            return page  # the form itself could not be had (e.g. 503): that is the answer
         return self.post(url, data={**data, **hidden_fields(page.text)}, allow_redirects=False, timeout=timeout)
 
     def login(self, base: str, email: str, password: str = STAFF_PASSWORD) -> requests.Response:

@@ -94,3 +94,32 @@ class HangingSmtpServer:
         self._sock.close()
         for conn in self.connections:
             conn.close()
+
+
+def _sink(port: int, out: str) -> None:
+    """Run a real SMTP server on `port` appending one JSON line per received message to `out`."""
+    import json
+    import signal
+    import threading
+
+    class _Writer(_Handler):
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            with open(out, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"to": str(message["To"]), "subject": str(message["Subject"]),
+                                     "message_id": str(message["Message-ID"]), "at": time.time()}) + "\n")
+            return "250 OK"
+
+    controller = Controller(_Writer([]), hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    controller.stop()
+
+
+if __name__ == "__main__":
+    import sys
+
+    _sink(int(sys.argv[1]), sys.argv[2])
