@@ -12,10 +12,10 @@ from p2c.pledges.models import Pledge
 def home_stats() -> dict:
     """Approved pledges and their USD value, cached under the rollups' data version.
 
-    Every approval bumps that version (p2c.reporting.rollups), so every web node shows the new figures
+    Every approval bumps that version (p2c.reporting.projection), so every web node shows the new figures
     on its next request, whichever node the approval went through.
     """
-    from p2c.reporting.rollups import data_version
+    from p2c.rollups.queries import data_version
 
     key = "home_stats:{}.{}".format(*data_version(committed=True))
     cached = cache.get(key)

@@ -22,7 +22,7 @@ from p2c.extensions import cache
 from tests.cluster import Cluster
 
 pytestmark = pytest.mark.slow
-DERIVED = ("rollup", "rollup_pledge", "rollup_organization")
+DERIVED = ("rollup", "rollup_pledge", "rollup_organization", "rollup_state")
 
 
 def _libpq(url: str) -> str:

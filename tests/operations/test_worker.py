@@ -147,7 +147,7 @@ def test_the_figures_check_passes_and_a_broken_rollup_is_reported(app, builder):
     db.session.commit()
     assert worker.run_job(app, jobs.JOBS[3]) == "rollups agree"
     assert worker.run_job(app, jobs.JOBS[3]) == "already checked today"
-    from p2c.reporting.models import Rollup
+    from p2c.rollups.models import Rollup
 
     db.session.execute(JobPeriod.__table__.delete())
     db.session.execute(Rollup.__table__.update().where(Rollup.dimension == "total").values(pledges=99))
