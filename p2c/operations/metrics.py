@@ -18,8 +18,10 @@ from flask import Flask, Response, abort, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from p2c.core.db import utcnow
+from p2c.extensions import db
 from p2c.operations import queries
 
 REQUESTS = Counter("p2c_http_requests", "HTTP requests answered, by route pattern, method and status.",
@@ -71,8 +73,29 @@ def render() -> Response:
     else:
         registry = REGISTRY
     shared = CollectorRegistry()
-    shared.register(_DatabaseCollector(queries.outbox_backlog(), queries.job_statuses(), utcnow()))
-    return Response(generate_latest(registry) + generate_latest(shared), mimetype=CONTENT_TYPE_LATEST)
+    try:
+        shared.register(_DatabaseCollector(queries.outbox_backlog(), queries.job_statuses(), utcnow()))
+        database_up = 1
+    except (OperationalError, InterfaceError):  # the database is away: still report the requests
+        db.session.rollback()
+        database_up = 0
+    up = GaugeMetricFamily("p2c_database_up", "1 when /metrics could read the database, else 0.", value=database_up)
+    return Response(generate_latest(registry) + generate_latest(shared) + _exposition(up),
+                    mimetype=CONTENT_TYPE_LATEST)
+
+
+def _exposition(*families) -> bytes:
+    registry = CollectorRegistry()
+    registry.register(_Families(families))
+    return generate_latest(registry)
+
+
+class _Families(Collector):
+    def __init__(self, families) -> None:
+        self.families = families
+
+    def collect(self):
+        yield from self.families
 
 
 def _epoch(moment: datetime | None) -> float:

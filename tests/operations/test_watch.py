@@ -41,6 +41,16 @@ def test_metrics_count_requests_by_route_and_report_the_outbox_and_jobs(app, cli
     assert samples[("p2c_worker_job_runs_total", (("job", "digests"),))] == 1
     assert samples[("p2c_worker_job_failures_total", (("job", "digests"),))] == 0
     assert samples[("p2c_outbox_oldest_unsent_age_seconds", ())] >= 0
+    assert samples[("p2c_database_up", ())] == 1
+
+
+def test_metrics_still_answer_when_the_database_is_away():
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/none",
+                     SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 1}})
+    response = app.test_client().get("/metrics")
+    assert response.status_code == 200
+    samples = _samples(response.get_data(as_text=True))
+    assert samples[("p2c_database_up", ())] == 0
 
 
 def test_metrics_are_refused_to_outside_clients_without_the_token(app, client, monkeypatch):
