@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +18,7 @@ from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.errors import Conflict, Forbidden, NotAllowed, ServiceError
 from p2c.core.mail import queue_mail
-from p2c.core.tokens import make_token
+from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.implementation import queries
@@ -74,10 +73,9 @@ def _flush_or_duplicate(period: int) -> None:
         raise _duplicate_period_error(period) from None
 
 
-def private_link(pledge: Pledge) -> str:
-    """A fresh absolute private link for the pledge's focal point."""
-    token = make_token("pledge", pledge.id, pledge.focal_point.email)
-    return current_app.config["BASE_URL"].rstrip("/") + f"/my/{token}"
+def pledge_link(pledge: Pledge, path: str = "") -> str:
+    """A fresh absolute private link for the pledge's focal point (`p2c.core.tokens.private_link`)."""
+    return private_link("pledge", pledge.id, pledge.focal_point.email, path)
 
 
 def file_report(pledge: Pledge, data: dict, language: str, actor_label: str = "focal point") -> ProgressReport:
@@ -137,7 +135,7 @@ def update_report(report: ProgressReport, data: dict, expected_version: int, lan
 def _acknowledge(report: ProgressReport, language: str) -> None:
     pledge = report.pledge
     queue_mail(pledge.focal_point.email, "implementation_received", language, "progress_report_received",
-               report=report, pledge=pledge, link=private_link(pledge))
+               report=report, pledge=pledge, link=pledge_link(pledge))
 
 
 def sync_pledge(report: ProgressReport, report_status: ReviewStatus) -> None:
@@ -203,8 +201,7 @@ def _mark_reminded(pledge_ids: list[int], when: datetime, interval_days: int) ->
 
 def _queue_reminder(candidate: queries.ReminderCandidate) -> None:
     """Queue one reminder with a fresh private link, in the focal point's language."""
-    token = make_token("pledge", candidate.pledge_id, candidate.email)
-    link = current_app.config["BASE_URL"].rstrip("/") + f"/my/{token}"
+    link = private_link("pledge", candidate.pledge_id, candidate.email)
     queue_mail(candidate.email, "implementation_reminder", candidate.language, "progress_reminder",
                candidate=candidate, link=link, report_link=link + "/report")
 

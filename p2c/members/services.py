@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, url_for
-
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus
 from p2c.core.errors import Conflict
 from p2c.core.mail import queue_mail
 from p2c.core.models import IdempotencyKey
-from p2c.core.tokens import make_token
+from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.members import queries
@@ -24,13 +22,6 @@ from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, O
 from p2c.reference.models import FocusArea
 
 EOI_FIELDS = ["reference", "status", "organization_id", "contribution", "consent_public", "language"]
-
-
-def private_link(kind: str, record_id: int, email: str) -> str:
-    """The absolute URL of a focal point's private page (for e-mails)."""
-    token = make_token(kind, record_id, email)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for("access.dashboard", token=token)
 
 
 def get_or_create_organization(values: dict, *, is_member: bool = False) -> tuple[Organization, bool]:

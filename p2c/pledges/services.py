@@ -24,6 +24,7 @@ from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, ServiceError
 from p2c.core.mail import queue_mail
 from p2c.core.signals import submission_decided
+from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.members import queries as member_queries
@@ -33,7 +34,6 @@ from p2c.members.services import (
     flush_versioned,
     get_or_create_organization,
     new_contact,
-    private_link,
 )
 from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
