@@ -77,7 +77,10 @@ def render() -> Response:
         shared.register(_DatabaseCollector(queries.outbox_backlog(), queries.job_statuses(), utcnow()))
         database_up = 1
     except (OperationalError, InterfaceError):  # the database is away: still report the requests
-        db.session.rollback()
+        try:
+            db.session.remove()  # drop the broken connection now, not in the teardown
+        except Exception:  # noqa: BLE001 - it is gone either way
+            pass
         database_up = 0
     up = GaugeMetricFamily("p2c_database_up", "1 when /metrics could read the database, else 0.", value=database_up)
     return Response(generate_latest(registry) + generate_latest(shared) + _exposition(up),

@@ -45,10 +45,12 @@ def _outbox() -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def test_a_hanging_mail_server_does_not_slow_a_submission(client, worker_mode, hanging_smtp):
+def test_a_hanging_mail_server_does_not_slow_a_submission(app, client, worker_mode, hanging_smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 10)
     started = time.monotonic()
     assert client.post("/pledges/new", data=valid_pledge()).status_code == 302
-    assert time.monotonic() - started < 1.0  # MAIL_TIMEOUT is 1 s: the request never talked to the server
+    # Talking to the hanging server would take MAIL_TIMEOUT at least: the request never did.
+    assert time.monotonic() - started < 10
     assert hanging_smtp.connections == []
     (message,) = _outbox()
     assert message.sent_at is None and message.attempts == 0
@@ -59,7 +61,7 @@ def test_the_worker_gives_up_on_a_hanging_server_within_the_timeout_and_retries_
     client.post("/pledges/new", data=valid_pledge())
     started = time.monotonic()
     assert worker.run_job(app, jobs.JOBS[0]) == "sent 0, failed 1"
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 8  # MAIL_TIMEOUT (1 s) per step, not a hang (the machine may be loaded)
     (message,) = _outbox()
     assert message.sent_at is None and message.attempts == 1 and message.last_error
     assert message.next_attempt_at > utcnow() + timedelta(seconds=50)  # back-off: the next try in a minute
