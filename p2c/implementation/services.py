@@ -112,7 +112,7 @@ def update_report(report: ProgressReport, data: dict, expected_version: int, lan
     """Resubmit a report the team sent back for changes; the second of two concurrent saves gets Conflict."""
     new_status = next_status(report.status, Action.RESUBMIT)
     if expected_version != report.version:
-        raise Conflict(_("This report was changed since you opened it. Reload the page and make your changes again."))
+        raise Conflict()
     if data["period"] != report.period and queries.active_report_for_period(
             report.pledge_id, data["period"], exclude_id=report.id) is not None:
         raise _duplicate_period_error(data["period"])
@@ -124,8 +124,7 @@ def update_report(report: ProgressReport, data: dict, expected_version: int, lan
     try:
         _flush_or_duplicate(data["period"])
     except StaleDataError:
-        raise Conflict(_("This report was changed since you opened it. "
-                         "Reload the page and make your changes again.")) from None
+        raise Conflict() from None
     audit.record("progress_report.resubmitted", "progress_report", report.id, label=report.reference,
                  before=before, after=audit.snapshot(report, REPORT_FIELDS), actor_label="focal point")
     _acknowledge(report, language)

@@ -109,7 +109,7 @@ def withdraw_eoi(eoi: ExpressionOfInterest) -> ExpressionOfInterest:
 def update_eoi(eoi: ExpressionOfInterest, data: dict, *, expected_version: int) -> ExpressionOfInterest:
     """The focal point's changes after the team asked for them; resubmits the EOI."""
     if expected_version != eoi.version:
-        raise Conflict(conflict_message())
+        raise Conflict()
     new_status = next_status(eoi.status, Action.RESUBMIT)
     before = audit.snapshot(eoi, EOI_FIELDS)
     org = eoi.organization
@@ -129,13 +129,6 @@ def update_eoi(eoi: ExpressionOfInterest, data: dict, *, expected_version: int) 
     return eoi
 
 
-def conflict_message() -> str:
-    from flask_babel import gettext as _
-
-    return _("Someone changed this submission while you were editing it. Your changes were not saved; "
-             "please open it again and redo them.")
-
-
 def flush_versioned() -> None:
     """Flush; a concurrent save of the same row becomes a Conflict, never a silent overwrite."""
     from sqlalchemy.orm.exc import StaleDataError
@@ -143,4 +136,4 @@ def flush_versioned() -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(conflict_message()) from None
+        raise Conflict() from None

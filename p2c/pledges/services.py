@@ -1,4 +1,4 @@
-"""Writes on pledges from the public form, the private link and (later) the write API.
+"""Writes on pledges from the public form, the private link and the write API.
 
 `data` is the plain shape produced by `PledgeForm.to_data()` and `PledgeInputSchema().load()`:
 lead {name, acronym, stakeholder_group, country, website}, partners [names], title, description,
@@ -30,7 +30,6 @@ from p2c.extensions import db
 from p2c.members import queries as member_queries
 from p2c.members.services import (
     claim_nonce,
-    conflict_message,
     flush_versioned,
     get_or_create_organization,
     new_contact,
@@ -150,7 +149,7 @@ def update_pledge(pledge: Pledge, data: dict, *, expected_version: int,
     focal point e-mail; name, title and phone of the focal point can change.
     """
     if expected_version != pledge.version:
-        raise Conflict(conflict_message())
+        raise Conflict()
     new_status = next_status(pledge.status, Action.RESUBMIT)
     before = _snapshot(pledge)
     _apply(pledge, data)

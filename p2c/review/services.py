@@ -58,8 +58,7 @@ def _not_found() -> NotFound:
 def check_version(record: Any, expected_version: int | None) -> None:
     """Conflict when the record changed since the reviewer loaded it."""
     if expected_version is not None and record.version != expected_version:
-        raise Conflict(_("Someone else changed this record while you were looking at it. "
-                         "Here is the newer version; please check it and try again."))
+        raise Conflict()
 
 
 def _flush() -> None:
@@ -67,8 +66,7 @@ def _flush() -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(_("Someone else changed this record at the same moment. Nothing was saved; "
-                         "please check the newer version and try again.")) from None
+        raise Conflict() from None
 
 
 def _link(stype: registry.SubmissionType, record: Any, email: str) -> str:
