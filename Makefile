@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO_PLEDGES ?= 2000
 
-.PHONY: install run serve db test browser-deps lint translations extract update-catalogs compile bench clean mail
+.PHONY: install run serve worker db test browser-deps lint translations extract update-catalogs compile bench clean mail
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,10 @@ serve: db
 	@# Threaded workers: the main thread keeps answering gunicorn's heartbeat while a thread streams a
 	@# long download (the full CSV or XLSX export), which a sync worker would be killed for after 30 s.
 	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --worker-class gthread --threads 4 wsgi:app
+
+## The worker: outbox, reminders, digests, checks (README "Production"); `make run` sends mail without it
+worker: db
+	$(FLASK) p2c worker
 
 ## A local SMTP server that prints every message (for `make run`; MAIL_PORT defaults to 8025)
 mail: install

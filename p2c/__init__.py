@@ -5,15 +5,12 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from config import CONFIGS
-
-# The repository root: static files, migrations and the instance folder live beside the package.
-ROOT = Path(__file__).resolve().parent.parent
+from p2c.config import CONFIGS
+from p2c.core.resources import instance_path, resource_path
 
 
 def _config_class(config: Any) -> Any:
@@ -33,14 +30,16 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     """
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(instance_path()),
+        static_folder=str(resource_path("static")),
         template_folder="web/templates",
     )
     app.config.from_object(_config_class(config))
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
-    logging.basicConfig(level=logging.INFO if not app.testing else logging.WARNING)
+    from p2c.core.logs import configure_logging
+
+    configure_logging(app)
     # Alembic 1.16+ announces each of its plugins at INFO on every `flask db` command: noise for operators.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
@@ -56,10 +55,14 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
     from p2c.core.errors import register_error_handlers
     from p2c.core.input_guard import register_input_guard
+    from p2c.core.logs import register_request_ids
+    from p2c.operations.metrics import register_metrics
     from p2c.web.hooks import register_hooks
 
     register_error_handlers(app)
     register_hooks(app)
+    register_request_ids(app)
+    register_metrics(app)
     register_input_guard(app)
 
     from p2c.cli import register_cli
@@ -73,7 +76,7 @@ def _init_extensions(app: Flask) -> None:
     from p2c.extensions import babel, cache, csrf, db, limiter, login, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(resource_path("migrations")), render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login.init_app(app)
@@ -153,3 +156,8 @@ def _register_blueprints(app: Flask) -> None:
     from p2c.api.views import bp as api_tokens_bp
 
     app.register_blueprint(api_tokens_bp)
+    from p2c.operations.views import bp as operations_bp
+    from p2c.operations.views import metrics_bp
+
+    app.register_blueprint(operations_bp)
+    app.register_blueprint(metrics_bp)

@@ -21,6 +21,7 @@ CLI_MODULES = [
     "p2c.implementation.cli",
     "p2c.publications.cli",
     "p2c.reporting.cli",
+    "p2c.operations.cli",
 ]
 
 

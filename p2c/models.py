@@ -5,6 +5,7 @@ from p2c.api.models import ApiToken
 from p2c.core.models import AuditEvent, IdempotencyKey, OutboxMessage
 from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
 from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, Organization
+from p2c.operations.models import JobPeriod, JobStatus
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.publications.models import Publication
 from p2c.reference.models import (
@@ -29,7 +30,8 @@ from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupS
 __all__ = [
     "ApiToken", "AuditEvent", "BeneficiaryGroup", "CallForInterest", "Comment", "Contact", "Country",
     "Currency", "Event", "ExchangeRate", "ExpressionOfInterest", "FocusArea", "Goal", "IdempotencyKey",
-    "Indicator", "Organization", "OutboxMessage", "Pillar", "Pledge", "PledgeTarget", "PledgeType",
+    "Indicator", "JobPeriod", "JobStatus", "Organization", "OutboxMessage", "Pillar", "Pledge", "PledgeTarget",
+    "PledgeType",
     "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "Rollup",
     "RollupOrganization", "RollupPledge", "RollupState", "Sdg",
     "StakeholderGroup", "User", "WsisLine",

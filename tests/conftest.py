@@ -54,6 +54,9 @@ class FreshContextClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app():
     """The application, migrated to head, with reference data."""
+    from tests.i18n.conftest import compile_catalogs
+
+    compile_catalogs()  # /readyz and the translated pages need current .mo files (as `make compile` makes)
     tmp = Path(tempfile.mkdtemp(prefix="p2c-test-"))
     application = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(tmp), TEST_TMP=str(tmp))
     application.test_client_class = FreshContextClient

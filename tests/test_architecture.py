@@ -196,6 +196,8 @@ TRANSACTION_OWNERS = {
     "p2c/core/errors.py": "the app's error handlers roll back what a failed request left",
     "p2c/core/mail.py": "the mail sender runs after the request's commit, in its own transactions",
     "p2c/core/bulk.py": "a savepoint around one COPY batch",
+    "p2c/operations/jobs.py": "each scheduled job is its own unit of work, like a command (reminders: one per batch)",
+    "p2c/operations/worker.py": "the worker records each job's outcome in a short transaction of its own",
 }
 # Views that are named exceptions, (file, function): reason.
 VIEW_EXCEPTIONS = {

@@ -6,6 +6,7 @@ import csv
 import gettext as _gettext
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import pycountry
 from flask import current_app, g, has_request_context, request
@@ -115,3 +116,25 @@ def ref_name(name: str) -> str:
     if "%" not in name:
         return gettext(name)
     return gettext(name.replace("%", "%%")).replace("%%", "%")
+
+
+def catalog_problems() -> list[str]:
+    """Why some language would be served in English: one sentence per missing or stale catalog, [] when fine.
+
+    Each non-English language needs translations/<lang>/LC_MESSAGES/messages.mo under
+    BABEL_TRANSLATION_DIRECTORIES; where its messages.po is beside it (a checkout) the .mo must not be
+    older than the .po (`make compile` or the wheel build compiles them). Flask-Babel falls back to
+    English silently, so /readyz reports these.
+    """
+    problems = []
+    directory = Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")[0])
+    for lang in supported_languages():
+        if lang == current_app.config["BABEL_DEFAULT_LOCALE"]:
+            continue
+        mo = directory / lang / "LC_MESSAGES" / "messages.mo"
+        po = mo.with_suffix(".po")
+        if not mo.exists():
+            problems.append(f"{lang}: compiled catalog {mo} is missing (run `make compile` or install the built wheel)")
+        elif po.exists() and po.stat().st_mtime > mo.stat().st_mtime:
+            problems.append(f"{lang}: compiled catalog {mo} is older than its .po (run `make compile`)")
+    return problems

@@ -1,7 +1,13 @@
-"""The mail outbox: messages are written with the change they report and sent after the commit.
+"""The mail outbox: messages are written with the change they report and sent outside the request.
 
-If the SMTP server is down the message stays in the outbox with a back-off; `flask p2c mail flush`
-and every later successful commit that queues mail retry it. Nothing is lost.
+A request only adds outbox rows in its own transaction. Who sends them (MAIL_SEND_AFTER_COMMIT):
+- production: the worker (`flask p2c worker`, p2c.operations) flushes the outbox every few seconds, so
+  no reply ever waits for the SMTP server and a hanging server cannot stall a submission;
+- development and tests: right after the commit, in a background thread (MAIL_SEND_IN_BACKGROUND, `make
+  run`) or inline (the test suite), so mail arrives without a worker.
+Each message is claimed with one atomic UPDATE before it is sent (two senders never send it twice), and
+no database connection is held during the SMTP exchange. If the server is down the message stays in the
+outbox with a back-off; the worker or `flask p2c mail flush` retries it. Nothing is lost.
 """
 
 from __future__ import annotations
@@ -27,7 +33,6 @@ from p2c.core.unit import after_commit
 from p2c.extensions import db
 
 MAX_ATTEMPTS = 12
-LEASE = timedelta(minutes=5)  # a claimed message is left alone this long by other processes
 _REQUEST_IDS = "_p2c_outbox_ids"
 log = logging.getLogger(__name__)
 
@@ -180,48 +185,75 @@ def flush_outbox(limit: int = 200, force: bool = False) -> tuple[int, int]:
 def send_messages(ids: list[int], force: bool = False) -> tuple[int, int]:
     """Send these outbox messages if they are still due; returns (sent, failed).
 
-    Each message is claimed first (its next attempt moved LEASE ahead, in its own committed update)
-    so that two processes flushing at once never send the same message twice.
+    Each message is claimed first (its next attempt moved a lease ahead, in its own committed update)
+    so that two processes flushing at once never send the same message twice. The SMTP exchange
+    (bounded by MAIL_TIMEOUT) runs on a detached copy with no transaction open, so a slow server holds
+    no database connection; the outcome is then written with one guarded update.
     """
     sent = failed = 0
     for message_id in ids:
         message = _claim(message_id, force)
         if message is None:
             continue  # sent or claimed meanwhile by another process
-        now = utcnow()
         try:
             _send(message)
         except (OSError, smtplib.SMTPException) as exc:
-            message.attempts += 1
-            message.last_error = str(exc)[:500]
-            # Exponential back-off: 1, 2, 4 ... minutes, at most a day.
-            message.next_attempt_at = now + timedelta(minutes=min(2 ** (message.attempts - 1), 1440))
+            _record_failure(message, exc)
             failed += 1
-            db.session.commit()
             # One unreachable server fails every message alike: stop hammering it.
             if isinstance(exc, OSError):
                 break
             continue
-        message.sent_at = utcnow()
-        message.attempts += 1
+        _record(message.id, sent_at=utcnow(), attempts=message.attempts + 1, last_error="")
         sent += 1
-        db.session.commit()
     return sent, failed
+
+
+def _record_failure(message: OutboxMessage, exc: Exception) -> None:
+    attempts = message.attempts + 1
+    # Exponential back-off: 1, 2, 4 ... minutes, at most a day.
+    retry_at = utcnow() + timedelta(minutes=min(2 ** (attempts - 1), 1440))
+    _record(message.id, attempts=attempts, last_error=str(exc)[:500] or type(exc).__name__, next_attempt_at=retry_at)
+    log.warning("mail %s to outbox: %s (attempt %s)", message.id, exc, attempts)
+
+
+def _record(message_id: int, **values: object) -> None:
+    """Write the outcome of one attempt (its own short transaction; never over a message already sent)."""
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
+                       .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def _due(now):
     return or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
 
 
+def _lease() -> timedelta:
+    """How long a claimed message is left alone by other senders (MAIL_CLAIM_LEASE_SECONDS).
+
+    Longer than any SMTP exchange can last (a few MAIL_TIMEOUTs); if the sender dies, another sends
+    the message when the lease ends.
+    """
+    return timedelta(seconds=current_app.config["MAIL_CLAIM_LEASE_SECONDS"])
+
+
 def _claim(message_id: int, force: bool) -> OutboxMessage | None:
+    """Claim one message (atomic conditional UPDATE, committed) and return a detached copy, or None.
+
+    The copy has every column loaded and belongs to no session, so sending it opens no transaction.
+    """
     now = utcnow()
     conditions = [OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None)]
     if not force:
         conditions.append(_due(now))
     claimed = db.session.execute(
-        update(OutboxMessage).where(*conditions).values(next_attempt_at=now + LEASE)
+        update(OutboxMessage).where(*conditions).values(next_attempt_at=now + _lease())
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     if claimed != 1:
         return None
-    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is not None:
+        db.session.expunge(message)
+    db.session.commit()  # ends the read: the connection goes back to the pool before the SMTP exchange
+    return message

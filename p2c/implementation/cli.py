@@ -46,7 +46,7 @@ def remind(dry_run: bool, interval_days: int | None, batch_size: int) -> None:
                 for c in batch:
                     click.echo(f"{c.reference}\t{c.status.value}\t{c.language}\t{c.email}")
             else:
-                services.send_reminders(batch, now)
+                services.send_reminders(batch, now, interval)
                 commit()
                 flush_outbox(limit=len(batch))
             done += len(batch)

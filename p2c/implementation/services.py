@@ -4,7 +4,7 @@ pledge's implementation status in step with its approved reports. Services never
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -163,23 +163,39 @@ def sync_pledge(report: ProgressReport, report_status: ReviewStatus) -> None:
                      before=before, after=after)
 
 
-def send_reminders(candidates: list[queries.ReminderCandidate], when: datetime) -> int:
-    """Queue a reminder for each candidate and stamp their pledges' `last_reminded_at` (one batch)."""
-    for candidate in candidates:
+def send_reminders(candidates: list[queries.ReminderCandidate], when: datetime, interval_days: int) -> int:
+    """Queue a reminder for each candidate not reminded meanwhile, stamping `last_reminded_at` (one batch).
+
+    The stamp is a conditional UPDATE (still not reminded within `interval_days`) whose RETURNING
+    says which pledges this call won: when two workers (or the worker and `flask p2c remind`) take
+    the same batch at once, the second waits for the first's commit and then matches none of them,
+    so no focal point gets the same reminder twice. Returns how many were queued.
+    """
+    won = _mark_reminded([c.pledge_id for c in candidates], when, interval_days)
+    queued = [c for c in candidates if c.pledge_id in won]
+    for candidate in queued:
         _queue_reminder(candidate)
-    _mark_reminded([c.pledge_id for c in candidates], when)
-    if candidates:
-        audit.record("pledge.reminders_sent", "pledge", None, label=str(len(candidates)),
-                     after={"pledges": [c.reference for c in candidates]}, actor_label="remind")
-    return len(candidates)
+    if queued:
+        audit.record("pledge.reminders_sent", "pledge", None, label=str(len(queued)),
+                     after={"pledges": [c.reference for c in queued]}, actor_label="remind")
+    return len(queued)
 
 
-def _mark_reminded(pledge_ids: list[int], when: datetime) -> None:
-    """Record that reminders went to these pledges (bulk; does not bump the pledges' version)."""
-    db.session.execute(
-        update(Pledge).where(Pledge.id.in_(pledge_ids)).values(last_reminded_at=when),
+def _mark_reminded(pledge_ids: list[int], when: datetime, interval_days: int) -> set[int]:
+    """Stamp the pledges not reminded since `interval_days` before `when`; returns those stamped.
+
+    Bulk, and does not bump the pledges' version (a reminder is not an edit).
+    """
+    if not pledge_ids:
+        return set()
+    reminded_before = when - timedelta(days=interval_days)
+    return set(db.session.scalars(
+        update(Pledge)
+        .where(Pledge.id.in_(pledge_ids),
+               Pledge.last_reminded_at.is_(None) | (Pledge.last_reminded_at < reminded_before))
+        .values(last_reminded_at=when).returning(Pledge.id),
         execution_options={"synchronize_session": False},
-    )
+    ))
 
 
 def _queue_reminder(candidate: queries.ReminderCandidate) -> None:

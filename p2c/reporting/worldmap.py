@@ -16,7 +16,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from p2c.core.resources import resource_path
+
 ATLAS_ENV = "P2C_WORLD_ATLAS"
 WIDTH, HEIGHT = 960, 470
 SHADES = 5
@@ -25,7 +26,7 @@ MIN_STEP = 2  # drop points closer than this (drawing units) to the previous one
 
 def atlas_path() -> Path:
     """Where the TopoJSON file is expected."""
-    return Path(os.environ.get(ATLAS_ENV) or ROOT / "node_modules" / "world-atlas" / "countries-110m.json")
+    return Path(os.environ.get(ATLAS_ENV) or resource_path("node_modules/world-atlas/countries-110m.json"))
 
 
 def _equal_earth(lon: float, lat: float) -> tuple[float, float]:

@@ -10,8 +10,15 @@ from p2c.pledges.models import Pledge
 
 
 def home_stats() -> dict:
-    """Approved pledges and their USD value (cached briefly; the progress page has the exact figures)."""
-    cached = cache.get("home_stats")
+    """Approved pledges and their USD value, cached under the rollups' data version.
+
+    Every approval bumps that version (p2c.reporting.projection), so every web node shows the new figures
+    on its next request, whichever node the approval went through.
+    """
+    from p2c.rollups.queries import data_version
+
+    key = "home_stats:{}.{}".format(*data_version(committed=True))
+    cached = cache.get(key)
     if cached is not None:
         return cached
     row = db.session.execute(
@@ -20,5 +27,5 @@ def home_stats() -> dict:
         )
     ).one()
     stats = {"pledges": row[0], "usd_value": row[1]}
-    cache.set("home_stats", stats, ttl=30)
+    cache.set(key, stats, ttl=3600)
     return stats

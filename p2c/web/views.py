@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import text
 
+from p2c.core.i18n import catalog_problems
 from p2c.extensions import db
 from p2c.web import queries
 
@@ -25,12 +26,21 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The database is reachable; 503 when it is not."""
+    """Ready to serve: the database answers and every language's catalog is compiled and current.
+
+    200 {"status": "ok", "database": "ok", "catalogs": "ok"}; else 503 with "database": "unreachable"
+    and/or "catalogs": [one reason per language] (a load balancer keeps such a node out).
+    """
+    body: dict = {"status": "ok", "database": "ok", "catalogs": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         current_app.logger.warning("readyz: %s", exc)
         # Named exception to the unit of work: a probe writes nothing; this only resets the session.
         db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        body.update(status="unavailable", database="unreachable")
+    problems = catalog_problems()
+    if problems:
+        current_app.logger.warning("readyz: %s", "; ".join(problems))
+        body.update(status="unavailable", catalogs=problems)
+    return jsonify(body), 200 if body["status"] == "ok" else 503

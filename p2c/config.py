@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+from p2c.core.resources import instance_path, resource_path
+
+INSTANCE_DIR = instance_path()
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -52,18 +52,28 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Partner2Connect <p2c@localhost>")
-    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)  # seconds, for each step of the SMTP exchange
+    # A message claimed by a sender that then died is sent by another after this many seconds.
+    MAIL_CLAIM_LEASE_SECONDS = _env_int("MAIL_CLAIM_LEASE_SECONDS", 300)
     # Send right after the commit; when False, only `flask p2c mail flush` sends.
     MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", True)
     # Send after the commit in a background thread, so no reply waits for the SMTP server.
     MAIL_SEND_IN_BACKGROUND = _env_bool("MAIL_SEND_IN_BACKGROUND", True)
+
+    # The worker (`flask p2c worker`): how often each job runs, in seconds, and when the daily ones start.
+    WORKER_MAIL_SECONDS = _env_int("P2C_WORKER_MAIL_SECONDS", 5)
+    WORKER_MAIL_BATCH = _env_int("P2C_WORKER_MAIL_BATCH", 200)
+    WORKER_REMINDERS_SECONDS = _env_int("P2C_WORKER_REMINDERS_SECONDS", 3600)
+    WORKER_DIGESTS_SECONDS = _env_int("P2C_WORKER_DIGESTS_SECONDS", 600)
+    WORKER_CHECKS_SECONDS = _env_int("P2C_WORKER_CHECKS_SECONDS", 3600)
+    DIGEST_HOUR = _env_int("P2C_DIGEST_HOUR", 7)  # UTC; one digest per reviewer per day from this hour
 
     # i18n
     LANGUAGES = ("en", "ar", "es", "fr", "ru", "zh")
     RTL_LANGUAGES = ("ar",)
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(resource_path("translations"))
 
     # Focal-point private links
     ACCESS_LINK_MAX_AGE_DAYS = _env_int("P2C_ACCESS_LINK_DAYS", 30)
@@ -91,6 +101,11 @@ class Config:
     # scheme and host come from their X-Forwarded-* headers, so the audit trail and the rate limits see
     # the real client, not the proxy. Leave 0 when clients reach the app directly: the headers could be forged.
     PROXY_COUNT = int(os.environ.get("P2C_PROXY_COUNT", "0"))
+
+    # Operations: log lines as "text" or "json"; /metrics answers loopback clients, or others sending
+    # "Authorization: Bearer <P2C_METRICS_TOKEN>" when that is set.
+    LOG_FORMAT = os.environ.get("P2C_LOG_FORMAT", "text")
+    METRICS_TOKEN = os.environ.get("P2C_METRICS_TOKEN", "")
 
     # Cache: in-process by default, Redis when REDIS_URL is set.
     CACHE_TTL_SECONDS = _env_int("P2C_CACHE_TTL", 300)
@@ -120,9 +135,12 @@ class ProductionConfig(Config):
     """Production: secure cookies, HSTS, and a secret key that must be set."""
 
     ENV_NAME = "production"
-    SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
+    # Only a test serving production over plain loopback HTTP (tests/cluster.py) turns these off.
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     HSTS = True
+    # Requests only write outbox rows; the worker (`flask p2c worker`) sends them.
+    MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", False)
 
     def __init__(self) -> None:
         if not os.environ.get("SECRET_KEY"):

@@ -1,0 +1,102 @@
+"""The worker's jobs. Each runs in an app context of its own, commits its own work (like a CLI command)
+and returns a one-line result for the status table. All are safe to run in two workers at once and to
+stop at any moment: the outbox claims each message atomically, reminders claim each pledge with a
+conditional update, and once-a-day jobs claim their day in the same transaction as their work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+
+from p2c.core.db import utcnow
+from p2c.core.mail import flush_outbox
+from p2c.core.unit import commit, rollback
+from p2c.operations.services import claim_period
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: its name, the setting that gives its interval in seconds, and what it runs."""
+
+    name: str
+    interval_setting: str
+    run: Callable[[], str]
+
+
+def deliver_mail() -> str:
+    """Send what is due in the outbox: new messages and retries after their back-off."""
+    sent, failed = flush_outbox(limit=current_app.config["WORKER_MAIL_BATCH"])
+    return f"sent {sent}, failed {failed}"
+
+
+def send_reminders() -> str:
+    """Remind the focal points of due and inactive pledges (each pledge at most once per interval)."""
+    from p2c.implementation import queries, services
+
+    interval = current_app.config["REMINDER_INTERVAL_DAYS"]
+    now = utcnow()
+    queued = last_id = 0
+    while True:
+        batch = queries.reminder_batch(now, interval, last_id, 500)
+        if not batch:
+            break
+        last_id = batch[-1].pledge_id
+        queued += services.send_reminders(batch, now, interval)
+        commit()  # each batch with its outbox rows; the outbox job sends them
+    return f"queued {queued}"
+
+
+def send_digests() -> str:
+    """Once a day, from DIGEST_HOUR (UTC): each reviewer's summary of what waits for them."""
+    from p2c.review.cli import send_digests as queue_digests
+
+    now = utcnow()
+    if now.hour < current_app.config["DIGEST_HOUR"]:
+        return "not yet"
+    if not claim_period("digest", now.date().isoformat()):
+        rollback()
+        return "already sent today"
+    count = queue_digests()
+    commit()
+    return f"queued {count}"
+
+
+def check_figures() -> str:
+    """Once a day: the maintained rollups (what /progress shows) equal the figures computed from the pledges.
+
+    Raises RuntimeError on a difference (logged, counted as a failure on the health view and in
+    /metrics); `flask p2c rollups rebuild` repairs it.
+    """
+    from p2c.reporting.direct import raw_aggregates
+    from p2c.reporting.figures import assemble
+    from p2c.reporting.queries import progress_figures
+
+    today = utcnow().date()
+    if not claim_period("check_figures", today.isoformat()):
+        rollback()
+        return "already checked today"
+    raw, organizations = raw_aggregates(None)  # every approved pledge, from the pledge tables
+    shown, computed = progress_figures(today=today), assemble(raw, organizations, today, utcnow(), "direct")
+    differing = [key for key in ("totals", "breakdowns", "goals", "indicators", "reporting_status")
+                 if json.dumps(shown[key], sort_keys=True) != json.dumps(computed[key], sort_keys=True)]
+    if differing:
+        rollback()  # not done: check again next time
+        raise RuntimeError(f"rollups differ from the pledge tables in: {', '.join(differing)}"
+                           " (run `flask p2c rollups rebuild`)")
+    commit()
+    return "rollups agree"
+
+
+JOBS = [
+    Job("mail", "WORKER_MAIL_SECONDS", deliver_mail),
+    Job("reminders", "WORKER_REMINDERS_SECONDS", send_reminders),
+    Job("digests", "WORKER_DIGESTS_SECONDS", send_digests),
+    Job("check_figures", "WORKER_CHECKS_SECONDS", check_figures),
+]
