@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from p2c.core.collation import collated
 from p2c.core.i18n import country_name
 from p2c.pledges import constants as C
 from p2c.pledges import rules
@@ -112,8 +113,8 @@ class PublicForm(FlaskForm):
 def country_choices(blank: str | None = None) -> list[tuple[str, str]]:
     """All countries, by name in the reader's language."""
     cat = rules.catalog()
-    choices = sorted(((iso3, country_name(iso3, c.name)) for iso3, c in cat.countries.items()),
-                     key=lambda pair: pair[1].casefold())
+    choices = collated(((iso3, country_name(iso3, c.name)) for iso3, c in cat.countries.items()),
+                       key=lambda pair: pair[1])
     return ([("", blank)] if blank is not None else []) + choices
 
 

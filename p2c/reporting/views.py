@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
+from p2c.core.collation import collated
 from p2c.core.compress import not_modified, not_modified_response, pack, packed_response
 from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, text_direction
@@ -86,7 +87,7 @@ def _countries(figures: dict) -> list[dict]:
     """Every country with approved pledges, by name: the map's table equivalent (the chart has the top ones)."""
     rows = [{**r, "label": country_name(r["key"]), "href": url_for("reporting.country", iso3=r["key"])}
             for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]]
-    return sorted(rows, key=lambda r: r["label"].casefold())
+    return collated(rows, key=lambda r: r["label"])
 
 
 def _goals(figures: dict) -> list[dict]:

@@ -10,8 +10,10 @@ from flask import Flask, request, url_for
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
 from flask_wtf.csrf import generate_csrf
 
+from p2c.core.collation import fold
 from p2c.core.i18n import LANG_COOKIE, country_name, current_language, ref_name, text_direction
 from p2c.web.navigation import footer_items, home_cards, nav_items
+from p2c.web.usertext import user_text
 
 LANGUAGE_NAMES = {
     "ar": "العربية",
@@ -129,8 +131,13 @@ def register_hooks(app: Flask) -> None:
         }
 
     # Globals too (not only the context processor) so that imported macros see them.
+    languages = tuple(app.config["LANGUAGES"])
+
+    def _user_text(text, lang=None, block=False, class_=""):
+        return user_text(text, lang, block=block, class_=class_, languages=languages)
+
     app.jinja_env.globals.update(languages=app.config["LANGUAGES"], text_direction=text_direction,
-                                 current_language=current_language)
+                                 current_language=current_language, user_text=_user_text)
     app.jinja_env.filters.update(
         number=lambda v, fmt=None: "–" if v is None else format_decimal(v, format=fmt),
         percent=format_pct,
@@ -139,4 +146,6 @@ def register_hooks(app: Flask) -> None:
         date=lambda v, fmt="medium": "–" if v is None else format_date(v, fmt),
         datetime=lambda v, fmt="medium": "–" if v is None else format_datetime(v, fmt),
         ref=ref_name,
+        user_text=_user_text,
+        fold=fold,
     )
