@@ -105,7 +105,7 @@ def world_map(counts: dict[str, int], by_m49: dict[str, tuple[str, str]], href, 
     if not paths:
         return None
     top = max(counts.values(), default=0)
-    parts = [f'<svg class="world-map" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+    parts = [f'<svg class="world-map" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="group" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for m49, d in paths.items():
         iso3, name = by_m49.get(m49, (None, None))
