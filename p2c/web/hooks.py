@@ -128,6 +128,7 @@ def register_hooks(app: Flask) -> None:
             "nav_items": nav_items,
             "footer_items": footer_items,
             "home_cards": home_cards,
+            "registered_endpoints": lambda: app.view_functions,
         }
 
     # Globals too (not only the context processor) so that imported macros see them.
