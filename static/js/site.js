@@ -9,6 +9,9 @@
       d.open = false;
     });
   }
+  // A message about what just failed takes the focus, so it is read where the person is looking.
+  var problem = document.querySelector("[data-autofocus]");
+  if (problem) { problem.focus(); }
   var header = document.querySelector(".site-header");
   var button = header && header.querySelector(".menu-button");
   if (!button) { return; }
