@@ -38,7 +38,7 @@ from p2c.core.errors import Conflict, NotAllowed, ServiceError
 from p2c.core.unit import commit, rollback
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
 from p2c.reference.regions import region_name
-from p2c.review import queries, services
+from p2c.review import changes, queries, services
 from p2c.review.forms import OUT_OF_DATE, AssignForm, BulkApproveForm, CommentForm, DecisionForm
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
@@ -67,6 +67,12 @@ def _review_status(value: object) -> ReviewStatus:
 def _kind_title(value: object) -> str:
     """The readable title of a submission kind."""
     return SubmissionKind(value).title
+
+
+@bp.app_template_filter("changes")
+def _changes(event) -> list:
+    """The changes an audit event records, in words (p2c/review/changes.py)."""
+    return changes.changes(event.before, event.after)
 
 
 @bp.app_template_filter("action_title")

@@ -109,7 +109,6 @@ def _paths(site) -> dict[str, list[str]]:
         "review.organization_list": ["/review/organizations"],
         "review.organization_edit": [f"/review/organizations/{p['org'].id}/edit"],
         "review.organization_merge": [f"/review/organizations/{p['org'].id}/merge"],
-        "review.audit": [f"/review/pledge/{p['submitted'].id}/audit"],
         "accounts.password": ["/account/password"],
         "admin.index": ["/admin/"], "admin.audit": ["/admin/audit"], "admin.staff": ["/admin/staff"],
         "admin.invite": ["/admin/staff/invite"], "api_tokens.index": ["/admin/api-tokens/"],
