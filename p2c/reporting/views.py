@@ -27,7 +27,7 @@ from p2c.reference.regions import GROUP_NAMES, REGION_NAMES, region_name
 from p2c.reporting import queries
 from p2c.reporting.charts import Bar, bar_chart, progress_bar
 from p2c.reporting.titles import goal_title
-from p2c.reporting.worldmap import world_map
+from p2c.reporting.worldmap import legend, world_map
 
 bp = Blueprint("reporting", __name__, template_folder="templates")
 
@@ -99,6 +99,11 @@ def _goals(figures: dict) -> list[dict]:
     return goals
 
 
+def _map_legend(figures: dict) -> list[dict]:
+    counts = [r["pledges"] for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]]
+    return legend(max(counts, default=0))
+
+
 def _map(figures: dict):
     counts = {r["key"]: r["pledges"] for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]}
     by_m49 = {m49: (iso3, country_name(iso3)) for iso3, m49 in db.session.execute(select(Country.iso3, Country.m49))}
@@ -131,7 +136,7 @@ def progress():
             goals = _goals(figures)
             body = render_template(
                 "reporting/_progress_body.html", figures=figures, goals=goals, charts=_charts(figures, rtl),
-                world=_map(figures), countries=_countries(figures),
+                world=_map(figures), countries=_countries(figures), map_legend=_map_legend(figures),
                 reporting_titles={s.value: s.title for s in ReportingStatus},
                 to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
             cache.set(body_key, body, ttl=24 * 3600)

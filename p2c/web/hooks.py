@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from babel import Locale
 from babel.numbers import format_compact_currency
@@ -91,6 +92,16 @@ def format_pct(value: object, fmt: str | None = None) -> str:
     return format_percent(value, format=pattern)
 
 
+def format_quantity(value: object, unit: str = "") -> str:
+    """An indicator value: US dollars for the USD unit, else a whole count (people, schools, sites...
+    are counted in whole units, so a sum never shows "1,234.5 people")."""
+    if value is None:
+        return "–"
+    if unit == "USD":
+        return format_usd(value)
+    return format_decimal(Decimal(str(value)), format="#,##0")
+
+
 def register_hooks(app: Flask) -> None:
     """Install hooks, globals and filters on the app."""
 
@@ -142,6 +153,7 @@ def register_hooks(app: Flask) -> None:
     app.jinja_env.filters.update(
         number=lambda v, fmt=None: "–" if v is None else format_decimal(v, format=fmt),
         percent=format_pct,
+        quantity=format_quantity,
         money=lambda v, cur: "–" if v is None else bidi_isolate(format_currency(v, cur), current_language()),
         usd=format_usd,
         date=lambda v, fmt="medium": "–" if v is None else format_date(v, fmt),
