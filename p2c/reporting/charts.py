@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from markupsafe import Markup, escape
 
@@ -77,3 +78,38 @@ def progress_bar(share: float, label: str) -> Markup:
         f'role="img" aria-label="{escape(label)}"><rect x="0" y="0" width="100" height="6" class="goal-track"/>'
         f'<rect x="0" y="0" width="{pct:.2f}" height="6" class="goal-fill"/></svg>'
     )
+
+
+def cumulative_chart(points: list[tuple[date, float]], events: list[tuple[date, str]], title: str,
+                     axis_label, event_label) -> Markup:
+    """A step line of the cumulative value by month, with the pledging events inside its time span
+    marked by numbered vertical lines (the table beside it names them). `axis_label(value)` formats the
+    top of the axis; `event_label(number, name, date)` titles each marker. Time runs left to right."""
+    width, height, pad, top_pad = 360, 200, 6, 22
+    first, last = points[0][0], points[-1][0]
+    span = max(1, (last.year - first.year) * 12 + last.month - first.month)
+    top = max(v for _, v in points) or 1.0
+
+    def x(d: date) -> float:
+        return pad + (width - 2 * pad) * ((d.year - first.year) * 12 + d.month - first.month
+                                          + (d.day - 1) / 31) / span
+
+    def y(v: float) -> float:
+        return height - pad - (height - pad - top_pad) * v / top
+
+    steps = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+    parts = [f'<svg class="chart cumulative" viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
+             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" class="chart-axis"/>',
+             f'<text x="{pad}" y="14" class="chart-value">{escape(axis_label(top))}</text>',
+             f'<polyline points="{steps}" class="chart-line" fill="none"/>']
+    number = 0
+    for d, name in events:
+        if first <= d <= date(last.year, last.month, 28):
+            number += 1
+            ex = x(d)
+            parts.append(f'<g class="chart-event"><title>{escape(event_label(number, name, d))}</title>'
+                         f'<line x1="{ex:.1f}" y1="{top_pad}" x2="{ex:.1f}" y2="{height - pad}"/>'
+                         f'<text x="{ex + 2:.1f}" y="{top_pad + 10}">{number}</text></g>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every interpolated value is escaped above

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
+from babel.numbers import format_compact_currency
 from flask import Blueprint, Response, abort, render_template, request, session, url_for
-from flask_babel import format_number, ngettext
+from flask_babel import format_date, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -25,7 +26,7 @@ from p2c.pledges import queries as pledge_queries
 from p2c.reference.models import Country
 from p2c.reference.regions import GROUP_NAMES, REGION_NAMES, region_name
 from p2c.reporting import queries
-from p2c.reporting.charts import Bar, bar_chart, progress_bar
+from p2c.reporting.charts import Bar, bar_chart, cumulative_chart, progress_bar
 from p2c.reporting.titles import goal_title
 from p2c.reporting.worldmap import legend, world_map
 
@@ -99,6 +100,22 @@ def _goals(figures: dict) -> list[dict]:
     return goals
 
 
+def _timeline() -> dict | None:
+    """The cumulative pledged value by month with the pledging events in its span (None without pledges)."""
+    points = queries.monthly_pledged()
+    if not points:
+        return None
+    first, last = points[0][0], points[-1][0]
+    events = [(d, ref_name(n)) for d, n in queries.pledging_events() if first <= d <= date(last.year, last.month, 28)]
+    title = _("Value pledged over time (cumulative, USD, by month of the pledge date)")
+    lang = current_language()
+    svg = cumulative_chart(points, events, title,
+                           lambda v: format_compact_currency(v, "USD", locale=lang, fraction_digits=1),
+                           lambda n, name, d: f"{n}. {name} ({format_date(d)})")
+    return {"svg": svg, "title": title, "events": events,
+            "years": [(d.year, v) for d, v in points if d.month == 12 or d == last]}
+
+
 def _map_legend(figures: dict) -> list[dict]:
     counts = [r["pledges"] for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]]
     return legend(max(counts, default=0))
@@ -137,6 +154,7 @@ def progress():
             body = render_template(
                 "reporting/_progress_body.html", figures=figures, goals=goals, charts=_charts(figures, rtl),
                 world=_map(figures), countries=_countries(figures), map_legend=_map_legend(figures),
+                timeline=_timeline(),
                 reporting_titles={s.value: s.title for s in ReportingStatus},
                 to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
             cache.set(body_key, body, ttl=24 * 3600)

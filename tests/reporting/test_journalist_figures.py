@@ -39,3 +39,22 @@ def test_progress_figures_in_words_a_journalist_accepts(client, builder):
     assert "None of the 2 approved pledges records this." in text
     legend_html = html[html.index('class="legend"'):html.index("</ul>", html.index('class="legend"'))]
     assert "1 " in _text(legend_html) and "2" in _text(legend_html)
+
+
+def test_cumulative_value_by_month_with_events(client, builder):
+    from datetime import date
+
+    from p2c.reporting.queries import monthly_pledged
+
+    builder.pledge(pledged_on=date(2022, 5, 10), amount=1_000_000)
+    builder.pledge(pledged_on=date(2022, 7, 1), amount=500_000)
+    builder.pledge(pledged_on=date(2022, 7, 20), amount=250_000)
+    db.session.commit()
+    assert monthly_pledged() == [(date(2022, 5, 1), 1_000_000.0), (date(2022, 6, 1), 1_000_000.0),
+                                 (date(2022, 7, 1), 1_750_000.0)]
+    html = client.get("/progress?lang=en").get_data(as_text=True)
+    section = html[html.index('id="over-time"'):html.index('aria-labelledby="map"')]
+    assert "<polyline" in section
+    # WTDC-22 (7 June 2022, Kigali) falls inside May-July 2022: marked and named.
+    assert 'class="chart-event"' in section and "P2C Roundtable at WTDC-22" in section
+    assert "$1,750,000" in section
