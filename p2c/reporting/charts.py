@@ -81,11 +81,12 @@ def progress_bar(share: float, label: str) -> Markup:
 
 
 def cumulative_chart(points: list[tuple[date, float]], events: list[tuple[date, str]], title: str,
-                     axis_label, event_label) -> Markup:
+                     axis_label, event_label, date_label=None) -> Markup:
     """A step line of the cumulative value by month, with the pledging events inside its time span
     marked by numbered vertical lines (the table beside it names them). `axis_label(value)` formats the
-    top of the axis; `event_label(number, name, date)` titles each marker. Time runs left to right."""
-    width, height, pad, top_pad = 360, 200, 6, 22
+    top of the axis; `event_label(number, name, date)` titles each marker; `date_label(date)` writes the
+    first and last months under the axis. Time runs left to right."""
+    width, height, pad, top_pad, bottom = 360, 216, 6, 22, 16
     first, last = points[0][0], points[-1][0]
     span = max(1, (last.year - first.year) * 12 + last.month - first.month)
     top = max(v for _, v in points) or 1.0
@@ -95,12 +96,12 @@ def cumulative_chart(points: list[tuple[date, float]], events: list[tuple[date, 
                                           + (d.day - 1) / 31) / span
 
     def y(v: float) -> float:
-        return height - pad - (height - pad - top_pad) * v / top
+        return height - bottom - (height - bottom - top_pad) * v / top
 
     steps = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
     parts = [f'<svg class="chart cumulative" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
-             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" class="chart-axis"/>',
+             f'<line x1="{pad}" y1="{height - bottom}" x2="{width - pad}" y2="{height - bottom}" class="chart-axis"/>',
              f'<text x="{pad}" y="14" class="chart-value">{escape(axis_label(top))}</text>',
              f'<polyline points="{steps}" class="chart-line" fill="none"/>']
     number = 0
@@ -109,7 +110,11 @@ def cumulative_chart(points: list[tuple[date, float]], events: list[tuple[date, 
             number += 1
             ex = x(d)
             parts.append(f'<g class="chart-event"><title>{escape(event_label(number, name, d))}</title>'
-                         f'<line x1="{ex:.1f}" y1="{top_pad}" x2="{ex:.1f}" y2="{height - pad}"/>'
+                         f'<line x1="{ex:.1f}" y1="{top_pad}" x2="{ex:.1f}" y2="{height - bottom}"/>'
                          f'<text x="{ex + 2:.1f}" y="{top_pad + 10}">{number}</text></g>')
+    if date_label is not None:
+        parts.append(f'<text x="{pad}" y="{height - 3}" class="chart-value">{escape(date_label(first))}</text>'
+                     f'<text x="{width - pad}" y="{height - 3}" text-anchor="end" class="chart-value">'
+                     f'{escape(date_label(last))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated value is escaped above

@@ -111,7 +111,8 @@ def _timeline() -> dict | None:
     lang = current_language()
     svg = cumulative_chart(points, events, title,
                            lambda v: format_compact_currency(v, "USD", locale=lang, fraction_digits=1),
-                           lambda n, name, d: f"{n}. {name} ({format_date(d)})")
+                           lambda n, name, d: f"{n}. {name} ({format_date(d)})",
+                           lambda d: format_date(d, "MMM y"))
     return {"svg": svg, "title": title, "events": events,
             "years": [(d.year, v) for d, v in points if d.month == 12 or d == last]}
 

@@ -39,6 +39,7 @@ EXEMPT = {
     ("implementation/templates/implementation/compliance.html", "row.name"),
     ("publications/templates/publications/_macros.html", "breakdown_label(b.dimension, r.key, r.name)"),
     ("reporting/templates/reporting/_progress_body.html", "c.title"),
+    ("reporting/templates/reporting/_progress_body.html", "timeline.title"),
     ("review/templates/review/queue.html", "r.title"),
     # The goal title of a built-in goal is a translated msgid (custom goals go through user_text).
     ("reporting/templates/reporting/_progress_body.html", "g.title"),
