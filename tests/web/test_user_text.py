@@ -129,3 +129,17 @@ def test_blocks_keep_paragraphs_and_lists():
 def test_blocks_escape_markup_and_links():
     assert render_blocks('<script>alert(1)</script>\n* <a href="x">y</a>') == (
         "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><ul><li>&lt;a href=&#34;x&#34;&gt;y&lt;/a&gt;</li></ul>")
+
+
+def test_published_report_sections_keep_lists(client, app):
+    from datetime import date
+
+    from p2c.extensions import db
+    from p2c.publications import services
+
+    with app.test_request_context("/"):
+        pub = services.publish("Report 2025", date(2025, 12, 31),
+                               sections={"foreword": "We will:\n- connect schools\n- train teachers\n\nThanks."})
+        db.session.commit()
+    html = client.get(f"/reports/{pub.slug}").get_data(as_text=True)
+    assert "<ul><li>connect schools</li><li>train teachers</li></ul><p>Thanks.</p>" in html
