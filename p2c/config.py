@@ -43,7 +43,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'p2c.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL", "")
-    BASE_URL = os.environ.get("P2C_BASE_URL", "http://127.0.0.1:5000")
+    # Links in e-mails point at the running server: `make run PORT=8000` exports PORT (and HOST).
+    BASE_URL = os.environ.get("P2C_BASE_URL") or (
+        f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}")
 
     # Mail: plain SMTP. Messages wait in the outbox table until the server accepts them.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -112,6 +114,8 @@ class Config:
 
     # Development only: `make run` creates this reviewer when it does not exist.
     DEMO_REVIEWER_EMAIL = "reviewer@example.org"
+    # The coalition team's public address (contact and privacy pages).
+    CONTACT_EMAIL = os.environ.get("P2C_CONTACT_EMAIL", "p2c@itu.int")
 
 
 class TestingConfig(Config):

@@ -139,13 +139,15 @@ class Builder:
                         submitted_at: datetime | None = None, **kw) -> ProgressReport:
         """A progress report; `achieved` maps indicator codes of the pledge's targets to values."""
         submitted_at = submitted_at or datetime(period + 1, 1, 15)
-        report = ProgressReport(
+        values = dict(
             reference=f"{pledge.reference}-R{period}-{next(_seq)}", pledge=pledge, period=period,
             implementation_status=implementation_status,
             usd_disbursed=Decimal(str(usd_disbursed)) if usd_disbursed is not None else None,
             narrative="Work is under way.", evidence_links=[], language="en", status=status,
-            submitted_at=submitted_at, approved_at=submitted_at if status == ReviewStatus.APPROVED else None, **kw,
+            submitted_at=submitted_at, approved_at=submitted_at if status == ReviewStatus.APPROVED else None,
         )
+        values.update(kw)
+        report = ProgressReport(**values)
         by_code = {t.indicator_code: t for t in pledge.targets}
         for code, value in (achieved or {}).items():
             report.values.append(ProgressValue(target=by_code[code], achieved_value=Decimal(str(value))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -27,7 +27,8 @@ def _safe_next(target: str | None) -> str:
     # Only same-site paths: never redirect to another host after login.
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("web.home")
+    # Staff sign in to work the queue: land there (the home page is the public's).
+    return url_for("review.queue") if "review.queue" in current_app.view_functions else url_for("web.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

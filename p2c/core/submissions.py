@@ -48,6 +48,9 @@ class SubmissionType:
     public_url: Callable[[Any], str | None] = lambda record: None
     private_link: Callable[[Any, str], str] | None = None
     queue_select: Callable[[Any], Any] | None = None
+    # Given record ids, {id: {"focus_area": name, "usd_value": Decimal|None, "countries": [ISO3],
+    # "is_global": bool}} for the queue's details line (review/queue.html); None shows none.
+    queue_details: Callable[[list[int]], dict[int, dict]] | None = None
     reporting_filter: bool = False
 
 

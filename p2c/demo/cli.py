@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -36,12 +37,45 @@ def demo_data(count: int, seed: int, if_empty: bool) -> None:
         result = generator.run(count, progress=bar.update)
     bulk_loaded.send(current_app._get_current_object(), what="demo-data")
     commit()
+    _publish_demo_report()
     elapsed = time.perf_counter() - started
     click.echo(
         f"created {result.pledges} pledges, {result.organizations} organizations, "
         f"{result.expressions_of_interest} expressions of interest, {result.progress_reports} progress reports "
         f"in {elapsed:.1f} s"
     )
+
+
+def _publish_demo_report() -> None:
+    """A published report as of last 31 December, so that /reports shows one (only when none exists)."""
+    from datetime import date
+
+    from p2c.publications import services as publications
+    from p2c.publications.models import Publication
+
+    if db.session.scalar(select(func.count(Publication.id))):
+        return
+    cutoff = date(date.today().year - 1, 12, 31)
+    publications.publish(f"P2C Progress Report {cutoff.year}", cutoff,
+                         sections={"foreword": "Demo report: the figures below come from the demo data.\n\n"
+                                                "- every approved pledge up to the cut-off counts\n"
+                                                "- the JSON download has the exact hashed data"})
+    commit()
+
+
+def _demo_password() -> str:
+    """The demo reviewer's password, chosen once and kept in instance/demo-reviewer-password (git-ignored,
+    readable by its owner only), so that `make run` gives the same sign-in every time."""
+    path = Path(current_app.instance_path) / "demo-reviewer-password"
+    if path.exists():
+        saved = path.read_text(encoding="utf-8").strip()
+        if saved:
+            return saved
+    password = secrets.token_urlsafe(12)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return password
 
 
 @p2c_cli.command("demo-reviewer")
@@ -51,7 +85,7 @@ def demo_reviewer() -> None:
         raise click.ClickException("the demo reviewer exists only in the development configuration")
     email = current_app.config["DEMO_REVIEWER_EMAIL"]
     user = db.session.scalar(select(User).where(User.email == email))
-    password = secrets.token_urlsafe(12)
+    password = _demo_password()
     if user is None:
         accounts.create_user(email, password, UserRole.REVIEWER, name="Demo reviewer")
     else:

@@ -16,6 +16,7 @@ from sqlalchemy import exists, func, literal_column, select
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.submissions import SubmissionType, register
+from p2c.extensions import db
 from p2c.implementation import services
 from p2c.implementation.models import ProgressReport
 from p2c.members.models import Organization
@@ -79,6 +80,16 @@ def _private_link(report: ProgressReport, email: str) -> str:
     return services.pledge_link(report.pledge, f"/reports/{report.reference}")
 
 
+def _report_details(ids: list[int]) -> dict[int, dict]:
+    """The queue's details line of a progress report is its pledge's (focus area, USD, countries)."""
+    from p2c.pledges.kinds import pledge_details
+
+    pledge_of = dict(db.session.execute(select(ProgressReport.id, ProgressReport.pledge_id)
+                                        .where(ProgressReport.id.in_(ids))).all())
+    details = pledge_details(sorted(set(pledge_of.values())))
+    return {rid: details[pid] for rid, pid in pledge_of.items() if pid in details}
+
+
 PROGRESS_REPORT = SubmissionType(
     kind=SubmissionKind.PROGRESS_REPORT,
     model=ProgressReport,
@@ -91,6 +102,7 @@ PROGRESS_REPORT = SubmissionType(
     public_url=_public_url,
     private_link=_private_link,
     queue_select=_queue_select,
+    queue_details=_report_details,
 )
 
 register(PROGRESS_REPORT)

@@ -11,6 +11,7 @@ from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField,
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from p2c.core import text
+from p2c.core.collation import collated
 from p2c.core.forms import CleanForm
 from p2c.core.i18n import country_name, current_language
 from p2c.core.numbers import NumberError, read_decimal
@@ -149,8 +150,8 @@ class PublicForm(CleanForm):
 def country_choices(blank: str | None = None) -> list[tuple[str, str]]:
     """All countries, by name in the reader's language."""
     cat = catalog.catalog()
-    choices = sorted(((iso3, country_name(iso3, c.name)) for iso3, c in cat.countries.items()),
-                     key=lambda pair: pair[1].casefold())
+    choices = collated(((iso3, country_name(iso3, c.name)) for iso3, c in cat.countries.items()),
+                       key=lambda pair: pair[1])
     return ([("", blank)] if blank is not None else []) + choices
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from p2c.core.collation import collated
 from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name
 from p2c.extensions import cache, db
@@ -48,8 +49,8 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
         return [(c, ref_name(n)) for c, n in db.session.execute(
             select(model.code, model.name).order_by(order if order is not None else model.position))]
 
-    countries = sorted(((iso3, country_name(iso3)) for iso3 in db.session.scalars(select(Country.iso3))),
-                       key=lambda c: c[1])
+    countries = collated(((iso3, country_name(iso3)) for iso3 in db.session.scalars(select(Country.iso3))),
+                         key=lambda c: c[1])
     return {
         "focus_area": codes(FocusArea), "type": codes(PledgeType),
         "pillar": [(c, ref_name(n)) for c, n in db.session.execute(

@@ -14,10 +14,11 @@ from werkzeug.routing import BuildError
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.submissions import SubmissionType, register
+from p2c.extensions import db
 from p2c.members.models import Organization
 from p2c.pledges.models import Pledge, pledge_country
 from p2c.pledges.reporting_status import reporting_status_filter
-from p2c.reference.models import Country
+from p2c.reference.models import Country, FocusArea
 
 
 def _pledge_approved(record: Pledge) -> None:
@@ -62,6 +63,20 @@ def _pledge_select(f):
     return query
 
 
+def pledge_details(ids: list[int]) -> dict[int, dict]:
+    """Focus area, USD value, target countries and global flag of the pledges `ids` (review queue)."""
+    session = db.session
+    found = {pid: {"focus_area": name, "usd_value": usd, "is_global": is_global, "countries": []}
+             for pid, name, usd, is_global in session.execute(
+                 select(Pledge.id, FocusArea.name, Pledge.usd_value, Pledge.is_global)
+                 .join(FocusArea, FocusArea.code == Pledge.focus_area_code).where(Pledge.id.in_(ids)))}
+    for pid, iso3 in session.execute(select(pledge_country.c.pledge_id, pledge_country.c.country_iso3)
+                                     .where(pledge_country.c.pledge_id.in_(ids))
+                                     .order_by(pledge_country.c.country_iso3)):
+        found[pid]["countries"].append(iso3)
+    return found
+
+
 PLEDGE = SubmissionType(
     kind=SubmissionKind.PLEDGE,
     model=Pledge,
@@ -72,6 +87,7 @@ PLEDGE = SubmissionType(
     on_approve=_pledge_approved,
     public_url=_pledge_public_url,
     queue_select=_pledge_select,
+    queue_details=pledge_details,
     reporting_filter=True,
 )
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
+from babel.numbers import format_compact_currency
 from flask import Blueprint, Response, abort, render_template, request, session, url_for
-from flask_babel import format_number, ngettext
+from flask_babel import format_date, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
+from p2c.core.collation import collated
 from p2c.core.compress import not_modified, not_modified_response, pack, packed_response
 from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, text_direction
@@ -24,9 +26,9 @@ from p2c.pledges import queries as pledge_queries
 from p2c.reference.models import Country
 from p2c.reference.regions import GROUP_NAMES, REGION_NAMES, region_name
 from p2c.reporting import queries
-from p2c.reporting.charts import Bar, bar_chart, progress_bar
+from p2c.reporting.charts import Bar, bar_chart, cumulative_chart, progress_bar
 from p2c.reporting.titles import goal_title
-from p2c.reporting.worldmap import world_map
+from p2c.reporting.worldmap import legend, world_map
 
 bp = Blueprint("reporting", __name__, template_folder="templates")
 
@@ -84,7 +86,7 @@ def _countries(figures: dict) -> list[dict]:
     """Every country with approved pledges, by name: the map's table equivalent (the chart has the top ones)."""
     rows = [{**r, "label": country_name(r["key"]), "href": url_for("reporting.country", iso3=r["key"])}
             for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]]
-    return sorted(rows, key=lambda r: r["label"].casefold())
+    return collated(rows, key=lambda r: r["label"])
 
 
 def _goals(figures: dict) -> list[dict]:
@@ -96,6 +98,28 @@ def _goals(figures: dict) -> list[dict]:
         goals.append({**g, "title": title, "custom": not generated,
                       "bar": progress_bar(float(g["share"] or 0), title)})
     return goals
+
+
+def _timeline() -> dict | None:
+    """The cumulative pledged value by month with the pledging events in its span (None without pledges)."""
+    points = queries.monthly_pledged()
+    if not points:
+        return None
+    first, last = points[0][0], points[-1][0]
+    events = [(d, ref_name(n)) for d, n in queries.pledging_events() if first <= d <= date(last.year, last.month, 28)]
+    title = _("Value pledged over time (cumulative, USD, by month of the pledge date)")
+    lang = current_language()
+    svg = cumulative_chart(points, events, title,
+                           lambda v: format_compact_currency(v, "USD", locale=lang, fraction_digits=1),
+                           lambda n, name, d: f"{n}. {name} ({format_date(d)})",
+                           lambda d: format_date(d, "MMM y"))
+    return {"svg": svg, "title": title, "events": events,
+            "years": [(d.year, v) for d, v in points if d.month == 12 or d == last]}
+
+
+def _map_legend(figures: dict) -> list[dict]:
+    counts = [r["pledges"] for b in figures["breakdowns"] if b["dimension"] == "country" for r in b["rows"]]
+    return legend(max(counts, default=0))
 
 
 def _map(figures: dict):
@@ -130,7 +154,8 @@ def progress():
             goals = _goals(figures)
             body = render_template(
                 "reporting/_progress_body.html", figures=figures, goals=goals, charts=_charts(figures, rtl),
-                world=_map(figures), countries=_countries(figures),
+                world=_map(figures), countries=_countries(figures), map_legend=_map_legend(figures),
+                timeline=_timeline(),
                 reporting_titles={s.value: s.title for s in ReportingStatus},
                 to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
             cache.set(body_key, body, ttl=24 * 3600)

@@ -97,6 +97,22 @@ def shade(count: int, top: int) -> int:
     return max(1, min(SHADES, math.ceil(SHADES * math.sqrt(count / top))))
 
 
+def legend(top: int) -> list[dict]:
+    """What each shade stands for: [{"shade": 0, "low": 0, "high": 0}, {"shade": 1, "low": 1, "high": h1},
+    ...] in numbers of pledges, the inverse of `shade` for the largest count `top`; shades that no
+    whole count falls in are left out."""
+    bands = [{"shade": 0, "low": 0, "high": 0}]
+    low = 1
+    for i in range(1, SHADES + 1):
+        high = top if i == SHADES else math.floor(top * (i / SHADES) ** 2)
+        while high >= low and shade(high, top) > i:  # guard against rounding at the edges
+            high -= 1
+        if high >= low:
+            bands.append({"shade": i, "low": low, "high": high})
+            low = high + 1
+    return bands
+
+
 def world_map(counts: dict[str, int], by_m49: dict[str, tuple[str, str]], href, title: str, label) -> Markup | None:
     """The SVG map, or None when the geometry is not installed.
 
@@ -106,7 +122,7 @@ def world_map(counts: dict[str, int], by_m49: dict[str, tuple[str, str]], href, 
     if not paths:
         return None
     top = max(counts.values(), default=0)
-    parts = [f'<svg class="world-map" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+    parts = [f'<svg class="world-map" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="group" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for m49, d in paths.items():
         iso3, name = by_m49.get(m49, (None, None))

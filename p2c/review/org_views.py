@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from p2c.core.collation import collated
 from p2c.core.errors import Conflict, ServiceError
 from p2c.core.i18n import country_name, ref_name
 from p2c.core.unit import attempt, unit_of_work
@@ -45,7 +46,7 @@ def organization_list():
 def _choices(form: OrganizationForm) -> None:
     groups = db.session.scalars(select(StakeholderGroup).order_by(StakeholderGroup.position))
     form.stakeholder_group_code.choices = [(g.code, ref_name(g.name)) for g in groups]
-    countries = sorted(((c, country_name(c)) for c in db.session.scalars(select(Country.iso3))), key=lambda x: x[1])
+    countries = collated(((c, country_name(c)) for c in db.session.scalars(select(Country.iso3))), key=lambda x: x[1])
     form.country_iso3.choices = [("", _("(none)"))] + countries
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Select, func, literal_column, null, or_, select, union_all
 
@@ -110,6 +111,12 @@ class QueueFilters:
                   "sort": self.sort, "page": self.page}
         values.update(changes)
         return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+
+
+def queue_query_string(f: QueueFilters) -> str:
+    """The filters of `f` that differ from the default queue, as a query string ("" for the default)."""
+    defaults = QueueFilters().args()
+    return urlencode({k: v for k, v in f.args(page=f.page).items() if defaults.get(k) != v})
 
 
 def default_select(stype: registry.SubmissionType, f: QueueFilters) -> Select:
@@ -218,6 +225,31 @@ def queue(f: QueueFilters) -> QueuePage:
     page = min(f.page, pages)
     rows = db.session.execute(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return QueuePage(rows=rows, total=total, page=page, pages=pages)
+
+
+def queue_details(rows: list) -> dict[tuple[str, int], dict]:
+    """{(kind, id): {"focus_area", "usd_value", "countries", "is_global"}} for the rows of a queue page,
+    from each kind's `queue_details` (kinds without one show no details line)."""
+    by_kind: dict[str, list[int]] = {}
+    for row in rows:
+        by_kind.setdefault(row.kind, []).append(row.id)
+    details: dict[tuple[str, int], dict] = {}
+    for kind, ids in by_kind.items():
+        stype = registry.get(kind)
+        reader = getattr(stype, "queue_details", None) if stype else None
+        if reader is not None:
+            details.update({(kind, rid): d for rid, d in reader(ids).items()})
+    return details
+
+
+def next_in_queue(f: QueueFilters, kind: str, record_id: int, scan: int = 2000) -> Any | None:
+    """The row after (kind, record_id) in the queue `f` (same filters and order), or its first row when
+    the record is not (or no longer) in it; None when nothing else waits. Scans at most `scan` rows."""
+    rows = db.session.execute(queue_select(f).limit(scan)).all()
+    for index, row in enumerate(rows):
+        if row.kind == kind and row.id == record_id:
+            return rows[index + 1] if index + 1 < len(rows) else None
+    return next((r for r in rows if not (r.kind == kind and r.id == record_id)), None)
 
 
 def status_counts(f: QueueFilters) -> dict[str, int]:

@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import datetime
+from urllib.parse import parse_qsl
 
 from flask import (
     Blueprint,
@@ -26,6 +27,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from p2c.core import audit
 from p2c.core import submissions as registry
@@ -36,7 +38,8 @@ from p2c.core.errors import Conflict, NotAllowed
 from p2c.core.unit import attempt, unit_of_work
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
 from p2c.opendata.exports import protect_formula
-from p2c.review import queries, services
+from p2c.reference.regions import region_name
+from p2c.review import changes, queries, services
 from p2c.review.forms import OUT_OF_DATE, AssignForm, BulkApproveForm, CommentForm, DecisionForm
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
@@ -67,6 +70,12 @@ def _kind_title(value: object) -> str:
     return SubmissionKind(value).title
 
 
+@bp.app_template_filter("changes")
+def _changes(event) -> list:
+    """The changes an audit event records, in words (p2c/review/changes.py)."""
+    return changes.changes(event.before, event.after)
+
+
 @bp.app_template_filter("action_title")
 def _action_title(code: str) -> str:
     """The readable title of an audit action code (history panel, audit log)."""
@@ -91,8 +100,11 @@ def _filters() -> queries.QueueFilters:
 def queue():
     """All submissions waiting for review, with counts, filters, sorting and search."""
     filters = _filters()
-    return render_template("review/queue.html", filters=filters, page=queries.queue(filters),
+    page = queries.queue(filters)
+    return render_template("review/queue.html", filters=filters, page=page, details=queries.queue_details(page.rows),
+                           queue_qs=queries.queue_query_string(filters),
                            counts=queries.status_counts(filters), choices=queries.filter_choices(),
+                           region_name=region_name,
                            status_tabs=_status_tabs(), age_buckets=queries.AGE_BUCKETS,
                            sorts=list(queries.SORTS), bulk_form=BulkApproveForm())
 
@@ -159,6 +171,20 @@ def bulk_approve():
     return redirect(url_for("review.queue"))
 
 
+def _queue_of_record() -> tuple[str, queries.QueueFilters]:
+    """The queue the reviewer came from (`?queue=<its query string>` on record pages), so that the
+    record page links back to the same filtered queue and offers its next submission."""
+    queue_qs = request.args.get("queue", "")[:500]
+    filters = queries.QueueFilters.from_args(MultiDict(parse_qsl(queue_qs)), current_user.id)
+    return queries.queue_query_string(filters), filters
+
+
+def _record_url(kind: str, id: int, anchor: str = "") -> str:
+    """The record page, keeping the queue it was opened from."""
+    queue_qs = _queue_of_record()[0]
+    return url_for("review.record", kind=kind, id=id, queue=queue_qs or None) + anchor
+
+
 def _render_record(kind: str, record_id: int, *, decision_form: DecisionForm | None = None,
                    comment_form: CommentForm | None = None, error: str | None = None, status: int = 200):
     found = queries.get_record(kind, record_id)
@@ -170,8 +196,10 @@ def _render_record(kind: str, record_id: int, *, decision_form: DecisionForm | N
     decision_form.set_actions(actions)
     decision_form.version.data = str(record.version)  # after a conflict: act on the newer state
     assign_form = AssignForm(formdata=None, version=str(record.version))
+    queue_qs, queue_filters = _queue_of_record()
     html = render_template(
         "review/record.html", stype=stype, record=record, title=stype.title(record),
+        queue_qs=queue_qs, next_row=queries.next_in_queue(queue_filters, stype.kind.value, record.id),
         organization=stype.organization(record), contact=stype.contact(record), actions=actions,
         decision_form=decision_form, comment_form=comment_form or CommentForm(formdata=None),
         assign_form=assign_form, history=queries.history(stype.kind.value, record.id),
@@ -211,7 +239,7 @@ def decide(kind: str, id: int):
         return _render_record(kind, id, decision_form=form, status=400)
     flash(_("%(reference)s is now “%(status)s”.", reference=result.record.reference, status=result.new.title),
           "success")
-    return redirect(url_for("review.record", kind=kind, id=id))
+    return redirect(_record_url(kind, id))
 
 
 @bp.post("/<kind>/<int:id>/assign")
@@ -235,7 +263,7 @@ def assign(kind: str, id: int):
     back = request.form.get("next", "")
     if back.startswith("/review") and not back.startswith("//") and "\\" not in back:
         return redirect(back)
-    return redirect(url_for("review.record", kind=kind, id=id))
+    return redirect(_record_url(kind, id))
 
 
 @bp.post("/<kind>/<int:id>/comment")
@@ -254,4 +282,4 @@ def comment(kind: str, id: int):
         return _render_record(kind, id, comment_form=form, status=400)
     flash(_("Message sent to the submitter.") if added.visibility.value == "to_submitter"
           else _("Internal note saved."), "success")
-    return redirect(url_for("review.record", kind=kind, id=id) + "#messages")
+    return redirect(_record_url(kind, id, "#messages"))

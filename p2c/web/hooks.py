@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from babel import Locale
 from babel.numbers import format_compact_currency
@@ -10,8 +11,10 @@ from flask import Flask, request, url_for
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
 from flask_wtf.csrf import generate_csrf
 
+from p2c.core.collation import fold
 from p2c.core.i18n import LANG_COOKIE, country_name, current_language, ref_name, text_direction
 from p2c.web.navigation import footer_items, home_cards, nav_items
+from p2c.web.usertext import user_text
 
 LANGUAGE_NAMES = {
     "ar": "العربية",
@@ -89,6 +92,16 @@ def format_pct(value: object, fmt: str | None = None) -> str:
     return format_percent(value, format=pattern)
 
 
+def format_quantity(value: object, unit: str = "") -> str:
+    """An indicator value: US dollars for the USD unit, else a whole count (people, schools, sites...
+    are counted in whole units, so a sum never shows "1,234.5 people")."""
+    if value is None:
+        return "–"
+    if unit == "USD":
+        return format_usd(value)
+    return format_decimal(Decimal(str(value)), format="#,##0")
+
+
 def register_hooks(app: Flask) -> None:
     """Install hooks, globals and filters on the app."""
 
@@ -126,17 +139,26 @@ def register_hooks(app: Flask) -> None:
             "nav_items": nav_items,
             "footer_items": footer_items,
             "home_cards": home_cards,
+            "registered_endpoints": lambda: app.view_functions,
         }
 
     # Globals too (not only the context processor) so that imported macros see them.
+    languages = tuple(app.config["LANGUAGES"])
+
+    def _user_text(text, lang=None, block=False, class_=""):
+        return user_text(text, lang, block=block, class_=class_, languages=languages)
+
     app.jinja_env.globals.update(languages=app.config["LANGUAGES"], text_direction=text_direction,
-                                 current_language=current_language)
+                                 current_language=current_language, user_text=_user_text)
     app.jinja_env.filters.update(
         number=lambda v, fmt=None: "–" if v is None else format_decimal(v, format=fmt),
         percent=format_pct,
+        quantity=format_quantity,
         money=lambda v, cur: "–" if v is None else bidi_isolate(format_currency(v, cur), current_language()),
         usd=format_usd,
         date=lambda v, fmt="medium": "–" if v is None else format_date(v, fmt),
         datetime=lambda v, fmt="medium": "–" if v is None else format_datetime(v, fmt),
         ref=ref_name,
+        user_text=_user_text,
+        fold=fold,
     )

@@ -19,6 +19,8 @@ FOOTER_NAV = [
     ("access.request_link", _l("Focal points: get your private link")),
     ("opendata.index", _l("Open data and API")),
     ("accounts.login", _l("Coalition team login")),
+    ("web.contact", _l("Contact")),
+    ("web.privacy", _l("Privacy")),
 ]
 
 HOME_CARDS = [

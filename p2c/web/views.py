@@ -18,6 +18,18 @@ def home():
     return render_template("web/home.html", stats=queries.home_stats())
 
 
+@bp.get("/privacy")
+def privacy():
+    """The privacy notice: what is collected, why, for how long, who sees contact data, deletion."""
+    return render_template("web/privacy.html", contact_email=current_app.config["CONTACT_EMAIL"])
+
+
+@bp.get("/contact")
+def contact():
+    """How to reach the coalition team."""
+    return render_template("web/contact.html", contact_email=current_app.config["CONTACT_EMAIL"])
+
+
 @bp.get("/healthz")
 def healthz():
     """The process is up (no database access)."""

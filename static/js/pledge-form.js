@@ -75,7 +75,9 @@
     });
     if (filter) {
       filter.addEventListener("input", function () {
-        var q = filter.value.trim().toLowerCase();
+        // Matched like the server folds names (p2c.core.collation.fold): no accents, no case, so
+        // "sene" finds Sénégal; data-name holds the name in the page's language and in English.
+        var q = filter.value.trim().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
         $all("label", list).forEach(function (label) {
           label.hidden = q !== "" && (label.getAttribute("data-name") || "").indexOf(q) === -1;
         });

@@ -37,6 +37,10 @@ def test_distributions_follow_the_published_shares(app):
     assert result.exit_code == 0, result.output
     total = db.session.scalar(select(func.count(Pledge.id)))
     assert total == 3000
+    # /reports is not empty after `make run`: the demo data publish one report.
+    from p2c.publications.models import Publication
+
+    assert db.session.scalar(select(func.count(Publication.id))) == 1
 
     def share(condition) -> float:
         return db.session.scalar(select(func.count(Pledge.id)).where(condition)) / total
@@ -97,3 +101,14 @@ def test_demo_data_has_the_2021_call_and_an_open_rolling_call(app, client):
     assert [(c.closes_on, c.rolling) for c in calls] == [(date(2021, 10, 31), False), (None, True)]
     page = client.get("/join").get_data(as_text=True)
     assert 'name="org_name"' in page  # the form, not the "no call is open" page
+
+
+def test_demo_reviewer_password_stays_the_same_between_runs(app, tmp_path, monkeypatch):
+    from p2c.demo.cli import _demo_password
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    with app.app_context():
+        first = _demo_password()
+        assert _demo_password() == first and len(first) >= 16
+    saved = tmp_path / "demo-reviewer-password"
+    assert saved.read_text().strip() == first and saved.stat().st_mode & 0o777 == 0o600

@@ -112,7 +112,7 @@ def test_arabic_pledge_title_runs_right_to_left_on_an_english_list(client, build
     builder.pledge(status="approved", countries=["EGY"], title="ربط المدارس الريفية", language="ar")
     db.session.commit()
     body = client.get(path, query_string={"lang": "en"}).text
-    assert '<span class="user-text " lang="ar" dir="rtl">ربط المدارس الريفية</span>' in body
+    assert '<span class="user-text" lang="ar" dir="rtl">ربط المدارس الريفية</span>' in body
 
 
 @pytest.mark.parametrize(("lang", "limit"), [
