@@ -18,7 +18,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates
 # only GET/HEAD with a conditional-request header: the write endpoints' bearer tokens
 # (Authorization) are never allowed across origins.
 CORS_RESOURCES = {r"/api/v1/*": {
-    "origins": "*", "send_wildcard": True, "methods": ["GET", "HEAD"], "allow_headers": ["If-None-Match", "If-Modified-Since"],
+    "origins": "*", "send_wildcard": True, "methods": ["GET", "HEAD"],
+    "allow_headers": ["If-None-Match", "If-Modified-Since"],
     "expose_headers": ["ETag", "Last-Modified", "Link"], "supports_credentials": False, "max_age": 86400}}
 
 

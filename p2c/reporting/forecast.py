@@ -1,0 +1,152 @@
+"""Where the coalition will be in 2030 at the current pace, for each indicator with a published 2030 gap.
+
+Method (stated on /progress and in the API, `FORECAST_METHOD`): for each reporting period (year) from
+the first one with a value, the coalition's achieved total is the sum over approved pledges of the
+values in each pledge's latest approved progress report of that period or earlier (the rule of the
+"achieved" column, p2c.implementation.latest: latest report only, not a sum over years, so the last
+point equals the page's achieved figure). A straight line is fitted to these yearly totals by ordinary
+least squares (scipy.stats.linregress) and read at 2030; the range is the 95 % prediction interval of
+that reading (Student's t with n - 2 degrees of freedom); the reading and both ends are shown not
+below zero (an achieved total cannot be negative). With fewer than `MIN_YEARS` yearly totals
+there is no forecast. Values are rounded half up to whole units (people, US dollars).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from scipy import stats
+from sqlalchemy import and_, or_, select
+
+from p2c.core.enums import ReviewStatus
+from p2c.extensions import db
+from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.reference.models import Indicator
+
+FORECAST_YEAR = 2030
+CONFIDENCE = 0.95
+# Two points always fit a line exactly: a range needs at least one degree of freedom left.
+MIN_YEARS = 3
+FORECAST_METHOD = "ols_linear_trend_95_prediction_interval"
+
+
+def _whole(value: float | Decimal) -> str:
+    return str(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def linear_forecast(points: list[tuple[int, Decimal]], year: int = FORECAST_YEAR,
+                    confidence: float = CONFIDENCE) -> dict | None:
+    """Least-squares line through (year, value) points, read at `year`, with its prediction interval.
+
+    Returns {"value", "low", "high", "slope_per_year"} as floats, or None with fewer than MIN_YEARS
+    points. The interval is value ± t(1 - (1 - confidence)/2, n - 2) · s · sqrt(1 + 1/n + (x0 - x̄)² / Sxx),
+    s² the residual variance (sum of squared residuals / (n - 2)); a perfect fit gives a zero-width range.
+    """
+    n = len(points)
+    if n < MIN_YEARS:
+        return None
+    xs = [float(x) for x, _ in points]
+    ys = [float(y) for _, y in points]
+    fit = stats.linregress(xs, ys)
+    mean_x = sum(xs) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    residuals = sum((y - (fit.intercept + fit.slope * x)) ** 2 for x, y in zip(xs, ys, strict=True))
+    s = math.sqrt(residuals / (n - 2))
+    value = fit.intercept + fit.slope * year
+    half = float(stats.t.ppf(1 - (1 - confidence) / 2, n - 2)) * s * math.sqrt(1 + 1 / n + (year - mean_x) ** 2 / sxx)
+    return {"value": value, "low": value - half, "high": value + half, "slope_per_year": float(fit.slope)}
+
+
+def _pledge_conditions(cutoff: datetime | None) -> tuple[list, list]:
+    """The pledges and reports counted (as p2c.reporting.direct.raw_aggregates: now, or as of `cutoff`)."""
+    pledges = [Pledge.status == ReviewStatus.APPROVED]
+    reports = [ProgressReport.status == ReviewStatus.APPROVED]
+    if cutoff is not None:
+        pledges = [Pledge.approved_at.is_not(None), Pledge.approved_at <= cutoff,
+                   or_(Pledge.status == ReviewStatus.APPROVED,
+                       and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
+        reports.append(ProgressReport.approved_at <= cutoff)
+    return pledges, reports
+
+
+def trajectories(codes: list[str], cutoff: datetime | None = None) -> dict[str, list[tuple[int, Decimal]]]:
+    """{indicator code: [(period, coalition achieved total as of that period)]}, periods ascending, from
+    the first period with a value for the indicator to the last period any counted report covers, so
+    the last point is the page's achieved figure (see module docstring)."""
+    if not codes:
+        return {}
+    pledge_conds, report_conds = _pledge_conditions(cutoff)
+    reports = db.session.execute(
+        select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.period, ProgressReport.approved_at)
+        .join(Pledge, Pledge.id == ProgressReport.pledge_id).where(*pledge_conds, *report_conds)).all()
+    values: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    periods: dict[str, set[int]] = defaultdict(set)
+    period_of = {r.id: r.period for r in reports}
+    if period_of:
+        for rid, code, value in db.session.execute(
+                select(ProgressValue.report_id, PledgeTarget.indicator_code, ProgressValue.achieved_value)
+                .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
+                .join(ProgressReport, ProgressReport.id == ProgressValue.report_id)
+                .join(Pledge, Pledge.id == ProgressReport.pledge_id)
+                .where(PledgeTarget.indicator_code.in_(codes), *pledge_conds, *report_conds)):
+            values[rid][code] += value
+            periods[code].add(period_of[rid])
+    # Each pledge's latest report per period (order of "latest": period, approval time, id); a pledge
+    # counts that report's values from its period until its next reported period: one pass, as deltas.
+    latest_of: dict[int, dict[int, int]] = defaultdict(dict)
+    for r in sorted(reports, key=lambda r: (r.period, r.approved_at, r.id)):
+        latest_of[r.pledge_id][r.period] = r.id
+    out: dict[str, list[tuple[int, Decimal]]] = {}
+    for code in codes:
+        if not periods[code]:
+            out[code] = []
+            continue
+        first, last = min(periods[code]), max(period_of.values())
+        delta: dict[int, Decimal] = defaultdict(Decimal)
+        for by_period in latest_of.values():
+            ordered = sorted(by_period)
+            for i, period in enumerate(ordered):
+                value = values.get(by_period[period], {}).get(code)
+                if value:
+                    delta[period] += value
+                    delta[ordered[i + 1] if i + 1 < len(ordered) else last + 1] -= value
+        total, series = Decimal(0), []
+        for year in range(first, last + 1):
+            total += delta[year]
+            series.append((year, total))
+        out[code] = series
+    return out
+
+
+def forecasts(cutoff: datetime | None = None) -> list[dict]:
+    """One entry per indicator with a 2030 gap, in catalogue order: code, name, unit, gap_value, the
+    yearly `trajectory` [{period, achieved}], and the 2030 `forecast`, `forecast_low`, `forecast_high`,
+    `pace_per_year` and their shares of the gap (all decimal strings, None without enough years)."""
+    indicators = list(db.session.scalars(select(Indicator).where(Indicator.gap_value.is_not(None))
+                                         .order_by(Indicator.position)))
+    series = trajectories([i.code for i in indicators], cutoff)
+    out = []
+    for ind in indicators:
+        points = series.get(ind.code, [])
+        fit = linear_forecast(points)
+        gap = Decimal(ind.gap_value)
+        entry = {
+            "code": ind.code, "name": ind.name, "unit": ind.unit, "gap_value": _whole(gap),
+            "method": FORECAST_METHOD, "year": FORECAST_YEAR, "confidence": str(CONFIDENCE), "years": len(points),
+            "trajectory": [{"period": y, "achieved": str(v.quantize(Decimal("0.01")))} for y, v in points],
+            "forecast": None, "forecast_low": None, "forecast_high": None, "pace_per_year": None,
+            "share_of_gap": None, "share_of_gap_low": None, "share_of_gap_high": None,
+        }
+        if fit is not None:
+            entry.update({"forecast": _whole(max(fit["value"], 0.0)), "forecast_low": _whole(max(fit["low"], 0.0)),
+                          "forecast_high": _whole(max(fit["high"], 0.0)),
+                          "pace_per_year": _whole(fit["slope_per_year"])})
+            for key, name in (("share_of_gap", "forecast"), ("share_of_gap_low", "forecast_low"),
+                              ("share_of_gap_high", "forecast_high")):
+                entry[key] = str((Decimal(entry[name]) / gap).quantize(Decimal("0.0001")))
+        out.append(entry)
+    return out
