@@ -51,6 +51,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_submission_kinds()
+    _connect_receivers()
     _register_blueprints(app)
 
     from p2c.core.errors import register_error_handlers
@@ -106,12 +107,20 @@ def _register_submission_kinds() -> None:
         importlib.import_module(name)
 
 
+def _connect_receivers() -> None:
+    """Cross-feature reactions (p2c.core.signals) and the rollup projection, wired here explicitly."""
+    from p2c.api import receivers as api_receivers
+    from p2c.reporting import projection
+
+    projection.connect()  # the rollups follow every change of pledges and reports in its transaction
+    api_receivers.connect()  # API tokens follow an organization merge
+
+
 def _register_blueprints(app: Flask) -> None:
     """Explicit registration: each feature's blueprints, in one place."""
     import p2c.admin.reference_views  # noqa: F401 - adds the managed lists to the admin blueprint
     import p2c.pledges.directory_views
     import p2c.pledges.views  # noqa: F401 - both add routes to the pledges blueprint
-    import p2c.reporting.rollups  # noqa: F401 - keeps the rollups in step (ORM events, signals)
     import p2c.review.org_views  # noqa: F401 - adds the organization pages to the review blueprint
     from p2c.access.views import bp as access_bp
     from p2c.accounts.views import bp as accounts_bp

@@ -1,4 +1,5 @@
-"""Write API for progress reports: POST /api/v1/pledges/<ref>/progress-reports (partner organizations).
+"""API for progress reports: GET /api/v1/pledges/<ref> (an approved pledge with its approved progress
+reports) and POST /api/v1/pledges/<ref>/progress-reports (partner organizations).
 
 Bearer token, rate limit and Idempotency-Key as for every write endpoint (`p2c.api.write`); the
 body is validated by `ProgressReportInputSchema`, the same rules as the private link's form, and
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import select
@@ -17,12 +18,15 @@ from sqlalchemy import select
 from p2c.api import write
 from p2c.api.blueprint import bp, documented
 from p2c.api.errors import error
+from p2c.api.responses import conditional
 from p2c.core.errors import ServiceError
 from p2c.extensions import db, limiter
-from p2c.implementation import services
+from p2c.implementation import queries, services
 from p2c.implementation.models import ProgressReport
 from p2c.implementation.schemas import ProgressReportInputSchema
+from p2c.pledges import queries as pledge_queries
 from p2c.pledges.models import Pledge
+from p2c.pledges.public_schemas import PublicPledgeDetailSchema, PublicProgressReportSchema
 
 
 class ProgressReportCreatedSchema(Schema):
@@ -80,3 +84,18 @@ def create_progress_report(ref: str):
     except ServiceError as exc:
         return write.service_error(exc)
     return write.commit_or_replay(token, prepared.key, body, _created_body(report)[1])
+
+
+@bp.get("/pledges/<ref>")
+@documented("/pledges/{ref}", "get", summary="One approved pledge", tags=["pledges"],
+            responses={200: PublicPledgeDetailSchema, 404: None},
+            description="With `progress_reports`: its approved progress reports, oldest first.")
+def get_pledge(ref: str):
+    """An approved pledge by its public reference, with its progress history."""
+    pledge = pledge_queries.public_pledge(ref)
+    if pledge is None:
+        abort(404)
+    reports = queries.progress_history(pledge)
+    payload = PublicPledgeDetailSchema().dump(pledge)
+    payload["progress_reports"] = PublicProgressReportSchema(many=True).dump(reports)
+    return conditional(payload, last_modified=max([pledge.updated_at, *(r.updated_at for r in reports)]))

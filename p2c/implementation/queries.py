@@ -210,3 +210,10 @@ def reminder_batch(now: datetime, interval_days: int, after_id: int, limit: int)
     query = _reminder_query(now, interval_days).where(Pledge.id > after_id).order_by(Pledge.id).limit(limit)
     return [ReminderCandidate(pid, ref, title, email, language or "en", ReportingStatus(rs))
             for pid, ref, title, email, language, rs in db.session.execute(query)]
+
+
+def progress_history(pledge: Pledge) -> list[ProgressReport]:
+    """The pledge's approved progress reports, oldest first."""
+    return list(db.session.scalars(select(ProgressReport).where(
+        ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED)
+        .order_by(ProgressReport.period, ProgressReport.approved_at)))

@@ -1,19 +1,21 @@
-"""API for pledges and organizations: read /api/v1/pledges, /api/v1/pledges/<ref>, /api/v1/organizations;
+"""API for pledges and organizations: read /api/v1/pledges and /api/v1/organizations;
 write POST /api/v1/pledges (partner organizations, bearer token; plumbing in `p2c.api.write`).
 
+(GET /api/v1/pledges/<ref>, a pledge with its progress history, is in `p2c.implementation.api`.)
 Reads: same filters as the directory (p2c.pledges.filters), keyset pagination with a `next` link, ETag and
 Last-Modified with 304 answers, JSON errors.
 """
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from p2c.api import write
 from p2c.api.blueprint import bp, documented
 from p2c.api.errors import bad_request, error
+from p2c.api.responses import conditional
 from p2c.core.errors import ServiceError
 from p2c.core.i18n import current_language
 from p2c.core.numbers import money
@@ -25,21 +27,9 @@ from p2c.pledges.public_schemas import (
     OrganizationPageSchema,
     PledgePageSchema,
     PublicOrganizationSchema,
-    PublicPledgeDetailSchema,
     PublicPledgeSchema,
-    PublicProgressReportSchema,
 )
 from p2c.pledges.schemas import PledgeInputSchema
-
-
-def conditional(payload: dict, last_modified=None):
-    """JSON response with an ETag (and Last-Modified when known); 304 when the client has it already."""
-    response = jsonify(payload)
-    response.add_etag()
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
-    return response.make_conditional(request)
 
 
 @bp.get("/pledges")
@@ -60,21 +50,6 @@ def list_pledges():
     payload = {"count": page.count, "count_exact": page.count_exact, "next": next_url,
                "results": PublicPledgeSchema(many=True).dump(page.pledges)}
     return conditional(payload, last_modified=max((p.updated_at for p in page.pledges), default=None))
-
-
-@bp.get("/pledges/<ref>")
-@documented("/pledges/{ref}", "get", summary="One approved pledge", tags=["pledges"],
-            responses={200: PublicPledgeDetailSchema, 404: None},
-            description="With `progress_reports`: its approved progress reports, oldest first.")
-def get_pledge(ref: str):
-    """An approved pledge by its public reference, with its progress history."""
-    pledge = queries.public_pledge(ref)
-    if pledge is None:
-        abort(404)
-    reports = queries.progress_history(pledge)
-    payload = PublicPledgeDetailSchema().dump(pledge)
-    payload["progress_reports"] = PublicProgressReportSchema(many=True).dump(reports)
-    return conditional(payload, last_modified=max([pledge.updated_at, *(r.updated_at for r in reports)]))
 
 
 class OrganizationQuerySchema(Schema):

@@ -30,6 +30,7 @@ from p2c.reference.models import (
     WsisLine,
 )
 from p2c.reference.regions import GROUP_NAMES, REGION_CODES, REGION_NAMES
+from p2c.rollups.queries import data_version
 
 
 def _options() -> dict[str, list[tuple[str, str]]]:
@@ -70,8 +71,6 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
 def _selects(filters: dict, facets: dict | None) -> dict[str, Markup]:
     """The <option> lists of every facet, built once per language and data version, then the chosen
     option marked: a 250-country list costs a string replace, not a template loop."""
-    from p2c.reporting.rollups import data_version
-
     key = f"directory-selects:{current_language()}:{data_version()}:{facets is not None}"
     base = cache.get(key)
     if base is None:
@@ -126,6 +125,6 @@ def detail(ref: str):
     pledge = queries.public_pledge(ref)
     if pledge is None:
         abort(404)
-    return render_template("pledges/detail.html", pledge=pledge, history=queries.progress_history(pledge),
+    return render_template("pledges/detail.html", pledge=pledge,
                            reporting=queries.status_of(pledge),
                            reporting_title=lambda code: ReportingStatus(code).title)

@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 from p2c.core.enums import ReviewStatus
 from p2c.core.reporting_status import reporting_status
 from p2c.extensions import db
-from p2c.implementation.models import ProgressReport
 from p2c.members.models import Organization
 from p2c.pledges.filters import active_filters, decode_cursor, encode_cursor
 from p2c.pledges.models import (
@@ -33,7 +32,7 @@ from p2c.pledges.models import (
 )
 from p2c.pledges.reporting_status import reporting_status_filter
 from p2c.reference.models import Country, FocusArea, PledgeType
-from p2c.reporting.models import Rollup, RollupOrganization
+from p2c.rollups.models import Rollup, RollupOrganization
 
 COUNT_LIMIT = 1000
 # Single filters whose exact count is a rollup row: parameter -> (dimension, key transform).
@@ -230,13 +229,6 @@ def public_pledge(reference: str) -> Pledge | None:
     return found[0] if found else None
 
 
-def progress_history(pledge: Pledge) -> list[ProgressReport]:
-    """The pledge's approved progress reports, oldest first."""
-    return list(db.session.scalars(select(ProgressReport).where(
-        ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED)
-        .order_by(ProgressReport.period, ProgressReport.approved_at)))
-
-
 def pledges_modified_at(organization_ids: list[int]):
     """The latest change to a pledge led by one of these organizations (None without any)."""
     if not organization_ids:
@@ -283,5 +275,5 @@ def organizations_page(after_id: int | None, limit: int) -> tuple[list[tuple[Org
 
 
 __all__ = ["COUNT_LIMIT", "FACETS", "Page", "count_matches", "directory_page", "facet_counts",
-           "iter_public_pledges", "load_pledges", "organizations_page", "pledges_modified_at", "progress_history",
+           "iter_public_pledges", "load_pledges", "organizations_page", "pledges_modified_at",
            "public_pledge", "status_of"]
