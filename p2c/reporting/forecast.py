@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from scipy import stats
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
@@ -76,47 +76,50 @@ def _pledge_conditions(cutoff: datetime | None) -> tuple[list, list]:
 def trajectories(codes: list[str], cutoff: datetime | None = None) -> dict[str, list[tuple[int, Decimal]]]:
     """{indicator code: [(period, coalition achieved total as of that period)]}, periods ascending, from
     the first period with a value for the indicator to the last period any counted report covers, so
-    the last point is the page's achieved figure (see module docstring)."""
+    the last point is the page's achieved figure (see module docstring).
+
+    In SQL, a few rows whatever the number of reports: each pledge's latest approved report of each
+    period (order of "latest": approval time, then id) counts from its period until the pledge's next
+    reported period, so the values are summed per (indicator, period, next period) and turned into
+    yearly deltas.
+    """
     if not codes:
         return {}
     pledge_conds, report_conds = _pledge_conditions(cutoff)
-    reports = db.session.execute(
-        select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.period, ProgressReport.approved_at)
-        .join(Pledge, Pledge.id == ProgressReport.pledge_id).where(*pledge_conds, *report_conds)).all()
-    values: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    periods: dict[str, set[int]] = defaultdict(set)
-    period_of = {r.id: r.period for r in reports}
-    if period_of:
-        for rid, code, value in db.session.execute(
-                select(ProgressValue.report_id, PledgeTarget.indicator_code, ProgressValue.achieved_value)
-                .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
-                .join(ProgressReport, ProgressReport.id == ProgressValue.report_id)
-                .join(Pledge, Pledge.id == ProgressReport.pledge_id)
-                .where(PledgeTarget.indicator_code.in_(codes), *pledge_conds, *report_conds)):
-            values[rid][code] += value
-            periods[code].add(period_of[rid])
-    # Each pledge's latest report per period (order of "latest": period, approval time, id); a pledge
-    # counts that report's values from its period until its next reported period: one pass, as deltas.
-    latest_of: dict[int, dict[int, int]] = defaultdict(dict)
-    for r in sorted(reports, key=lambda r: (r.period, r.approved_at, r.id)):
-        latest_of[r.pledge_id][r.period] = r.id
+    ranked = (
+        select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.period,
+               func.row_number().over(partition_by=(ProgressReport.pledge_id, ProgressReport.period),
+                                      order_by=(ProgressReport.approved_at.desc(), ProgressReport.id.desc()))
+               .label("rn"))
+        .join(Pledge, Pledge.id == ProgressReport.pledge_id).where(*pledge_conds, *report_conds).subquery())
+    latest = (
+        select(ranked.c.id, ranked.c.period,
+               func.lead(ranked.c.period).over(partition_by=ranked.c.pledge_id, order_by=ranked.c.period)
+               .label("next_period"))
+        .where(ranked.c.rn == 1).subquery())
+    last = db.session.scalar(select(func.max(latest.c.period)))
+    rows = db.session.execute(
+        select(PledgeTarget.indicator_code, latest.c.period, latest.c.next_period,
+               func.sum(ProgressValue.achieved_value))
+        .join(ProgressValue, ProgressValue.report_id == latest.c.id)
+        .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
+        .where(PledgeTarget.indicator_code.in_(codes))
+        .group_by(PledgeTarget.indicator_code, latest.c.period, latest.c.next_period)).all()
+    deltas: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for code, period, next_period, value in rows:
+        if value:
+            deltas[code][period] += Decimal(value)
+            deltas[code][next_period if next_period is not None else last + 1] -= Decimal(value)
     out: dict[str, list[tuple[int, Decimal]]] = {}
     for code in codes:
-        if not periods[code]:
+        delta = deltas.get(code)
+        first = min((p for p, v in delta.items() if v > 0), default=None) if delta else None
+        if first is None:
             out[code] = []
             continue
-        first, last = min(periods[code]), max(period_of.values())
-        delta: dict[int, Decimal] = defaultdict(Decimal)
-        for by_period in latest_of.values():
-            ordered = sorted(by_period)
-            for i, period in enumerate(ordered):
-                value = values.get(by_period[period], {}).get(code)
-                if value:
-                    delta[period] += value
-                    delta[ordered[i + 1] if i + 1 < len(ordered) else last + 1] -= value
         total, series = Decimal(0), []
         for year in range(first, last + 1):
-            total += delta[year]
+            total += delta.get(year, Decimal(0))
             series.append((year, total))
         out[code] = series
     return out
