@@ -96,7 +96,8 @@ def csv_rows(publication: Publication) -> Iterator[list[str]]:
     """The report's data as long-format rows: section, item, metric, value (header first).
 
     The frozen /progress figures follow the report's own lists, in sections named `figures.<part>`
-    (totals, goals, indicators, reporting_status, notes, breakdowns.<dimension>; see README)."""
+    (totals, goals, indicators, reporting_status, forecast, forecast.trajectory, notes,
+    breakdowns.<dimension>; see README)."""
     c = publication.content
     yield ["section", "item", "metric", "value"]
     yield ["report", publication.slug, "title", publication.title]
