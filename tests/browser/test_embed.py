@@ -35,7 +35,25 @@ class _OtherSite:
 
 
 @pytest.fixture
-def other_site(live_server, builder):
+def copied_code(live_server, live_app, page, builder):
+    """The coalition widget's code as a visitor copies it from the box on /progress (French)."""
+    builder.pledge(countries=["BRA"], amount=500_000, currency="USD", pledged_on=date(2025, 1, 1))
+    db.session.commit()
+    old = live_app.config["BASE_URL"]
+    live_app.config["BASE_URL"] = live_server.url  # the absolute addresses in the box point here
+    try:
+        page.goto(f"{live_server.url}/progress?lang=fr")
+        page.click("details.embed-code summary")
+        code = page.locator("details.embed-code textarea").input_value()
+        screenshot(page, "embed-copy-code-progress")
+    finally:
+        live_app.config["BASE_URL"] = old
+    assert code.startswith(f'<iframe src="{live_server.url}/embed/coalition?lang=fr"')
+    return code
+
+
+@pytest.fixture
+def other_site(live_server, builder, copied_code):
     org = builder.organization(name="Ministry of ICT")
     pledge = builder.pledge(lead=org, countries=["KEN"], amount=2_000_000, currency="USD", pledged_on=date(2025, 2, 1),
                             title="Connect 120 rural schools")
@@ -43,7 +61,7 @@ def other_site(live_server, builder):
     db.session.commit()
     base = live_server.url
     html = f"""<!doctype html><html><body><h1>Ministry site</h1>
-<iframe id="coalition" src="{base}/embed/coalition?lang=fr" width="400" height="190"></iframe>
+{copied_code.replace("<iframe ", '<iframe id="coalition" ', 1)}
 <iframe id="country" src="{base}/embed/countries/KEN?lang=ar" width="400" height="170"></iframe>
 <iframe id="badge" src="{base}/embed/pledges/{pledge.reference}?lang=zh" width="400" height="190"></iframe>
 <iframe id="refused" src="{base}/progress" width="400" height="100"></iframe>
