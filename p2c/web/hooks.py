@@ -100,7 +100,9 @@ def register_hooks(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         # Framing is refused unless a view set its own policy that allows it (the /embed/ widgets:
         # `frame-ancestors *`); X-Frame-Options has no "any site" value and would contradict it.
-        if own_policy is None or "frame-ancestors 'none'" in own_policy:
+        allows_framing = (own_policy is not None and "frame-ancestors" in own_policy
+                          and "frame-ancestors 'none'" not in own_policy)
+        if not allows_framing:
             response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if app.config.get("HSTS"):
