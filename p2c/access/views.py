@@ -13,7 +13,7 @@ from p2c.core.errors import Conflict
 from p2c.core.i18n import current_language
 from p2c.core.limits import ANY_POST_LIMIT, saved
 from p2c.core.tokens import InvalidToken, read_token
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import Attempt, attempt, unit_of_work
 from p2c.core.workflow import Action, allowed_actions
 from p2c.extensions import csrf, limiter
 from p2c.members import services as member_services
@@ -66,6 +66,7 @@ def _open(token: str):
 @bp.route("/access", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token and re-shows itself when the session expired
 @limiter.limit(_submission_limit, methods=["POST"])
+@unit_of_work
 def request_link():
     """Enter an e-mail address; links for every record with that focal point go to it. The answer
     never says whether the address is known."""
@@ -75,7 +76,6 @@ def request_link():
             return render_template("access/link_sent.html", email=""), 200
         if form.validate():
             services.send_links(form.email.data, current_language())
-            commit()
             return render_template("access/link_sent.html", email=form.email.data)
         return render_template("access/request_link.html", form=form), 422
     return render_template("access/request_link.html", form=form)
@@ -105,6 +105,7 @@ def dashboard(token: str):
 
 @bp.post("/my/<token>/message")
 @limiter.limit(_submission_limit)
+@unit_of_work
 def message(token: str):
     """Write to the coalition team."""
     kind, record = _open(token)
@@ -113,12 +114,12 @@ def message(token: str):
         return render_template("access/dashboard.html",
                                **_dashboard_context(token, kind, record, message_form=form)), 422
     services.add_message(kind, record, form.body.data)
-    commit()
     flash(_("Your message was sent to the coalition team."), "success")
     return redirect(url_for("access.dashboard", token=token) + "#messages")
 
 
 @bp.route("/my/<token>/withdraw", methods=["GET", "POST"])
+@unit_of_work
 def withdraw(token: str):
     """Withdraw, after a confirmation step."""
     kind, record = _open(token)
@@ -131,7 +132,6 @@ def withdraw(token: str):
             pledge_services.withdraw(record)
         else:
             member_services.withdraw_eoi(record)
-        commit()
         flash(_("Withdrawn. The coalition team has been informed."), "success")
         return redirect(url_for("access.dashboard", token=token))
     return render_template("access/withdraw.html", token=token, kind=kind, record=record, form=form)
@@ -141,6 +141,7 @@ def withdraw(token: str):
 @csrf.exempt  # the edit forms check their own token, so an expired session re-shows the edits instead of losing them
 @limiter.limit(_submission_limit, methods=["POST"], deduct_when=saved)
 @limiter.limit(ANY_POST_LIMIT, methods=["POST"])
+@unit_of_work
 def edit(token: str):
     """Change and resubmit, when the coalition team asked for changes."""
     kind, record = _open(token)
@@ -150,6 +151,13 @@ def edit(token: str):
     if kind == "pledge":
         return _edit_pledge(token, record)
     return _edit_eoi(token, record)
+
+
+def _conflict_message(done: Attempt) -> str | None:
+    """A conflict is shown on the edit page; any other refusal is the error page (as raised)."""
+    if done.error is not None and not isinstance(done.error, Conflict):
+        raise done.error
+    return done.error.message if done.error is not None else None
 
 
 def _edit_pledge(token: str, pledge):
@@ -163,13 +171,10 @@ def _edit_pledge(token: str, pledge):
     problem = None
     if request.method == "POST":
         if form.validate():
-            try:
+            with attempt() as done:
                 pledge_services.update_pledge(pledge, form.cleaned, expected_version=form.expected_version())
-                commit()
-            except Conflict as exc:
-                rollback()
-                problem = exc.message
-            else:
+            problem = _conflict_message(done)
+            if problem is None:
                 flash(_("Thank you: your changes were sent to the coalition team."), "success")
                 return redirect(url_for("access.dashboard", token=token))
         else:
@@ -188,13 +193,10 @@ def _edit_eoi(token: str, eoi):
     problem = None
     if request.method == "POST":
         if form.validate():
-            try:
+            with attempt() as done:
                 member_services.update_eoi(eoi, form.to_data(), expected_version=form.expected_version())
-                commit()
-            except Conflict as exc:
-                rollback()
-                problem = exc.message
-            else:
+            problem = _conflict_message(done)
+            if problem is None:
                 flash(_("Thank you: your changes were sent to the coalition team."), "success")
                 return redirect(url_for("access.dashboard", token=token))
     status = 200 if request.method == "GET" else (409 if problem else 422)

@@ -77,7 +77,7 @@ def _public_url(report: ProgressReport) -> str | None:
 
 def _private_link(report: ProgressReport, email: str) -> str:
     # The access pages open pledges and EOIs only: a report opens through its pledge's link.
-    return services.private_link(report.pledge) + f"/reports/{report.reference}"
+    return services.pledge_link(report.pledge, f"/reports/{report.reference}")
 
 
 PROGRESS_REPORT = SubmissionType(
