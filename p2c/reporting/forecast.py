@@ -19,13 +19,14 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from scipy import stats
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
-from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
+from p2c.implementation.latest import latest_approved_per_period
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.reference.models import Indicator
+from p2c.reporting.direct import counted_pledges
 
 FORECAST_YEAR = 2030
 CONFIDENCE = 0.95
@@ -61,42 +62,20 @@ def linear_forecast(points: list[tuple[int, Decimal]], year: int = FORECAST_YEAR
     return {"value": value, "low": value - half, "high": value + half, "slope_per_year": float(fit.slope)}
 
 
-def _pledge_conditions(cutoff: datetime | None) -> tuple[list, list]:
-    """The pledges and reports counted (as p2c.reporting.direct.raw_aggregates: now, or as of `cutoff`)."""
-    pledges = [Pledge.status == ReviewStatus.APPROVED]
-    reports = [ProgressReport.status == ReviewStatus.APPROVED]
-    if cutoff is not None:
-        pledges = [Pledge.approved_at.is_not(None), Pledge.approved_at <= cutoff,
-                   or_(Pledge.status == ReviewStatus.APPROVED,
-                       and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
-        reports.append(ProgressReport.approved_at <= cutoff)
-    return pledges, reports
-
-
 def trajectories(codes: list[str], cutoff: datetime | None = None) -> dict[str, list[tuple[int, Decimal]]]:
     """{indicator code: [(period, coalition achieved total as of that period)]}, periods ascending, from
     the first period with a value for the indicator to the last period any counted report covers, so
     the last point is the page's achieved figure (see module docstring).
 
     In SQL, a few rows whatever the number of reports: each pledge's latest approved report of each
-    period (order of "latest": approval time, then id) counts from its period until the pledge's next
-    reported period, so the values are summed per (indicator, period, next period) and turned into
-    yearly deltas.
+    period (p2c.implementation.latest.latest_approved_per_period) counts from its period until the
+    pledge's next reported period, so the values are summed per (indicator, period, next period) and
+    turned into yearly deltas.
     """
     if not codes:
         return {}
-    pledge_conds, report_conds = _pledge_conditions(cutoff)
-    ranked = (
-        select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.period,
-               func.row_number().over(partition_by=(ProgressReport.pledge_id, ProgressReport.period),
-                                      order_by=(ProgressReport.approved_at.desc(), ProgressReport.id.desc()))
-               .label("rn"))
-        .join(Pledge, Pledge.id == ProgressReport.pledge_id).where(*pledge_conds, *report_conds).subquery())
-    latest = (
-        select(ranked.c.id, ranked.c.period,
-               func.lead(ranked.c.period).over(partition_by=ranked.c.pledge_id, order_by=ranked.c.period)
-               .label("next_period"))
-        .where(ranked.c.rn == 1).subquery())
+    counted = select(Pledge.id).where(*counted_pledges(cutoff))
+    latest = latest_approved_per_period(ProgressReport.pledge_id.in_(counted), as_of=cutoff).subquery()
     last = db.session.scalar(select(func.max(latest.c.period)))
     rows = db.session.execute(
         select(PledgeTarget.indicator_code, latest.c.period, latest.c.next_period,
