@@ -11,7 +11,7 @@ from p2c.access.forms import ConfirmForm, MessageForm, RequestLinkForm
 from p2c.core.auth import mark_private_link_session
 from p2c.core.errors import Conflict
 from p2c.core.i18n import current_language
-from p2c.core.limits import ANY_POST_LIMIT, saved
+from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
 from p2c.core.tokens import InvalidToken, read_token
 from p2c.core.unit import Attempt, attempt, unit_of_work
 from p2c.core.workflow import Action, allowed_actions
@@ -23,10 +23,6 @@ from p2c.pledges.forms import PledgeEditForm, initial_data
 from p2c.pledges.views import form_context, settle_countries
 
 bp = Blueprint("access", __name__, template_folder="templates")
-
-
-def _submission_limit() -> str:
-    return current_app.config["SUBMISSION_RATE_LIMIT"]
 
 
 class _LinkProblem(Exception):
@@ -65,7 +61,7 @@ def _open(token: str):
 
 @bp.route("/access", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token and re-shows itself when the session expired
-@limiter.limit(_submission_limit, methods=["POST"])
+@limiter.limit(submission_limit, methods=["POST"])
 @unit_of_work
 def request_link():
     """Enter an e-mail address; links for every record with that focal point go to it. The answer
@@ -104,7 +100,7 @@ def dashboard(token: str):
 
 
 @bp.post("/my/<token>/message")
-@limiter.limit(_submission_limit)
+@limiter.limit(submission_limit)
 @unit_of_work
 def message(token: str):
     """Write to the coalition team."""
@@ -139,7 +135,7 @@ def withdraw(token: str):
 
 @bp.route("/my/<token>/edit", methods=["GET", "POST"])
 @csrf.exempt  # the edit forms check their own token, so an expired session re-shows the edits instead of losing them
-@limiter.limit(_submission_limit, methods=["POST"], deduct_when=saved)
+@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
 @limiter.limit(ANY_POST_LIMIT, methods=["POST"])
 @unit_of_work
 def edit(token: str):

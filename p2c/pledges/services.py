@@ -1,4 +1,4 @@
-"""Writes on pledges from the public form, the private link and (later) the write API.
+"""Writes on pledges from the public form, the private link and the write API.
 
 `data` is the plain shape produced by `PledgeForm.to_data()` and `PledgeInputSchema().load()`:
 lead {name, acronym, stakeholder_group, country, website}, partners [names], title, description,
