@@ -73,7 +73,7 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from p2c.core.i18n import select_locale
-    from p2c.extensions import babel, cache, csrf, db, limiter, login, migrate
+    from p2c.extensions import babel, cache, cors, csrf, db, limiter, login, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_path("migrations")), render_as_batch=True, compare_type=True)
@@ -83,6 +83,9 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     cache.init_app(app)
+    from p2c.api.blueprint import CORS_RESOURCES
+
+    cors.init_app(app, resources=CORS_RESOURCES)
 
     from flask_babel import lazy_gettext as _l
 
@@ -126,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from p2c.accounts.views import bp as accounts_bp
     from p2c.admin.views import bp as admin_bp
     from p2c.api import api_blueprint
+    from p2c.embed.views import bp as embed_bp
     from p2c.extensions import csrf
     from p2c.members.views import bp as members_bp
     from p2c.pledges.blueprint import bp as pledges_bp
@@ -146,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(implementation_bp)
     app.register_blueprint(publications_bp)
+    app.register_blueprint(embed_bp)
     # The API authenticates with bearer tokens, not cookies: no CSRF there.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -20,3 +21,4 @@ csrf = CSRFProtect()
 login = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 cache = Cache()
+cors = CORS()

@@ -13,6 +13,15 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
 
+# Cross-origin reads (flask-cors): any site's scripts may GET the open figures, as a ministry's page
+# showing its own pledges live. No credentials (the read API needs none), and a preflight admits
+# only GET/HEAD with a conditional-request header: the write endpoints' bearer tokens
+# (Authorization) are never allowed across origins.
+CORS_RESOURCES = {r"/api/v1/*": {
+    "origins": "*", "send_wildcard": True, "methods": ["GET", "HEAD"],
+    "allow_headers": ["If-None-Match", "If-Modified-Since"],
+    "expose_headers": ["ETag", "Last-Modified", "Link"], "supports_credentials": False, "max_age": 86400}}
+
 
 @dataclass
 class EndpointDoc:

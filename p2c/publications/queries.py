@@ -58,7 +58,7 @@ def _cell(value: Any) -> str:
 
 
 # The field that names an item in each list of the frozen figures.
-_FIGURE_ITEM_KEYS = {"goals": "id", "indicators": "code", "reporting_status": "status"}
+_FIGURE_ITEM_KEYS = {"goals": "id", "indicators": "code", "reporting_status": "status", "forecast": "code"}
 
 
 def _figure_rows(figures: dict) -> Iterator[list[str]]:
@@ -81,6 +81,12 @@ def _figure_rows(figures: dict) -> Iterator[list[str]]:
             ident = _FIGURE_ITEM_KEYS.get(name, "id")
             for item in value:
                 for key in sorted(k for k in item if k != ident):
+                    if isinstance(item[key], list):  # the forecast's trajectory: one row per point and field
+                        for point in item[key]:
+                            for field in sorted(point):
+                                yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{point.get('period')}",
+                                       field, _cell(point[field])]
+                        continue
                     yield [f"figures.{name}", _cell(item.get(ident)), key, _cell(item[key])]
         else:
             yield ["figures", "", name, _cell(value)]
@@ -90,7 +96,8 @@ def csv_rows(publication: Publication) -> Iterator[list[str]]:
     """The report's data as long-format rows: section, item, metric, value (header first).
 
     The frozen /progress figures follow the report's own lists, in sections named `figures.<part>`
-    (totals, goals, indicators, reporting_status, notes, breakdowns.<dimension>; see README)."""
+    (totals, goals, indicators, reporting_status, forecast, forecast.trajectory, notes,
+    breakdowns.<dimension>; see README)."""
     c = publication.content
     yield ["section", "item", "metric", "value"]
     yield ["report", publication.slug, "title", publication.title]

@@ -41,16 +41,23 @@ def _day(column):
     return func.substr(column, 1, 10)
 
 
+def counted_pledges(cutoff: datetime | None = None) -> list:
+    """Conditions on Pledge for the pledges the figures count: approved now (None), or approved on or
+    before `cutoff` as they stood then: still approved, or withdrawn after the cut-off (an approved pledge
+    can only be withdrawn, which sets decided_at; the same rule as p2c.publications.content)."""
+    if cutoff is None:
+        return [Pledge.status == ReviewStatus.APPROVED]
+    return [Pledge.approved_at.is_not(None), Pledge.approved_at <= cutoff,
+            or_(Pledge.status == ReviewStatus.APPROVED,
+                and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
+
+
 def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
     """{(dimension, key): [pledges, usd_cents, amount_cents]} and the number of pledging organizations,
     for pledges approved now (None), or approved on or before `cutoff` as they stood then: still approved,
     or withdrawn after the cut-off (an approved pledge can only be withdrawn, which sets decided_at; the
     same rule as p2c.publications.content, so a published report agrees with itself)."""
-    conds = [Pledge.status == ReviewStatus.APPROVED]
-    if cutoff is not None:
-        conds = [Pledge.approved_at.is_not(None), Pledge.approved_at <= cutoff,
-                 or_(Pledge.status == ReviewStatus.APPROVED,
-                     and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
+    conds = counted_pledges(cutoff)
     # The latest approved report as of the cut-off (p2c.implementation.latest, the one definition);
     # `last` is the pledge's most recent report approval, which restarts its reporting clock.
     latest = latest_approved_reports(true(), as_of=cutoff).subquery()

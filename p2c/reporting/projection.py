@@ -207,6 +207,11 @@ def _after_flush(session, flush_context) -> None:
             mark_dirty(session, obj.report.pledge_id)
         elif isinstance(obj, Goal):
             session.info[_GOALS] = True  # goals are part of the figures: caches must move on
+        if isinstance(obj, ProgressReport | ProgressValue):
+            # The 2030 forecast (p2c.reporting.forecast) reads every approved report, not only each
+            # pledge's latest one the rollups hold: a report change must move the caches on even when
+            # the pledge's rollup contribution stays the same.
+            session.info[_GOALS] = True
 
 
 def _before_commit(session) -> None:

@@ -18,6 +18,7 @@ from p2c.pledges.models import Pledge
 from p2c.reference.models import Country
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.figures import assemble
+from p2c.reporting.forecast import forecasts
 from p2c.rollups.models import Rollup
 from p2c.rollups.queries import data_version, organization_count
 
@@ -45,15 +46,17 @@ def rollup_raw() -> tuple[dict[tuple[str, str], list[int]], int]:
 
 
 def progress_figures(as_of: date | None = None, *, today: date | None = None) -> dict:
-    """The published figures (plain JSON data; see p2c.reporting.figures.assemble).
+    """The published figures (plain JSON data; see p2c.reporting.figures.assemble), with the 2030
+    `forecast` of each indicator with a gap (p2c.reporting.forecast.forecasts).
 
     Without `as_of`: from the rollups, as of now (cached on the data version, never stale).
     With `as_of`: computed from the pledge tables for pledges approved on or before that day,
     with reporting statuses as of that day (slow at a million pledges; for published reports).
     """
     if as_of is not None:
-        raw, organizations = raw_aggregates(datetime.combine(as_of, time.max))
-        return assemble(raw, organizations, as_of, datetime.combine(as_of, time.max), "direct")
+        cutoff = datetime.combine(as_of, time.max)
+        raw, organizations = raw_aggregates(cutoff)
+        return {**assemble(raw, organizations, as_of, cutoff, "direct"), "forecast": forecasts(cutoff)}
     today = today or _now().date()
     token = state_token(today)
     key = f"progress-figures:{token}"
@@ -61,6 +64,8 @@ def progress_figures(as_of: date | None = None, *, today: date | None = None) ->
     if figures is None:
         raw, organizations = rollup_raw()
         figures = assemble(raw, organizations, today, _now(), "rollups")
+        # Cached with the figures: any approved report bumps the data version, so it is never stale.
+        figures["forecast"] = forecasts()
         cache.set(key, figures, ttl=24 * 3600)
     return figures
 

@@ -79,6 +79,37 @@ class ReportingStatusSchema(Schema):
     share = fields.String(allow_none=True)
 
 
+class TrajectoryPointSchema(Schema):
+    """The coalition's achieved total as of one reporting period (latest approved report per pledge)."""
+
+    period = fields.Integer()
+    achieved = fields.String()
+
+
+class ForecastSchema(Schema):
+    """Where the coalition will be in 2030 at the current pace, for one indicator with a 2030 gap."""
+
+    code = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    gap_value = fields.String()
+    method = fields.String(metadata={"description": "ols_linear_trend_95_prediction_interval: a least-squares "
+                                                    "line through the yearly achieved totals, read at `year`, "
+                                                    "with the 95% prediction interval (Student's t, n-2 df)"})
+    year = fields.Integer()
+    confidence = fields.String()
+    years = fields.Integer(metadata={"description": "Yearly totals the line is fitted to (at least 3 to forecast)"})
+    trajectory = fields.List(fields.Nested(TrajectoryPointSchema))
+    forecast = fields.String(allow_none=True)
+    forecast_low = fields.String(allow_none=True, metadata={"description": "Lower end of the range; "
+                                                                             "forecast and range are not below 0"})
+    forecast_high = fields.String(allow_none=True)
+    pace_per_year = fields.String(allow_none=True)
+    share_of_gap = fields.String(allow_none=True)
+    share_of_gap_low = fields.String(allow_none=True)
+    share_of_gap_high = fields.String(allow_none=True)
+
+
 class ProgressSchema(Schema):
     """The figures of the progress page."""
 
@@ -90,4 +121,5 @@ class ProgressSchema(Schema):
     breakdowns = fields.List(fields.Nested(BreakdownSchema))
     indicators = fields.List(fields.Nested(IndicatorSchema))
     reporting_status = fields.List(fields.Nested(ReportingStatusSchema))
+    forecast = fields.List(fields.Nested(ForecastSchema))
     notes = fields.Dict(keys=fields.String(), values=fields.String())

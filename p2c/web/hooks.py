@@ -107,10 +107,16 @@ def register_hooks(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
+        own_policy = response.headers.get("Content-Security-Policy")
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        # Framing is refused unless a view set its own policy that allows it (the /embed/ widgets:
+        # `frame-ancestors *`); X-Frame-Options has no "any site" value and would contradict it.
+        allows_framing = (own_policy is not None and "frame-ancestors" in own_policy
+                          and "frame-ancestors 'none'" not in own_policy)
+        if not allows_framing:
+            response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -1,0 +1,1 @@
+"""Embeddable widgets: counters and a pledge badge that any site may frame (/embed/...)."""
