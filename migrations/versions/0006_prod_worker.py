@@ -1,14 +1,14 @@
 """worker: job_status (last run of each scheduled job) and job_period (once-per-period jobs done)
 
 Revision ID: 0006_prod_worker
-Revises: 0005_usd_value_precision
+Revises: 0006_inputs_call_deadline_zone
 Create Date: 2026-11-30 07:50:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_prod_worker'
-down_revision = '0005_usd_value_precision'
+down_revision = '0006_inputs_call_deadline_zone'
 branch_labels = None
 depends_on = None
 

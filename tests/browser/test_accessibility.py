@@ -31,6 +31,8 @@ NOT_PAGES = {
     "publications.detail_csv", "publications.detail_json", "review.queue_csv", "api.openapi_json",
     "api.docs_asset", "api.list_pledges", "api.get_pledge", "api.list_organizations", "api.progress",
     "publications.detail_pdf",
+    # Images and machine endpoints: the SVG widgets (their HTML twins are audited) and Prometheus metrics.
+    "embed.coalition_svg", "embed.country_svg", "embed.pledge_svg", "metrics.prometheus",
     # Shown only to the browser that just submitted (session): the pledge confirmation is audited by
     # tests/browser/test_keyboard.py after a keyboard-only submission.
     "pledges.submitted", "members.submitted",
@@ -101,11 +103,13 @@ def _paths(site) -> dict[str, list[str]]:
         "implementation.new_report": [f"/my/{p['token']}/report"],
         "implementation.edit_report": [f"/my/{p['token']}/reports/{p['waiting_report'].reference}"],
         "web.privacy": ["/privacy"], "web.contact": ["/contact"],
+        "embed.coalition": ["/embed/coalition"], "embed.country": ["/embed/countries/KEN"],
+        "embed.pledge": [f"/embed/pledges/{p['approved'].reference}"],
         # Staff
         "review.queue": ["/review/", "/review/?status=approved"],
         "review.record": [f"/review/pledge/{p['submitted'].id}", f"/review/eoi/{p['eoi'].id}",
                           f"/review/progress_report/{p['waiting_report'].id}"],
-        "implementation.compliance": ["/review/compliance"],
+        "implementation.compliance": ["/review/compliance"], "operations.health": ["/review/operations"],
         "review.organization_list": ["/review/organizations"],
         "review.organization_edit": [f"/review/organizations/{p['org'].id}/edit"],
         "review.organization_merge": [f"/review/organizations/{p['org'].id}/merge"],
