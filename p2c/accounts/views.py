@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from p2c.accounts import services
 from p2c.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from p2c.core.errors import ServiceError, render_error
+from p2c.core.redirects import safe_target
 from p2c.core.unit import commit, rollback
 from p2c.extensions import limiter
 
@@ -24,10 +25,8 @@ def _idle_timeout() -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never redirect to another host after login.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("web.home")
+    # Only same-site paths: never redirect to another host after login (p2c.core.redirects).
+    return safe_target(target, url_for("web.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -54,7 +53,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out: this session and every copy of its cookie stop working (the user's session token
+    changes on the server, see services.end_sessions), not only the cookie in this browser."""
+    services.end_sessions(current_user._get_current_object())
+    commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("web.home"))

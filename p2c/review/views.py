@@ -32,6 +32,7 @@ from p2c.core.auth import staff_required
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, NotAllowed, ServiceError
+from p2c.core.redirects import safe_target
 from p2c.core.unit import commit, rollback
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
 from p2c.review import queries, registry, services
@@ -236,10 +237,8 @@ def assign(kind: str, id: int):
         return _render_record(kind, id, error=exc.message, status=400)
     flash(_("Released.") if form.release.data else _("Assigned to you."), "success")
     # From the queue, back to the same filtered queue; only a path inside the back-office is followed.
-    back = request.form.get("next", "")
-    if back.startswith("/review") and not back.startswith("//") and "\\" not in back:
-        return redirect(back)
-    return redirect(url_for("review.record", kind=kind, id=id))
+    record_url = url_for("review.record", kind=kind, id=id)
+    return redirect(safe_target(request.form.get("next"), record_url, prefix="/review"))
 
 
 @bp.post("/<kind>/<int:id>/comment")
