@@ -29,6 +29,7 @@ ERROR_DESCRIPTIONS = {
     405: "Method not allowed on this path.",
     409: "Conflict: the Idempotency-Key was used with a different request, or the record changed.",
     413: "The request body is larger than the server accepts.",
+    414: "The URL (path and query) is longer than the server accepts (4,096 characters by default).",
     422: "Invalid input: `fields` maps each field to its messages (nested fields as nested objects).",
     429: "Too many requests for this token; retry after the `Retry-After` seconds.",
     500: "Unexpected server error (logged).",
@@ -78,6 +79,7 @@ def _operation(doc: EndpointDoc) -> dict[str, Any]:
     if doc.body_schema is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": doc.body_schema}}}
     codes = dict(doc.responses)
+    codes.setdefault(414, None)
     codes.setdefault(500, None)
     codes.setdefault(503, None)
     if doc.auth:

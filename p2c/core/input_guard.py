@@ -75,6 +75,9 @@ def register_input_guard(app: Flask) -> None:
 
     @app.before_request
     def _refuse_nul() -> None:
+        uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+        if len(uri) > app.config["MAX_URL_LENGTH"]:
+            abort(414)
         try:
             found = any(NUL in text for text in _request_strings())
         except _TooDeep:

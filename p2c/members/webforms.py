@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import session
 
+from p2c.core.auth import mark_private
+
 _SESSION_KEY = "p2c_submitted"
 _KEEP = 20
 
@@ -15,7 +17,8 @@ def remember_submission(reference: str) -> None:
 
 
 def submitted_here(reference: str) -> bool:
-    """Whether this browser submitted `reference` (confirmation pages are not public)."""
+    """Whether this browser submitted `reference` (confirmation pages are not public, so never cached)."""
+    mark_private()
     return reference in session.get(_SESSION_KEY, [])
 
 
