@@ -19,6 +19,7 @@ from p2c.core.enums import ImplementationStatus
 from p2c.extensions import db
 from p2c.implementation import rules
 from p2c.pledges.models import Pledge
+from p2c.pledges.rules import codes
 from p2c.reference.models import BeneficiaryGroup
 
 NON_NEGATIVE = _l("Enter zero or a positive number.")
@@ -28,7 +29,8 @@ class AchievedValueSchema(Schema):
     """The value achieved for one target, named by its id or (when unambiguous) its indicator code."""
 
     target_id = fields.Integer(load_default=None)
-    indicator = fields.String(load_default=None, metadata={"description": "indicator code of the target"})
+    indicator = fields.String(load_default=None, metadata={"description": "indicator code of the target",
+                                                           "codes": codes("indicators")})
     achieved_value = fields.Decimal(
         required=True, places=2, as_string=True,
         validate=validate.Range(min=0, max=rules.ACHIEVED_MAX, max_inclusive=False, error=str(NON_NEGATIVE)),
@@ -53,7 +55,8 @@ class ProgressReportInputSchema(Schema):
         keys=fields.String(),
         values=fields.Integer(validate=[validate.Range(min=0, error=str(NON_NEGATIVE)),
                                         validate.Range(max=rules.PEOPLE_MAX, error=rules.PEOPLE_TOO_MANY)]),
-        load_default=dict, metadata={"description": "people reached per beneficiary group code"},
+        load_default=dict, metadata={"description": "people reached per beneficiary group code",
+                                     "codes": codes("beneficiary_groups")},
     )
 
     def __init__(self, *args: Any, pledge: Pledge, today: date | None = None, **kwargs: Any) -> None:
