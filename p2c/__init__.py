@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from pathlib import Path
@@ -52,6 +53,8 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     _init_extensions(app)
+    _register_submission_kinds()
+    _connect_receivers()
     _register_blueprints(app)
 
     from p2c.core.errors import register_error_handlers
@@ -94,13 +97,30 @@ def _init_extensions(app: Flask) -> None:
     import p2c.models  # noqa: F401
 
 
+# Each feature registers its own kind of submission (p2c.core.submissions), in this order: the
+# order of the review queue's kind filter.
+SUBMISSION_KIND_MODULES = ["p2c.members.kinds", "p2c.pledges.kinds", "p2c.implementation.kinds"]
+
+
+def _register_submission_kinds() -> None:
+    for name in SUBMISSION_KIND_MODULES:
+        importlib.import_module(name)
+
+
+def _connect_receivers() -> None:
+    """Cross-feature reactions (p2c.core.signals) and the rollup projection, wired here explicitly."""
+    from p2c.api import receivers as api_receivers
+    from p2c.reporting import projection
+
+    projection.connect()  # the rollups follow every change of pledges and reports in its transaction
+    api_receivers.connect()  # API tokens follow an organization merge
+
+
 def _register_blueprints(app: Flask) -> None:
     """Explicit registration: each feature's blueprints, in one place."""
     import p2c.admin.reference_views  # noqa: F401 - adds the managed lists to the admin blueprint
     import p2c.pledges.directory_views
     import p2c.pledges.views  # noqa: F401 - both add routes to the pledges blueprint
-    import p2c.reporting.rollups  # noqa: F401 - keeps the rollups in step (ORM events, signals)
-    import p2c.review.kinds  # noqa: F401 - registers the EOI and pledge review kinds
     import p2c.review.org_views  # noqa: F401 - adds the organization pages to the review blueprint
     from p2c.access.views import bp as access_bp
     from p2c.accounts.views import bp as accounts_bp
@@ -121,7 +141,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(access_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
-    import p2c.implementation.kinds  # noqa: F401 - registers the progress_report review kind
     from p2c.implementation.views import bp as implementation_bp
     from p2c.publications.views import bp as publications_bp
 

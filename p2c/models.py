@@ -22,14 +22,15 @@ from p2c.reference.models import (
     StakeholderGroup,
     WsisLine,
 )
-from p2c.reporting.models import Goal, Rollup, RollupOrganization, RollupPledge
+from p2c.reporting.models import Goal
 from p2c.review.models import Comment
+from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
 
 __all__ = [
     "ApiToken", "AuditEvent", "BeneficiaryGroup", "CallForInterest", "Comment", "Contact", "Country",
     "Currency", "Event", "ExchangeRate", "ExpressionOfInterest", "FocusArea", "Goal", "IdempotencyKey", "LoginThrottle",
     "Indicator", "Organization", "OutboxMessage", "Pillar", "Pledge", "PledgeTarget", "PledgeType",
     "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "Rollup",
-    "RollupOrganization", "RollupPledge", "Sdg",
+    "RollupOrganization", "RollupPledge", "RollupState", "Sdg",
     "StakeholderGroup", "User", "WsisLine",
 ]

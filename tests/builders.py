@@ -13,8 +13,9 @@ from p2c.accounts.services import hash_password
 from p2c.core.enums import ImplementationStatus, ReviewStatus, UserRole
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.members.constants import eoi_reference
 from p2c.members.models import Contact, ExpressionOfInterest, Organization
-from p2c.pledges.constants import eoi_reference, pledge_reference
+from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
 from p2c.reference.queries import to_usd, usd_rate

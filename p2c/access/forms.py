@@ -7,9 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired
 
+from p2c.core import text
 from p2c.members.forms import PublicForm, apply_rule, length, strip_filter
-from p2c.pledges import constants as C
-from p2c.pledges import rules
 
 MESSAGE_MAX = 5000
 
@@ -18,11 +17,11 @@ class RequestLinkForm(PublicForm):
     """The focal point's e-mail address."""
 
     email = StringField(_l("E-mail address"), filters=[strip_filter],
-                        validators=[DataRequired(_l("Enter your e-mail address.")), length(max=C.EMAIL_MAX)])
+                        validators=[DataRequired(_l("Enter your e-mail address.")), length(max=text.EMAIL_MAX)])
 
     def validate_email(self, field) -> None:
         """Syntax only; whether the address is known is never revealed."""
-        apply_rule(rules.check_email, field)
+        apply_rule(text.check_email, field)
 
 
 class MessageForm(FlaskForm):

@@ -18,7 +18,7 @@ from p2c.accounts.models import LoginThrottle, User
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import UserRole
-from p2c.core.errors import ServiceError
+from p2c.core.errors import NotFound, ServiceError
 from p2c.core.mail import queue_mail
 from p2c.extensions import db
 
@@ -280,7 +280,5 @@ def end_sessions(user: User) -> None:
 def _get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        error = ServiceError(_("This staff account does not exist."))
-        error.status_code = 404
-        raise error
+        raise NotFound(_("This staff account does not exist."))
     return user

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from p2c.core import audit
-from p2c.core.errors import Conflict, ServiceError
+from p2c.core.errors import Conflict, NotFound, ServiceError
 from p2c.extensions import db
 from p2c.members.models import CallForInterest
 from p2c.reference.models import Event, ExchangeRate, Pillar
@@ -52,9 +52,7 @@ def get(kind: Managed, key: Any) -> Any:
     """The record, or a 404 ServiceError."""
     obj = db.session.get(kind.model, key)
     if obj is None:
-        error = ServiceError(_("This record does not exist."))
-        error.status_code = 404
-        raise error
+        raise NotFound(_("This record does not exist."))
     return obj
 
 

@@ -1,7 +1,9 @@
-"""The /api/v1 blueprint, OpenAPI document and JSON error format.
+"""API plumbing below the features: the /api/v1 blueprint, the OpenAPI document, the JSON error
+format, bearer tokens and idempotent writes.
 
-Features register their resources in their own `api.py`; `RESOURCE_MODULES` lists them so the
-blueprint has every route before it is registered on the app.
+Features register their resources (reads and writes) in their own `api.py`; `RESOURCE_MODULES`
+lists them so the blueprint has every route before it is registered on the app. This package
+imports no feature above `members` (tokens belong to organizations).
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ import importlib
 from flask import Blueprint
 
 RESOURCE_MODULES: list[str] = [
-    # "p2c.pledges.api", "p2c.reporting.api", ... added by each feature
     "p2c.pledges.api",
+    "p2c.implementation.api",
     "p2c.reporting.api",
-    "p2c.api.write",
     "p2c.api.openapi",
 ]
 

@@ -26,6 +26,18 @@ class ServiceError(Exception):
         self.field = field
 
 
+class NotFound(ServiceError):
+    """The record does not exist (or the person may not know it does): a 404 with the service's words."""
+
+    status_code = 404
+
+
+class Forbidden(ServiceError):
+    """The caller may not act on this record (e.g. an API token's organization on another's pledge)."""
+
+    status_code = 403
+
+
 class NotAllowed(ServiceError):
     """The action is not allowed in the record's current state."""
 

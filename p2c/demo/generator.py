@@ -15,9 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
+from p2c.core.bulk import defer_foreign_key_checks, insert_rows, next_id, reset_sequences
 from p2c.core.enums import CommentVisibility, ImplementationStatus, ReviewStatus, SubmissionKind
 from p2c.demo import names
-from p2c.demo.bulk import defer_foreign_key_checks, insert_rows, next_id, reset_sequences
 from p2c.demo.calls import ensure_calls
 from p2c.extensions import db
 from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue

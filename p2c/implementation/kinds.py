@@ -1,6 +1,6 @@
 """Registers progress reports as a kind of submission in the review back-office.
 
-The review queue and decisions are generic over `p2c.review.registry`; this module says how to read
+The review queue and decisions are generic over `p2c.core.submissions`; this module says how to read
 a report (title, organization, private contact, detail fragment) and what a decision means for its
 pledge. The same effect also answers the `submission_decided` signal, so the pledge stays in step
 whichever hook the review services use; `services.sync_pledge` is idempotent.
@@ -16,12 +16,12 @@ from sqlalchemy import exists, func, literal_column, select
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.signals import submission_decided
+from p2c.core.submissions import SubmissionType, register
 from p2c.implementation import services
 from p2c.implementation.models import ProgressReport
 from p2c.members.models import Organization
 from p2c.pledges.models import Pledge, pledge_country
 from p2c.reference.models import Country
-from p2c.review.registry import SubmissionType, register
 
 
 def _title(report: ProgressReport) -> str:
@@ -91,7 +91,7 @@ PROGRESS_REPORT = SubmissionType(
     on_decided=_on_decided,
     public_url=_public_url,
     private_link=_private_link,
-    extra={"queue_select": _queue_select},
+    queue_select=_queue_select,
 )
 
 register(PROGRESS_REPORT)

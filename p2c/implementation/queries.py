@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -14,11 +13,12 @@ from p2c.core.enums import ReportingStatus, ReviewStatus
 from p2c.core.i18n import ref_name
 from p2c.core.tokens import AccessGrant
 from p2c.extensions import db
-from p2c.implementation import status as reporting
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.models import Contact, Organization
+from p2c.pledges import reporting_status as reporting
 from p2c.pledges.models import Pledge
 from p2c.reference.models import BeneficiaryGroup, Country, FocusArea, StakeholderGroup
+from p2c.reference.regions import region_name
 
 # Reports that hold their pledge's year: a rejected or withdrawn one frees it for a new report.
 ACTIVE_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW, ReviewStatus.CHANGES_REQUESTED,
@@ -140,12 +140,6 @@ def _dimensions() -> dict[str, tuple]:
     }
 
 
-REGION_NAMES = {
-    "AFR": _l("Africa"), "AMS": _l("Americas"), "ARB": _l("Arab States"), "ASP": _l("Asia and the Pacific"),
-    "CIS": _l("Commonwealth of Independent States"), "EUR": _l("Europe"), "OE": _l("Outside ITU regions"),
-}
-
-
 def compliance(today: date | datetime | None = None) -> dict[str, list[ComplianceRow]]:
     """Approved pledges current / due / inactive, by focus area, ITU region of the lead organization
     and stakeholder group: one GROUP BY query per dimension, plus a total row under key "all"."""
@@ -168,7 +162,7 @@ def compliance(today: date | datetime | None = None) -> dict[str, list[Complianc
             result[dimension] = sorted(rows.values(), key=lambda r: (names.get(r.code, ("", 999))[1], r.code))
         else:
             for row in rows.values():
-                row.name = str(REGION_NAMES.get(row.code, row.code)) if row.code else _("Unknown")
+                row.name = region_name(row.code) if row.code else _("Unknown")
             result[dimension] = sorted(rows.values(), key=lambda r: (r.code == "", r.code))
     total = ComplianceRow(code="all", name=_("All approved pledges"))
     for row in result["focus_area"]:
@@ -216,3 +210,10 @@ def reminder_batch(now: datetime, interval_days: int, after_id: int, limit: int)
     query = _reminder_query(now, interval_days).where(Pledge.id > after_id).order_by(Pledge.id).limit(limit)
     return [ReminderCandidate(pid, ref, title, email, language or "en", ReportingStatus(rs))
             for pid, ref, title, email, language, rs in db.session.execute(query)]
+
+
+def progress_history(pledge: Pledge) -> list[ProgressReport]:
+    """The pledge's approved progress reports, oldest first."""
+    return list(db.session.scalars(select(ProgressReport).where(
+        ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED)
+        .order_by(ProgressReport.period, ProgressReport.approved_at)))

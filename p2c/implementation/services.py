@@ -3,6 +3,7 @@ pledge's implementation status in step with its approved reports. Services never
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -11,10 +12,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from p2c.api import services as api_services
+from p2c.api.models import ApiToken
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
-from p2c.core.errors import Conflict, NotAllowed, ServiceError
+from p2c.core.errors import Conflict, Forbidden, NotAllowed, ServiceError
 from p2c.core.mail import queue_mail
 from p2c.core.tokens import make_token
 from p2c.core.workflow import Action, next_status
@@ -189,3 +192,24 @@ def _queue_reminder(candidate: queries.ReminderCandidate) -> None:
     queue_mail(candidate.email, "implementation_reminder", candidate.language, "progress_reminder",
                candidate=candidate, link=link, report_link=link + "/report")
 
+
+
+def may_report_on(token: ApiToken, pledge: Pledge) -> bool:
+    """The API token's organization leads the pledge or is one of its partners."""
+    return token.organization_id == pledge.lead_organization_id or token.organization_id in {
+        p.id for p in pledge.partners}
+
+
+def file_report_through_api(token: ApiToken, pledge: Pledge, data: dict, *, key: str | None, fingerprint: str,
+                            render: Callable[[ProgressReport], tuple[dict, str]]) -> tuple[ProgressReport, dict]:
+    """File a progress report through `file_report` (the private link's service) for a pledge of the
+    token's organization, and store the answer `render(report)` gives under the Idempotency-Key.
+
+    Raises Forbidden when the pledge is not the organization's, and what `file_report` raises."""
+    if not may_report_on(token, pledge):
+        raise Forbidden(_("This pledge does not belong to your organization."))
+    language = pledge.focal_point.language or "en"
+    report = file_report(pledge, data, language, actor_label=api_services.actor_label(token))
+    body, location = render(report)
+    api_services.remember(token, key, fingerprint, "progress_report", report.id, 201, body, location)
+    return report, body

@@ -12,16 +12,21 @@ from flask_babel import gettext as _
 
 from p2c.core.auth import staff_required
 from p2c.core.enums import ReportingStatus, ReviewStatus
-from p2c.core.errors import ServiceError
 from p2c.core.i18n import current_language
 from p2c.core.tokens import InvalidToken, read_token
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import attempt, unit_of_work
 from p2c.implementation import queries, services
 from p2c.implementation.forms import report_form
-from p2c.implementation.status import pledge_reporting_status
 from p2c.pledges.models import Pledge
+from p2c.pledges.reporting_status import pledge_reporting_status
 
 bp = Blueprint("implementation", __name__, template_folder="templates")
+
+
+@bp.app_template_global("progress_history_of")
+def progress_history_of(pledge: Pledge) -> list:
+    """Template global: a pledge's approved progress reports, oldest first (the pledge page's timeline)."""
+    return queries.progress_history(pledge)
 
 
 @bp.app_template_global("reporting_status_of")
@@ -69,17 +74,8 @@ def _not_approved(pledge: Pledge):
                            message=_("Progress can only be reported on an approved pledge.")), 409
 
 
-def _field_error(form, exc: ServiceError) -> int:
-    """Show a service's refusal next to its field (nothing was saved); returns the HTTP status."""
-    rollback()
-    if exc.field and exc.field in form:
-        form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
-    else:
-        form.form_errors.append(exc.message)
-    return exc.status_code if exc.status_code != 400 else 422
-
-
 @bp.route("/my/<token>/report", methods=["GET", "POST"])
+@unit_of_work
 def new_report(token: str):
     """The focal point files this year's progress report on their pledge."""
     pledge = _pledge_for(token)
@@ -92,11 +88,10 @@ def new_report(token: str):
     if request.method == "POST":
         status_code = 422
         if form.validate():
-            try:
+            with attempt(form) as done:
                 report = services.file_report(pledge, form.to_data(), current_language())
-                commit()
-            except ServiceError as exc:
-                status_code = _field_error(form, exc)
+            if done.error:
+                status_code = done.status
             else:
                 flash(_("Thank you. Your progress report %(ref)s was sent to the coalition team for review.",
                         ref=report.reference), "success")
@@ -117,6 +112,7 @@ def reports(token: str):
 
 
 @bp.route("/my/<token>/reports/<reference>", methods=["GET", "POST"])
+@unit_of_work
 def edit_report(token: str, reference: str):
     """One report; editable and resubmittable when the team asked for changes."""
     pledge = _pledge_for(token)
@@ -132,12 +128,11 @@ def edit_report(token: str, reference: str):
     else:
         status_code = 422
         if form.validate():
-            try:
-                version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+            version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+            with attempt(form) as done:
                 services.update_report(report, form.to_data(), version, current_language())
-                commit()
-            except ServiceError as exc:
-                status_code = _field_error(form, exc)
+            if done.error:
+                status_code = done.status
             else:
                 flash(_("Thank you. Your updated report was sent to the coalition team."), "success")
                 return redirect(url_for("implementation.reports", token=token))

@@ -10,9 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from p2c.core import text
 from p2c.core.i18n import country_name
-from p2c.pledges import constants as C
-from p2c.pledges import rules
+from p2c.members import constants as MC
+from p2c.reference import catalog
 
 CONTRIBUTION_MIN = 20
 CONTRIBUTION_MAX = 3000
@@ -29,8 +30,8 @@ def length(min: int = -1, max: int = -1) -> Length:  # noqa: A002 - WTForms argu
 
 
 def strip_filter(value: object) -> object:
-    """WTForms filter: clean typed text (see rules.clean_text); leaves None alone."""
-    return rules.clean_text(value) if isinstance(value, str) else value
+    """WTForms filter: clean typed text (see text.clean_text); leaves None alone."""
+    return text.clean_text(value) if isinstance(value, str) else value
 
 
 class CheckboxesField(SelectMultipleField):
@@ -46,7 +47,7 @@ class CheckboxesField(SelectMultipleField):
 
 
 def apply_rule(rule, field, *, replace: bool = True) -> None:
-    """Run one of the shared rules (p2c.pledges.rules) on a field: its ValueError becomes the field's
+    """Run one of the shared rules (p2c.core.text) on a field: its ValueError becomes the field's
     message, and its normalized value replaces what was typed (unless replace=False)."""
     try:
         value = rule(field.data)
@@ -61,11 +62,11 @@ class FocalPointChecksMixin:
 
     def validate_focal_email(self, field) -> None:
         """Syntax only: a DNS check would fail on a slow or offline line."""
-        apply_rule(rules.check_email, field)
+        apply_rule(text.check_email, field)
 
     def validate_focal_phone(self, field) -> None:
         """Digits and the usual separators."""
-        apply_rule(rules.check_phone, field, replace=False)
+        apply_rule(text.check_phone, field, replace=False)
 
 
 class PublicForm(FlaskForm):
@@ -111,7 +112,7 @@ class PublicForm(FlaskForm):
 
 def country_choices(blank: str | None = None) -> list[tuple[str, str]]:
     """All countries, by name in the reader's language."""
-    cat = rules.catalog()
+    cat = catalog.catalog()
     choices = sorted(((iso3, country_name(iso3, c.name)) for iso3, c in cat.countries.items()),
                      key=lambda pair: pair[1].casefold())
     return ([("", blank)] if blank is not None else []) + choices
@@ -121,7 +122,7 @@ def stakeholder_choices(blank: str) -> list[tuple[str, str]]:
     """Stakeholder groups, in their catalogue order."""
     from p2c.core.i18n import ref_name
 
-    return [("", blank)] + [(code, ref_name(g.name)) for code, g in rules.catalog().stakeholder_groups.items()]
+    return [("", blank)] + [(code, ref_name(g.name)) for code, g in catalog.catalog().stakeholder_groups.items()]
 
 
 class JoinForm(FocalPointChecksMixin, PublicForm):
@@ -129,23 +130,23 @@ class JoinForm(FocalPointChecksMixin, PublicForm):
 
     org_name = StringField(_l("Organization name"), filters=[strip_filter],
                            validators=[DataRequired(_l("Enter the name of your organization.")),
-                                       length(max=C.ORG_NAME_MAX)])
+                                       length(max=MC.ORG_NAME_MAX)])
     org_acronym = StringField(_l("Acronym (optional)"), filters=[strip_filter],
-                              validators=[Optional(), length(max=C.ACRONYM_MAX)])
+                              validators=[Optional(), length(max=MC.ACRONYM_MAX)])
     org_stakeholder_group = SelectField(_l("Stakeholder group"), validate_choice=True,
                                         validators=[DataRequired(_l("Choose the stakeholder group."))])
     org_country = SelectField(_l("Country of the headquarters (optional)"), validators=[Optional()])
     org_website = StringField(_l("Website (optional)"), filters=[strip_filter],
-                              validators=[Optional(), length(max=C.WEBSITE_MAX)])
+                              validators=[Optional(), length(max=text.WEBSITE_MAX)])
     focal_name = StringField(_l("Full name"), filters=[strip_filter],
                              validators=[DataRequired(_l("Enter the focal point's name.")),
-                                         length(max=C.PERSON_NAME_MAX)])
+                                         length(max=MC.PERSON_NAME_MAX)])
     focal_title = StringField(_l("Job title (optional)"), filters=[strip_filter],
-                              validators=[Optional(), length(max=C.PERSON_NAME_MAX)])
+                              validators=[Optional(), length(max=MC.PERSON_NAME_MAX)])
     focal_email = StringField(_l("E-mail address"), filters=[strip_filter],
-                              validators=[DataRequired(_l("Enter an e-mail address.")), length(max=C.EMAIL_MAX)])
+                              validators=[DataRequired(_l("Enter an e-mail address.")), length(max=text.EMAIL_MAX)])
     focal_phone = StringField(_l("Phone (optional)"), filters=[strip_filter],
-                              validators=[Optional(), length(max=C.PHONE_MAX)])
+                              validators=[Optional(), length(max=text.PHONE_MAX)])
     focus_areas = CheckboxesField(_l("Focus areas you want to work in"),
                                   validators=[DataRequired(_l("Choose at least one focus area."))])
     contribution = TextAreaField(_l("What your organization wants to contribute"), filters=[strip_filter],
@@ -157,14 +158,14 @@ class JoinForm(FocalPointChecksMixin, PublicForm):
         super().__init__(*args, **kwargs)
         from p2c.core.i18n import ref_name
 
-        cat = rules.catalog()
+        cat = catalog.catalog()
         self.org_stakeholder_group.choices = stakeholder_choices(str(_l("Choose...")))
         self.org_country.choices = country_choices(str(_l("Not specified / international")))
         self.focus_areas.choices = [(code, ref_name(fa.name)) for code, fa in cat.focus_areas.items()]
 
     def validate_org_website(self, field) -> None:
         """Accept 'example.org' as well as a full address."""
-        apply_rule(rules.normalize_website, field)
+        apply_rule(text.normalize_website, field)
 
     def to_data(self) -> dict:
         """The plain data `p2c.members.services.create_eoi` takes."""

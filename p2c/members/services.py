@@ -19,8 +19,8 @@ from p2c.core.tokens import make_token
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.members import queries
+from p2c.members.constants import eoi_reference
 from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, Organization
-from p2c.pledges.constants import eoi_reference
 from p2c.reference.models import FocusArea
 
 EOI_FIELDS = ["reference", "status", "organization_id", "contribution", "consent_public", "language"]

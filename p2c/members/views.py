@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
 
 from p2c.core.db import utcnow
 from p2c.core.i18n import country_name, current_language, ref_name
 from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import unit_of_work
 from p2c.extensions import csrf, db, limiter
 from p2c.members import queries, services
 from p2c.members.forms import JoinForm
@@ -23,10 +22,18 @@ def _confirmation(reference: str):
     return redirect(url_for("members.submitted", reference=reference))
 
 
+def _first_of_a_double_submit():
+    """The same form sent twice at the same moment: the first one won; show it (None: not that case)."""
+    seen = queries.idempotent_result("eoi_form", request.form.get("form_nonce", ""))
+    eoi = db.session.get(ExpressionOfInterest, seen.result_id) if seen is not None and seen.result_id else None
+    return _confirmation(eoi.reference) if eoi is not None else None
+
+
 @bp.route("/join", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired session re-shows the form with its values
 @limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
 @limiter.limit(ANY_POST_LIMIT, methods=["POST"])
+@unit_of_work(on_integrity_error=_first_of_a_double_submit)
 def join():
     """Ask to join the coalition while a call for interest is open (or rolling)."""
     today = utcnow().date()
@@ -43,16 +50,8 @@ def join():
         return _confirmation(eoi.reference)
     if not form.validate():
         return render_template("members/join.html", form=form, state=state), 422
-    try:
-        eoi, _ = services.create_eoi(form.to_data(), call=state.call, ui_language=current_language(),
-                                     nonce=form.form_nonce.data)
-        commit()
-    except IntegrityError:
-        rollback()  # the same form sent twice at once: the first one won
-        seen = queries.idempotent_result("eoi_form", form.form_nonce.data)
-        if seen is None:
-            raise
-        eoi = db.session.get(ExpressionOfInterest, seen.result_id)
+    eoi, _ = services.create_eoi(form.to_data(), call=state.call, ui_language=current_language(),
+                                 nonce=form.form_nonce.data)
     return _confirmation(eoi.reference)
 
 

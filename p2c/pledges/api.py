@@ -1,44 +1,35 @@
-"""Read API for pledges and organizations: /api/v1/pledges, /api/v1/pledges/<ref>, /api/v1/organizations.
+"""API for pledges and organizations: read /api/v1/pledges and /api/v1/organizations;
+write POST /api/v1/pledges (partner organizations, bearer token; plumbing in `p2c.api.write`).
 
-Same filters as the directory (p2c.pledges.filters), keyset pagination with a `next` link, ETag and
+(GET /api/v1/pledges/<ref>, a pledge with its progress history, is in `p2c.implementation.api`.)
+Reads: same filters as the directory (p2c.pledges.filters), keyset pagination with a `next` link, ETag and
 Last-Modified with 304 answers, JSON errors.
 """
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
+from p2c.api import write
 from p2c.api.blueprint import bp, documented
-from p2c.pledges import queries
+from p2c.api.errors import bad_request, error
+from p2c.api.responses import conditional
+from p2c.core.errors import ServiceError
+from p2c.core.i18n import current_language
+from p2c.core.numbers import money
+from p2c.extensions import limiter
+from p2c.pledges import queries, services
 from p2c.pledges.filters import PledgeFilterSchema
+from p2c.pledges.models import Pledge
 from p2c.pledges.public_schemas import (
     OrganizationPageSchema,
     PledgePageSchema,
     PublicOrganizationSchema,
-    PublicPledgeDetailSchema,
     PublicPledgeSchema,
-    PublicProgressReportSchema,
 )
-from p2c.reporting.figures import money
-
-
-def bad_request(errors: dict):
-    """A 400 answer naming the invalid parameters."""
-    body = {"error": {"status": 400, "title": _("Bad request"),
-                      "message": _("Some parameters are not valid."), "fields": errors}}
-    return jsonify(body), 400
-
-
-def conditional(payload: dict, last_modified=None):
-    """JSON response with an ETag (and Last-Modified when known); 304 when the client has it already."""
-    response = jsonify(payload)
-    response.add_etag()
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
-    return response.make_conditional(request)
+from p2c.pledges.schemas import PledgeInputSchema
 
 
 @bp.get("/pledges")
@@ -59,21 +50,6 @@ def list_pledges():
     payload = {"count": page.count, "count_exact": page.count_exact, "next": next_url,
                "results": PublicPledgeSchema(many=True).dump(page.pledges)}
     return conditional(payload, last_modified=max((p.updated_at for p in page.pledges), default=None))
-
-
-@bp.get("/pledges/<ref>")
-@documented("/pledges/{ref}", "get", summary="One approved pledge", tags=["pledges"],
-            responses={200: PublicPledgeDetailSchema, 404: None},
-            description="With `progress_reports`: its approved progress reports, oldest first.")
-def get_pledge(ref: str):
-    """An approved pledge by its public reference, with its progress history."""
-    pledge = queries.public_pledge(ref)
-    if pledge is None:
-        abort(404)
-    reports = queries.progress_history(pledge)
-    payload = PublicPledgeDetailSchema().dump(pledge)
-    payload["progress_reports"] = PublicProgressReportSchema(many=True).dump(reports)
-    return conditional(payload, last_modified=max([pledge.updated_at, *(r.updated_at for r in reports)]))
 
 
 class OrganizationQuerySchema(Schema):
@@ -104,3 +80,47 @@ def list_organizations():
         results.append(item)
     next_url = url_for("api.list_organizations", after=last, limit=args["limit"], _external=True) if last else None
     return conditional({"next": next_url, "results": results}, last_modified=modified)
+
+
+class PledgeCreatedSchema(Schema):
+    """A pledge received through the API; it is public only once the coalition team approves it."""
+
+    reference = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "review status: submitted"})
+    title = fields.String(required=True)
+    submitted_at = fields.DateTime(required=True)
+
+
+def _created_body(pledge: Pledge) -> tuple[dict, str]:
+    body = PledgeCreatedSchema().dump({"reference": pledge.reference, "status": str(pledge.status),
+                                       "title": pledge.title, "submitted_at": pledge.submitted_at})
+    return body, url_for("api.get_pledge", ref=pledge.reference, _external=True)
+
+
+@bp.post("/pledges")
+@documented("/pledges", "post", summary="Submit a pledge for review (partner organizations)", tags=["write"],
+            body_schema=PledgeInputSchema, responses={201: PledgeCreatedSchema, 409: None}, auth=True,
+            description="The lead organization is the token's organization (lead_* fields are replaced). "
+                        "The pledge enters the coalition team's review queue, like one from the form; it "
+                        "becomes public when approved. Field names and rules are those of the pledge form.")
+@limiter.limit(write.write_limit, key_func=write.rate_limit_key)
+def create_pledge():
+    """Submit a pledge on behalf of the token's organization."""
+    prepared = write.prepare()
+    if not isinstance(prepared, write.WriteRequest):
+        return prepared
+    token, payload = prepared.token, prepared.payload
+    org = token.organization
+    payload.update(lead_name=org.name, lead_acronym=org.acronym or "",
+                   lead_stakeholder_group=org.stakeholder_group_code, lead_country=org.country_iso3,
+                   lead_website=org.website or "")
+    try:
+        data = PledgeInputSchema().load(payload)
+    except ValidationError as exc:
+        return error(422, _("Some fields are not valid."), exc.messages)
+    try:
+        pledge, body = services.submit_through_api(token, data, key=prepared.key, fingerprint=write.fingerprint(),
+                                                   ui_language=current_language(), render=_created_body)
+    except ServiceError as exc:
+        return write.service_error(exc)
+    return write.commit_or_replay(token, prepared.key, body, _created_body(pledge)[1])

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+# The lead organization's and focal point's fields take the organization and contact limits.
+from p2c.core.text import EMAIL_MAX, PHONE_MAX, WEBSITE_MAX  # noqa: F401 - read as C.EMAIL_MAX ...
+from p2c.members.constants import ACRONYM_MAX, ORG_NAME_MAX, PERSON_NAME_MAX  # noqa: F401
+
 TITLE_MAX = 300
 DESCRIPTION_MAX = 5000
 DESCRIPTION_MIN = 20
-ORG_NAME_MAX = 250
-ACRONYM_MAX = 40
-WEBSITE_MAX = 300
-PERSON_NAME_MAX = 200
-EMAIL_MAX = 254
-PHONE_MAX = 40
 AMOUNT_MAX = Decimal(10) ** 13  # exclusive upper bound
 TARGET_VALUE_MAX = Decimal(10) ** 15
 MIN_YEAR = 2020
@@ -27,8 +25,3 @@ REFERENCE_PREFIX = "P2C"
 def pledge_reference(year: int, pledge_id: int) -> str:
     """The public reference of a pledge, e.g. P2C-2026-00042 (unique because the id is)."""
     return f"{REFERENCE_PREFIX}-{year}-{pledge_id:05d}"
-
-
-def eoi_reference(year: int, eoi_id: int) -> str:
-    """The reference of an expression of interest, e.g. EOI-2026-00007."""
-    return f"EOI-{year}-{eoi_id:05d}"

@@ -17,7 +17,7 @@ from p2c.core.i18n import country_name, current_language, ref_name
 from p2c.extensions import cache, db
 from p2c.pledges import queries
 from p2c.pledges.blueprint import bp
-from p2c.pledges.filters import FILTER_NAMES, GROUPS, REGIONS, active_filters, parse_filters
+from p2c.pledges.filters import FILTER_NAMES, GROUPS, active_filters, parse_filters
 from p2c.reference.models import (
     BeneficiaryGroup,
     Country,
@@ -29,6 +29,8 @@ from p2c.reference.models import (
     StakeholderGroup,
     WsisLine,
 )
+from p2c.reference.regions import GROUP_NAMES, REGION_CODES, REGION_NAMES
+from p2c.rollups.queries import data_version
 
 
 def _options() -> dict[str, list[tuple[str, str]]]:
@@ -42,8 +44,6 @@ def _options() -> dict[str, list[tuple[str, str]]]:
 
 
 def _build_options() -> dict[str, list[tuple[str, str]]]:
-    from p2c.reporting.views import REGION_NAMES, SCOPE_NAMES
-
     def codes(model, order=None):
         return [(c, ref_name(n)) for c, n in db.session.execute(
             select(model.code, model.name).order_by(order if order is not None else model.position))]
@@ -55,8 +55,8 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
         "pillar": [(c, ref_name(n)) for c, n in db.session.execute(
             select(Pillar.code, Pillar.name).where(Pillar.active.is_(True)).order_by(Pillar.focus_area_code,
                                                                                      Pillar.position))],
-        "region": [(r, str(REGION_NAMES[r])) for r in REGIONS], "country": countries,
-        "group": [(g, str(SCOPE_NAMES[g])) for g in GROUPS],
+        "region": [(r, str(REGION_NAMES[r])) for r in REGION_CODES], "country": countries,
+        "group": [(g, str(GROUP_NAMES[g])) for g in GROUPS],
         "stakeholder": codes(StakeholderGroup), "beneficiary": codes(BeneficiaryGroup),
         "sdg": [(str(n), f"{n}. {ref_name(name)}") for n, name in db.session.execute(
             select(Sdg.number, Sdg.name).order_by(Sdg.number))],
@@ -64,15 +64,13 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
             select(WsisLine.code, WsisLine.name).order_by(WsisLine.position))],
         "implementation": ImplementationStatus.choices(), "reporting": ReportingStatus.choices(),
         "year": [(str(y), str(y)) for y in range(2021, 2031)], "event": codes(Event),
-        "lead_region": [(r, str(REGION_NAMES[r])) for r in REGIONS],
+        "lead_region": [(r, str(REGION_NAMES[r])) for r in REGION_CODES],
     }
 
 
 def _selects(filters: dict, facets: dict | None) -> dict[str, Markup]:
     """The <option> lists of every facet, built once per language and data version, then the chosen
     option marked: a 250-country list costs a string replace, not a template loop."""
-    from p2c.reporting.rollups import data_version
-
     key = f"directory-selects:{current_language()}:{data_version()}:{facets is not None}"
     base = cache.get(key)
     if base is None:
@@ -127,6 +125,6 @@ def detail(ref: str):
     pledge = queries.public_pledge(ref)
     if pledge is None:
         abort(404)
-    return render_template("pledges/detail.html", pledge=pledge, history=queries.progress_history(pledge),
+    return render_template("pledges/detail.html", pledge=pledge,
                            reporting=queries.status_of(pledge),
                            reporting_title=lambda code: ReportingStatus(code).title)

@@ -28,8 +28,8 @@ from p2c.reference.models import (
     StakeholderGroup,
     WsisLine,
 )
+from p2c.reference.regions import REGION_CODES
 
-REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR", "OE")
 GROUPS = ("ldc", "lldc", "sids", "global")
 SORTS = ("newest", "largest")
 PAGE_SIZE = 20
@@ -68,8 +68,8 @@ class PledgeFilterSchema(Schema):
     beneficiary = fields.String()
     wsis = fields.String()
     event = fields.String()
-    region = fields.String(validate=validate.OneOf(REGIONS, error=_l("Choose one of the ITU regions.")))
-    lead_region = fields.String(validate=validate.OneOf(REGIONS, error=_l("Choose one of the ITU regions.")))
+    region = fields.String(validate=validate.OneOf(REGION_CODES, error=_l("Choose one of the ITU regions.")))
+    lead_region = fields.String(validate=validate.OneOf(REGION_CODES, error=_l("Choose one of the ITU regions.")))
     country = fields.String()
     group = fields.String(validate=validate.OneOf(GROUPS, error=_l("Choose LDC, LLDC, SIDS or global.")))
     sdg = fields.Integer(validate=validate.Range(1, 17, error=_l("Choose an SDG from 1 to 17.")))

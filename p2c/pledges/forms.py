@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, ValidationError
 
+from p2c.core import numbers, text
 from p2c.core.db import utcnow
 from p2c.core.i18n import current_language, ref_name
 from p2c.members.forms import (
@@ -39,6 +40,7 @@ from p2c.members.forms import (
 from p2c.members.queries import find_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
+from p2c.reference import catalog
 
 # Empty target rows shown without JavaScript (JS adds rows up to MAX_TARGETS).
 TARGET_ROWS = 3
@@ -134,7 +136,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cat = rules.catalog()
+        cat = catalog.catalog()
         self.lead_stakeholder_group.choices = stakeholder_choices(str(_l("Choose...")))
         self.lead_country.choices = country_choices(str(_l("Not specified / international")))
         self.focus_area.choices = [(code, ref_name(fa.name)) for code, fa in cat.focus_areas.items()]
@@ -159,12 +161,12 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
     # Field-level checks whose messages come from the shared rules.
     def validate_lead_website(self, field) -> None:
         """'example.org' or a full address."""
-        apply_rule(rules.normalize_website, field)
+        apply_rule(text.normalize_website, field)
 
     def validate_amount(self, field) -> None:
         """0 <= amount < 10^13, typed with the usual separators."""
         try:
-            self.parsed_amount = rules.parse_decimal(field.data, upper=C.AMOUNT_MAX)
+            self.parsed_amount = numbers.parse_decimal(field.data, upper=C.AMOUNT_MAX)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -183,7 +185,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
 
     def partner_names(self) -> list[str]:
         """One partner per line, blank lines and repeats dropped."""
-        lines = (rules.clean_text(line) for line in (self.partners.data or "").splitlines())
+        lines = (text.clean_text(line) for line in (self.partners.data or "").splitlines())
         return list(dict.fromkeys(line for line in lines if line))
 
     def _targets(self) -> list[dict]:
@@ -197,11 +199,11 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
             if not row.indicator.data:
                 row.indicator.errors = [*row.indicator.errors, str(_l("Choose an indicator."))]
             try:
-                target["value"] = rules.parse_decimal(row.value.data, upper=C.TARGET_VALUE_MAX, allow_empty=False)
+                target["value"] = numbers.parse_decimal(row.value.data, upper=C.TARGET_VALUE_MAX, allow_empty=False)
             except ValueError as exc:
                 row.value.errors = [*row.value.errors, str(exc)]
             try:
-                target["baseline"] = rules.parse_decimal(row.baseline.data, upper=C.TARGET_VALUE_MAX)
+                target["baseline"] = numbers.parse_decimal(row.baseline.data, upper=C.TARGET_VALUE_MAX)
             except ValueError as exc:
                 row.baseline.errors = [*row.baseline.errors, str(exc)]
             year = row.year.data or ""
@@ -247,7 +249,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         from p2c.reference.queries import to_usd, usd_rate
 
         currency = self.currency.data
-        if self.parsed_amount is None or not currency or currency not in rules.catalog().rated_currencies:
+        if self.parsed_amount is None or not currency or currency not in catalog.catalog().rated_currencies:
             return
         found = usd_rate(currency, utcnow().date())
         if found:

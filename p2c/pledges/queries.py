@@ -17,8 +17,8 @@ from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from p2c.core.enums import ReviewStatus
+from p2c.core.reporting_status import reporting_status
 from p2c.extensions import db
-from p2c.implementation.models import ProgressReport
 from p2c.members.models import Organization
 from p2c.pledges.filters import active_filters, decode_cursor, encode_cursor
 from p2c.pledges.models import (
@@ -30,9 +30,9 @@ from p2c.pledges.models import (
     pledge_sdg,
     pledge_wsis,
 )
+from p2c.pledges.reporting_status import reporting_status_filter
 from p2c.reference.models import Country, FocusArea, PledgeType
-from p2c.reporting.models import Rollup, RollupOrganization
-from p2c.reporting.status import reporting_status, reporting_status_filter
+from p2c.rollups.models import Rollup, RollupOrganization
 
 COUNT_LIMIT = 1000
 # Single filters whose exact count is a rollup row: parameter -> (dimension, key transform).
@@ -85,8 +85,7 @@ def conditions(filters: dict, today: date | None = None) -> list:
             select(Organization.id).join(Country, Country.iso3 == Organization.country_iso3)
             .where(Country.itu_region == f["lead_region"])))
     if "reporting" in f:
-        where.append(reporting_status_filter(Pledge.last_reported_at, Pledge.approved_at, f["reporting"],
-                                             today or _today()))
+        where.append(reporting_status_filter(f["reporting"], today or _today()))
     if "q" in f:
         needle = f"%{f['q'].strip()}%"
         where.append(or_(Pledge.title.ilike(needle), Pledge.reference == f["q"].strip().upper(),
@@ -230,13 +229,6 @@ def public_pledge(reference: str) -> Pledge | None:
     return found[0] if found else None
 
 
-def progress_history(pledge: Pledge) -> list[ProgressReport]:
-    """The pledge's approved progress reports, oldest first."""
-    return list(db.session.scalars(select(ProgressReport).where(
-        ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED)
-        .order_by(ProgressReport.period, ProgressReport.approved_at)))
-
-
 def pledges_modified_at(organization_ids: list[int]):
     """The latest change to a pledge led by one of these organizations (None without any)."""
     if not organization_ids:
@@ -283,5 +275,5 @@ def organizations_page(after_id: int | None, limit: int) -> tuple[list[tuple[Org
 
 
 __all__ = ["COUNT_LIMIT", "FACETS", "Page", "count_matches", "directory_page", "facet_counts",
-           "iter_public_pledges", "load_pledges", "organizations_page", "pledges_modified_at", "progress_history",
+           "iter_public_pledges", "load_pledges", "organizations_page", "pledges_modified_at",
            "public_pledge", "status_of"]

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import Equal, Length, OneOf, Range
 
+from p2c.core import numbers, text
 from p2c.members.queries import find_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
@@ -26,7 +27,7 @@ class Text(fields.String):
     """A string cleaned like the form's text (NFC, no control characters, stripped)."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
-        return rules.clean_text(super()._deserialize(value, attr, data, **kwargs))
+        return text.clean_text(super()._deserialize(value, attr, data, **kwargs))
 
 
 class Number(fields.Field):
@@ -46,7 +47,7 @@ class Number(fields.Field):
         if isinstance(value, float):
             value = format(value, "f")
         try:
-            return rules.parse_decimal(str(value), upper=self.upper, allow_empty=self.allow_none)
+            return numbers.parse_decimal(str(value), upper=self.upper, allow_empty=self.allow_none)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -56,7 +57,7 @@ class Website(Text):
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         try:
-            return rules.normalize_website(super()._deserialize(value, attr, data, **kwargs))
+            return text.normalize_website(super()._deserialize(value, attr, data, **kwargs))
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -66,7 +67,7 @@ class EmailAddress(Text):
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         try:
-            return rules.check_email(super()._deserialize(value, attr, data, **kwargs))
+            return text.check_email(super()._deserialize(value, attr, data, **kwargs))
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -75,12 +76,12 @@ class Phone(Text):
     """Digits and the usual separators."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
+        phone = super()._deserialize(value, attr, data, **kwargs)
         try:
-            rules.check_phone(text)
+            text.check_phone(phone)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
-        return text
+        return phone
 
 
 class TargetInputSchema(Schema):

@@ -11,10 +11,13 @@ Services never commit.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import select
 
+from p2c.api import services as api_services
+from p2c.api.models import ApiToken
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
@@ -177,3 +180,13 @@ def withdraw(pledge: Pledge, *, actor_label: str = "focal point") -> Pledge:
     submission_decided.send(current_app._get_current_object(), kind=SubmissionKind.PLEDGE, record=pledge,
                             old=old, new=pledge.status)
     return pledge
+
+
+def submit_through_api(token: ApiToken, data: dict, *, key: str | None, fingerprint: str, ui_language: str,
+                       render: Callable[[Pledge], tuple[dict, str]]) -> tuple[Pledge, dict]:
+    """Submit a pledge for the API token's organization through `create_pledge` (the form's service),
+    and store the answer `render(pledge)` gives, (body, location), under the Idempotency-Key."""
+    pledge, _created = create_pledge(data, ui_language=ui_language, actor_label=api_services.actor_label(token))
+    body, location = render(pledge)
+    api_services.remember(token, key, fingerprint, "pledge", pledge.id, 201, body, location)
+    return pledge, body

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from p2c.core.db import utcnow
 from p2c.core.i18n import current_language
 from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import unit_of_work
 from p2c.extensions import csrf, db, limiter
 from p2c.members.queries import idempotent_result
 from p2c.members.webforms import mask_email, remember_submission, submitted_here
@@ -18,12 +17,13 @@ from p2c.pledges import rules, services
 from p2c.pledges.blueprint import bp
 from p2c.pledges.forms import PledgeForm
 from p2c.pledges.models import Pledge
+from p2c.reference import catalog
 
 
 def form_context(form: PledgeForm, **extra) -> dict:
     """What the form templates need besides the form: catalogue, rates for the live USD estimate."""
     today = utcnow().date()
-    return {"form": form, "cat": rules.catalog(), "rates": rules.current_rates(today), "rates_year": today.year,
+    return {"form": form, "cat": catalog.catalog(), "rates": catalog.current_rates(today), "rates_year": today.year,
             "max_targets": C.MAX_TARGETS, **extra}
 
 
@@ -40,10 +40,18 @@ def _confirmation(reference: str):
     return redirect(url_for("pledges.submitted", reference=reference))
 
 
+def _first_of_a_double_submit():
+    """The same form sent twice at the same moment: the first one won; show it (None: not that case)."""
+    seen = idempotent_result(services.NONCE_SCOPE, request.form.get("form_nonce", ""))
+    pledge = db.session.get(Pledge, seen.result_id) if seen is not None and seen.result_id else None
+    return _confirmation(pledge.reference) if pledge is not None else None
+
+
 @bp.route("/pledges/new", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired session re-shows the form instead of losing it
 @limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
 @limiter.limit(ANY_POST_LIMIT, methods=["POST"])
+@unit_of_work(on_integrity_error=_first_of_a_double_submit)
 def new():
     """The pledge form: check (preview), then submit; one record per form, whatever the clicks."""
     form = PledgeForm()
@@ -55,17 +63,8 @@ def new():
         return render_template("pledges/form.html", **form_context(form, bot=True)), 400
     valid = form.validate()
     if valid and request.form.get("action") != "preview":
-        try:
-            pledge, _ = services.create_pledge(form.cleaned, ui_language=current_language(),
-                                               nonce=form.form_nonce.data)
-            commit()
-        except IntegrityError:
-            # The same form submitted twice at the same moment: the first one won; show it.
-            rollback()
-            seen = idempotent_result(services.NONCE_SCOPE, form.form_nonce.data)
-            if seen is None:
-                raise
-            pledge = db.session.get(Pledge, seen.result_id)
+        pledge, _ = services.create_pledge(form.cleaned, ui_language=current_language(),
+                                           nonce=form.form_nonce.data)
         return _confirmation(pledge.reference)
     seen = idempotent_result(services.NONCE_SCOPE, form.form_nonce.data)
     if seen is not None:

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
+from p2c.core import reporting_status as reporting_rule
 from p2c.core.enums import ImplementationStatus, ReportingStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport
 from p2c.members.models import Organization
 from p2c.pledges.models import Pledge, pledge_country
-from p2c.reporting import status as reporting_rule
 
 SCHEMA_VERSION = 1
 SECTIONS = ("foreword", "key_findings", "case_studies", "outlook")

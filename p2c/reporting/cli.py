@@ -10,7 +10,7 @@ import click
 
 from p2c.cli import p2c_cli
 from p2c.core.unit import commit
-from p2c.reporting import rollups
+from p2c.reporting import projection
 
 
 @p2c_cli.group("rollups")
@@ -21,6 +21,6 @@ def rollups_group() -> None:
 @rollups_group.command("rebuild")
 def rebuild() -> None:
     """Recompute every rollup from the approved pledges (in one transaction)."""
-    counted = rollups.rebuild()
+    counted = projection.rebuild()
     commit()
     click.echo(f"rollups rebuilt from {counted} approved pledges")

@@ -12,6 +12,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.core.numbers import money
+from p2c.core.reporting_status import months_before, status_of_day
 from p2c.extensions import db
 from p2c.reference.models import (
     BeneficiaryGroup,
@@ -24,9 +26,9 @@ from p2c.reference.models import (
     StakeholderGroup,
     WsisLine,
 )
+from p2c.reference.regions import REGION_CODES
 from p2c.reporting.contributions import NONE_KEY
 from p2c.reporting.models import Goal
-from p2c.reporting.status import months_before, status_of_day
 
 # (dimension, filter parameter of the directory, additive?)
 BREAKDOWNS: list[tuple[str, str, bool]] = [
@@ -45,14 +47,8 @@ BREAKDOWNS: list[tuple[str, str, bool]] = [
     ("wsis", "wsis", False),
     ("country", "country", False),
 ]
-REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR", "OE")
 SCOPES = ("global", "ldc", "lldc", "sids")
 NO_PROJECTION_AFTER = date(2100, 1, 1)
-
-
-def money(value_cents: int) -> str:
-    """Cents as a decimal string with two places."""
-    return str((Decimal(value_cents) / 100).quantize(Decimal("0.01")))
 
 
 def ratio(part: Decimal | int, whole: Decimal | int) -> str | None:
@@ -77,8 +73,8 @@ def _names() -> dict[str, dict[str, str]]:
         "wsis": dict(q(select(WsisLine.code, WsisLine.name).order_by(WsisLine.position)).all()),
         "event": dict(q(select(Event.code, Event.name).order_by(Event.position)).all()),
         "impl_status": {s.value: s.value for s in ImplementationStatus},
-        "lead_region": {r: r for r in REGIONS},
-        "target_region": {r: r for r in REGIONS},
+        "lead_region": {r: r for r in REGION_CODES},
+        "target_region": {r: r for r in REGION_CODES},
         "scope": {s: s for s in SCOPES},
     }
 

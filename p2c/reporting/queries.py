@@ -17,8 +17,8 @@ from p2c.pledges.models import Pledge, pledge_country
 from p2c.reference.models import Country
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.figures import assemble
-from p2c.reporting.models import Rollup
-from p2c.reporting.rollups import META, data_version
+from p2c.rollups.models import Rollup
+from p2c.rollups.queries import data_version, organization_count
 
 
 def _now() -> datetime:
@@ -27,7 +27,7 @@ def _now() -> datetime:
 
 def state_token(today: date | None = None, *, committed: bool = False) -> str:
     """A string that changes whenever the figures may change: the rollup data version (bumped by every
-    rollup write and every goal change, see p2c.reporting.rollups) and the day (reporting statuses and
+    rollup write and every goal change, see p2c.reporting.projection) and the day (reporting statuses and
     the recent pace move with the calendar). One primary-key read."""
     today = today or _now().date()
     epoch, version = data_version(committed=committed)
@@ -36,15 +36,11 @@ def state_token(today: date | None = None, *, committed: bool = False) -> str:
 
 def rollup_raw() -> tuple[dict[tuple[str, str], list[int]], int]:
     """The rollup rows as {(dimension, key): [pledges, usd_cents, amount_cents]}, and the organization count."""
-    raw, organizations = {}, 0
+    raw = {}
     for d, k, n, u, a in db.session.execute(
             select(Rollup.dimension, Rollup.key, Rollup.pledges, Rollup.usd_cents, Rollup.amount_cents)):
-        if d == META:
-            if k == "organizations":
-                organizations = int(n)
-            continue
         raw[(d, k)] = [int(n), int(u), int(a)]
-    return raw, organizations
+    return raw, organization_count()
 
 
 def progress_figures(as_of: date | None = None, *, today: date | None = None) -> dict:
@@ -83,7 +79,7 @@ def country_summary(iso3: str) -> dict:
     """Approved pledges targeting a country and their USD value (from the rollups)."""
     row = db.session.execute(select(Rollup.pledges, Rollup.usd_cents).where(
         Rollup.dimension == "country", Rollup.key == iso3)).first()
-    from p2c.reporting.figures import money
+    from p2c.core.numbers import money
 
     return {"pledges": int(row[0]) if row else 0, "usd_value": money(int(row[1]) if row else 0)}
 

@@ -22,6 +22,7 @@ from p2c.core.i18n import country_name, current_language, ref_name, text_directi
 from p2c.extensions import cache, db
 from p2c.pledges import queries as pledge_queries
 from p2c.reference.models import Country
+from p2c.reference.regions import GROUP_NAMES, REGION_NAMES, region_name
 from p2c.reporting import queries
 from p2c.reporting.charts import Bar, bar_chart, progress_bar
 from p2c.reporting.titles import goal_title
@@ -39,20 +40,17 @@ TITLES = {
     "beneficiary": _l("By beneficiary group"), "sdg": _l("By Sustainable Development Goal"),
     "wsis": _l("By WSIS Action Line"), "country": _l("Top target countries"),
 }
-REGION_NAMES = {"AFR": _l("Africa"), "AMS": _l("Americas"), "ARB": _l("Arab States"), "ASP": _l("Asia and the Pacific"),
-                "CIS": _l("CIS"), "EUR": _l("Europe"), "OE": _l("Other territories"), "none": _l("Not stated")}
-SCOPE_NAMES = {"global": _l("Global pledges"), "ldc": _l("Least developed countries (LDC)"),
-               "lldc": _l("Landlocked developing countries (LLDC)"),
-               "sids": _l("Small island developing States (SIDS)")}
+# Breakdown rows: the ITU regions, and "none" for a lead organization with no country.
+ROW_REGION_NAMES = {**REGION_NAMES, "none": _l("Not stated")}
 TOP_COUNTRIES = 15
 
 
 def row_label(dimension: str, key: str, name: str) -> str:
     """The reader's-language label of one breakdown row."""
     if dimension in ("lead_region", "target_region"):
-        return str(REGION_NAMES.get(key, key))
+        return str(ROW_REGION_NAMES.get(key, key))
     if dimension == "scope":
-        return str(SCOPE_NAMES.get(key, key))
+        return str(GROUP_NAMES.get(key, key))
     if dimension == "impl_status":
         return ImplementationStatus(key).title if key in ImplementationStatus.values() else key
     if dimension == "country":
@@ -159,7 +157,7 @@ def country(iso3: str):
     filters, errors = pledge_queries_filters(record.iso3)
     page = pledge_queries.directory_page(filters)
     return render_template("reporting/country.html", country=record, summary=queries.country_summary(record.iso3),
-                           page=page, region=REGION_NAMES.get(record.itu_region, record.itu_region), errors=errors)
+                           page=page, region=region_name(record.itu_region), errors=errors)
 
 
 def pledge_queries_filters(iso3: str) -> tuple[dict, dict]:

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from p2c.core.enums import ReviewStatus
+from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.extensions import db
 from p2c.members.models import ExpressionOfInterest, Organization
 from p2c.pledges.models import Pledge
@@ -115,3 +115,7 @@ def pledge_duplicates(record: Pledge) -> list[Duplicate]:
         if len(result) >= LIMIT:
             break
     return list(result.values())
+
+
+# The back-office's duplicate finders, by kind (a kind without one shows no duplicates).
+FINDERS = {SubmissionKind.EOI: eoi_duplicates, SubmissionKind.PLEDGE: pledge_duplicates}

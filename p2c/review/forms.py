@@ -16,8 +16,9 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from p2c.core.enums import CommentVisibility
+from p2c.core.text import WEBSITE_MAX
 from p2c.core.workflow import MESSAGE_REQUIRED, Action
-from p2c.pledges.constants import ACRONYM_MAX, ORG_NAME_MAX, WEBSITE_MAX
+from p2c.members.constants import ACRONYM_MAX, ORG_NAME_MAX
 from p2c.review.queries import parse_id
 from p2c.review.services import MESSAGE_MAX
 

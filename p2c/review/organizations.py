@@ -1,7 +1,8 @@
 """Organization records in the back-office: list, edit (with optimistic lock), merge duplicates.
 
 Merging moves everything that points at the merged organization to the one kept: pledges it leads,
-partner links (without creating a duplicate link), expressions of interest and API tokens. The
+partner links (without creating a duplicate link), expressions of interest, and (through the
+`organizations_merged` signal) what higher features keep for it, such as API tokens. The
 merged record keeps its row (audit events and old links still make sense) with `merged_into_id`
 set, and is hidden from lists. Both records get an audit event. Services never commit.
 """
@@ -11,17 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, or_, select, update
 
-from p2c.api.models import ApiToken
 from p2c.core import audit
 from p2c.core.db import utcnow
-from p2c.core.errors import ServiceError
+from p2c.core.errors import NotFound, ServiceError
+from p2c.core.signals import organization_changed, organization_usage, organizations_merged
 from p2c.extensions import db
 from p2c.members.models import ExpressionOfInterest, Organization
 from p2c.pledges.models import Pledge, pledge_partner
-from p2c.reporting import rollups
 from p2c.review.queries import MAX_ID
 from p2c.review.services import _flush, check_version
 
@@ -31,10 +32,8 @@ COUNTED = {"stakeholder_group_code", "country_iso3"}
 PER_PAGE = 50
 
 
-def _not_found() -> ServiceError:
-    error = ServiceError(_("This organization does not exist."))
-    error.status_code = 404
-    return error
+def _not_found() -> NotFound:
+    return NotFound(_("This organization does not exist."))
 
 
 def get_organization(org_id: int) -> Organization:
@@ -72,23 +71,25 @@ def list_organizations(search: str = "", page: int = 1) -> OrganizationPage:
 
 
 def usage(org_id: int) -> dict[str, int]:
-    """How many records point at an organization (shown before a merge)."""
-    return {
+    """How many records point at an organization (shown before a merge): pledges, partner links and
+    EOIs, then what the `organization_usage` receivers count (API tokens)."""
+    counts = {
         "pledges": db.session.scalar(select(func.count()).where(Pledge.lead_organization_id == org_id)) or 0,
         "partner_of": db.session.scalar(select(func.count()).select_from(pledge_partner)
                                         .where(pledge_partner.c.organization_id == org_id)) or 0,
         "eois": db.session.scalar(select(func.count()).where(ExpressionOfInterest.organization_id == org_id)) or 0,
-        "api_tokens": db.session.scalar(select(func.count()).where(ApiToken.organization_id == org_id)) or 0,
     }
+    for _receiver, more in organization_usage.send(current_app._get_current_object(), organization_id=org_id):
+        counts.update(more or {})
+    return counts
 
 
 # --- writes ----------------------------------------------------------------------------------
 
-def _recount_pledges_led_by(org_id: int) -> None:
-    # The rollups notice changed Pledge objects only; an organization edit or a bulk UPDATE does
-    # not touch one, so its pledges are marked for re-counting at flush by hand.
-    for pledge_id in db.session.scalars(select(Pledge.id).where(Pledge.lead_organization_id == org_id)):
-        rollups.mark_dirty(db.session, pledge_id)
+def _announce_change(org_id: int) -> None:
+    # Figures count pledges by their lead organization's group and country: an edit of those (or a
+    # merge) changes them without touching a Pledge row, so the receivers are told.
+    organization_changed.send(current_app._get_current_object(), organization_id=org_id)
 
 
 def update_organization(org_id: int, data: dict[str, Any], expected_version: int | None) -> Organization:
@@ -107,7 +108,7 @@ def update_organization(org_id: int, data: dict[str, Any], expected_version: int
     _flush()
     changed = [k for k in EDITABLE if before[k] != after[k]]
     if COUNTED.intersection(changed):
-        _recount_pledges_led_by(org.id)
+        _announce_change(org.id)
     audit.record("edit", "organization", org.id, label=org.name,
                  before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return org
@@ -139,8 +140,7 @@ def merge_organizations(keep_id: int, merge_id: int) -> Organization:
     db.session.execute(update(ExpressionOfInterest).where(ExpressionOfInterest.organization_id == merge_id)
                        .values(organization_id=keep_id, version=ExpressionOfInterest.version + 1)
                        .execution_options(synchronize_session=False))
-    db.session.execute(update(ApiToken).where(ApiToken.organization_id == merge_id)
-                       .values(organization_id=keep_id).execution_options(synchronize_session=False))
+    organizations_merged.send(current_app._get_current_object(), keep_id=keep_id, merged_id=merge_id)
     if merged.is_member and not keep.is_member:
         keep.is_member, keep.member_since = True, merged.member_since
     merged.merged_into_id = keep.id
@@ -148,7 +148,7 @@ def merge_organizations(keep_id: int, merge_id: int) -> Organization:
     keep.updated_at = utcnow()  # the kept record changed (it gained records): its version moves on
     _flush()
     db.session.expire_all()  # the bulk updates bypassed the identity map
-    _recount_pledges_led_by(keep_id)  # now including those it took over
+    _announce_change(keep_id)  # it now leads the pledges it took over
     audit.record("merge", "organization", merge_id, label=merged.name,
                  before={"merged_into_id": None}, after={"merged_into_id": keep_id, "moved": moved})
     audit.record("merge", "organization", keep_id, label=keep.name,

@@ -2,7 +2,7 @@
 
 The queue is a UNION ALL of one SELECT per registered kind, each giving the same labelled columns
 (kind, id, reference, title, organization, organization_id, status, submitted_at, assignee_id,
-version). A kind supplies its SELECT as `extra["queue_select"](filters)` (applying the kind-specific
+version). A kind supplies its SELECT as `queue_select(filters)` (applying the kind-specific
 filters: focus area, region, search); kinds without one get a plain SELECT on their model. Status,
 assignee and age filters, sorting and paging are applied once, on the union.
 """
@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import Select, func, literal_column, null, or_, select, union_all
 
 from p2c.accounts.models import User
+from p2c.core import submissions as registry
 from p2c.core.db import utcnow
 from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
-from p2c.review import registry
+from p2c.review import duplicates
 from p2c.review.models import Comment
 
 # Ids and versions are 64-bit integers: larger numbers in a URL or form cannot name a record (and
@@ -128,14 +129,14 @@ def default_select(stype: registry.SubmissionType, f: QueueFilters) -> Select:
 
 
 def _kind_select(stype: registry.SubmissionType, f: QueueFilters) -> Select:
-    builder = stype.extra.get("queue_select")
+    builder = stype.queue_select
     return default_select(stype, f) if builder is None else builder(f)
 
 
 def _union(f: QueueFilters):
     types = [t for t in registry.all_types() if not f.kind or t.kind.value == f.kind]
     if f.reporting:  # only kinds whose SELECT applies the reporting-status filter (pledges)
-        types = [t for t in types if t.extra.get("reporting_filter")]
+        types = [t for t in types if t.reporting_filter]
     if not types:
         return default_select(registry.all_types()[0], f).where(False).subquery("queue")
     selects = [_kind_select(t, f) for t in types]
@@ -256,8 +257,8 @@ def comments(kind: str, record_id: int) -> list[Comment]:
 
 
 def possible_duplicates(stype: registry.SubmissionType, record: Any) -> list:
-    """Possible duplicates from the kind's own finder (none when it has no finder)."""
-    finder = stype.extra.get("duplicates")
+    """Possible duplicates from the finder for the kind (`duplicates.FINDERS`; none without one)."""
+    finder = duplicates.FINDERS.get(stype.kind)
     return finder(record) if finder else []
 
 

@@ -17,15 +17,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from p2c.accounts.models import User
 from p2c.core import audit
+from p2c.core import submissions as registry
 from p2c.core.db import utcnow
 from p2c.core.enums import CommentVisibility, ReviewStatus, SubmissionKind
-from p2c.core.errors import Conflict, ServiceError
+from p2c.core.errors import Conflict, NotFound, ServiceError
 from p2c.core.mail import queue_mail
 from p2c.core.signals import submission_decided
 from p2c.core.tokens import make_token
 from p2c.core.workflow import MESSAGE_REQUIRED, STAFF_ACTIONS, Action, next_status
 from p2c.extensions import db
-from p2c.review import registry
 from p2c.review.models import Comment
 from p2c.review.queries import MAX_ID
 
@@ -51,10 +51,8 @@ def load(kind: SubmissionKind | str, record_id: int) -> tuple[registry.Submissio
     return stype, record
 
 
-def _not_found() -> ServiceError:
-    error = ServiceError(_("This submission does not exist."))
-    error.status_code = 404
-    return error
+def _not_found() -> NotFound:
+    return NotFound(_("This submission does not exist."))
 
 
 def check_version(record: Any, expected_version: int | None) -> None:

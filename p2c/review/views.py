@@ -28,6 +28,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from p2c.core import audit
+from p2c.core import submissions as registry
 from p2c.core.auth import staff_required
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
@@ -35,7 +36,7 @@ from p2c.core.errors import Conflict, NotAllowed, ServiceError
 from p2c.core.redirects import safe_target
 from p2c.core.unit import commit, rollback
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
-from p2c.review import queries, registry, services
+from p2c.review import queries, services
 from p2c.review.forms import OUT_OF_DATE, AssignForm, BulkApproveForm, CommentForm, DecisionForm
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")

@@ -122,7 +122,7 @@ def test_number_limit_in_messages_is_grouped_for_the_language(app, lang, limit):
 
     from flask_babel import force_locale
 
-    from p2c.pledges.rules import parse_decimal
+    from p2c.core.numbers import parse_decimal
 
     with app.test_request_context(), force_locale(lang), pytest.raises(ValueError) as error:
         parse_decimal("2000000", upper=Decimal(1_000_000))

@@ -14,8 +14,9 @@ from p2c.core.models import OutboxMessage
 from p2c.core.tokens import read_token
 from p2c.extensions import db
 from p2c.implementation import queries
-from p2c.implementation.status import pledge_reporting_status, status_filter
 from p2c.pledges.models import Pledge
+from p2c.pledges.reporting_status import pledge_reporting_status
+from p2c.pledges.reporting_status import reporting_status_filter as status_filter
 from tests.smtp import LocalSmtpServer
 
 DAY = timedelta(days=1)

@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from p2c.core import submissions as registry
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
 from p2c.implementation import queries
 from p2c.implementation.models import ProgressReport
 from p2c.implementation.schemas import ProgressReportInputSchema
-from p2c.review import registry
 
 
 def _link(pledge) -> str:

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from p2c.core import numbers, text
 from p2c.pledges import rules
+from p2c.reference import catalog
 
 UPPER = Decimal(10) ** 13
 
@@ -18,20 +20,20 @@ UPPER = Decimal(10) ** 13
     ("\u00a01 000\u202f000 ", "1000000"), ("9999999999999.99", "9999999999999.99"),
 ])
 def test_numbers_as_typed(typed, value):
-    assert rules.parse_decimal(typed, upper=UPPER) == Decimal(value)
+    assert numbers.parse_decimal(typed, upper=UPPER) == Decimal(value)
 
 
 @pytest.mark.parametrize("typed", ["-1", "1e9", "NaN", "Infinity", "1.2.3", "abc", "1,2,3.4.5", "10000000000000",
                                    "+5", "0x10", "½"])
 def test_numbers_refused(typed):
     with pytest.raises(ValueError):
-        rules.parse_decimal(typed, upper=UPPER)
+        numbers.parse_decimal(typed, upper=UPPER)
 
 
 def test_empty_number_is_none_unless_required():
-    assert rules.parse_decimal("  ", upper=UPPER) is None
+    assert numbers.parse_decimal("  ", upper=UPPER) is None
     with pytest.raises(ValueError):
-        rules.parse_decimal("", upper=UPPER, allow_empty=False)
+        numbers.parse_decimal("", upper=UPPER, allow_empty=False)
 
 
 @pytest.mark.parametrize(("typed", "stored"), [
@@ -39,14 +41,14 @@ def test_empty_number_is_none_unless_required():
     ("HTTPS://Example.ORG", "HTTPS://Example.ORG"), ("", ""), ("bücher.de", "https://bücher.de"),
 ])
 def test_websites(typed, stored):
-    assert rules.normalize_website(typed) == stored
+    assert text.normalize_website(typed) == stored
 
 
 @pytest.mark.parametrize("typed", ["javascript:alert(1)", "ftp://x.org", "not a site", "localhost", "http://",
                                    "a b.org"])
 def test_websites_refused(typed):
     with pytest.raises(ValueError):
-        rules.normalize_website(typed)
+        text.normalize_website(typed)
 
 
 def test_country_shortcuts(app):
@@ -60,7 +62,7 @@ def test_country_shortcuts(app):
 
 
 def test_control_characters_are_dropped_but_markup_kept():
-    assert rules.clean_text(" a\x00b\x07<i>c</i>\r\nd ") == "ab<i>c</i>\nd"
+    assert text.clean_text(" a\x00b\x07<i>c</i>\r\nd ") == "ab<i>c</i>\nd"
 
 
 def test_embedded_rates_match_the_conversion_service(app):
@@ -69,7 +71,7 @@ def test_embedded_rates_match_the_conversion_service(app):
     from p2c.reference.queries import usd_rate
 
     with app.test_request_context():
-        rates = rules.current_rates(date(2026, 5, 1))
+        rates = catalog.current_rates(date(2026, 5, 1))
         assert rates["USD"] == "1" and len(rates) > 10
         for code, rate in rates.items():
             assert Decimal(rate) == usd_rate(code, date(2026, 5, 1))[0]

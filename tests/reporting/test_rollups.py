@@ -12,8 +12,8 @@ from p2c.core.signals import bulk_loaded, submission_decided
 from p2c.extensions import db
 from p2c.pledges.models import Pledge
 from p2c.reporting.direct import raw_aggregates
+from p2c.reporting.projection import rebuild
 from p2c.reporting.queries import rollup_raw
-from p2c.reporting.rollups import rebuild
 from tests.builders import Builder
 from tests.conftest import clean_database
 
@@ -103,8 +103,8 @@ def test_bulk_loaded_rebuilds(app, builder):
 def test_rebuild_command_restores_rollups_changed_behind_the_app(app, builder):
     from sqlalchemy import delete
 
-    from p2c.reporting.models import Rollup
     from p2c.reporting.queries import progress_figures
+    from p2c.rollups.models import Rollup
 
     builder.pledge(status="approved", amount=1000, currency="USD")
     builder.pledge(status="approved", amount=500, currency="USD")

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from p2c.core.enums import ReportingStatus, ReviewStatus
+from p2c.core.reporting_status import reporting_status
 from p2c.extensions import db
 from p2c.reporting.models import Goal
 from p2c.reporting.queries import progress_figures
-from p2c.reporting.status import reporting_status
 
 TODAY = date(2026, 11, 22)
 

@@ -1,4 +1,5 @@
-"""Maintained rollups: kept in step with approvals inside the same transaction.
+"""The rollup projection: the one writer of the rollup tables (`p2c.rollups`), kept in step with
+approvals inside the same transaction. Wired by the app factory (`connect()`); nothing else writes.
 
 How they stay right:
 - Any flush that touches a pledge, its targets or a progress report marks the pledge "dirty"
@@ -7,8 +8,8 @@ How they stay right:
   (`rollup_pledge`) says it added is taken out, what it adds now is put in, and the ledger is
   updated. The same pledge can be re-counted any number of times with the same result.
 - `bulk_loaded` (demo data, imports) rebuilds everything from the pledge tables.
-- Every write bumps the data version (row ("meta", "version")), which is what caches key on, so a
-  reader right after an approval never sees the old figures.
+- Every write bumps the data version (`RollupState.version`; a rebuild also changes its `epoch`),
+  which is what caches key on, so a reader right after an approval never sees the old figures.
 """
 
 from __future__ import annotations
@@ -21,18 +22,19 @@ from itertools import chain
 
 from flask import has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, select, update
 
+from p2c.core.bulk import insert_rows
 from p2c.core.enums import ReviewStatus
-from p2c.core.signals import bulk_loaded, submission_decided
-from p2c.demo.bulk import insert_rows
+from p2c.core.signals import bulk_loaded, organization_changed, submission_decided
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
-from p2c.reporting.models import Goal, Rollup, RollupOrganization, RollupPledge
+from p2c.reporting.models import Goal
+from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
+from p2c.rollups.queries import STATE_ID
 
-META = "meta"
 _DIRTY = "p2c_rollup_dirty"
 _GOALS = "p2c_goals_changed"
 REBUILD_BATCH = 20_000
@@ -70,13 +72,18 @@ def _upsert(model, index: list[str], rows: list[dict], add: list[str]) -> None:
     db.session.execute(stmt, rows)
 
 
-def _bump_version(new_epoch: bool = False) -> None:
-    epoch = random.randint(1, 2**31)  # noqa: S311 - only a cache namespace
-    _upsert(Rollup, ["dimension", "key"], [{"dimension": META, "key": "version", "pledges": 1,
-                                            "usd_cents": epoch, "amount_cents": 0}], ["pledges"])
-    if new_epoch:
-        db.session.execute(Rollup.__table__.update().where(Rollup.dimension == META, Rollup.key == "version")
-                           .values(usd_cents=epoch))
+def _new_epoch() -> int:
+    return random.randint(1, 2**31)  # noqa: S311 - only a cache namespace
+
+
+def _add_to_state(*, version: int = 0, organizations: int = 0) -> None:
+    """Add to the state row's counters (creating the row, with a fresh epoch, the first time)."""
+    _upsert(RollupState, ["id"], [{"id": STATE_ID, "epoch": _new_epoch(), "version": version,
+                                   "organizations": organizations}], ["version", "organizations"])
+
+
+def _bump_version() -> None:
+    _add_to_state(version=1)
 
 
 def _apply(deltas: dict[tuple[str, str], list[int]], org_deltas: dict[int, list[int]]) -> None:
@@ -95,12 +102,9 @@ def _apply(deltas: dict[tuple[str, str], list[int]], org_deltas: dict[int, list[
             org_change += 1  # went from 0 to n pledges: one more pledging organization
         elif n < 0 and now == 0:
             org_change -= 1
-    if org_change:
-        _upsert(Rollup, ["dimension", "key"], [{"dimension": META, "key": "organizations", "pledges": org_change,
-                                                "usd_cents": 0, "amount_cents": 0}], ["pledges"])
     db.session.execute(delete(RollupOrganization).where(RollupOrganization.pledges == 0))
-    db.session.execute(delete(Rollup).where(Rollup.pledges == 0, Rollup.dimension != META))
-    _bump_version()
+    db.session.execute(delete(Rollup).where(Rollup.pledges == 0))
+    _add_to_state(version=1, organizations=org_change)
 
 
 def refresh(pledge_ids: Iterable[int]) -> int:
@@ -154,7 +158,7 @@ def refresh(pledge_ids: Iterable[int]) -> int:
 def rebuild(batch_size: int = REBUILD_BATCH) -> int:
     """Recompute every rollup from the pledge tables (after bulk loads). Returns approved pledges counted."""
     for model in (Rollup, RollupOrganization, RollupPledge):
-        db.session.execute(delete(model).where(model.dimension != META) if model is Rollup else delete(model))
+        db.session.execute(delete(model))
     lo, hi = db.session.execute(
         select(func.min(Pledge.id), func.max(Pledge.id)).where(Pledge.status == ReviewStatus.APPROVED)).one()
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -179,29 +183,10 @@ def rebuild(batch_size: int = REBUILD_BATCH) -> int:
                 [(d, k, *v) for (d, k), v in totals.items()])
     insert_rows(RollupOrganization.__table__, ["organization_id", "pledges", "usd_cents"],
                 [(o, *v) for o, v in orgs.items()])
-    db.session.execute(delete(Rollup).where(Rollup.dimension == META, Rollup.key == "organizations"))
-    insert_rows(Rollup.__table__, ["dimension", "key", "pledges", "usd_cents", "amount_cents"],
-                [(META, "organizations", len(orgs), 0, 0)])
-    _bump_version(new_epoch=True)
+    _bump_version()
+    db.session.execute(update(RollupState).where(RollupState.id == STATE_ID)
+                       .values(epoch=_new_epoch(), organizations=len(orgs)))
     return counted
-
-
-_VERSION_QUERY = select(Rollup.usd_cents, Rollup.pledges).where(Rollup.dimension == META, Rollup.key == "version")
-
-
-def data_version(*, committed: bool = False) -> tuple[int, int]:
-    """(epoch, version) of the rollups: changes with every rollup write. One primary-key read.
-
-    committed=True reads on a connection of its own, outside the request's session: what every other
-    process sees. The hot read-only pages use it because it skips the ORM session (about half of
-    their cost per request); code that may read its own uncommitted writes must not.
-    """
-    if committed:
-        with db.engine.connect() as connection:
-            row = connection.execute(_VERSION_QUERY).first()
-    else:
-        row = db.session.execute(_VERSION_QUERY).first()
-    return (row[0], row[1]) if row else (0, 0)
 
 
 # -- wiring: ORM events and signals -------------------------------------------------------------
@@ -212,7 +197,6 @@ def mark_dirty(session, pledge_id: int | None) -> None:
         session.info.setdefault(_DIRTY, set()).add(pledge_id)
 
 
-@event.listens_for(FlaskSession, "after_flush")
 def _after_flush(session, flush_context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Pledge):
@@ -225,7 +209,6 @@ def _after_flush(session, flush_context) -> None:
             session.info[_GOALS] = True  # goals are part of the figures: caches must move on
 
 
-@event.listens_for(FlaskSession, "before_commit")
 def _before_commit(session) -> None:
     if not has_app_context() or session is not db.session():
         return
@@ -239,19 +222,37 @@ def _before_commit(session) -> None:
         _bump_version()
 
 
-@event.listens_for(FlaskSession, "after_rollback")
 def _after_rollback(session) -> None:
     session.info.pop(_DIRTY, None)
     session.info.pop(_GOALS, None)
 
 
-@submission_decided.connect
 def _on_decided(sender, kind=None, record=None, old=None, new=None, **extra) -> None:
     pledge_id = getattr(record, "pledge_id", None) if not isinstance(record, Pledge) else record.id
     mark_dirty(db.session(), pledge_id)
 
 
-@bulk_loaded.connect
 def _on_bulk_loaded(sender, **extra) -> None:
     db.session.info.pop(_DIRTY, None)
     rebuild()
+
+
+def _on_organization_changed(sender, organization_id: int, **extra) -> None:
+    # The rollups notice changed Pledge objects only; an organization edit or a merge (bulk UPDATEs)
+    # does not touch one, so the pledges it leads are re-counted by hand.
+    for pledge_id in db.session.scalars(select(Pledge.id).where(Pledge.lead_organization_id == organization_id)):
+        mark_dirty(db.session, pledge_id)
+
+
+_ORM_EVENTS = (("after_flush", _after_flush), ("before_commit", _before_commit), ("after_rollback", _after_rollback))
+
+
+def connect() -> None:
+    """Wire the projection: session events on every Flask-SQLAlchemy session, and the signals that
+    say which pledges to re-count. Called once by the app factory (idempotent)."""
+    for name, fn in _ORM_EVENTS:
+        if not event.contains(FlaskSession, name, fn):
+            event.listen(FlaskSession, name, fn)
+    submission_decided.connect(_on_decided)
+    bulk_loaded.connect(_on_bulk_loaded)
+    organization_changed.connect(_on_organization_changed)

@@ -1,4 +1,4 @@
-"""Fast bulk inserts: COPY on PostgreSQL, executemany elsewhere. Used by demo data and benchmarks."""
+"""Fast bulk inserts: COPY on PostgreSQL, executemany elsewhere (demo data, benchmarks, the rollup rebuild)."""
 
 from __future__ import annotations
 

@@ -1,14 +1,16 @@
-"""Kinds of submission that go through the review queue.
+"""Kinds of submission that go through the review queue: the registry every feature writes to.
 
-Each feature registers its kind once (in its own module, imported by the app factory), saying how
-to find its records and what approving one means. The queue, the record page and the decisions are
-generic over these, so progress reports (or any later kind) join the same queue.
+Each feature registers its own kind once, in its own `kinds.py` (members: EOI, pledges: pledge,
+implementation: progress report), imported explicitly by the app factory; it says how to find its
+records and what approving one means. The review back-office (`p2c.review`) is generic over these,
+so a later kind joins the same queue without review importing it. It lives in core because the
+features register into it and review reads it: neither imports the other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from p2c.core.enums import SubmissionKind
@@ -28,6 +30,11 @@ class SubmissionType:
     private_link: the submitter's absolute private link to the record, given (record, e-mail);
       None means the access pages' /my/<token> link for this kind (EOIs and pledges). A kind the
       access pages do not open (progress reports) builds its own.
+    queue_select: given the queue filters, a SELECT of the queue's columns (kind, id, reference,
+      title, organization, organization_id, status, submitted_at, assignee_id, version) for this
+      kind with its own filters applied; None: the review queue's default select on `model`.
+    reporting_filter: whether `queue_select` applies the reporting-status filter (pledges only), so
+      the queue leaves the other kinds out when that filter is set.
     """
 
     kind: SubmissionKind
@@ -40,7 +47,8 @@ class SubmissionType:
     on_decided: Callable[[Any, Any, Any], None] = lambda record, old, new: None
     public_url: Callable[[Any], str | None] = lambda record: None
     private_link: Callable[[Any, str], str] | None = None
-    extra: dict = field(default_factory=dict)
+    queue_select: Callable[[Any], Any] | None = None
+    reporting_filter: bool = False
 
 
 _TYPES: dict[SubmissionKind, SubmissionType] = {}

@@ -1,9 +1,11 @@
-"""Reporting status of an approved pledge (DESIGN.md section 5), in one place.
+"""Reporting status of an approved pledge (DESIGN.md section 5): the rule, on plain dates and columns.
 
 The clock starts at the latest of the pledge's approval and its last approved progress report:
 within 12 months = current; 12 to 24 months = due; over 24 months = inactive (inactive pledges are
-shown, but left out of "active" totals). Use `reporting_status` in Python and
-`reporting_status_expr` in SQL; both take the same cut-offs from `cutoffs(today)`.
+shown, but left out of "active" totals). Use `reporting_status` in Python, `reporting_status_expr`
+(a CASE, for GROUP BY) and `reporting_status_clause` (a WHERE) in SQL; all take the same cut-offs
+from `cutoffs(today)`. `p2c.pledges.reporting_status` binds them to the pledge's columns. It sits
+beside `workflow.py` because pledges, progress reports, the back-office and the figures all need it.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def reporting_status_expr(last_reported_at: ColumnElement, approved_at: ColumnEl
     )
 
 
-def reporting_status_filter(last_reported_at: ColumnElement, approved_at: ColumnElement, status: str,
+def reporting_status_clause(last_reported_at: ColumnElement, approved_at: ColumnElement, status: str,
                             today: date) -> ColumnElement:
     """A WHERE clause selecting pledges in one reporting status (index-friendly, no CASE)."""
     current_since, due_since = (datetime.combine(d, datetime.min.time()) for d in cutoffs(today))

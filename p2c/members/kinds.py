@@ -1,0 +1,69 @@
+"""Registers expressions of interest as a kind of submission in the review back-office.
+
+The review queue and decisions are generic over `p2c.core.submissions`; this module says how to
+read an EOI (title, organization, private contact, detail fragment) and what approving one means:
+its organization becomes a coalition member.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, literal_column, select
+
+from p2c.core import audit
+from p2c.core.db import utcnow
+from p2c.core.enums import SubmissionKind
+from p2c.core.submissions import SubmissionType, register
+from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
+from p2c.reference.models import Country
+
+MEMBERSHIP_FIELDS = ["is_member", "member_since"]
+
+
+def _eoi_approved(record: ExpressionOfInterest) -> None:
+    """Approving an expression of interest makes its organization a coalition member (audited as an edit)."""
+    org = record.organization
+    if not org.is_member:
+        before = audit.snapshot(org, MEMBERSHIP_FIELDS)
+        org.is_member = True
+        org.member_since = utcnow().date()
+        audit.record("edit", "organization", org.id, label=org.name, before=before,
+                     after={**audit.snapshot(org, MEMBERSHIP_FIELDS), "eoi": record.reference})
+
+
+def _eoi_select(f):
+    """Queue rows of expressions of interest (title: the organization's name)."""
+    m = ExpressionOfInterest
+    query = (
+        select(
+            literal_column("'eoi'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+            Organization.name.label("title"), Organization.name.label("organization"),
+            m.organization_id.label("organization_id"), m.status.label("status"),
+            m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
+        )
+        .join(Organization, Organization.id == m.organization_id)
+    )
+    if f.focus_area:
+        query = query.where(exists().where(eoi_focus_area.c.eoi_id == m.id,
+                                           eoi_focus_area.c.focus_area_code == f.focus_area))
+    if f.region:
+        query = query.where(exists().where(Country.iso3 == Organization.country_iso3,
+                                           Country.itu_region == f.region))
+    if f.search:
+        like = f"%{f.search.lower()}%"
+        query = query.where(func.lower(m.reference).like(like) | func.lower(Organization.name).like(like)
+                            | func.lower(Organization.acronym).like(like))
+    return query
+
+
+EOI = SubmissionType(
+    kind=SubmissionKind.EOI,
+    model=ExpressionOfInterest,
+    title=lambda r: r.organization.name,
+    organization=lambda r: r.organization,
+    contact=lambda r: r.contact,
+    detail_template="review/detail_eoi.html",
+    on_approve=_eoi_approved,
+    queue_select=_eoi_select,
+)
+
+register(EOI)

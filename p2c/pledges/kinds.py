@@ -1,0 +1,78 @@
+"""Registers pledges as a kind of submission in the review back-office.
+
+The review queue and decisions are generic over `p2c.core.submissions`; this module says how to
+read a pledge (title, lead organization, focal point, detail fragment), what approving one means
+(it counts from then) and its public page.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import exists, func, literal_column, select
+from werkzeug.routing import BuildError
+
+from p2c.core.db import utcnow
+from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.core.submissions import SubmissionType, register
+from p2c.members.models import Organization
+from p2c.pledges.models import Pledge, pledge_country
+from p2c.pledges.reporting_status import reporting_status_filter
+from p2c.reference.models import Country
+
+
+def _pledge_approved(record: Pledge) -> None:
+    """An approved pledge counts from the moment it was approved."""
+    record.approved_at = utcnow()
+
+
+def _pledge_public_url(record: Pledge) -> str | None:
+    """The public page of an approved pledge (None before approval or without the pledges pages)."""
+    if record.status != ReviewStatus.APPROVED:
+        return None
+    try:
+        return url_for("pledges.detail", ref=record.reference)
+    except (BuildError, RuntimeError):  # no public pledge pages in this app, or no request to build on
+        return None
+
+
+def _pledge_select(f):
+    """Queue rows of pledges (region: any target country in the ITU region)."""
+    m = Pledge
+    query = (
+        select(
+            literal_column("'pledge'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+            m.title.label("title"), Organization.name.label("organization"),
+            m.lead_organization_id.label("organization_id"), m.status.label("status"),
+            m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
+        )
+        .join(Organization, Organization.id == m.lead_organization_id)
+    )
+    if f.focus_area:
+        query = query.where(m.focus_area_code == f.focus_area)
+    if getattr(f, "reporting", ""):
+        query = query.where(reporting_status_filter(f.reporting))
+    if f.region:
+        query = query.where(exists().where(pledge_country.c.pledge_id == m.id,
+                                           Country.iso3 == pledge_country.c.country_iso3,
+                                           Country.itu_region == f.region))
+    if f.search:
+        like = f"%{f.search.lower()}%"
+        query = query.where(func.lower(m.reference).like(like) | func.lower(m.title).like(like)
+                            | func.lower(Organization.name).like(like) | func.lower(Organization.acronym).like(like))
+    return query
+
+
+PLEDGE = SubmissionType(
+    kind=SubmissionKind.PLEDGE,
+    model=Pledge,
+    title=lambda r: r.title,
+    organization=lambda r: r.lead_organization,
+    contact=lambda r: r.focal_point,
+    detail_template="review/detail_pledge.html",
+    on_approve=_pledge_approved,
+    public_url=_pledge_public_url,
+    queue_select=_pledge_select,
+    reporting_filter=True,
+)
+
+register(PLEDGE)

@@ -1,0 +1,31 @@
+"""Reads of the rollup tables that more than one feature needs."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from p2c.extensions import db
+from p2c.rollups.models import RollupState
+
+STATE_ID = 1
+_VERSION_QUERY = select(RollupState.epoch, RollupState.version).where(RollupState.id == STATE_ID)
+
+
+def data_version(*, committed: bool = False) -> tuple[int, int]:
+    """(epoch, version) of the rollups: changes with every rollup write. One primary-key read.
+
+    committed=True reads on a connection of its own, outside the request's session: what every other
+    process sees. The hot read-only pages use it because it skips the ORM session (about half of
+    their cost per request); code that may read its own uncommitted writes must not.
+    """
+    if committed:
+        with db.engine.connect() as connection:
+            row = connection.execute(_VERSION_QUERY).first()
+    else:
+        row = db.session.execute(_VERSION_QUERY).first()
+    return (row[0], row[1]) if row else (0, 0)
+
+
+def organization_count() -> int:
+    """Organizations leading at least one approved pledge."""
+    return int(db.session.scalar(select(RollupState.organizations).where(RollupState.id == STATE_ID)) or 0)
