@@ -19,6 +19,9 @@ from p2c.core.errors import render_error
 from p2c.core.tokens import InvalidToken, read_token
 from p2c.extensions import login
 
+# Their answers are the same for everyone (no staff bar, no personal data): cacheable even for staff.
+PUBLIC_DATA_BLUEPRINTS = ("api", "opendata")
+
 # Set in the browser session when a private link opened a record (p2c.access).
 PRIVATE_LINK_SESSION_KEY = "p2c_private_link"
 
@@ -32,11 +35,14 @@ def mark_private() -> None:
 def is_private_response() -> bool:
     """True for a response that must never be stored: a staff page (role_required ran), a private
     link or invitation (a `token` in the route or the query), the sign-in pages, any page seen by a
-    signed-in staff member (it carries their name and tools), or one a view marked with mark_private()."""
+    signed-in staff member (it carries their name and tools; not the API and open-data files, which
+    are the same for everyone), or one a view marked with mark_private()."""
     if g.get("p2c_private") or request.blueprint == "accounts":
         return True
     if "token" in (request.view_args or {}) or "token" in request.args:
         return True
+    if request.blueprint in PUBLIC_DATA_BLUEPRINTS:
+        return False  # open data and the API answer everyone the same, signed in or not
     try:
         return bool(current_user and current_user.is_authenticated)
     except Exception:  # noqa: BLE001 - the user could not be loaded (database away): err on the private side

@@ -104,7 +104,6 @@ def register_hooks(app: Flask) -> None:
             # Staff pages, private links, sign-in: never stored anywhere (p2c.core.auth.is_private_response).
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
-            response.headers.pop("ETag", None)
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         lang = request.args.get("lang")
