@@ -187,3 +187,49 @@ def test_no_package_imports_the_composition_root():
     graph = import_graph()
     offenders = {(a, b): w for a, deps in graph.items() for b, w in deps.items() if b in COMPOSITION_ROOT}
     assert not offenders, offenders
+
+
+# Where commit()/rollback() may still be written, and why. Everything else (views, API handlers,
+# services, queries) leaves the transaction to the unit of work (p2c/core/unit.py).
+TRANSACTION_OWNERS = {
+    "p2c/core/unit.py": "the unit of work itself",
+    "p2c/core/errors.py": "the app's error handlers roll back what a failed request left",
+    "p2c/core/mail.py": "the mail sender runs after the request's commit, in its own transactions",
+    "p2c/core/bulk.py": "a savepoint around one COPY batch",
+}
+# Views that are named exceptions, (file, function): reason.
+VIEW_EXCEPTIONS = {
+    ("p2c/accounts/views.py", "login"): "failed attempts and lockout counters are committed before signing in "
+                                        "(login belongs to the sec branch)",
+    ("p2c/web/views.py", "readyz"): "a health probe writes nothing; it resets the session after a failed SELECT",
+}
+
+
+def transaction_calls() -> list[tuple[str, str, int]]:
+    """(file, enclosing function, line) of every call named commit or rollback in p2c."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = str(path.relative_to(ROOT.parent))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call):
+                    name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                    if name in ("commit", "rollback"):
+                        found.append((rel, function.name, node.lineno))
+    return found
+
+
+def test_views_and_api_handlers_leave_the_transaction_to_the_unit_of_work():
+    calls = transaction_calls()
+    assert calls, "the scan found no commit at all: it is not reading the source"
+    offenders = []
+    for rel, function, line in calls:
+        if rel in TRANSACTION_OWNERS or (rel, function) in VIEW_EXCEPTIONS:
+            continue
+        if rel.endswith("/cli.py"):
+            continue  # a command is its own unit of work
+        offenders.append(f"{rel}:{line} in {function}()")
+    assert not offenders, "commit()/rollback() outside the unit of work:\n" + "\n".join(sorted(set(offenders)))

@@ -15,8 +15,8 @@ from p2c.core.db import utcnow
 from p2c.core.enums import CommentVisibility, SubmissionKind
 from p2c.core.mail import queue_mail
 from p2c.core.models import OutboxMessage
+from p2c.core.tokens import private_link
 from p2c.extensions import db
-from p2c.members.services import private_link
 from p2c.review.models import Comment
 
 # One links e-mail per address per this many minutes: the form cannot be used to flood a mailbox.

@@ -11,9 +11,9 @@ from p2c.access.forms import ConfirmForm, MessageForm, RequestLinkForm
 from p2c.core.auth import mark_private_link_session
 from p2c.core.errors import Conflict
 from p2c.core.i18n import current_language
-from p2c.core.limits import ANY_POST_LIMIT, saved
+from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
 from p2c.core.tokens import InvalidToken, read_token
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import Attempt, attempt, unit_of_work
 from p2c.core.workflow import Action, allowed_actions
 from p2c.extensions import csrf, limiter
 from p2c.members import services as member_services
@@ -23,10 +23,6 @@ from p2c.pledges.forms import PledgeEditForm, initial_data
 from p2c.pledges.views import form_context, settle_countries
 
 bp = Blueprint("access", __name__, template_folder="templates")
-
-
-def _submission_limit() -> str:
-    return current_app.config["SUBMISSION_RATE_LIMIT"]
 
 
 class _LinkProblem(Exception):
@@ -64,7 +60,8 @@ def _open(token: str):
 
 @bp.route("/access", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token and re-shows itself when the session expired
-@limiter.limit(_submission_limit, methods=["POST"])
+@limiter.limit(submission_limit, methods=["POST"])
+@unit_of_work
 def request_link():
     """Enter an e-mail address; links for every record with that focal point go to it. The answer
     never says whether the address is known."""
@@ -74,7 +71,6 @@ def request_link():
             return render_template("access/link_sent.html", email=""), 200
         if form.validate():
             services.send_links(form.email.data, current_language())
-            commit()
             return render_template("access/link_sent.html", email=form.email.data)
         return render_template("access/request_link.html", form=form), 422
     return render_template("access/request_link.html", form=form)
@@ -103,7 +99,8 @@ def dashboard(token: str):
 
 
 @bp.post("/my/<token>/message")
-@limiter.limit(_submission_limit)
+@limiter.limit(submission_limit)
+@unit_of_work
 def message(token: str):
     """Write to the coalition team."""
     kind, record = _open(token)
@@ -112,12 +109,12 @@ def message(token: str):
         return render_template("access/dashboard.html",
                                **_dashboard_context(token, kind, record, message_form=form)), 422
     services.add_message(kind, record, form.body.data)
-    commit()
     flash(_("Your message was sent to the coalition team."), "success")
     return redirect(url_for("access.dashboard", token=token) + "#messages")
 
 
 @bp.route("/my/<token>/withdraw", methods=["GET", "POST"])
+@unit_of_work
 def withdraw(token: str):
     """Withdraw, after a confirmation step."""
     kind, record = _open(token)
@@ -130,7 +127,6 @@ def withdraw(token: str):
             pledge_services.withdraw(record)
         else:
             member_services.withdraw_eoi(record)
-        commit()
         flash(_("Withdrawn. The coalition team has been informed."), "success")
         return redirect(url_for("access.dashboard", token=token))
     return render_template("access/withdraw.html", token=token, kind=kind, record=record, form=form)
@@ -138,8 +134,9 @@ def withdraw(token: str):
 
 @bp.route("/my/<token>/edit", methods=["GET", "POST"])
 @csrf.exempt  # the edit forms check their own token, so an expired session re-shows the edits instead of losing them
-@limiter.limit(_submission_limit, methods=["POST"], deduct_when=saved)
+@limiter.limit(submission_limit, methods=["POST"], deduct_when=saved)
 @limiter.limit(ANY_POST_LIMIT, methods=["POST"])
+@unit_of_work
 def edit(token: str):
     """Change and resubmit, when the coalition team asked for changes."""
     kind, record = _open(token)
@@ -149,6 +146,13 @@ def edit(token: str):
     if kind == "pledge":
         return _edit_pledge(token, record)
     return _edit_eoi(token, record)
+
+
+def _conflict_message(done: Attempt) -> str | None:
+    """A conflict is shown on the edit page; any other refusal is the error page (as raised)."""
+    if done.error is not None and not isinstance(done.error, Conflict):
+        raise done.error
+    return done.error.message if done.error is not None else None
 
 
 def _edit_pledge(token: str, pledge):
@@ -162,13 +166,10 @@ def _edit_pledge(token: str, pledge):
     problem = None
     if request.method == "POST":
         if form.validate():
-            try:
+            with attempt() as done:
                 pledge_services.update_pledge(pledge, form.cleaned, expected_version=form.expected_version())
-                commit()
-            except Conflict as exc:
-                rollback()
-                problem = exc.message
-            else:
+            problem = _conflict_message(done)
+            if problem is None:
                 flash(_("Thank you: your changes were sent to the coalition team."), "success")
                 return redirect(url_for("access.dashboard", token=token))
         else:
@@ -187,13 +188,10 @@ def _edit_eoi(token: str, eoi):
     problem = None
     if request.method == "POST":
         if form.validate():
-            try:
+            with attempt() as done:
                 member_services.update_eoi(eoi, form.to_data(), expected_version=form.expected_version())
-                commit()
-            except Conflict as exc:
-                rollback()
-                problem = exc.message
-            else:
+            problem = _conflict_message(done)
+            if problem is None:
                 flash(_("Thank you: your changes were sent to the coalition team."), "success")
                 return redirect(url_for("access.dashboard", token=token))
     status = 200 if request.method == "GET" else (409 if problem else 422)

@@ -8,7 +8,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
@@ -20,6 +20,7 @@ from p2c.core.db import utcnow
 from p2c.core.enums import UserRole
 from p2c.core.errors import NotFound, ServiceError
 from p2c.core.mail import queue_mail
+from p2c.core.tokens import absolute_url
 from p2c.extensions import db
 
 _hasher = PasswordHasher()
@@ -222,10 +223,7 @@ def send_invitation(user: User) -> None:
     user.session_token = _new_session_token()
     db.session.flush()
     token = make_invite_token(user)
-    try:
-        link = url_for("accounts.set_password", token=token, _external=True)
-    except RuntimeError:  # no request (CLI): build it from the configured base URL
-        link = current_app.config["BASE_URL"].rstrip("/") + "/account/set-password/" + token
+    link = absolute_url(f"/account/set-password/{token}")  # P2C_BASE_URL, never the request's host
     queue_mail(user.email, "accounts_invite", user.language or "en", "staff_invite", user=user, link=link,
                days=INVITE_MAX_AGE_DAYS)
 

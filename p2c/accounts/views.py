@@ -8,9 +8,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from p2c.accounts import services
 from p2c.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
-from p2c.core.errors import ServiceError, render_error
+from p2c.core.errors import render_error
 from p2c.core.redirects import safe_target
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import attempt, commit, unit_of_work
 from p2c.extensions import limiter
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -38,6 +38,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        # Named exception to the unit of work (tests/test_architecture.py): the attempt and the lockout
+        # counters are committed before the session is signed in. Login is the `sec` branch's.
         commit()
         if user is not None:
             session.permanent = True
@@ -52,11 +54,11 @@ def login():
 
 @bp.post("/logout")
 @login_required
+@unit_of_work
 def logout():
     """Sign out: this session and every copy of its cookie stop working (the user's session token
     changes on the server, see services.end_sessions), not only the cookie in this browser."""
     services.end_sessions(current_user._get_current_object())
-    commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("web.home"))
@@ -64,16 +66,15 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@unit_of_work
 def password():
     """Change my password; my other sessions end."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             user = services.change_password(current_user._get_current_object(), form.current.data, form.new.data)
-            commit()
-        except ServiceError as exc:
-            rollback()
-            getattr(form, exc.field or "current").errors.append(exc.message)
+        if done.error:
+            getattr(form, done.error.field or "current").errors.append(done.error.message)
         else:
             login_user(user)  # this session carries on with the new session token
             flash(_("Your password is changed. Your other sessions are signed out."), "success")
@@ -82,6 +83,7 @@ def password():
 
 
 @bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+@unit_of_work
 def set_password(token: str):
     """An invited staff member chooses a password (the link works once and expires)."""
     user = services.read_invite_token(token)
@@ -90,12 +92,10 @@ def set_password(token: str):
                                    "Ask an administrator for a new invitation."))
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             services.accept_invitation(user, form.new.data)
-            commit()
-        except ServiceError as exc:
-            rollback()
-            form.new.errors.append(exc.message)
+        if done.error:
+            form.new.errors.append(done.error.message)
         else:
             flash(_("Your password is set. Please sign in."), "success")
             return redirect(url_for("accounts.login"))

@@ -20,7 +20,7 @@ from p2c.admin.forms import GOAL_METRICS, CallForm, EventForm, GoalForm, PillarF
 from p2c.admin.views import bp
 from p2c.core.errors import Conflict, ServiceError
 from p2c.core.i18n import ref_name
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import attempt, unit_of_work
 
 
 def _date(value: Any) -> str:
@@ -112,20 +112,17 @@ def _edit_view(res: Resource):
             data = {name: getattr(form, name).data for name in res.kind.fields if hasattr(form, name)}
             version = getattr(form, "version", None)
             expected = int(version.data) if version is not None and (version.data or "").isdigit() else None
-            try:
+            with attempt() as done:
                 services.save(res.kind, key, data, expected)
-                commit()
-            except Conflict as exc:
-                rollback()
-                flash(exc.message, "error")
+            if isinstance(done.error, Conflict):
+                flash(done.error.message, "error")
                 return redirect(request.path)
-            except ServiceError as exc:
-                rollback()
-                target = getattr(form, exc.field, None) if exc.field else None
+            if done.error:
+                target = getattr(form, done.error.field, None) if done.error.field else None
                 if target is not None:
-                    target.errors = [*target.errors, exc.message]
+                    target.errors = [*target.errors, done.error.message]
                 else:
-                    flash(exc.message, "error")
+                    flash(done.error.message, "error")
                 status = 400
             else:
                 flash(_("Saved."), "success")
@@ -133,7 +130,7 @@ def _edit_view(res: Resource):
         elif request.method == "POST":
             status = 400
         return render_template("admin/edit.html", res=res, form=form, obj=obj), status
-    return view
+    return unit_of_work(view)
 
 
 for _res in RESOURCES:

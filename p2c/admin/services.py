@@ -60,8 +60,7 @@ def save(kind: Managed, key: Any, data: dict[str, Any], expected_version: int | 
     """Create (key None) or edit a record from `data`; returns it."""
     obj = kind.model() if key is None else get(kind, key)
     if key is not None and expected_version is not None and getattr(obj, "version", None) != expected_version:
-        raise Conflict(_("Someone else changed this record while you were editing it. "
-                         "Here is the newer version; please make your change again."))
+        raise Conflict()
     fields = [f for f in kind.fields if key is None or f not in kind.create_only]
     values = {f: data[f] for f in fields if f in data}
     if kind.name == "goal" and values.get("metric") != "indicator":
@@ -80,7 +79,7 @@ def save(kind: Managed, key: Any, data: dict[str, Any], expected_version: int | 
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(_("Someone else changed this record at the same moment. Nothing was saved.")) from None
+        raise Conflict() from None
     after = audit.snapshot(obj, list(kind.fields))
     if before is not None:
         changed = [f for f in kind.fields if before[f] != after[f]]

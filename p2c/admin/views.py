@@ -16,7 +16,7 @@ from p2c.admin.forms import ConfirmForm, InviteForm, RoleForm
 from p2c.core.auth import admin_required
 from p2c.core.enums import UserRole
 from p2c.core.errors import ServiceError
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import attempt, unit_of_work
 from p2c.web.hooks import LANGUAGE_NAMES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -43,17 +43,16 @@ def staff():
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])
+@unit_of_work
 def invite():
     """Invite a staff member: an inactive account and an e-mail with a set-password link."""
     form = InviteForm()
     form.language.choices = [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             accounts.invite_user(form.email.data, UserRole(form.role.data), form.name.data or "", form.language.data)
-            commit()
-        except ServiceError as exc:
-            rollback()
-            getattr(form, exc.field or "email").errors.append(exc.message)
+        if done.error:
+            getattr(form, done.error.field or "email").errors.append(done.error.message)
         else:
             flash(_("Invitation sent to %(email)s.", email=form.email.data.strip().lower()), "success")
             return redirect(url_for("admin.staff"))
@@ -61,19 +60,19 @@ def invite():
 
 
 def _user_action(fn, *args) -> None:
-    try:
+    """Run one account service for a staff-page button (the view's unit of work commits it)."""
+    with attempt() as done:
         fn(*args)
-        commit()
-    except ServiceError as exc:
-        rollback()
-        if exc.status_code == 404:
-            abort(404)
-        flash(exc.message, "error")
-    else:
+    if done.error is None:
         flash(_("Saved."), "success")
+    elif done.error.status_code == 404:
+        abort(404)
+    else:
+        flash(done.error.message, "error")
 
 
 @bp.post("/staff/<int:user_id>/role")
+@unit_of_work
 def change_role(user_id: int):
     """Make a staff member reviewer or admin."""
     form = RoleForm()
@@ -84,6 +83,7 @@ def change_role(user_id: int):
 
 
 @bp.post("/staff/<int:user_id>/deactivate")
+@unit_of_work
 def deactivate(user_id: int):
     """Deactivate an account; its sessions end at once."""
     if not ConfirmForm().validate_on_submit():
@@ -93,6 +93,7 @@ def deactivate(user_id: int):
 
 
 @bp.post("/staff/<int:user_id>/reinvite")
+@unit_of_work
 def reinvite(user_id: int):
     """Send a new set-password link to an inactive account (re-activates it once used)."""
     if not ConfirmForm().validate_on_submit():

@@ -10,7 +10,7 @@ from p2c.api import queries, services
 from p2c.api.forms import RevokeForm, TokenForm
 from p2c.api.models import ApiToken
 from p2c.core.auth import admin_required
-from p2c.core.unit import commit
+from p2c.core.unit import unit_of_work
 from p2c.extensions import db
 from p2c.members.models import Organization
 
@@ -19,6 +19,7 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens", template_
 
 @bp.route("/", methods=["GET", "POST"])
 @admin_required
+@unit_of_work
 def index():
     """The tokens, and the form to issue one."""
     form = TokenForm()
@@ -28,7 +29,6 @@ def index():
             form.organization_id.errors.append(_("No organization has this ID."))
         else:
             token, secret = services.issue_token(organization, form.name.data.strip(), current_user.id)
-            commit()
             # The secret exists only in this response: it is stored as a hash.
             return render_template("api/token_issued.html", token=token, secret=secret)
     return render_template("api/tokens.html", form=form, tokens=queries.tokens(), revoke_form=RevokeForm())
@@ -36,6 +36,7 @@ def index():
 
 @bp.post("/<int:token_id>/revoke")
 @admin_required
+@unit_of_work
 def revoke(token_id: int):
     """Revoke a token at once."""
     form = RevokeForm()
@@ -45,6 +46,5 @@ def revoke(token_id: int):
     if token is None:
         abort(404)
     services.revoke_token(token)
-    commit()
     flash(_("The token %(prefix)s… is revoked.", prefix=token.prefix), "success")
     return redirect(url_for(".index"))

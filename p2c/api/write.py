@@ -1,8 +1,9 @@
 """Plumbing of the write API, used by each feature's write endpoints (`p2c/<feature>/api.py`).
 
 Bearer token (issued by an admin to one organization), rate limit per token, `Idempotency-Key` for
-safe retries: `prepare()` authenticates and answers a replay; `commit_or_replay()` commits the
-handler's work and answers with what a concurrent request with the same key stored first.
+safe retries. A write endpoint is decorated `@unit_of_work(on_integrity_error=replay_first)`, so
+it commits once; `prepare()` authenticates (recording the token's use in the same transaction) and
+answers a replay; `refused()` answers a service's refusal; `created()` the 201.
 """
 
 from __future__ import annotations
@@ -12,22 +13,13 @@ from dataclasses import dataclass
 
 from flask import Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from p2c.api import queries, services
-from p2c.api.errors import error
-from p2c.api.errors import service_error as _service_error
+from p2c.api.errors import error, service_error
 from p2c.api.models import ApiToken
 from p2c.core.errors import ServiceError
-from p2c.core.unit import commit, rollback
 
 IDEMPOTENCY_KEY_MAX = 100
-
-
-def service_error(exc: ServiceError):
-    """Roll back the refused write and answer in the API's format."""
-    rollback()
-    return _service_error(exc)
 
 
 def bearer() -> str:
@@ -88,9 +80,7 @@ def prepare() -> WriteRequest | Response:
     token = authenticate()
     if token is None:
         return error(401, _("Send a valid API token: Authorization: Bearer <token>."))
-    if services.touch_token(token):
-        # Its own commit: a call refused below (422, 409, replay) rolls back, but it still used the token.
-        commit()
+    services.touch_token(token)  # committed with the request: refused calls (422, 409, replay) used it too
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and len(key) > IDEMPOTENCY_KEY_MAX:
         return error(422, _("The Idempotency-Key is too long."), {"Idempotency-Key": [
@@ -105,18 +95,23 @@ def prepare() -> WriteRequest | Response:
     return WriteRequest(token, key, payload)
 
 
-def commit_or_replay(token: ApiToken, key: str | None, body: dict, location: str):
-    """Commit the handler's work and answer 201 with `body`; if a concurrent request with the same
-    key committed first (unique key violation), answer with what it stored instead."""
-    try:
-        commit()
-    except IntegrityError:
-        # The same key committed first in a concurrent request: answer with what it stored.
-        rollback()
-        replayed = replay(token, key) if key else None
-        if replayed is None:
-            raise
-        return replayed
+def refused(prepared: WriteRequest, exc: ServiceError) -> Response:
+    """The answer to a service's refusal (already rolled back by `attempt`); the token's use is
+    recorded again, since the rollback took it away."""
+    services.touch_token(prepared.token)
+    return service_error(exc)
+
+
+def replay_first(*args, **kwargs) -> Response | None:
+    """For `unit_of_work(on_integrity_error=...)`: the same Idempotency-Key committed first in a
+    concurrent request; answer with what it stored (None when that is not what happened)."""
+    token = g.get("api_token")
+    key = request.headers.get("Idempotency-Key", "").strip()
+    return replay(token, key) if token is not None and key else None
+
+
+def created(body: dict, location: str) -> Response:
+    """201 with the stored body and the new record's Location."""
     response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = location

@@ -45,9 +45,18 @@ class NotAllowed(ServiceError):
 
 
 class Conflict(ServiceError):
-    """Someone else changed the record since it was loaded."""
+    """Someone else changed the record since it was loaded (optimistic lock); one wording everywhere."""
 
     status_code = 409
+
+    def __init__(self, message: str | None = None, field: str | None = None) -> None:
+        super().__init__(message or conflict_message(), field)
+
+
+def conflict_message() -> str:
+    """What every page says when a save loses to a concurrent one (the record's version moved on)."""
+    return _("Someone else changed this record at the same time. Nothing was saved; please look at the newer "
+             "version and make your change again.")
 
 
 def _wants_json() -> bool:

@@ -116,7 +116,7 @@ def flush_outbox(limit: int = 200, force: bool = False) -> tuple[int, int]:
 
     force=True (`p2c mail flush --all`) also retries messages whose back-off has not ended and those
     that gave up after MAX_ATTEMPTS. This runs outside any request's unit of work (after its commit,
-    or from the CLI), so it is, with the request commit, the one place that commits.
+    or from the CLI), so it commits its own small transactions (claim, then mark sent or failed).
     """
     now = utcnow()
     query = select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None))

@@ -52,3 +52,20 @@ def read_token(token: str, max_age_days: int | None = None) -> AccessGrant:
     if not isinstance(data, dict) or not {"k", "i", "e"} <= set(data):
         raise InvalidToken()
     return AccessGrant(kind=str(data["k"]), record_id=int(data["i"]), email=str(data["e"]))
+
+
+def private_link(kind: str, record_id: int, email: str, path: str = "") -> str:
+    """The absolute URL of a focal point's private page, `<P2C_BASE_URL>/my/<token><path>`.
+
+    The one link builder for every e-mail: always the configured public base URL, never the host of
+    the request that happens to send the mail (a back-office request may come in through an internal
+    name, and a reminder has no request at all). `path` opens a page under the link, e.g.
+    "/reports/<ref>".
+    """
+    token = make_token(kind, record_id, email)
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/my/{token}{path}"
+
+
+def absolute_url(path: str) -> str:
+    """`path` (starting with /) under the configured public base URL (P2C_BASE_URL), for e-mails."""
+    return current_app.config["BASE_URL"].rstrip("/") + path

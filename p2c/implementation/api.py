@@ -19,7 +19,7 @@ from p2c.api import write
 from p2c.api.blueprint import bp, documented
 from p2c.api.errors import error
 from p2c.api.responses import conditional
-from p2c.core.errors import ServiceError
+from p2c.core.unit import attempt, unit_of_work
 from p2c.extensions import db, limiter
 from p2c.implementation import queries, services
 from p2c.implementation.models import ProgressReport
@@ -63,6 +63,7 @@ def _created_body(report: ProgressReport) -> tuple[dict, str]:
                         "with `fields.period`. The report enters the review queue like one from the private "
                         "link; 409 when the pledge is not approved.")
 @limiter.limit(write.write_limit, key_func=write.rate_limit_key)
+@unit_of_work(on_integrity_error=write.replay_first)
 def create_progress_report(ref: str):
     """File a yearly progress report on one of the organization's pledges."""
     prepared = write.prepare()
@@ -78,12 +79,12 @@ def create_progress_report(ref: str):
         data = ProgressReportInputSchema(pledge=pledge).load(prepared.payload)
     except ValidationError as exc:
         return error(422, _("Some fields are not valid."), exc.messages)
-    try:
+    with attempt() as done:
         report, body = services.file_report_through_api(token, pledge, data, key=prepared.key,
                                                         fingerprint=write.fingerprint(), render=_created_body)
-    except ServiceError as exc:
-        return write.service_error(exc)
-    return write.commit_or_replay(token, prepared.key, body, _created_body(report)[1])
+    if done.error:
+        return write.refused(prepared, done.error)
+    return write.created(body, _created_body(report)[1])
 
 
 @bp.get("/pledges/<ref>")

@@ -2,8 +2,8 @@
 
 The review queue and decisions are generic over `p2c.core.submissions`; this module says how to read
 a report (title, organization, private contact, detail fragment) and what a decision means for its
-pledge. The same effect also answers the `submission_decided` signal, so the pledge stays in step
-whichever hook the review services use; `services.sync_pledge` is idempotent.
+pledge, through the kind's hooks (`on_approve`, `on_decided`), which the review services run for
+every decision; nothing else reacts to a report's decision here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from sqlalchemy import exists, func, literal_column, select
 
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
-from p2c.core.signals import submission_decided
 from p2c.core.submissions import SubmissionType, register
 from p2c.implementation import services
 from p2c.implementation.models import ProgressReport
@@ -77,7 +76,7 @@ def _public_url(report: ProgressReport) -> str | None:
 
 def _private_link(report: ProgressReport, email: str) -> str:
     # The access pages open pledges and EOIs only: a report opens through its pledge's link.
-    return services.private_link(report.pledge) + f"/reports/{report.reference}"
+    return services.pledge_link(report.pledge, f"/reports/{report.reference}")
 
 
 PROGRESS_REPORT = SubmissionType(
@@ -95,20 +94,3 @@ PROGRESS_REPORT = SubmissionType(
 )
 
 register(PROGRESS_REPORT)
-
-
-@submission_decided.connect
-def _on_submission_decided(sender: Any, **kwargs: Any) -> None:
-    """Keep the pledge in step when a progress report is approved or leaves the approved state."""
-    kind = kwargs.get("kind")
-    record = kwargs.get("record")
-    if record is None or not isinstance(record, ProgressReport):
-        return
-    if kind is not None and str(kind) != SubmissionKind.PROGRESS_REPORT.value:
-        return
-    new = kwargs.get("new", kwargs.get("new_status"))
-    old = kwargs.get("old", kwargs.get("old_status"))
-    if new is None:
-        return
-    if ReviewStatus(new) == ReviewStatus.APPROVED or (old is not None and ReviewStatus(old) == ReviewStatus.APPROVED):
-        services.sync_pledge(record, ReviewStatus(new))

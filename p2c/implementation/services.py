@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +18,7 @@ from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.errors import Conflict, Forbidden, NotAllowed, ServiceError
 from p2c.core.mail import queue_mail
-from p2c.core.tokens import make_token
+from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.implementation import queries
@@ -74,10 +73,9 @@ def _flush_or_duplicate(period: int) -> None:
         raise _duplicate_period_error(period) from None
 
 
-def private_link(pledge: Pledge) -> str:
-    """A fresh absolute private link for the pledge's focal point."""
-    token = make_token("pledge", pledge.id, pledge.focal_point.email)
-    return current_app.config["BASE_URL"].rstrip("/") + f"/my/{token}"
+def pledge_link(pledge: Pledge, path: str = "") -> str:
+    """A fresh absolute private link for the pledge's focal point (`p2c.core.tokens.private_link`)."""
+    return private_link("pledge", pledge.id, pledge.focal_point.email, path)
 
 
 def file_report(pledge: Pledge, data: dict, language: str, actor_label: str = "focal point") -> ProgressReport:
@@ -114,7 +112,7 @@ def update_report(report: ProgressReport, data: dict, expected_version: int, lan
     """Resubmit a report the team sent back for changes; the second of two concurrent saves gets Conflict."""
     new_status = next_status(report.status, Action.RESUBMIT)
     if expected_version != report.version:
-        raise Conflict(_("This report was changed since you opened it. Reload the page and make your changes again."))
+        raise Conflict()
     if data["period"] != report.period and queries.active_report_for_period(
             report.pledge_id, data["period"], exclude_id=report.id) is not None:
         raise _duplicate_period_error(data["period"])
@@ -126,8 +124,7 @@ def update_report(report: ProgressReport, data: dict, expected_version: int, lan
     try:
         _flush_or_duplicate(data["period"])
     except StaleDataError:
-        raise Conflict(_("This report was changed since you opened it. "
-                         "Reload the page and make your changes again.")) from None
+        raise Conflict() from None
     audit.record("progress_report.resubmitted", "progress_report", report.id, label=report.reference,
                  before=before, after=audit.snapshot(report, REPORT_FIELDS), actor_label="focal point")
     _acknowledge(report, language)
@@ -137,7 +134,7 @@ def update_report(report: ProgressReport, data: dict, expected_version: int, lan
 def _acknowledge(report: ProgressReport, language: str) -> None:
     pledge = report.pledge
     queue_mail(pledge.focal_point.email, "implementation_received", language, "progress_report_received",
-               report=report, pledge=pledge, link=private_link(pledge))
+               report=report, pledge=pledge, link=pledge_link(pledge))
 
 
 def sync_pledge(report: ProgressReport, report_status: ReviewStatus) -> None:
@@ -187,8 +184,7 @@ def _mark_reminded(pledge_ids: list[int], when: datetime) -> None:
 
 def _queue_reminder(candidate: queries.ReminderCandidate) -> None:
     """Queue one reminder with a fresh private link, in the focal point's language."""
-    token = make_token("pledge", candidate.pledge_id, candidate.email)
-    link = current_app.config["BASE_URL"].rstrip("/") + f"/my/{token}"
+    link = private_link("pledge", candidate.pledge_id, candidate.email)
     queue_mail(candidate.email, "implementation_reminder", candidate.language, "progress_reminder",
                candidate=candidate, link=link, report_link=link + "/report")
 

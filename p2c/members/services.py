@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, url_for
-
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus
 from p2c.core.errors import Conflict
 from p2c.core.mail import queue_mail
 from p2c.core.models import IdempotencyKey
-from p2c.core.tokens import make_token
+from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.members import queries
@@ -24,13 +22,6 @@ from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, O
 from p2c.reference.models import FocusArea
 
 EOI_FIELDS = ["reference", "status", "organization_id", "contribution", "consent_public", "language"]
-
-
-def private_link(kind: str, record_id: int, email: str) -> str:
-    """The absolute URL of a focal point's private page (for e-mails)."""
-    token = make_token(kind, record_id, email)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for("access.dashboard", token=token)
 
 
 def get_or_create_organization(values: dict, *, is_member: bool = False) -> tuple[Organization, bool]:
@@ -118,7 +109,7 @@ def withdraw_eoi(eoi: ExpressionOfInterest) -> ExpressionOfInterest:
 def update_eoi(eoi: ExpressionOfInterest, data: dict, *, expected_version: int) -> ExpressionOfInterest:
     """The focal point's changes after the team asked for them; resubmits the EOI."""
     if expected_version != eoi.version:
-        raise Conflict(conflict_message())
+        raise Conflict()
     new_status = next_status(eoi.status, Action.RESUBMIT)
     before = audit.snapshot(eoi, EOI_FIELDS)
     org = eoi.organization
@@ -138,13 +129,6 @@ def update_eoi(eoi: ExpressionOfInterest, data: dict, *, expected_version: int) 
     return eoi
 
 
-def conflict_message() -> str:
-    from flask_babel import gettext as _
-
-    return _("Someone changed this submission while you were editing it. Your changes were not saved; "
-             "please open it again and redo them.")
-
-
 def flush_versioned() -> None:
     """Flush; a concurrent save of the same row becomes a Conflict, never a silent overwrite."""
     from sqlalchemy.orm.exc import StaleDataError
@@ -152,4 +136,4 @@ def flush_versioned() -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(conflict_message()) from None
+        raise Conflict() from None

@@ -16,9 +16,9 @@ from p2c.api import write
 from p2c.api.blueprint import bp, documented
 from p2c.api.errors import bad_request, error
 from p2c.api.responses import conditional
-from p2c.core.errors import ServiceError
 from p2c.core.i18n import current_language
 from p2c.core.numbers import money
+from p2c.core.unit import attempt, unit_of_work
 from p2c.extensions import limiter
 from p2c.pledges import queries, services
 from p2c.pledges.filters import PledgeFilterSchema
@@ -104,6 +104,7 @@ def _created_body(pledge: Pledge) -> tuple[dict, str]:
                         "The pledge enters the coalition team's review queue, like one from the form; it "
                         "becomes public when approved. Field names and rules are those of the pledge form.")
 @limiter.limit(write.write_limit, key_func=write.rate_limit_key)
+@unit_of_work(on_integrity_error=write.replay_first)
 def create_pledge():
     """Submit a pledge on behalf of the token's organization."""
     prepared = write.prepare()
@@ -118,9 +119,9 @@ def create_pledge():
         data = PledgeInputSchema().load(payload)
     except ValidationError as exc:
         return error(422, _("Some fields are not valid."), exc.messages)
-    try:
+    with attempt() as done:
         pledge, body = services.submit_through_api(token, data, key=prepared.key, fingerprint=write.fingerprint(),
                                                    ui_language=current_language(), render=_created_body)
-    except ServiceError as exc:
-        return write.service_error(exc)
-    return write.commit_or_replay(token, prepared.key, body, _created_body(pledge)[1])
+    if done.error:
+        return write.refused(prepared, done.error)
+    return write.created(body, _created_body(pledge)[1])

@@ -1,4 +1,4 @@
-"""Writes on pledges from the public form, the private link and (later) the write API.
+"""Writes on pledges from the public form, the private link and the write API.
 
 `data` is the plain shape produced by `PledgeForm.to_data()` and `PledgeInputSchema().load()`:
 lead {name, acronym, stakeholder_group, country, website}, partners [names], title, description,
@@ -24,16 +24,15 @@ from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, ServiceError
 from p2c.core.mail import queue_mail
 from p2c.core.signals import submission_decided
+from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.members import queries as member_queries
 from p2c.members.services import (
     claim_nonce,
-    conflict_message,
     flush_versioned,
     get_or_create_organization,
     new_contact,
-    private_link,
 )
 from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
@@ -150,7 +149,7 @@ def update_pledge(pledge: Pledge, data: dict, *, expected_version: int,
     focal point e-mail; name, title and phone of the focal point can change.
     """
     if expected_version != pledge.version:
-        raise Conflict(conflict_message())
+        raise Conflict()
     new_status = next_status(pledge.status, Action.RESUBMIT)
     before = _snapshot(pledge)
     _apply(pledge, data)

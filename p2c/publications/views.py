@@ -12,9 +12,8 @@ from flask_login import current_user
 
 from p2c.core.auth import admin_required
 from p2c.core.enums import ImplementationStatus, ReportingStatus
-from p2c.core.errors import ServiceError
 from p2c.core.i18n import ref_name
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import attempt, unit_of_work
 from p2c.publications import queries, services
 from p2c.publications.forms import PublishForm
 from p2c.reporting.titles import goal_title
@@ -119,6 +118,7 @@ def compare():
 
 @bp.route("/admin/reports/new", methods=["GET", "POST"])
 @admin_required
+@unit_of_work
 def new():
     """An administrator publishes a report for a cut-off date."""
     form = PublishForm()
@@ -126,17 +126,10 @@ def new():
     if request.method == "POST":
         status = 422
         if form.validate():
-            try:
+            with attempt(form) as done:
                 publication = services.publish(form.title.data, form.cutoff.data, form.slug.data or None,
                                                form.sections(), user_id=current_user.id)
-                commit()
-            except ServiceError as exc:
-                rollback()
-                if exc.field and exc.field in form:
-                    form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
-                else:
-                    form.form_errors.append(exc.message)
-            else:
+            if done.error is None:
                 flash(_("The report “%(title)s” is published. It will never change.", title=publication.title),
                       "success")
                 return redirect(url_for("publications.detail", slug=publication.slug))

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 
 from p2c.extensions import db
-from p2c.reference.models import Country, ExchangeRate
+from p2c.reference.models import ExchangeRate
 
 
 def usd_rate(currency: str, on: date) -> tuple[Decimal, int] | None:
@@ -29,8 +29,3 @@ def usd_rate(currency: str, on: date) -> tuple[Decimal, int] | None:
 def to_usd(amount: Decimal, rate: Decimal) -> Decimal:
     """Convert with the given rate, rounded to cents."""
     return (Decimal(amount) * Decimal(rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def countries_by_iso3() -> dict[str, Country]:
-    """All countries keyed by ISO3."""
-    return {c.iso3: c for c in db.session.scalars(select(Country))}

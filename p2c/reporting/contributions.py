@@ -34,12 +34,6 @@ from p2c.reference.models import Country
 
 Entry = tuple[str, str, int, int]
 
-# Dimensions whose rows add up to the total (each pledge in exactly one row).
-ADDITIVE = ("total", "focus_area", "pledge_type", "stakeholder", "lead_region", "start_year",
-            "approved_day", "activity_day", "impl_status", "event")
-# Dimensions where a pledge counts in every value it names.
-NON_ADDITIVE = ("country", "target_region", "scope", "pillar", "beneficiary", "sdg", "wsis")
-AMOUNTS = ("indicator", "achieved", "indicator_month")
 NONE_KEY = "none"
 
 

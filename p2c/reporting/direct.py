@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy import BigInteger, String, and_, case, cast, distinct, func, literal, or_, select, true
 
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
-from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.implementation.latest import latest_approved_reports
+from p2c.implementation.models import ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
     Pledge,
@@ -46,23 +47,14 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
     or withdrawn after the cut-off (an approved pledge can only be withdrawn, which sets decided_at; the
     same rule as p2c.publications.content, so a published report agrees with itself)."""
     conds = [Pledge.status == ReviewStatus.APPROVED]
-    report_conds = [ProgressReport.status == ReviewStatus.APPROVED]
     if cutoff is not None:
         conds = [Pledge.approved_at.is_not(None), Pledge.approved_at <= cutoff,
                  or_(Pledge.status == ReviewStatus.APPROVED,
                      and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
-        report_conds.append(ProgressReport.approved_at <= cutoff)
-    last = (select(ProgressReport.pledge_id, func.max(ProgressReport.approved_at).label("last"))
-            .where(*report_conds).group_by(ProgressReport.pledge_id).subquery())
-    ranked = (select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.implementation_status,
-                     ProgressReport.usd_disbursed,
-                     func.row_number().over(partition_by=ProgressReport.pledge_id, order_by=(
-                         ProgressReport.period.desc(), ProgressReport.approved_at.desc(),
-                         ProgressReport.id.desc())).label("rn"))
-              .where(*report_conds).subquery())
-    latest = select(ranked.c.id, ranked.c.pledge_id, ranked.c.implementation_status,
-                    ranked.c.usd_disbursed).where(ranked.c.rn == 1).subquery()
-    activity = case((and_(last.c.last.isnot(None), last.c.last > Pledge.approved_at), last.c.last),
+    # The latest approved report as of the cut-off (p2c.implementation.latest, the one definition);
+    # `last` is the pledge's most recent report approval, which restarts its reporting clock.
+    latest = latest_approved_reports(true(), as_of=cutoff).subquery()
+    activity = case((and_(latest.c.last.isnot(None), latest.c.last > Pledge.approved_at), latest.c.last),
                     else_=Pledge.approved_at)
     base = (
         select(Pledge.id.label("pid"), _cents(func.coalesce(Pledge.usd_value, 0)).label("u"),
@@ -76,7 +68,6 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
                Pledge.is_global, Pledge.targets_ldc, Pledge.targets_lldc, Pledge.targets_sids)
         .join(Organization, Organization.id == Pledge.lead_organization_id)
         .outerjoin(Country, Country.iso3 == Organization.country_iso3)
-        .outerjoin(last, last.c.pledge_id == Pledge.id)
         .outerjoin(latest, latest.c.pledge_id == Pledge.id)
         .where(*conds)
         .subquery()

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from p2c.core.enums import ReviewStatus
+from p2c.core.numbers import money
 from p2c.extensions import cache, db
-from p2c.pledges.models import Pledge, pledge_country
 from p2c.reference.models import Country
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.figures import assemble
@@ -64,12 +63,6 @@ def progress_figures(as_of: date | None = None, *, today: date | None = None) ->
     return figures
 
 
-def direct_figures(today: date) -> dict:
-    """Figures computed directly from the pledge tables (all approvals), for checking the rollups."""
-    raw, organizations = raw_aggregates(None)
-    return assemble(raw, organizations, today, _now(), "direct")
-
-
 def country(iso3: str) -> Country | None:
     """A country by ISO3 code (case-insensitive), or None."""
     return db.session.get(Country, iso3.upper()) if len(iso3) == 3 and iso3.isalpha() else None
@@ -79,13 +72,4 @@ def country_summary(iso3: str) -> dict:
     """Approved pledges targeting a country and their USD value (from the rollups)."""
     row = db.session.execute(select(Rollup.pledges, Rollup.usd_cents).where(
         Rollup.dimension == "country", Rollup.key == iso3)).first()
-    from p2c.core.numbers import money
-
     return {"pledges": int(row[0]) if row else 0, "usd_value": money(int(row[1]) if row else 0)}
-
-
-def country_pledge_count_direct(iso3: str) -> int:
-    """The same count straight from the pledge tables (tests)."""
-    return db.session.scalar(
-        select(func.count()).select_from(pledge_country).join(Pledge, Pledge.id == pledge_country.c.pledge_id)
-        .where(pledge_country.c.country_iso3 == iso3, Pledge.status == ReviewStatus.APPROVED)) or 0

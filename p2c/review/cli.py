@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 
 from p2c.cli import p2c_cli
 from p2c.core.enums import SubmissionKind
 from p2c.core.mail import queue_mail
+from p2c.core.tokens import absolute_url
 from p2c.core.unit import commit
 from p2c.review import queries
 
 
 def send_digests() -> int:
     """Queue one digest per active staff member with something waiting; returns how many. Never commits."""
-    queue_url = current_app.config["BASE_URL"].rstrip("/") + "/review/?assignee=&status=open"
+    queue_url = absolute_url("/review/?assignee=&status=open")
     sent = 0
     for user in queries.staff_users():
         waiting = queries.waiting_for(user)

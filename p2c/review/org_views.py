@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from p2c.core.errors import Conflict, ServiceError
 from p2c.core.i18n import country_name, ref_name
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import attempt, unit_of_work
 from p2c.extensions import db
 from p2c.reference.models import Country, StakeholderGroup
 from p2c.review import organizations, queries
@@ -44,6 +44,7 @@ def _choices(form: OrganizationForm) -> None:
 
 
 @bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@unit_of_work
 def organization_edit(org_id: int):
     """Edit an organization's record (optimistic lock on its version)."""
     org = _org_or_404(org_id)
@@ -59,16 +60,13 @@ def organization_edit(org_id: int):
     elif form.validate_on_submit():
         data = {name: getattr(form, name).data for name in organizations.EDITABLE}
         data["country_iso3"] = data["country_iso3"] or None
-        try:
+        with attempt() as done:
             organizations.update_organization(org_id, data, queries.parse_id(form.version.data))
-            commit()
-        except Conflict as exc:
-            rollback()
-            flash(exc.message, "error")
+        if isinstance(done.error, Conflict):
+            flash(done.error.message, "error")
             return redirect(url_for("review.organization_edit", org_id=org_id))
-        except ServiceError as exc:
-            rollback()
-            flash(exc.message, "error")
+        if done.error:
+            flash(done.error.message, "error")
             status = 400
         else:
             flash(_("The organization is saved."), "success")
@@ -81,6 +79,7 @@ def organization_edit(org_id: int):
 
 
 @bp.route("/organizations/<int:org_id>/merge", methods=["GET", "POST"])
+@unit_of_work
 def organization_merge(org_id: int):
     """Merge this organization into another: its pledges, EOIs and API tokens move there."""
     org = _org_or_404(org_id)
@@ -89,15 +88,13 @@ def organization_merge(org_id: int):
     if request.method == "GET" and queries.parse_id(request.args.get("keep")) is not None:
         form.keep_id.data = request.args["keep"]
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             keep = organizations.merge_organizations(form.keep_number, org_id)
-            commit()
-        except ServiceError as exc:
-            rollback()
-            if exc.status_code == 404 or exc.field == "keep_id":
-                form.keep_id.errors = [*form.keep_id.errors, exc.message]
+        if done.error:
+            if done.error.status_code == 404 or done.error.field == "keep_id":
+                form.keep_id.errors = [*form.keep_id.errors, done.error.message]
             else:
-                flash(exc.message, "error")
+                flash(done.error.message, "error")
             status = 400
         else:
             flash(_("Merged into %(name)s.", name=keep.name), "success")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,7 +23,7 @@ from p2c.core.enums import CommentVisibility, ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, NotFound, ServiceError
 from p2c.core.mail import queue_mail
 from p2c.core.signals import submission_decided
-from p2c.core.tokens import make_token
+from p2c.core.tokens import absolute_url, private_link
 from p2c.core.workflow import MESSAGE_REQUIRED, STAFF_ACTIONS, Action, next_status
 from p2c.extensions import db
 from p2c.review.models import Comment
@@ -58,8 +58,7 @@ def _not_found() -> NotFound:
 def check_version(record: Any, expected_version: int | None) -> None:
     """Conflict when the record changed since the reviewer loaded it."""
     if expected_version is not None and record.version != expected_version:
-        raise Conflict(_("Someone else changed this record while you were looking at it. "
-                         "Here is the newer version; please check it and try again."))
+        raise Conflict()
 
 
 def _flush() -> None:
@@ -67,26 +66,14 @@ def _flush() -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(_("Someone else changed this record at the same moment. Nothing was saved; "
-                         "please check the newer version and try again.")) from None
-
-
-def private_link(kind: SubmissionKind, record: Any, email: str) -> str:
-    """The submitter's private link to the record (absolute)."""
-    token = make_token(kind.value, record.id, email)
-    if "access.dashboard" in current_app.view_functions:
-        try:
-            return url_for("access.dashboard", token=token, _external=True)
-        except RuntimeError:  # outside a request and without SERVER_NAME
-            pass
-    return current_app.config["BASE_URL"].rstrip("/") + "/my/" + token
+        raise Conflict() from None
 
 
 def _link(stype: registry.SubmissionType, record: Any, email: str) -> str:
     # Each kind knows which private page opens its records (a report opens through its pledge).
     if stype.private_link is not None:
         return stype.private_link(record, email)
-    return private_link(stype.kind, record, email)
+    return private_link(stype.kind.value, record.id, email)
 
 
 def _mail_submitter(stype: registry.SubmissionType, record: Any, template: str, message: str) -> None:
@@ -106,7 +93,7 @@ def _mail_submitter(stype: registry.SubmissionType, record: Any, template: str, 
 def _absolute(path: str | None) -> str | None:
     if not path or path.startswith("http"):
         return path
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return absolute_url(path)
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ from p2c.core import submissions as registry
 from p2c.core.auth import staff_required
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
-from p2c.core.errors import Conflict, NotAllowed, ServiceError
+from p2c.core.errors import Conflict, NotAllowed
 from p2c.core.redirects import safe_target
-from p2c.core.unit import commit, rollback
+from p2c.core.unit import attempt, unit_of_work
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
 from p2c.review import queries, services
 from p2c.review.forms import OUT_OF_DATE, AssignForm, BulkApproveForm, CommentForm, DecisionForm
@@ -137,6 +137,7 @@ def queue_csv():
 
 
 @bp.post("/bulk-approve")
+@unit_of_work
 def bulk_approve():
     """Approve the selected rows after a confirmation page."""
     form = BulkApproveForm()
@@ -150,12 +151,10 @@ def bulk_approve():
         rows = [(item, services.load(item.kind, item.id)) for item in items]
         form.confirm.data = "yes"
         return render_template("review/bulk_confirm.html", form=form, rows=rows)
-    try:
+    with attempt() as done:
         decisions = services.bulk_approve(items, actor=current_user)
-        commit()
-    except ServiceError as exc:
-        rollback()
-        flash(exc.message, "error")
+    if done.error:
+        flash(done.error.message, "error")
         return redirect(url_for("review.queue"))
     flash(ngettext("%(num)d submission approved.", "%(num)d submissions approved.", len(decisions)), "success")
     return redirect(url_for("review.queue"))
@@ -191,6 +190,7 @@ def record(kind: str, id: int):
 
 
 @bp.post("/<kind>/<int:id>/decide")
+@unit_of_work
 def decide(kind: str, id: int):
     """Approve, reject, request changes or start the review."""
     form = DecisionForm()
@@ -200,18 +200,15 @@ def decide(kind: str, id: int):
     version = queries.parse_id(form.version.data)
     if version is None:  # a tampered hidden field: nothing to compare the record with
         return _render_record(kind, id, decision_form=form, error=str(OUT_OF_DATE), status=400)
-    try:
+    with attempt() as done:
         result = services.decide(kind, id, form.action.data, form.message.data or "", version,
                                  actor=current_user)
-        commit()
-    except (Conflict, NotAllowed) as exc:
-        rollback()
-        return _render_record(kind, id, decision_form=form, error=exc.message, status=409)
-    except ServiceError as exc:
-        rollback()
-        if exc.status_code == 404:
+    if isinstance(done.error, Conflict | NotAllowed):
+        return _render_record(kind, id, decision_form=form, error=done.error.message, status=409)
+    if done.error:
+        if done.error.status_code == 404:
             abort(404)
-        form.message.errors = [*form.message.errors, exc.message]
+        form.message.errors = [*form.message.errors, done.error.message]
         return _render_record(kind, id, decision_form=form, status=400)
     flash(_("%(reference)s is now “%(status)s”.", reference=result.record.reference, status=result.new.title),
           "success")
@@ -219,23 +216,21 @@ def decide(kind: str, id: int):
 
 
 @bp.post("/<kind>/<int:id>/assign")
+@unit_of_work
 def assign(kind: str, id: int):
     """Assign the record to me (or release it)."""
     form = AssignForm()
     version = queries.parse_id(form.version.data)
     if not form.validate_on_submit() or version is None:
         return _render_record(kind, id, error=str(OUT_OF_DATE), status=400)
-    try:
+    with attempt() as done:
         services.assign(kind, id, None if form.release.data else current_user, version, actor=current_user)
-        commit()
-    except Conflict as exc:
-        rollback()
-        return _render_record(kind, id, error=exc.message, status=409)
-    except ServiceError as exc:
-        rollback()
-        if exc.status_code == 404:
+    if isinstance(done.error, Conflict):
+        return _render_record(kind, id, error=done.error.message, status=409)
+    if done.error:
+        if done.error.status_code == 404:
             abort(404)
-        return _render_record(kind, id, error=exc.message, status=400)
+        return _render_record(kind, id, error=done.error.message, status=400)
     flash(_("Released.") if form.release.data else _("Assigned to you."), "success")
     # From the queue, back to the same filtered queue; only a path inside the back-office is followed.
     record_url = url_for("review.record", kind=kind, id=id)
@@ -243,19 +238,18 @@ def assign(kind: str, id: int):
 
 
 @bp.post("/<kind>/<int:id>/comment")
+@unit_of_work
 def comment(kind: str, id: int):
     """A message to the submitter (e-mailed) or an internal note (never sent)."""
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_record(kind, id, comment_form=form, status=400)
-    try:
+    with attempt() as done:
         added = services.add_comment(kind, id, form.body.data, form.visibility.data, actor=current_user)
-        commit()
-    except ServiceError as exc:
-        rollback()
-        if exc.status_code == 404:
+    if done.error:
+        if done.error.status_code == 404:
             abort(404)
-        form.body.errors = [*form.body.errors, exc.message]
+        form.body.errors = [*form.body.errors, done.error.message]
         return _render_record(kind, id, comment_form=form, status=400)
     flash(_("Message sent to the submitter.") if added.visibility.value == "to_submitter"
           else _("Internal note saved."), "success")

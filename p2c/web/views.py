@@ -30,6 +30,7 @@ def readyz():
         db.session.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         current_app.logger.warning("readyz: %s", exc)
+        # Named exception to the unit of work: a probe writes nothing; this only resets the session.
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")

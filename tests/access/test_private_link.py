@@ -162,7 +162,7 @@ def test_stale_edit_is_a_conflict_not_an_overwrite(client, mail_to):
     _request_changes(pledge)
     response = client.post(path + "/edit", data=valid_pledge(title="Stale change", version="0"))
     assert response.status_code == 409
-    assert "Someone changed this submission" in response.get_data(as_text=True)
+    assert "Someone else changed this record" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Pledge, pledge.id).title == "Connect 200 rural schools"
 

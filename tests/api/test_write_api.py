@@ -246,3 +246,29 @@ def test_every_authenticated_call_records_the_token_as_used(client, builder, tok
                        headers=auth(secret)).status_code == 403
     db.session.expire_all()
     assert db.session.get(ApiToken, row.id).last_used_at is not None
+
+
+def test_a_submission_through_the_api_commits_once(client, token, monkeypatch):
+    """One unit of work per request: the token's use, the pledge and the stored Idempotency-Key
+    are committed together (mail delivery, which commits its own bookkeeping, is left queued here)."""
+    import threading
+
+    from flask_sqlalchemy.session import Session as FlaskSession
+    from sqlalchemy import event
+
+    _row, secret = token
+    monkeypatch.setitem(client.application.config, "MAIL_SEND_AFTER_COMMIT", False)
+    here = threading.get_ident()
+    commits: list[int] = []
+
+    def count(session) -> None:
+        if threading.get_ident() == here:
+            commits.append(1)
+
+    event.listen(FlaskSession, "after_commit", count)
+    try:
+        response = client.post("/api/v1/pledges", json=PLEDGE, headers=auth(secret, **{"Idempotency-Key": "once"}))
+    finally:
+        event.remove(FlaskSession, "after_commit", count)
+    assert response.status_code == 201, response.get_json()
+    assert len(commits) == 1

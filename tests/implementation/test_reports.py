@@ -188,7 +188,7 @@ def test_resubmission_after_changes_requested_with_optimistic_lock(client, build
     stale = _valid(pledge, version=str(report.version - 1 if report.version > 1 else 99))
     response = client.post(url, data=stale)
     assert response.status_code == 409
-    assert "changed since you opened it" in response.get_data(as_text=True)
+    assert "Someone else changed this record" in response.get_data(as_text=True)
     response = client.post(url, data=_valid(pledge, version=str(report.version),
                                             narrative="Updated: we connected 40 schools and trained 80 teachers."))
     assert response.status_code == 302

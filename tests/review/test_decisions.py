@@ -38,7 +38,7 @@ def test_approving_a_pledge_emails_the_focal_point_and_sends_the_signal(client, 
         response = _decide(client, "pledge", pledge, "approve")
     finally:
         submission_decided.disconnect(receiver)
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/login" not in response.headers["Location"], response.headers["Location"]
     db.session.expire_all()
     fresh = db.session.get(Pledge, pledge.id)
     assert fresh.status == ReviewStatus.APPROVED and fresh.approved_at and fresh.decided_at
@@ -63,7 +63,7 @@ def test_reject_needs_a_reason_which_is_emailed_in_the_submitters_language(clien
     assert db.session.get(Pledge, pledge.id).status == ReviewStatus.IN_REVIEW
 
     response = _decide(client, "pledge", pledge, "reject", "Out of scope for the coalition.")
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/login" not in response.headers["Location"], response.headers["Location"]
     message = mail_to.wait_for(1)[0]
     assert message["To"] == contact.email
     assert db.session.scalar(select(OutboxMessage.language)) == "fr"
@@ -91,7 +91,7 @@ def test_internal_notes_are_never_sent_and_messages_are(client, login, builder, 
     db.session.commit()
     response = client.post(f"/review/pledge/{pledge.id}/comment",
                            data={"visibility": "internal", "body": "Looks like a duplicate of P2C-2024-1."})
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/login" not in response.headers["Location"], response.headers["Location"]
     assert db.session.scalar(select(OutboxMessage)) is None
     client.post(f"/review/pledge/{pledge.id}/comment", data={"visibility": "to_submitter", "body": "Which year?"})
     assert "Which year?" in LocalSmtpServer.text_of(mail_to.wait_for(1)[0])
@@ -151,7 +151,7 @@ def test_two_reviewers_on_the_same_record_the_second_gets_a_conflict(app, builde
     assert second.get(f"/review/pledge/{pledge.id}").status_code == 200
     response = first.post(f"/review/pledge/{pledge.id}/decide",
                           data={"action": "request_changes", "message": "Add targets.", "version": seen_version})
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/login" not in response.headers["Location"], response.headers["Location"]
     response = second.post(f"/review/pledge/{pledge.id}/decide",
                            data={"action": "approve", "message": "", "version": seen_version})
     assert response.status_code == 409
@@ -173,3 +173,23 @@ def test_the_pledge_record_page_shows_its_reporting_status(client, login, builde
     page = client.get(f"/review/pledge/{due.id}").get_data(as_text=True)
     assert "Reporting status" in page and "badge-due" in page and "a report is due" in page
     assert "Reporting status" not in client.get(f"/review/pledge/{waiting.id}").get_data(as_text=True)
+
+
+def test_decision_emails_link_to_the_public_base_url_not_the_request_host(app, client, login, builder, mail_to,
+                                                                            monkeypatch):
+    """The private link in a decision e-mail is built on P2C_BASE_URL (config BASE_URL) even when the
+    reviewer's request came in through another host name (an internal address, a proxy)."""
+    monkeypatch.setitem(app.config, "BASE_URL", "https://p2c.example.org/")
+    login("reviewer")
+    name = app.config["SESSION_COOKIE_NAME"]
+    client.set_cookie(name, client.get_cookie(name).value, domain="internal.host")  # the same session there
+    pledge = builder.pledge(status=ReviewStatus.SUBMITTED)
+    db.session.commit()
+    response = client.post(f"/review/pledge/{pledge.id}/decide", base_url="http://internal.host:8081",
+                           data={"action": "request_changes", "message": "Please add a year.",
+                                 "version": pledge.version})
+    assert response.status_code == 302 and "/login" not in response.headers["Location"], response.headers["Location"]
+    body = LocalSmtpServer.text_of(mail_to.wait_for(1)[0])
+    links = [line.strip() for line in body.splitlines() if "/my/" in line]
+    assert links and all(link.startswith("https://p2c.example.org/my/") for link in links), links
+    assert "internal.host" not in body
