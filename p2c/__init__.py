@@ -42,6 +42,9 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     configure_logging(app)
     # Alembic 1.16+ announces each of its plugins at INFO on every `flask db` command: noise for operators.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from p2c.core.redaction import install_werkzeug_filter
+
+    install_werkzeug_filter()  # private-link tokens never reach the development server's request log
 
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix

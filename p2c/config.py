@@ -83,6 +83,8 @@ class Config:
 
     # Abuse protection
     MAX_CONTENT_LENGTH = _env_int("P2C_MAX_CONTENT_LENGTH", 1024 * 1024)
+    # Longer URLs (path and query) get a 414 in the app's own format (gunicorn.conf.py lifts gunicorn's limit).
+    MAX_URL_LENGTH = _env_int("P2C_MAX_URL_LENGTH", 4096)
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,6 +1,6 @@
 """Imports every model module, so that `db.metadata` is complete wherever it is needed."""
 
-from p2c.accounts.models import User
+from p2c.accounts.models import LoginThrottle, User
 from p2c.api.models import ApiToken
 from p2c.core.models import AuditEvent, IdempotencyKey, OutboxMessage
 from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
@@ -30,8 +30,8 @@ from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupS
 __all__ = [
     "ApiToken", "AuditEvent", "BeneficiaryGroup", "CallForInterest", "Comment", "Contact", "Country",
     "Currency", "Event", "ExchangeRate", "ExpressionOfInterest", "FocusArea", "Goal", "IdempotencyKey",
-    "Indicator", "JobPeriod", "JobStatus", "Organization", "OutboxMessage", "Pillar", "Pledge", "PledgeTarget",
-    "PledgeType",
+    "Indicator", "JobPeriod", "JobStatus", "LoginThrottle", "Organization", "OutboxMessage", "Pillar", "Pledge",
+    "PledgeTarget", "PledgeType",
     "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "Rollup",
     "RollupOrganization", "RollupPledge", "RollupState", "Sdg",
     "StakeholderGroup", "User", "WsisLine",

@@ -37,9 +37,8 @@ def _link_problem(exc: _LinkProblem):
 
 @bp.after_request
 def _private(response):
-    # Private pages: never cached by a shared proxy, never indexed.
+    # Private pages are never indexed (and never stored: p2c.core.auth.is_private_response).
     if request.view_args and "token" in request.view_args:
-        response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy import Boolean, DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from p2c.core.db import TimestampMixin
@@ -30,9 +30,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    # Bumped on password change or deactivation so that old sessions stop working.
+    # Bumped at sign-out, password change or deactivation so that every earlier session cookie (and any
+    # copy of it) stops working: load_user compares it with the one the cookie names.
     session_token: Mapped[str] = mapped_column(String(64), default="")
 
     @property
@@ -47,3 +46,22 @@ class User(UserMixin, TimestampMixin, db.Model):
     def get_id(self) -> str:
         """Session identifier: id plus the session token, so a reset logs everyone out."""
         return f"{self.id}:{self.session_token}"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins of one e-mail address from one client address, and until when that pair waits.
+
+    Keyed by the pair, not the account: guessing from one address slows down only that address, so
+    nobody can lock the team out of their accounts by failing on purpose. Rows exist for unknown
+    addresses too, so that the answer never tells whether an account exists.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("email", "address", name="uq_login_throttle_email_address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))  # as typed, lower-cased
+    address: Mapped[str] = mapped_column(String(64))  # client IP address
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)

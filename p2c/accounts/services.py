@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
-from p2c.accounts.models import User
+from p2c.accounts.models import LoginThrottle, User
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import UserRole
@@ -23,8 +25,11 @@ from p2c.extensions import db
 
 _hasher = PasswordHasher()
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
+# Sign-in back-off per e-mail and client address (authenticate): free tries, then 30 s, 60 s, ... 1 h.
+FREE_FAILURES = 5
+BACKOFF_FIRST_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+FORGET_AFTER = timedelta(days=1)
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -60,32 +65,81 @@ def create_user(email: str, password: str, role: UserRole, name: str = "") -> Us
 
 
 def authenticate(email: str, password: str, ip: str) -> User | None:
-    """Return the user when e-mail and password match and the account is active and not locked.
+    """Return the user when e-mail and password match, the account is active and this pair of
+    e-mail and client address is not waiting out a back-off (see LoginThrottle); else None.
 
-    Failed attempts are counted; after MAX_FAILED_LOGINS the account is locked for LOCK_MINUTES.
+    Every call does exactly one argon2 verification (against a dummy hash when there is no account,
+    the account is invited or deactivated, or the pair is waiting), so the answer time does not
+    tell whether an account exists or is locked (OWASP Authentication Cheat Sheet). Failures are
+    counted per e-mail and address; from the FREE_FAILURES-th on, that pair waits
+    BACKOFF_FIRST_SECONDS, doubled at each further failure up to BACKOFF_MAX_SECONDS.
     """
-    email = (email or "").strip().lower()
+    email = (email or "").strip().lower()[:254]
+    ip = (ip or "")[:64]
+    password = password or ""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     now = utcnow()
-    if user is None:
-        _hasher.hash(password or "x")  # same work as a real check: no timing oracle on e-mails
-        audit.record("login_failed", "user", None, label=email, actor_label=email)
+    throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == email,
+                                                             LoginThrottle.address == ip))
+    subject_id = user.id if user is not None else None
+    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
+        _verify_dummy(password)
+        audit.record("login_locked", "user", subject_id, label=email, actor_label=email)
         return None
-    if user.locked_until and user.locked_until > now:
-        audit.record("login_locked", "user", user.id, label=email, actor_label=email)
+    if user is not None and user.active and user.password_hash:
+        accepted = check_password(user, password)
+    else:
+        accepted = _verify_dummy(password)
+    if not accepted or user is None:
+        _count_failure(throttle, email, ip, now)
+        audit.record("login_failed", "user", subject_id, label=email, actor_label=email)
         return None
-    if not user.active or not check_password(user, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-        audit.record("login_failed", "user", user.id, label=email, actor_label=email)
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
+    if throttle is not None:
+        db.session.delete(throttle)
     user.last_login_at = now
     audit.record("login", "user", user.id, label=email, actor_user_id=user.id, actor_label=email)
     return user
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_hex(16))
+
+
+def _verify_dummy(password: str) -> bool:
+    """The same argon2 work as checking a real password; always False."""
+    try:
+        _hasher.verify(_dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        pass
+    return False
+
+
+def backoff_seconds(failures: int) -> int:
+    """How long a pair waits after its `failures`-th failure in a row (0 below FREE_FAILURES)."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(BACKOFF_FIRST_SECONDS * 2 ** (failures - FREE_FAILURES), BACKOFF_MAX_SECONDS)
+
+
+def _count_failure(throttle: LoginThrottle | None, email: str, ip: str, now) -> None:
+    # Pairs quiet for a day start again from zero (and their rows go, so the table stays small).
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - FORGET_AFTER))
+    if throttle is None or throttle.last_failure_at < now - FORGET_AFTER:
+        throttle = LoginThrottle(email=email, address=ip, failures=0, last_failure_at=now)
+        try:
+            with db.session.begin_nested():  # two failures at the same moment: the second one updates
+                db.session.add(throttle)
+        except IntegrityError:
+            throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email == email,
+                                                                     LoginThrottle.address == ip))
+            if throttle is None:  # pragma: no cover - the other row went between the two statements
+                return
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    wait = backoff_seconds(throttle.failures)
+    throttle.blocked_until = now + timedelta(seconds=wait) if wait else None
+    db.session.flush()
 
 
 def load_user(session_id: str) -> User | None:
@@ -179,8 +233,6 @@ def accept_invitation(user: User, password: str) -> User:
     _check_new_password(password)
     user.password_hash = hash_password(password)
     user.active = True
-    user.failed_logins = 0
-    user.locked_until = None
     user.session_token = _new_session_token()
     db.session.flush()
     audit.record("set_password", "user", user.id, label=user.email, actor_user_id=user.id, actor_label=user.email,
@@ -213,6 +265,14 @@ def set_active(user_id: int, active: bool, actor: User | None = None) -> User:
     audit.record("deactivate" if not active else "reactivate", "user", user.id, label=user.email,
                  before={"active": before}, after={"active": active})
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session cookie issued so far names the old session token,
+    so load_user refuses it, copies included (a signed cookie cannot be recalled from the browser)."""
+    user.session_token = _new_session_token()
+    db.session.flush()
+    audit.record("logout", "user", user.id, label=user.email, actor_user_id=user.id, actor_label=user.email)
 
 
 def _get_user(user_id: int) -> User:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from p2c.accounts import services
 from p2c.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from p2c.core.errors import render_error
+from p2c.core.redirects import safe_target
 from p2c.core.unit import attempt, commit, unit_of_work
 from p2c.extensions import limiter
 
@@ -24,11 +25,10 @@ def _idle_timeout() -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never redirect to another host after login.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    # Staff sign in to work the queue: land there (the home page is the public's).
-    return url_for("review.queue") if "review.queue" in current_app.view_functions else url_for("web.home")
+    # Only same-site paths: never redirect to another host after login (p2c.core.redirects). Staff sign
+    # in to work the queue: land there by default (the home page is the public's).
+    landing = url_for("review.queue") if "review.queue" in current_app.view_functions else url_for("web.home")
+    return safe_target(target, landing)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,8 +56,11 @@ def login():
 
 @bp.post("/logout")
 @login_required
+@unit_of_work
 def logout():
-    """Sign out."""
+    """Sign out: this session and every copy of its cookie stop working (the user's session token
+    changes on the server, see services.end_sessions), not only the cookie in this browser."""
+    services.end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("web.home"))

@@ -8,13 +8,13 @@ init script in `static/js/api-docs.js` (the CSP forbids inline scripts).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import time
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import abort, current_app, jsonify, render_template, send_from_directory
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from p2c.api.blueprint import ENDPOINTS, EndpointDoc, bp
 
@@ -29,6 +29,7 @@ ERROR_DESCRIPTIONS = {
     405: "Method not allowed on this path.",
     409: "Conflict: the Idempotency-Key was used with a different request, or the record changed.",
     413: "The request body is larger than the server accepts.",
+    414: "The URL (path and query) is longer than the server accepts (4,096 characters by default).",
     422: "Invalid input: `fields` maps each field to its messages (nested fields as nested objects).",
     429: "Too many requests for this token; retry after the `Retry-After` seconds.",
     500: "Unexpected server error (logged).",
@@ -78,6 +79,7 @@ def _operation(doc: EndpointDoc) -> dict[str, Any]:
     if doc.body_schema is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": doc.body_schema}}}
     codes = dict(doc.responses)
+    codes.setdefault(414, None)
     codes.setdefault(500, None)
     codes.setdefault(503, None)
     if doc.auth:
@@ -94,13 +96,40 @@ def _operation(doc: EndpointDoc) -> dict[str, Any]:
     return op
 
 
+def _field_limits(self, field: fields.Field, **kwargs: Any) -> dict[str, Any]:
+    """Limits a field states in its metadata and apispec cannot see in its validators: `codes` (a
+    callable giving the reference codes the shared rules accept: an enum; on a Dict, the allowed keys)
+    and `range` (a custom number field's type and bounds)."""
+    extra: dict[str, Any] = {}
+    source = field.metadata.get("codes")
+    if callable(source):
+        values = list(source())
+        if isinstance(field, fields.Dict):
+            value_schema = self.field2property(field.value_field) if field.value_field else {}
+            extra["properties"] = {str(code): value_schema for code in values}
+            extra["additionalProperties"] = False
+        else:
+            extra["enum"] = values + ([None] if field.allow_none else [])
+    for validator in field.validators:  # apispec writes Range bounds, not whether they are inclusive (3.0)
+        if isinstance(validator, validate.Range):
+            if validator.min is not None and not validator.min_inclusive:
+                extra["exclusiveMinimum"] = True
+            if validator.max is not None and not validator.max_inclusive:
+                extra["exclusiveMaximum"] = True
+    limits = field.metadata.get("range")
+    if isinstance(limits, dict):
+        extra.update(limits)
+    return extra
+
+
 def build_spec() -> dict[str, Any]:
-    """The OpenAPI document as a dict."""
+    """The OpenAPI document as a dict (reads the reference codes: call it inside a request or app context)."""
+    plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)
     spec = APISpec(
         title="Partner2Connect API",
         version="1.0.0",
         openapi_version=OPENAPI_VERSION,
-        plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
+        plugins=[plugin],
         info={"description": (
             "Open data of the Partner2Connect Digital Coalition: approved pledges, organizations and the "
             "progress figures (read, no authentication), and a write API for partner organizations "
@@ -109,6 +138,7 @@ def build_spec() -> dict[str, Any]:
             "license": {"name": "CC BY 4.0 (data)", "url": "https://creativecommons.org/licenses/by/4.0/"}},
         servers=[{"url": "/api/v1"}],
     )
+    plugin.converter.add_attribute_function(_field_limits)
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                    "description": "API token issued by a coalition admin"})
     spec.components.schema("Error", schema=ErrorSchema)
@@ -141,9 +171,15 @@ def _numeric_bounds(node: Any) -> Any:
     return node
 
 
-@lru_cache(maxsize=1)
+_SPEC: dict[str, Any] = {}
+
+
 def _cached_spec() -> dict[str, Any]:
-    return build_spec()
+    # Rebuilt after the cache lifetime: the enums come from reference data an admin may edit.
+    now = time.monotonic()
+    if not _SPEC or now - _SPEC["built"] > current_app.config["CACHE_TTL_SECONDS"]:
+        _SPEC.update(built=now, spec=build_spec())
+    return _SPEC["spec"]
 
 
 @bp.get("/openapi.json")

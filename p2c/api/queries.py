@@ -33,8 +33,7 @@ def idempotency_record_key(organization_id: int, key: str) -> str:
 
 def stored_response(organization_id: int, key: str) -> IdempotencyKey | None:
     """The response stored for this organization's Idempotency-Key, if it was seen."""
-    row = db.session.get(IdempotencyKey, idempotency_record_key(organization_id, key))
-    return row if row is not None and row.scope == IDEMPOTENCY_SCOPE else None
+    return db.session.get(IdempotencyKey, (idempotency_record_key(organization_id, key), IDEMPOTENCY_SCOPE))
 
 
 def tokens() -> list[ApiToken]:

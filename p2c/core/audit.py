@@ -43,6 +43,7 @@ ACTION_TITLES = {
     "api_token.revoke": _l("API token revoked"),
     # staff accounts
     "login": _l("Signed in"),
+    "logout": _l("Signed out"),
     "login_failed": _l("Failed sign-in"),
     "login_locked": _l("Sign-in blocked after repeated failures"),
     "password_change": _l("Password changed"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, request, session
+from flask import abort, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,8 +19,34 @@ from p2c.core.errors import render_error
 from p2c.core.tokens import InvalidToken, read_token
 from p2c.extensions import login
 
+# Their answers are the same for everyone (no staff bar, no personal data): cacheable even for staff.
+PUBLIC_DATA_BLUEPRINTS = ("api", "opendata")
+
 # Set in the browser session when a private link opened a record (p2c.access).
 PRIVATE_LINK_SESSION_KEY = "p2c_private_link"
+
+
+def mark_private() -> None:
+    """Say that this response is for one person only: p2c.web.hooks sends it with
+    `Cache-Control: no-store`, so no browser history, back button or shared proxy keeps a copy."""
+    g.p2c_private = True
+
+
+def is_private_response() -> bool:
+    """True for a response that must never be stored: a staff page (role_required ran), a private
+    link or invitation (a `token` in the route or the query), the sign-in pages, any page seen by a
+    signed-in staff member (it carries their name and tools; not the API and open-data files, which
+    are the same for everyone), or one a view marked with mark_private()."""
+    if g.get("p2c_private") or request.blueprint == "accounts":
+        return True
+    if "token" in (request.view_args or {}) or "token" in request.args:
+        return True
+    if request.blueprint in PUBLIC_DATA_BLUEPRINTS:
+        return False  # open data and the API answer everyone the same, signed in or not
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception:  # noqa: BLE001 - the user could not be loaded (database away): err on the private side
+        return True
 
 
 def mark_private_link_session() -> None:
@@ -52,6 +78,7 @@ def role_required(*roles: UserRole) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
+            mark_private()  # allowed or not, the answer is not for a cache
             if not current_user.is_authenticated:
                 if is_focal_point_request():
                     return render_error(403, _("This page is for the coalition team. Your private link opens "

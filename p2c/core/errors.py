@@ -1,4 +1,5 @@
-"""Error handling: translated HTML error pages, JSON errors under /api, 503 when the database is away."""
+"""Error handling: translated HTML error pages, JSON errors under /api, 503 when the database is away
+(also when it goes away in the middle of a request: the session teardown never raises)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def _title_for(code: int) -> str:
         405: _("Method not allowed"),
         409: _("Conflict"),
         413: _("The request is too large"),
+        414: _("The address is too long"),
         422: _("Invalid input"),
         429: _("Too many requests"),
         500: _("Something went wrong"),
@@ -85,6 +87,7 @@ def _message_for(code: int) -> str:
         403: _("You do not have access to this page."),
         404: _("We could not find that page. It may have moved, or the address may be mistyped."),
         413: _("What you sent is larger than we accept. Please shorten it and try again."),
+        414: _("The address of this request is longer than we accept. Use fewer or shorter filters."),
         429: _("You have sent too many requests. Please wait a little and try again."),
         500: _("An unexpected error happened on our side. It has been logged; please try again later."),
         503: _("The service is temporarily unavailable. Nothing was saved; please try again in a moment."),
@@ -105,8 +108,37 @@ def render_error(code: int, message: str | None = None):
         return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def release_session(exc: BaseException | None = None) -> None:
+    """End the request's database session without ever raising.
+
+    Closing a session rolls its transaction back; when the database went away mid-request that
+    rollback fails, and at teardown the exception escaped every error handler (the WSGI server then
+    sent its own bare 500 page). The connections are invalidated instead: the pool drops them and
+    reconnects on the next request.
+    """
+    try:
+        db.session.remove()
+    except Exception as error:  # noqa: BLE001 - the database is away; nothing left to roll back
+        log.warning("database session could not be closed cleanly: %s", error)
+        try:
+            db.session.registry().invalidate()
+        except Exception:  # noqa: BLE001
+            pass
+        db.session.registry.clear()
+
+
+def install_safe_teardown(app: Flask) -> None:
+    """Replace Flask-SQLAlchemy's session teardown (which may raise, see release_session)."""
+    try:
+        app.teardown_appcontext_funcs.remove(db._teardown_session)
+    except ValueError:  # pragma: no cover - Flask-SQLAlchemy changed how it registers it
+        log.warning("Flask-SQLAlchemy's session teardown was not found; adding ours after it")
+    app.teardown_appcontext(release_session)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install the handlers on the app."""
+    install_safe_teardown(app)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -135,11 +167,7 @@ def register_error_handlers(app: Flask) -> None:
             return _unexpected(exc)
         # Roll back (no partial write) and say so; the pool reconnects.
         log.warning("database error: %s", exc)
-        try:
-            db.session.rollback()
-        except Exception:  # noqa: BLE001
-            pass
-        db.session.remove()
+        release_session()
         return render_error(503)
 
     @app.errorhandler(Exception)

@@ -60,8 +60,10 @@ class IdempotencyKey(db.Model):
 
     __tablename__ = "idempotency_key"
 
+    # Unique per scope: the same random text may be a /join nonce and a pledge-form nonce (a nonce
+    # replayed on another form is then a new submission there, never a clash with a 500).
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    scope: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     result_type: Mapped[str] = mapped_column(String(40), default="")
     result_id: Mapped[int | None] = mapped_column(Integer)

@@ -19,6 +19,7 @@ from p2c.core.enums import ImplementationStatus
 from p2c.extensions import db
 from p2c.implementation import rules
 from p2c.pledges.models import Pledge
+from p2c.pledges.rules import codes
 from p2c.pledges.schemas import Number, Text
 from p2c.reference.models import BeneficiaryGroup
 
@@ -37,7 +38,8 @@ class AchievedValueSchema(Schema):
     """The value achieved for one target, named by its id or (when unambiguous) its indicator code."""
 
     target_id = fields.Integer(load_default=None)
-    indicator = Text(load_default=None, metadata={"description": "indicator code of the target"})
+    indicator = Text(load_default=None, metadata={"description": "indicator code of the target",
+                                                  "codes": codes("indicators")})
     achieved_value = Number(required=True, upper=rules.ACHIEVED_MAX)
 
 
@@ -56,7 +58,8 @@ class ProgressReportInputSchema(Schema):
     beneficiaries = fields.Dict(
         keys=fields.String(),
         values=People(validate=validate.Range(max=rules.PEOPLE_MAX, error=rules.PEOPLE_TOO_MANY)),
-        load_default=dict, metadata={"description": "people reached per beneficiary group code"},
+        load_default=dict, metadata={"description": "people reached per beneficiary group code",
+                                     "codes": codes("beneficiary_groups")},
     )
 
     def __init__(self, *args: Any, pledge: Pledge, today: date | None = None, **kwargs: Any) -> None:

@@ -116,8 +116,7 @@ def idempotent_result(scope: str, key: str) -> IdempotencyKey | None:
     """The record a form nonce already created, if any."""
     if not key:
         return None
-    row = db.session.get(IdempotencyKey, key)
-    return row if row is not None and row.scope == scope else None
+    return db.session.get(IdempotencyKey, (key, scope))
 
 
 def eoi_by_reference(reference: str) -> ExpressionOfInterest | None:

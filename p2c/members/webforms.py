@@ -9,6 +9,7 @@ from flask import g, request, session
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
+from p2c.core.auth import mark_private
 from p2c.extensions import db
 from p2c.reference.models import Event
 
@@ -25,7 +26,8 @@ def remember_submission(reference: str) -> None:
 
 
 def submitted_here(reference: str) -> bool:
-    """Whether this browser submitted `reference` (confirmation pages are not public)."""
+    """Whether this browser submitted `reference` (confirmation pages are not public, so never cached)."""
+    mark_private()
     return reference in session.get(_SESSION_KEY, [])
 
 

@@ -16,15 +16,12 @@ from p2c.opendata.exports import FORMATS
 from p2c.opendata.iati import iati_chunks
 from p2c.opendata.imports import import_file, iter_errors
 
-# Files with more rows than this get a progress bar.
-PROGRESS_FROM = 200
-
 
 def _progress(items: Iterable, label: str) -> AbstractContextManager[Iterable]:
-    items = list(items)
-    if len(items) < PROGRESS_FROM:
+    # Rows stream from the file (their number is not known ahead): a running count on a terminal.
+    if not sys.stderr.isatty():
         return nullcontext(items)
-    return click.progressbar(items, label=label, file=sys.stderr)
+    return click.progressbar(items, label=label, file=sys.stderr, show_pos=True)
 
 
 @p2c_cli.command("export")

@@ -42,7 +42,7 @@ from p2c.members.identity import name_key
 from p2c.members.models import Contact, Organization
 from p2c.members.services import get_or_create_organization
 from p2c.opendata.duplicates import duplicates
-from p2c.opendata.readers import FileError, read_file
+from p2c.opendata.readers import FileError, open_rows
 from p2c.opendata.records import disbursed_to_date, latest_progress
 from p2c.opendata.validation import Validator
 from p2c.pledges.constants import pledge_reference
@@ -92,45 +92,57 @@ class ImportResult:
         return not self.file_error and not self.errors
 
 
-def validate_file(path: Path, progress: Progress = _no_progress, *, locale: str = EXPORT_FORMAT,
-                  ) -> tuple[ImportResult, list[tuple[str, dict]]]:
-    """Read and check a whole file. Returns the result (errors) and the parsed rows (location, record).
+# The fields the cross-row checks need (duplicate references and pledges: p2c.opendata.duplicates);
+# only these are kept per row while the file is read.
+_KEY_FIELDS = ("reference", "title", "lead_organization", "lead_organization_country", "pledged_on")
+
+
+def validate_file(path: Path, progress: Progress = _no_progress, *, locale: str = EXPORT_FORMAT) -> ImportResult:
+    """Read and check a whole file, one row at a time: what stays in memory per row is its location
+    and the fields the cross-row checks compare (not its text), so a 100 MB CSV checks in bounded
+    memory (benchmarks/import_memory.py). `result.updated` holds how many rows name an existing pledge.
 
     `locale` says how numbers in text cells are written (p2c.core.numbers): the export's own format by
     default, or a language code the person importing declares (a French Excel file: "fr")."""
     result = ImportResult()
+    validator = Validator(locale)
+    keys: list[tuple[str, dict]] = []
+    first_seen: dict[str, str] = {}
     try:
-        result.fmt, raw_rows = read_file(path)
+        result.fmt, raw_rows = open_rows(path)
+        with progress(raw_rows, _("checking")) as rows:
+            for raw in rows:
+                result.rows += 1
+                if raw.problem:
+                    result.errors.append(RowError(raw.location, "-", raw.problem))
+                    continue
+                record, errors = validator.row(raw.values)
+                result.errors.extend(RowError(raw.location, f, m) for f, m in errors)
+                ref = record.get("reference")
+                if ref:
+                    if ref in first_seen:
+                        result.errors.append(RowError(raw.location, "reference", _(
+                            "%(ref)s appears twice in the file (first at %(where)s).", ref=ref,
+                            where=first_seen[ref])))
+                    first_seen.setdefault(ref, raw.location)
+                keys.append((raw.location, {name: record.get(name) for name in _KEY_FIELDS}))
     except FileError as exc:
         result.file_error = exc.message
-        return result, []
-    result.rows = len(raw_rows)
-    validator = Validator(locale)
-    parsed_rows: list[tuple[str, dict]] = []
-    first_seen: dict[str, str] = {}
-    with progress(raw_rows, _("checking")) as rows:
-        for raw in rows:
-            if raw.problem:
-                result.errors.append(RowError(raw.location, "-", raw.problem))
-                continue
-            record, errors = validator.row(raw.values)
-            result.errors.extend(RowError(raw.location, f, m) for f, m in errors)
-            ref = record.get("reference")
-            if ref:
-                if ref in first_seen:
-                    result.errors.append(RowError(raw.location, "reference", _(
-                        "%(ref)s appears twice in the file (first at %(where)s).", ref=ref, where=first_seen[ref])))
-                first_seen.setdefault(ref, raw.location)
-            parsed_rows.append((raw.location, record))
+        result.errors.clear()
+        return result
+    if not result.rows:
+        result.file_error = _("The file has a header but no rows.")
+        return result
     existing = _existing_statuses(list(first_seen))
-    for location, record in parsed_rows:
+    result.updated = sum(1 for ref in first_seen if ref in existing)
+    for location, record in keys:
         status = existing.get(record.get("reference") or "")
         if status is not None and status != ReviewStatus.APPROVED:
             result.errors.append(RowError(location, "reference", _(
                 "This reference belongs to a pledge that is not approved (%(status)s); decide it in the review "
                 "queue first.", status=str(status))))
-    result.errors.extend(RowError(loc, "reference", message) for loc, message in duplicates(parsed_rows))
-    return result, parsed_rows
+    result.errors.extend(RowError(loc, "reference", message) for loc, message in duplicates(keys))
+    return result
 
 
 def _existing_statuses(references: list[str]) -> dict[str, ReviewStatus]:
@@ -144,18 +156,21 @@ def _existing_statuses(references: list[str]) -> dict[str, ReviewStatus]:
 
 def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_progress,
                 locale: str = EXPORT_FORMAT) -> ImportResult:
-    """Check the file, then (unless dry_run or invalid) write every row. The caller commits."""
-    result, rows = validate_file(path, progress, locale=locale)
+    """Check the file, then (unless dry_run or invalid) write every row, reading the file a second
+    time rather than keeping it in memory. The caller commits."""
+    result = validate_file(path, progress, locale=locale)
     if not result.ok:
         return result
-    existing = _existing_statuses([r["reference"] for _loc, r in rows if r.get("reference")])
     if dry_run:
-        result.updated = sum(1 for _loc, r in rows if r.get("reference") in existing)
-        result.created = len(rows) - result.updated
+        result.created = result.rows - result.updated
         return result
+    result.updated = 0
     writer = _Writer()
-    with progress(rows, _("importing")) as items:
-        for _location, record in items:
+    validator = Validator(locale)
+    _fmt, raw_rows = open_rows(path)
+    with progress(raw_rows, _("importing")) as items:
+        for raw in items:
+            record, _errors = validator.row(raw.values)  # the same values the check accepted
             outcome = writer.write(record)
             setattr(result, outcome, getattr(result, outcome) + 1)
     audit.record("import", "pledge", None, label=_(

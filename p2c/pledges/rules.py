@@ -23,6 +23,28 @@ from p2c.reference.regions import ITU_REGIONS, region_name
 GLOBAL = "global"
 GROUP_SHORTCUTS = ("ldc", "lldc", "sids")
 
+# The reference pools check_pledge tests codes against, by name: the API schema names them in its
+# fields' metadata (`codes`), so the OpenAPI document lists exactly the codes these checks accept.
+CODE_POOLS = {
+    "stakeholder_groups": lambda cat: list(cat.stakeholder_groups),
+    "countries": lambda cat: list(cat.countries),
+    "focus_areas": lambda cat: list(cat.focus_areas),
+    "pillars": lambda cat: list(cat.pillars),
+    "pledge_types": lambda cat: list(cat.pledge_types),
+    "currencies": lambda cat: sorted(set(cat.currencies) & cat.rated_currencies),
+    "beneficiary_groups": lambda cat: list(cat.beneficiary_groups),
+    "sdgs": lambda cat: list(cat.sdgs),
+    "wsis_lines": lambda cat: list(cat.wsis_lines),
+    "events": lambda cat: list(cat.events),
+    "indicators": lambda cat: list(cat.indicators),
+    "shortcuts": lambda cat: [GLOBAL, *(f"region:{r}" for r in ITU_REGIONS), *GROUP_SHORTCUTS],
+}
+
+
+def codes(pool: str):
+    """A callable giving the codes of one CODE_POOLS pool (read when called, inside a request)."""
+    return lambda: CODE_POOLS[pool](catalog())
+
 
 def country_shortcut_choices() -> list[tuple[str, str]]:
     """(value, label) of the country shortcuts, for forms and documentation."""

@@ -43,12 +43,14 @@ class Number(fields.Field):
     refuses NaN, exponents, negatives, bools and more than two decimals."""
 
     def __init__(self, *, upper, places: int = 2, **kwargs) -> None:
-        # The OpenAPI document (apispec copies these): a JSON number in range, or text in the reader's format.
-        number = {"type": "number", "minimum": 0, "maximum": int(upper), "exclusiveMaximum": True}
-        documented = {"oneOf": [number, {"type": "string", "maxLength": 40}],
-                      "description": f"0 <= value < {int(upper)}, at most {places} decimals; as text, written in "
-                                     "the request's language (1,500,000.50 in English, 1.500.000,50 in Spanish)"}
-        kwargs["metadata"] = {**documented, **kwargs.get("metadata", {})}
+        # The OpenAPI document reads the range from here (p2c.api.openapi: what the reader accepts,
+        # 0 <= value < upper); the text form is described in words, so clients send JSON numbers.
+        kwargs["metadata"] = {"range": {"type": "number", "minimum": 0, "maximum": int(upper),
+                                        "exclusiveMaximum": True},
+                              "description": f"0 <= value < {int(upper)}, at most {places} decimals; also accepted "
+                                             "as text written in the request's language (1,500,000.50 in English, "
+                                             "1.500.000,50 in Spanish)",
+                              **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
         self.upper = upper
         self.places = places
@@ -98,14 +100,15 @@ class TargetInputSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    indicator = Text(required=True, validate=_length(1, 40))
+    indicator = Text(required=True, validate=_length(1, 40), metadata={"codes": rules.codes("indicators")})
     value = Number(required=True, upper=C.TARGET_VALUE_MAX)
     year = fields.Integer(required=True, strict=False, validate=Range(C.MIN_YEAR, C.MAX_YEAR))
     baseline = Number(load_default=None, allow_none=True, upper=C.TARGET_VALUE_MAX)
 
 
-def _codes(max_len: int = 40, **kwargs) -> fields.List:
-    return fields.List(Text(validate=_length(1, max_len)), load_default=list, **kwargs)
+def _codes(max_len: int = 40, *, pool: str, **kwargs) -> fields.List:
+    return fields.List(Text(validate=_length(1, max_len), metadata={"codes": rules.codes(pool)}), load_default=list,
+                       **kwargs)
 
 
 class PledgeInputSchema(Schema):
@@ -116,28 +119,31 @@ class PledgeInputSchema(Schema):
 
     lead_name = Text(required=True, validate=_length(1, C.ORG_NAME_MAX))
     lead_acronym = Text(load_default="", validate=_length(0, C.ACRONYM_MAX))
-    lead_stakeholder_group = Text(load_default=None, allow_none=True, validate=_length(0, 40))
-    lead_country = Text(load_default=None, allow_none=True, validate=_length(0, 3))
+    lead_stakeholder_group = Text(load_default=None, allow_none=True, validate=_length(0, 40),
+                                  metadata={"codes": rules.codes("stakeholder_groups")})
+    lead_country = Text(load_default=None, allow_none=True, validate=_length(0, 3),
+                        metadata={"codes": rules.codes("countries")})
     lead_website = Website(load_default="")
     partners = fields.List(Text(validate=_length(1, C.ORG_NAME_MAX)), load_default=list,
                            validate=Length(max=C.MAX_PARTNERS))
     title = Text(required=True, validate=_length(5, C.TITLE_MAX))
     description = Text(required=True, multiline=True, validate=_length(C.DESCRIPTION_MIN, C.DESCRIPTION_MAX))
     language = Text(required=True, validate=OneOf(C.PLEDGE_LANGUAGES))
-    focus_area = Text(required=True, validate=_length(1, 20))
-    pillars = _codes()
-    pledge_type = Text(required=True, validate=_length(1, 40))
+    focus_area = Text(required=True, validate=_length(1, 20), metadata={"codes": rules.codes("focus_areas")})
+    pillars = _codes(pool="pillars")
+    pledge_type = Text(required=True, validate=_length(1, 40), metadata={"codes": rules.codes("pledge_types")})
     amount = Number(load_default=None, allow_none=True, upper=C.AMOUNT_MAX)
-    currency = Text(load_default=None, allow_none=True, validate=_length(0, 3))
-    countries = _codes(3, validate=Length(max=C.MAX_COUNTRIES))
-    shortcuts = _codes(20, validate=Length(max=20))
-    beneficiary_groups = _codes()
-    sdgs = fields.List(fields.Integer(strict=False), load_default=list)
-    wsis_lines = _codes()
+    currency = Text(load_default=None, allow_none=True, validate=_length(0, 3),
+                    metadata={"codes": rules.codes("currencies")})
+    countries = _codes(3, pool="countries", validate=Length(max=C.MAX_COUNTRIES))
+    shortcuts = _codes(20, pool="shortcuts", validate=Length(max=20))
+    beneficiary_groups = _codes(pool="beneficiary_groups")
+    sdgs = fields.List(fields.Integer(strict=False, metadata={"codes": rules.codes("sdgs")}), load_default=list)
+    wsis_lines = _codes(pool="wsis_lines")
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
     targets = fields.List(fields.Nested(TargetInputSchema), required=True, validate=Length(max=C.MAX_TARGETS))
-    event = Text(load_default=None, allow_none=True, validate=_length(0, 40))
+    event = Text(load_default=None, allow_none=True, validate=_length(0, 40), metadata={"codes": rules.codes("events")})
     focal_name = Text(required=True, validate=_length(1, C.PERSON_NAME_MAX))
     focal_title = Text(load_default="", validate=_length(0, C.PERSON_NAME_MAX))
     focal_email = EmailAddress(required=True, validate=_length(1, C.EMAIL_MAX))

@@ -35,6 +35,7 @@ from p2c.core.auth import staff_required
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, NotAllowed
+from p2c.core.redirects import safe_target
 from p2c.core.unit import attempt, unit_of_work
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
 from p2c.opendata.exports import protect_formula
@@ -260,10 +261,7 @@ def assign(kind: str, id: int):
         return _render_record(kind, id, error=done.error.message, status=400)
     flash(_("Released.") if form.release.data else _("Assigned to you."), "success")
     # From the queue, back to the same filtered queue; only a path inside the back-office is followed.
-    back = request.form.get("next", "")
-    if back.startswith("/review") and not back.startswith("//") and "\\" not in back:
-        return redirect(back)
-    return redirect(_record_url(kind, id))
+    return redirect(safe_target(request.form.get("next"), _record_url(kind, id), prefix="/review"))
 
 
 @bp.post("/<kind>/<int:id>/comment")

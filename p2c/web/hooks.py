@@ -11,6 +11,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
 from flask_wtf.csrf import generate_csrf
 
+from p2c.core.auth import is_private_response
 from p2c.core.collation import fold
 from p2c.core.i18n import LANG_COOKIE, country_name, current_language, ref_name, text_direction
 from p2c.web.navigation import footer_items, home_cards, nav_items
@@ -118,6 +119,10 @@ def register_hooks(app: Flask) -> None:
         if not allows_framing:
             response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if is_private_response():
+            # Staff pages, private links, sign-in: never stored anywhere (p2c.core.auth.is_private_response).
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         lang = request.args.get("lang")
