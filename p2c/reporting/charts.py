@@ -99,7 +99,7 @@ def cumulative_chart(points: list[tuple[date, float]], events: list[tuple[date, 
         return height - bottom - (height - bottom - top_pad) * v / top
 
     steps = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
-    parts = [f'<svg class="chart cumulative" viewBox="0 0 {width} {height}" width="100%" role="img" '
+    parts = [f'<svg class="timeline-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
              f'<line x1="{pad}" y1="{height - bottom}" x2="{width - pad}" y2="{height - bottom}" class="chart-axis"/>',
              f'<text x="{pad}" y="14" class="chart-value">{escape(axis_label(top))}</text>',
