@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from p2c.core import submissions
 from p2c.core.enums import CommentVisibility, SubmissionKind
 from p2c.core.tokens import AccessGrant
 from p2c.extensions import db
@@ -11,7 +12,6 @@ from p2c.members.models import Contact, ExpressionOfInterest
 from p2c.pledges.models import Pledge
 from p2c.review.models import Comment
 
-KINDS = {"pledge": Pledge, "eoi": ExpressionOfInterest}
 MAX_LINKS = 50
 
 
@@ -21,12 +21,15 @@ def contact_of(record) -> Contact:
 
 
 def record_for(grant: AccessGrant):
-    """The one record a token opens, or None (unknown kind, deleted, or the focal point changed)."""
-    model = KINDS.get(grant.kind)
-    if model is None:
+    """The one record a token opens, or None (a kind the private pages do not open, deleted, or the
+    focal point changed). The kinds are the submission registry's with the /my/<token> link
+    (`private_link` None): EOIs and pledges."""
+    kinds = {t.kind.value: t for t in submissions.all_types() if t.private_link is None}
+    kind = kinds.get(grant.kind)
+    if kind is None:
         return None
-    record = db.session.get(model, grant.record_id)
-    if record is None or contact_of(record).email.lower() != grant.email.lower():
+    record = db.session.get(kind.model, grant.record_id)
+    if record is None or kind.contact(record).email.lower() != grant.email.lower():
         return None
     return record
 

@@ -9,13 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from p2c.access import queries
+from p2c.access import notifications, queries
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import CommentVisibility, SubmissionKind
-from p2c.core.mail import queue_mail
 from p2c.core.models import OutboxMessage
-from p2c.core.tokens import private_link
 from p2c.extensions import db
 from p2c.review.models import Comment
 
@@ -41,14 +39,8 @@ def send_links(email: str, ui_language: str) -> int:
     if recent:
         return len(records)
     contact_email = queries.contact_of(records[0][1]).email
-    items = [
-        {"reference": record.reference, "status": record.status.title,
-         "title": record.title if kind == "pledge" else record.organization.name,
-         "link": private_link(kind, record.id, queries.contact_of(record).email)}
-        for kind, record in records
-    ]
-    queue_mail(contact_email, "access_links", ui_language, "access_links", items=items)
-    audit.record("send_links", "contact", queries.contact_of(records[0][1]).id, label=f"{len(items)} links",
+    sent = notifications.access_links(contact_email, records, ui_language)
+    audit.record("send_links", "contact", queries.contact_of(records[0][1]).id, label=f"{sent} links",
                  actor_label=FOCAL_POINT_LABEL)
     return len(records)
 

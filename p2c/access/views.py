@@ -8,11 +8,10 @@ from flask_babel import gettext as _
 
 from p2c.access import queries, services
 from p2c.access.forms import ConfirmForm, MessageForm, RequestLinkForm
-from p2c.core.auth import mark_private_link_session
+from p2c.access.links import LinkProblem, link_problem_page, open_link
 from p2c.core.errors import Conflict
 from p2c.core.i18n import current_language
 from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
-from p2c.core.tokens import InvalidToken, read_token
 from p2c.core.unit import Attempt, attempt, unit_of_work
 from p2c.core.workflow import Action, allowed_actions
 from p2c.extensions import csrf, limiter
@@ -25,14 +24,10 @@ from p2c.pledges.views import form_context, settle_countries
 bp = Blueprint("access", __name__, template_folder="templates")
 
 
-class _LinkProblem(Exception):
-    def __init__(self, response) -> None:
-        self.response = response
-
-
-@bp.errorhandler(_LinkProblem)
-def _link_problem(exc: _LinkProblem):
-    return exc.response
+@bp.app_errorhandler(LinkProblem)
+def _link_problem(exc: LinkProblem):
+    # App-wide: every feature's private-link pages give the same answer for the same link.
+    return link_problem_page(exc)
 
 
 @bp.after_request
@@ -41,21 +36,6 @@ def _private(response):
     if request.view_args and "token" in request.view_args:
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def _open(token: str):
-    """(kind, record) for a valid token, or a clear page: 403 tampered/unknown, 410 expired."""
-    try:
-        grant = read_token(token)
-    except InvalidToken as exc:
-        if exc.expired:
-            raise _LinkProblem((render_template("access/link_expired.html", form=RequestLinkForm()), 410)) from None
-        raise _LinkProblem((render_template("access/link_invalid.html"), 403)) from None
-    record = queries.record_for(grant)
-    if record is None:
-        raise _LinkProblem((render_template("access/link_invalid.html"), 403))
-    mark_private_link_session()  # staff pages then answer this browser 403, not the login page
-    return grant.kind, record
 
 
 @bp.route("/access", methods=["GET", "POST"])
@@ -94,7 +74,7 @@ def _dashboard_context(token: str, kind: str, record, **extra) -> dict:
 @bp.get("/my/<token>")
 def dashboard(token: str):
     """The focal point's page for one pledge or EOI."""
-    kind, record = _open(token)
+    kind, record = open_link(token)
     return render_template("access/dashboard.html", **_dashboard_context(token, kind, record))
 
 
@@ -103,7 +83,7 @@ def dashboard(token: str):
 @unit_of_work
 def message(token: str):
     """Write to the coalition team."""
-    kind, record = _open(token)
+    kind, record = open_link(token)
     form = MessageForm()
     if not form.validate():
         return render_template("access/dashboard.html",
@@ -117,7 +97,7 @@ def message(token: str):
 @unit_of_work
 def withdraw(token: str):
     """Withdraw, after a confirmation step."""
-    kind, record = _open(token)
+    kind, record = open_link(token)
     if Action.WITHDRAW not in allowed_actions(record.status, staff=False):
         flash(_("This submission can no longer be withdrawn."), "error")
         return redirect(url_for("access.dashboard", token=token))
@@ -139,7 +119,7 @@ def withdraw(token: str):
 @unit_of_work
 def edit(token: str):
     """Change and resubmit, when the coalition team asked for changes."""
-    kind, record = _open(token)
+    kind, record = open_link(token)
     if Action.RESUBMIT not in allowed_actions(record.status, staff=False):
         flash(_("Changes are possible only when the coalition team asks for them."), "info")
         return redirect(url_for("access.dashboard", token=token))

@@ -14,13 +14,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from p2c.accounts import notifications
 from p2c.accounts.models import LoginThrottle, User
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import UserRole
 from p2c.core.errors import NotFound, ServiceError
-from p2c.core.mail import queue_mail
-from p2c.core.tokens import absolute_url
 from p2c.extensions import db
 
 _hasher = PasswordHasher()
@@ -222,10 +221,7 @@ def send_invitation(user: User) -> None:
     """(Re)send the set-password link; any earlier link stops working."""
     user.session_token = _new_session_token()
     db.session.flush()
-    token = make_invite_token(user)
-    link = absolute_url(f"/account/set-password/{token}")  # P2C_BASE_URL, never the request's host
-    queue_mail(user.email, "accounts_invite", user.language or "en", "staff_invite", user=user, link=link,
-               days=INVITE_MAX_AGE_DAYS)
+    notifications.staff_invitation(user, make_invite_token(user), INVITE_MAX_AGE_DAYS)
 
 
 def accept_invitation(user: User, password: str) -> User:

@@ -1,4 +1,7 @@
-"""Rate limits of the public forms, in one place.
+"""Rate limits of the public submission forms (/join, /pledge, the private-link pages), in one place.
+
+The login limit is LOGIN_RATE_LIMIT (accounts), the write API's is `p2c.api.write`, the
+organization search's is on its route (members.views).
 
 A person who corrects a long form several times must never be locked out of it: the per-address
 submission limit counts only submissions that were saved (the redirect to the confirmation page),

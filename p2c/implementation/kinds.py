@@ -17,7 +17,7 @@ from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.submissions import SubmissionType, register
 from p2c.extensions import db
-from p2c.implementation import services
+from p2c.implementation import notifications, services
 from p2c.implementation.models import ProgressReport
 from p2c.members.models import Organization
 from p2c.pledges.models import Pledge, pledge_country
@@ -77,7 +77,7 @@ def _public_url(report: ProgressReport) -> str | None:
 
 def _private_link(report: ProgressReport, email: str) -> str:
     # The access pages open pledges and EOIs only: a report opens through its pledge's link.
-    return services.pledge_link(report.pledge, f"/reports/{report.reference}")
+    return notifications.pledge_link(report.pledge, f"/reports/{report.reference}")
 
 
 def _report_details(ids: list[int]) -> dict[int, dict]:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from p2c.core.enums import ReportingStatus, ReviewStatus
 from p2c.core.i18n import ref_name
-from p2c.core.tokens import AccessGrant
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.models import Contact, Organization
@@ -23,16 +22,6 @@ from p2c.reference.regions import region_name
 # Reports that hold their pledge's year: a rejected or withdrawn one frees it for a new report.
 ACTIVE_STATUSES = (ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW, ReviewStatus.CHANGES_REQUESTED,
                    ReviewStatus.APPROVED)
-
-
-def pledge_for_grant(grant: AccessGrant) -> Pledge | None:
-    """The pledge a private link opens, if the link names a pledge still held by that focal point."""
-    if grant.kind != "pledge":
-        return None
-    pledge = db.session.get(Pledge, grant.record_id)
-    if pledge is None or pledge.focal_point.email.lower() != grant.email.lower():
-        return None
-    return pledge
 
 
 def lock_pledge(pledge_id: int) -> None:

@@ -17,11 +17,9 @@ from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.errors import Conflict, Forbidden, NotAllowed, ServiceError
-from p2c.core.mail import queue_mail
-from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
-from p2c.implementation import queries
+from p2c.implementation import notifications, queries
 from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge
 
@@ -73,11 +71,6 @@ def _flush_or_duplicate(period: int) -> None:
         raise _duplicate_period_error(period) from None
 
 
-def pledge_link(pledge: Pledge, path: str = "") -> str:
-    """A fresh absolute private link for the pledge's focal point (`p2c.core.tokens.private_link`)."""
-    return private_link("pledge", pledge.id, pledge.focal_point.email, path)
-
-
 def file_report(pledge: Pledge, data: dict, language: str, actor_label: str = "focal point") -> ProgressReport:
     """File a progress report on an approved pledge (from the private link or the API).
 
@@ -104,7 +97,7 @@ def file_report(pledge: Pledge, data: dict, language: str, actor_label: str = "f
     _flush_or_duplicate(data["period"])
     audit.record("progress_report.submitted", "progress_report", report.id, label=report.reference,
                  after=audit.snapshot(report, REPORT_FIELDS), actor_label=actor_label)
-    _acknowledge(report, language)
+    notifications.report_received(report, language)
     return report
 
 
@@ -127,14 +120,8 @@ def update_report(report: ProgressReport, data: dict, expected_version: int, lan
         raise Conflict() from None
     audit.record("progress_report.resubmitted", "progress_report", report.id, label=report.reference,
                  before=before, after=audit.snapshot(report, REPORT_FIELDS), actor_label="focal point")
-    _acknowledge(report, language)
+    notifications.report_received(report, language)
     return report
-
-
-def _acknowledge(report: ProgressReport, language: str) -> None:
-    pledge = report.pledge
-    queue_mail(pledge.focal_point.email, "implementation_received", language, "progress_report_received",
-               report=report, pledge=pledge, link=pledge_link(pledge))
 
 
 def sync_pledge(report: ProgressReport, report_status: ReviewStatus) -> None:
@@ -174,7 +161,7 @@ def send_reminders(candidates: list[queries.ReminderCandidate], when: datetime, 
     won = _mark_reminded([c.pledge_id for c in candidates], when, interval_days)
     queued = [c for c in candidates if c.pledge_id in won]
     for candidate in queued:
-        _queue_reminder(candidate)
+        notifications.reporting_reminder(candidate)
     if queued:
         audit.record("pledge.reminders_sent", "pledge", None, label=str(len(queued)),
                      after={"pledges": [c.reference for c in queued]}, actor_label="remind")
@@ -196,13 +183,6 @@ def _mark_reminded(pledge_ids: list[int], when: datetime, interval_days: int) ->
         .values(last_reminded_at=when).returning(Pledge.id),
         execution_options={"synchronize_session": False},
     ))
-
-
-def _queue_reminder(candidate: queries.ReminderCandidate) -> None:
-    """Queue one reminder with a fresh private link, in the focal point's language."""
-    link = private_link("pledge", candidate.pledge_id, candidate.email)
-    queue_mail(candidate.email, "implementation_reminder", candidate.language, "progress_reminder",
-               candidate=candidate, link=link, report_link=link + "/report")
 
 
 

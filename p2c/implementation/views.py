@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from p2c.access.links import open_link
 from p2c.core.auth import staff_required
-from p2c.core.enums import ReportingStatus, ReviewStatus
+from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind
 from p2c.core.i18n import current_language
-from p2c.core.tokens import InvalidToken, read_token
 from p2c.core.unit import attempt, unit_of_work
 from p2c.implementation import queries, services
 from p2c.implementation.forms import report_form
@@ -35,38 +35,9 @@ def reporting_status_of(pledge: Pledge) -> ReportingStatus | None:
     return pledge_reporting_status(pledge)
 
 
-class _LinkProblem(Exception):
-    def __init__(self, response) -> None:
-        self.response = response
-
-
-@bp.errorhandler(_LinkProblem)
-def _link_problem(exc: _LinkProblem):
-    return exc.response
-
-
-def _request_link_url() -> str | None:
-    if "access.request_link" in current_app.view_functions:
-        return url_for("access.request_link")
-    return None
-
-
 def _pledge_for(token: str) -> Pledge:
-    """The pledge this private link opens, or a page explaining what is wrong with the link."""
-    try:
-        grant = read_token(token)
-    except InvalidToken as exc:
-        message = (_("This private link has expired. Ask for a new one; it will be sent to the same address.")
-                   if exc.expired else _("This private link is not valid. Check that you copied it completely."))
-        raise _LinkProblem((render_template("implementation/link_problem.html", message=message,
-                                            request_link=_request_link_url()), 403)) from None
-    pledge = queries.pledge_for_grant(grant)
-    if pledge is None:
-        raise _LinkProblem((render_template(
-            "implementation/link_problem.html",
-            message=_("This private link does not open a pledge. Ask for a new link."),
-            request_link=_request_link_url()), 403))
-    return pledge
+    """The pledge this private link opens; any other link is access.links' answer (403/410)."""
+    return open_link(token, {SubmissionKind.PLEDGE})[1]
 
 
 def _not_approved(pledge: Pledge):

@@ -11,12 +11,10 @@ from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus
 from p2c.core.errors import Conflict
-from p2c.core.mail import queue_mail
 from p2c.core.models import IdempotencyKey
-from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
-from p2c.members import queries
+from p2c.members import notifications, queries
 from p2c.members.constants import eoi_reference
 from p2c.members.identity import name_key
 from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, Organization
@@ -129,9 +127,7 @@ def create_eoi(data: dict, *, call: CallForInterest | None, ui_language: str,
     claim_nonce("eoi_form", nonce, "eoi", eoi.id)
     audit.record("create", "eoi", eoi.id, label=eoi.reference, after=audit.snapshot(eoi, EOI_FIELDS),
                  actor_label="focal point")
-    queue_mail(contact.email, "eoi_confirmation", ui_language, "eoi_confirmation",
-               eoi=eoi, organization=organization, contact=contact,
-               link=private_link("eoi", eoi.id, contact.email))
+    notifications.eoi_received(eoi, organization, contact, ui_language)
     return eoi, True
 
 

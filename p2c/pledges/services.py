@@ -22,9 +22,7 @@ from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, ServiceError
-from p2c.core.mail import queue_mail
 from p2c.core.signals import submission_decided
-from p2c.core.tokens import private_link
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.members import queries as member_queries
@@ -35,6 +33,7 @@ from p2c.members.services import (
     get_or_create_organization,
     new_contact,
 )
+from p2c.pledges import notifications
 from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
@@ -144,16 +143,8 @@ def create_pledge(data: dict, *, ui_language: str, nonce: str | None = None,
     claim_nonce(NONCE_SCOPE, nonce, "pledge", pledge.id)
     audit.record("create", "pledge", pledge.id, label=pledge.reference, after=_snapshot(pledge),
                  actor_label=actor_label)
-    _confirm(pledge, resubmitted=False)
+    notifications.pledge_received(pledge, resubmitted=False)
     return pledge, True
-
-
-def _confirm(pledge: Pledge, *, resubmitted: bool) -> None:
-    contact = pledge.focal_point
-    queue_mail(contact.email, "pledge_confirmation", contact.language or "en",
-               "pledge_resubmitted" if resubmitted else "pledge_confirmation",
-               pledge=pledge, contact=contact, resubmitted=resubmitted,
-               link=private_link("pledge", pledge.id, contact.email))
 
 
 def update_pledge(pledge: Pledge, data: dict, *, expected_version: int,
@@ -178,7 +169,7 @@ def update_pledge(pledge: Pledge, data: dict, *, expected_version: int,
     flush_versioned()
     audit.record("resubmit", "pledge", pledge.id, label=pledge.reference, before=before, after=_snapshot(pledge),
                  actor_label=actor_label)
-    _confirm(pledge, resubmitted=True)
+    notifications.pledge_received(pledge, resubmitted=True)
     return pledge
 
 

@@ -6,10 +6,9 @@ import click
 
 from p2c.cli import p2c_cli
 from p2c.core.enums import SubmissionKind
-from p2c.core.mail import queue_mail
 from p2c.core.tokens import absolute_url
 from p2c.core.unit import commit
-from p2c.review import queries
+from p2c.review import notifications, queries
 
 
 def send_digests() -> int:
@@ -22,8 +21,7 @@ def send_digests() -> int:
         if not total:
             continue
         rows = [(SubmissionKind(kind), buckets) for kind, buckets in sorted(waiting.items())]
-        queue_mail(user.email, "review_digest", user.language or "en", "review_digest",
-                   user=user, waiting=rows, total=total, queue_url=queue_url)
+        notifications.reviewer_digest(user, rows, total, queue_url)
         sent += 1
     return sent
 

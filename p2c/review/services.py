@@ -21,11 +21,10 @@ from p2c.core import submissions as registry
 from p2c.core.db import utcnow
 from p2c.core.enums import CommentVisibility, ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, NotFound, ServiceError
-from p2c.core.mail import queue_mail
 from p2c.core.signals import submission_decided
-from p2c.core.tokens import absolute_url, private_link
 from p2c.core.workflow import MESSAGE_REQUIRED, STAFF_ACTIONS, Action, next_status
 from p2c.extensions import db
+from p2c.review import notifications
 from p2c.review.models import Comment
 from p2c.review.queries import MAX_ID
 
@@ -67,33 +66,6 @@ def _flush() -> None:
         db.session.flush()
     except StaleDataError:
         raise Conflict() from None
-
-
-def _link(stype: registry.SubmissionType, record: Any, email: str) -> str:
-    # Each kind knows which private page opens its records (a report opens through its pledge).
-    if stype.private_link is not None:
-        return stype.private_link(record, email)
-    return private_link(stype.kind.value, record.id, email)
-
-
-def _mail_submitter(stype: registry.SubmissionType, record: Any, template: str, message: str) -> None:
-    contact = stype.contact(record)
-    if contact is None or not contact.email:
-        return
-    organization = stype.organization(record)
-    queue_mail(
-        contact.email, template, record.language or contact.language or "en", template,
-        submission_kind=stype.kind, record=record, title=stype.title(record), message=message,
-        organization_name=organization.name if organization is not None else "",
-        contact_name=contact.name, link=_link(stype, record, contact.email),
-        public_url=_absolute(stype.public_url(record)),
-    )
-
-
-def _absolute(path: str | None) -> str | None:
-    if not path or path.startswith("http"):
-        return path
-    return absolute_url(path)
 
 
 @dataclass(frozen=True)
@@ -148,7 +120,7 @@ def decide(kind: SubmissionKind | str, record_id: int, action: Action | str, mes
     audit.record(action.value, stype.kind.value, record.id, label=record.reference,
                  before={"status": old.value}, after={"status": new.value, "message": message})
     if action in DECISION_MAIL:
-        _mail_submitter(stype, record, DECISION_MAIL[action], message)
+        notifications.mail_submitter(stype, record, DECISION_MAIL[action], message)
     submission_decided.send(current_app._get_current_object(), kind=stype.kind, record=record, old=old, new=new)
     return Decision(old=old, new=new, record=record)
 
@@ -185,7 +157,7 @@ def add_comment(kind: SubmissionKind | str, record_id: int, body: str, visibilit
     audit.record("comment", stype.kind.value, record.id, label=record.reference,
                  after={"visibility": visibility.value, "comment_id": comment.id})
     if visibility == CommentVisibility.TO_SUBMITTER:
-        _mail_submitter(stype, record, "review_message", body)
+        notifications.mail_submitter(stype, record, "review_message", body)
     return comment
 
 

@@ -169,7 +169,7 @@ def test_expired_link_says_so(app, client, pledge):
         response = client.get(link)
     finally:
         app.config["ACCESS_LINK_MAX_AGE_DAYS"] = old
-    assert response.status_code == 403
+    assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
 
 
