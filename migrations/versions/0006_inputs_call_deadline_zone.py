@@ -7,14 +7,14 @@ An event's access code, issued by admins for a pledging event, lets the delegate
 submit under a per-person limit instead of the per-address one (README "Rate limits at a pledging event").
 
 Revision ID: 0006_inputs_call_deadline_zone
-Revises: 0006_orgs_identity_and_proposals
+Revises: 0006_arch_rollup_state
 Create Date: 2026-11-30 08:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_inputs_call_deadline_zone'
-down_revision = '0006_orgs_identity_and_proposals'
+down_revision = '0006_arch_rollup_state'
 branch_labels = None
 depends_on = None
 

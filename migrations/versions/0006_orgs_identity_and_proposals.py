@@ -16,7 +16,7 @@
   creates_organization is False for existing rows (nothing is applied automatically to them).
 
 Revision ID: 0006_orgs_identity_and_proposals
-Revises: 0006_arch_rollup_state
+Revises: 0006_sec_login_throttle
 Create Date: 2026-11-30 08:00:00
 """
 from collections import defaultdict
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_orgs_identity_and_proposals'
-down_revision = '0006_arch_rollup_state'
+down_revision = '0006_sec_login_throttle'
 branch_labels = None
 depends_on = None
 

@@ -26,7 +26,7 @@ def test_existing_duplicates_are_keyed_suffixed_and_listed(tmp_path, capsys):
     with _fresh_database(tmp_path) as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
-            upgrade(revision="0005_usd_value_precision")
+            upgrade(revision="0006_sec_login_throttle")  # the revision before 0006_orgs_identity_and_proposals
             load_all()
             for oid, name, country, member, merged in ROWS:
                 db.session.execute(text(
