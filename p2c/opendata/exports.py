@@ -11,13 +11,13 @@ import csv
 import io
 import json
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from p2c.core.cells import protect_formula, unprotect_formula  # noqa: F401 - the export's rule, read back by the import
 from p2c.opendata.columns import COLUMNS, TARGET_KEYS, Column, Kind
 from p2c.opendata.records import PledgeFilter, iter_batches
 
@@ -27,21 +27,6 @@ CHUNK = 64 * 1024
 def format_decimal(value: Any, places: int) -> str:
     """A decimal with a fixed number of places, never in exponent form."""
     return format(Decimal(value).quantize(Decimal(1).scaleb(-places)), "f")
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-
-
-def protect_formula(cell: str) -> str:
-    """A CSV cell that no spreadsheet runs: one apostrophe before a text that starts (after any apostrophes)
-    with = + - @ tab or CR. `unprotect_formula` undoes it exactly, so the import reads the export back."""
-    return "'" + cell if cell and cell[0] in "=+-@\t\r'" and _FORMULA.match(cell) else cell
-
-
-def unprotect_formula(cell: str) -> str:
-    """Inverse of `protect_formula`: drop one apostrophe before apostrophes and a formula character."""
-    return cell[1:] if cell[:1] == "'" and _FORMULA.match(cell[1:]) else cell
 
 
 def escape_item(item: str) -> str:

@@ -24,8 +24,8 @@ from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from p2c.core.cells import unprotect_formula
 from p2c.opendata.columns import BY_NAME, COLUMNS
-from p2c.opendata.exports import unprotect_formula
 
 
 class FileError(Exception):

@@ -32,13 +32,13 @@ from werkzeug.datastructures import MultiDict
 from p2c.core import audit
 from p2c.core import submissions as registry
 from p2c.core.auth import staff_required
+from p2c.core.cells import protect_formula
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.errors import Conflict, NotAllowed
 from p2c.core.redirects import safe_target
 from p2c.core.unit import attempt, unit_of_work
 from p2c.core.workflow import STAFF_ACTIONS, allowed_actions
-from p2c.opendata.exports import protect_formula
 from p2c.reference.regions import region_name
 from p2c.review import changes, queries, services
 from p2c.review.forms import OUT_OF_DATE, AssignForm, BulkApproveForm, CommentForm, DecisionForm

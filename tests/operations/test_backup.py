@@ -61,7 +61,7 @@ def test_dump_restore_rebuild_gives_the_same_figures_and_report_hash(tmp_path):
     source.prepare()
     try:
         source.flask("p2c", "demo-data", "--pledges", "300", "--seed", "7")
-        out = source.flask("p2c", "publish", "--title", "P2C Progress Report 2025", "--cutoff", "2025-12-31")
+        out = source.flask("p2c", "publish", "--title", "Backup check 2025", "--cutoff", "2025-12-31")
         slug = re.search(r"/reports/(\S+)", out).group(1)
         before = _snapshot(source.database_url, slug)
         assert before["api"]["totals"]["pledges"] > 0 and before["report_verified"]

@@ -41,6 +41,8 @@ EXEMPT = {
     ("reporting/templates/reporting/_progress_body.html", "c.title"),
     ("reporting/templates/reporting/_progress_body.html", "timeline.title"),
     ("review/templates/review/queue.html", "r.title"),
+    # The worker's job names are our own codes (mail, reminders, digests, checks).
+    ("operations/templates/operations/health.html", "job.name"),
     # The goal title of a built-in goal is a translated msgid (custom goals go through user_text).
     ("reporting/templates/reporting/_progress_body.html", "g.title"),
     # Staff account names and our audit labels (e-mail, "submitter", "system").
