@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO_PLEDGES ?= 2000
-# config.py builds the default P2C_BASE_URL (links in e-mails) from these.
+# p2c/config.py builds the default P2C_BASE_URL (links in e-mails) from these.
 export HOST PORT
 
 .PHONY: install run serve worker db test browser-deps lint translations extract update-catalogs compile bench clean mail
