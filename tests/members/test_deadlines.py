@@ -68,7 +68,9 @@ def test_a_late_submission_keeps_everything_typed_and_says_what_happened(client,
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Fundación Conectar Andes" in html and "Redes comunitarias en 40 municipios" in html
-    assert "Call 2026 closed on" in html and "Colombia Standard Time" in html
+    # The call's title is team-written text, shown in its own language span (`user_text`).
+    assert '<span class="user-text" lang="en" dir="ltr">Call 2026</span> closed on' in html
+    assert "Colombia Standard Time" in html
     assert "everything you typed is kept below" in html
     assert db.session.scalar(select(func.count(ExpressionOfInterest.id))) == 0
 
