@@ -1,4 +1,4 @@
-"""Published progress reports: /reports, /reports/<slug>(.json|.csv), /reports/compare, /admin/reports/new."""
+"""Published progress reports: /reports, /reports/<slug>(.json|.csv|.pdf), /reports/compare, /admin/reports/new."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from flask_login import current_user
 
 from p2c.core.auth import admin_required
 from p2c.core.enums import ImplementationStatus, ReportingStatus
-from p2c.core.i18n import ref_name
+from p2c.core.i18n import current_language, ref_name
+from p2c.core.pdf import html_to_pdf
 from p2c.core.unit import attempt, unit_of_work
 from p2c.publications import queries, services
 from p2c.publications.forms import PublishForm
@@ -94,6 +95,21 @@ def detail_csv(slug: str):
     writer.writerows(queries.csv_rows(publication))
     response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{publication.slug}.csv"'
+    response.headers["X-Content-SHA256"] = publication.content_hash
+    return response
+
+
+@bp.get("/reports/<slug>.pdf")
+def detail_pdf(slug: str):
+    """The report as a PDF in the reader's language: its page, a table of contents, page numbers and the
+    data's SHA-256 on every page (WeasyPrint, p2c/core/pdf.py)."""
+    publication = _get(slug)
+    html = render_template("publications/detail.html", pub=publication, c=publication.content,
+                           verified=queries.verify(publication), others=[], pdf=True,
+                           layout="publications/pdf_base.html")
+    response = Response(html_to_pdf(html, base_url=request.host_url), mimetype="application/pdf")
+    filename = f"{publication.slug}-{current_language()}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-SHA256"] = publication.content_hash
     return response
 
