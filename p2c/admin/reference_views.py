@@ -16,7 +16,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from p2c.admin import queries, services
-from p2c.admin.forms import GOAL_METRICS, CallForm, EventForm, GoalForm, PillarForm, RateForm
+from p2c.admin.forms import (
+    GOAL_METRICS,
+    CallForm,
+    EventForm,
+    GoalForm,
+    PillarForm,
+    RateForm,
+    load_translations,
+    translation_values,
+)
 from p2c.admin.views import bp
 from p2c.core.errors import Conflict, ServiceError
 from p2c.core.i18n import ref_name
@@ -44,6 +53,7 @@ class Resource:
     rows: Callable[[], list]
     columns: list[tuple[Any, Callable[[Any], Any]]]
     choices: Callable[[Any], None] = lambda form: None
+    translated: tuple[str, ...] = ()  # fields with the team's translations (`<field>_translations`)
 
 
 def _goal_choices(form: GoalForm) -> None:
@@ -64,11 +74,15 @@ RESOURCES = [
     Resource("calls", "call_id", "int", _l("Calls for interest"), CallForm, services.CALLS, queries.calls,
              [(_l("Title"), lambda r: r.title), (_l("Opens on"), lambda r: _date(r.opens_on)),
               (_l("Closes on"), lambda r: _("rolling") if r.rolling or r.closes_on is None else
-               f"{_date(r.closes_on)}, {r.closes_time:%H:%M} ({r.time_zone})")]),
+               f"{_date(r.closes_on)}, {r.closes_time:%H:%M} ({r.time_zone})"),
+              (_l("Translated into"), lambda r: ", ".join(sorted(r.title_translations or {})) or "–")],
+             translated=("title",)),
     Resource("goals", "goal_id", "int", _l("Coalition goals"), GoalForm, services.GOALS, queries.goals,
              [(_l("Title"), lambda r: r.title), (_l("Measured by"), lambda r: METRIC_TITLES.get(r.metric, r.metric)),
               (_l("Target"), lambda r: r.target_value), (_l("By"), lambda r: _date(r.target_date)),
-              (_l("Active"), lambda r: _yes(r.active))], _goal_choices),
+              (_l("Active"), lambda r: _yes(r.active)),
+              (_l("Translated into"), lambda r: ", ".join(sorted(r.title_translations or {})) or "–")],
+             _goal_choices, translated=("title",)),
     Resource("pillars", "pillar_code", "string", _l("Pillars"), PillarForm, services.PILLARS, queries.pillars,
              [(_l("Code"), lambda r: r.code), (_l("Focus area"), lambda r: r.focus_area_code),
               (_l("Name"), lambda r: ref_name(r.name)), (_l("Active"), lambda r: _yes(r.active))], _pillar_choices),
@@ -108,9 +122,13 @@ def _edit_view(res: Resource):
             getattr(form, name).data = getattr(obj, name)
         if request.method == "GET" and obj is not None and hasattr(form, "version"):
             form.version.data = str(obj.version)
+        if request.method == "GET" and obj is not None:
+            for name in res.translated:
+                load_translations(form, name, getattr(obj, f"{name}_translations"))
         status = 200
         if form.validate_on_submit():
             data = {name: getattr(form, name).data for name in res.kind.fields if hasattr(form, name)}
+            data.update({f"{name}_translations": translation_values(form, name) for name in res.translated})
             version = getattr(form, "version", None)
             expected = int(version.data) if version is not None and (version.data or "").isdigit() else None
             with attempt() as done:

@@ -40,6 +40,21 @@ def current_language() -> str:
     return locale.language if locale else "en"
 
 
+def team_translation(english: str, translations: dict[str, str] | None,
+                     lang: str | None = None) -> tuple[str, str]:
+    """(text, its language code) of a text the coalition team wrote in English and may have translated.
+
+    `translations` maps language codes (ar, es, fr, ru, zh) to the team's translations (admin forms:
+    calls for interest, goals). The reader's language (`lang`, default the request's) wins when the
+    team gave it; otherwise the English original comes back, marked "en" so that pages can say so.
+    """
+    lang = lang or current_language()
+    text = (translations or {}).get(lang, "") if lang != "en" else ""
+    if text and text.strip():
+        return text, lang
+    return english, "en"
+
+
 def text_direction(lang: str | None = None) -> str:
     """'rtl' for Arabic, else 'ltr'."""
     lang = lang or current_language()

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -103,6 +104,8 @@ class CallForInterest(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    # The team's translations of the title, {"fr": "...", ...} (p2c.core.i18n.team_translation).
+    title_translations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date | None] = mapped_column(Date)
     # The deadline is closes_on at closes_time in time_zone (IANA, e.g. America/Bogota); the call opens at

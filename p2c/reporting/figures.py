@@ -132,7 +132,8 @@ def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
             if today + timedelta(days=min(days, 40_000)) < NO_PROJECTION_AFTER:
                 projected = (today + timedelta(days=days)).isoformat()
         out.append({
-            "id": goal.id, "title": goal.title, "metric": goal.metric, "indicator": goal.indicator_code,
+            "id": goal.id, "title": goal.title, "title_translations": dict(goal.title_translations or {}),
+            "metric": goal.metric, "indicator": goal.indicator_code,
             "target_value": str(target.quantize(Decimal("0.01"))), "target_date": goal.target_date.isoformat(),
             "reached_value": str(reached.quantize(Decimal("0.01"))), "share": ratio(reached, target),
             "met": reached >= target,

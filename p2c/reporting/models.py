@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from p2c.core.db import TimestampMixin, VersionedMixin
@@ -19,6 +19,8 @@ class Goal(TimestampMixin, VersionedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    # The team's translations of a custom title, {"fr": "...", ...} (p2c.core.i18n.team_translation).
+    title_translations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     # "usd_value", "pledges", "organizations", or "indicator" with indicator_code set.
     metric: Mapped[str] = mapped_column(String(20))
     indicator_code: Mapped[str | None] = mapped_column(ForeignKey("indicator.code"))

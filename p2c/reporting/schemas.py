@@ -43,6 +43,8 @@ class GoalSchema(Schema):
 
     id = fields.Integer()
     title = fields.String()
+    # The team's translations of a custom title, by language code (en is `title`).
+    title_translations = fields.Dict(keys=fields.String(), values=fields.String())
     metric = fields.String()
     indicator = fields.String(allow_none=True)
     target_value = fields.String()

@@ -15,7 +15,7 @@ from babel.numbers import format_compact_decimal
 from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 
-from p2c.core.i18n import current_language, ref_name
+from p2c.core.i18n import current_language, ref_name, team_translation
 
 
 def generated_title(metric: str, target: Decimal, year: int, indicator_name: str = "") -> str:
@@ -38,8 +38,8 @@ def generated_title(metric: str, target: Decimal, year: int, indicator_name: str
 def goal_title(goal: dict, indicator_names: dict[str, str]) -> tuple[str, bool]:
     """(title to show, whether it is ours) for one goal of `progress_figures()["goals"]`.
 
-    `True`: built in the reader's language. `False`: the admin's own title, to be shown as written
-    and marked as English text.
+    `True`: in the reader's language (built through gettext, or the team's translation of its own
+    title). `False`: the admin's own title in English, to be shown as written and marked as English.
     """
     metric, target = goal["metric"], Decimal(goal["target_value"])
     year = date.fromisoformat(goal["target_date"]).year
@@ -49,5 +49,6 @@ def goal_title(goal: dict, indicator_names: dict[str, str]) -> tuple[str, bool]:
         with force_locale("en"):
             english = generated_title(metric, target, year, name)
         if stored.casefold() != english.casefold():
-            return stored, False
+            text, lang = team_translation(stored, goal.get("title_translations"))
+            return text, lang != "en"
     return generated_title(metric, target, year, name), True

@@ -13,7 +13,7 @@ from flask_wtf.csrf import generate_csrf
 
 from p2c.core.auth import is_private_response
 from p2c.core.collation import fold
-from p2c.core.i18n import LANG_COOKIE, country_name, current_language, ref_name, text_direction
+from p2c.core.i18n import LANG_COOKIE, country_name, current_language, ref_name, team_translation, text_direction
 from p2c.web.navigation import footer_items, home_cards, nav_items
 from p2c.web.usertext import user_text
 
@@ -159,8 +159,14 @@ def register_hooks(app: Flask) -> None:
     def _user_text(text, lang=None, block=False, class_=""):
         return user_text(text, lang, block=block, class_=class_, languages=languages)
 
+    def _team_text(english, translations=None, block=False, class_=""):
+        # A title the team wrote: the reader's language when translated, else the English, marked "en".
+        text, lang = team_translation(english, translations)
+        return user_text(text, lang, block=block, class_=class_, languages=languages)
+
     app.jinja_env.globals.update(languages=app.config["LANGUAGES"], text_direction=text_direction,
-                                 current_language=current_language, user_text=_user_text)
+                                 current_language=current_language, user_text=_user_text,
+                                 team_text=_team_text)
     app.jinja_env.filters.update(
         number=lambda v, fmt=None: "–" if v is None else format_decimal(v, format=fmt),
         percent=format_pct,
@@ -171,5 +177,6 @@ def register_hooks(app: Flask) -> None:
         datetime=lambda v, fmt="medium": "–" if v is None else format_datetime(v, fmt),
         ref=ref_name,
         user_text=_user_text,
+        team_text=_team_text,
         fold=fold,
     )
