@@ -6,8 +6,6 @@ from datetime import time
 from decimal import Decimal
 from zoneinfo import available_timezones
 
-from babel import Locale
-from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -31,7 +29,7 @@ from wtforms.validators import (
 )
 
 from p2c.core.enums import UserRole
-from p2c.core.forms import CleanForm
+from p2c.core.forms import CleanForm, add_translation_fields
 from p2c.members.forms import NumberField
 from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
 
@@ -106,37 +104,6 @@ class GoalForm(CleanForm):
         """An indicator goal names its indicator."""
         if self.metric.data == "indicator" and not field.data:
             raise ValidationError(_l("Choose the indicator."))
-
-
-# The languages the team may translate its own titles into (English is the title itself).
-TRANSLATED_LANGUAGES = ("ar", "es", "fr", "ru", "zh")
-
-
-def _language_name(code: str) -> LazyString:
-    """The language's name in the admin's own language, when the label is shown ("French", "francés")."""
-    return LazyString(lambda: Locale.parse(code).get_display_name(get_locale() or "en"))
-
-
-def add_translation_fields(form_cls: type, field: str, label, max_length: int) -> None:
-    """Give `form_cls` one optional field per language for the team's translations of `field`
-    (`<field>_ar` ... `<field>_zh`), typed right to left for Arabic."""
-    for code in TRANSLATED_LANGUAGES:
-        setattr(form_cls, f"{field}_{code}", StringField(
-            _l("%(field)s in %(language)s (optional)", field=label, language=_language_name(code)),
-            validators=[Optional(), Length(max=max_length)],
-            render_kw={"lang": code, "dir": "rtl" if code == "ar" else "ltr"}))
-
-
-def translation_values(form, field: str) -> dict[str, str]:
-    """{language code: translation} of the non-empty translation fields of `field`."""
-    values = {code: (getattr(form, f"{field}_{code}").data or "").strip() for code in TRANSLATED_LANGUAGES}
-    return {code: text for code, text in values.items() if text}
-
-
-def load_translations(form, field: str, translations: dict[str, str] | None) -> None:
-    """Fill the translation fields of `field` from a record's stored translations."""
-    for code in TRANSLATED_LANGUAGES:
-        getattr(form, f"{field}_{code}").data = (translations or {}).get(code, "")
 
 
 add_translation_fields(CallForm, "title", _l("Title"), 200)

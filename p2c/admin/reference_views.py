@@ -23,11 +23,10 @@ from p2c.admin.forms import (
     GoalForm,
     PillarForm,
     RateForm,
-    load_translations,
-    translation_values,
 )
 from p2c.admin.views import bp
 from p2c.core.errors import Conflict, ServiceError
+from p2c.core.forms import load_translations, translation_values
 from p2c.core.i18n import ref_name
 from p2c.core.unit import attempt, unit_of_work
 

@@ -157,8 +157,14 @@ def _figures(cutoff: date) -> Any:
     return progress_figures(as_of=cutoff)
 
 
-def build_content(cutoff: date, previous_cutoff: date | None, sections: dict[str, str]) -> dict[str, Any]:
-    """Everything a report shows, as plain data (not yet canonical)."""
+def build_content(cutoff: date, previous_cutoff: date | None, sections: dict[str, str],
+                  translations: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """Everything a report shows, as plain data (not yet canonical).
+
+    `translations` ({language code: {"title" or a section name: text}}) are the team's translations of
+    its title and narrative; they are frozen and hashed with the rest, and only present when given (so
+    a report without them keeps the content, and the hash, it always had).
+    """
     summary, new_clause = _summary(cutoff, previous_cutoff)
     implementation, reporting = _statuses(cutoff)
     new_pledges = _pledge_rows(_pledge_select().where(new_clause)
@@ -177,4 +183,16 @@ def build_content(cutoff: date, previous_cutoff: date | None, sections: dict[str
         "highlights": _highlights(cutoff),
         "sections": {name: (sections.get(name) or "").strip() for name in SECTIONS},
         "figures": _figures(cutoff),
+        **({"translations": clean} if (clean := _translations(translations)) else {}),
     }
+
+
+def _translations(translations: dict[str, dict[str, str]] | None) -> dict[str, dict[str, str]]:
+    """Only the non-empty translated texts of known parts, by language."""
+    parts = ("title", *SECTIONS)
+    out = {}
+    for lang, texts in (translations or {}).items():
+        kept = {part: text.strip() for part, text in texts.items() if part in parts and (text or "").strip()}
+        if kept:
+            out[lang] = kept
+    return out

@@ -50,8 +50,11 @@ def slugify(title: str) -> str:
 
 
 def publish(title: str, cutoff: date, slug: str | None = None, sections: dict[str, str] | None = None,
-            user_id: int | None = None, today: date | None = None) -> Publication:
+            user_id: int | None = None, today: date | None = None,
+            translations: dict[str, dict[str, str]] | None = None) -> Publication:
     """Freeze the figures and lists as of `cutoff` into a new publication.
+
+    `translations`: the team's translations of the title and sections, {"fr": {"title": ..., "foreword": ...}}.
 
     Raises ServiceError (with the field) for a cut-off in the future, a bad, reserved or taken slug.
     """
@@ -72,7 +75,8 @@ def publish(title: str, cutoff: date, slug: str | None = None, sections: dict[st
     if db.session.scalar(select(Publication.id).where(Publication.slug == slug)) is not None:
         raise ServiceError(_("A report with the address “%(slug)s” already exists.", slug=slug), field="slug")
     previous = queries.previous_publication(cutoff)
-    content, digest = freeze(build_content(cutoff, previous.cutoff_date if previous else None, sections or {}))
+    content, digest = freeze(build_content(cutoff, previous.cutoff_date if previous else None, sections or {},
+                                             translations))
     summary = (sections or {}).get("key_findings", "") or ""
     publication = Publication(slug=slug, title=title, cutoff_date=cutoff, content=content, content_hash=digest,
                               published_by_id=user_id, published_at=utcnow(), summary=summary.strip()[:2000])

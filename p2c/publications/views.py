@@ -49,7 +49,12 @@ def _helpers() -> dict:
         # The same title as on /progress: in the reader's language unless the admin wrote their own.
         return goal_title(goal, {i["code"]: i["name"] for i in indicators or []})
 
-    return {"focus_area_name": focus_area_name, "implementation_title": implementation_title,
+    def translations_of(content: dict, part: str) -> dict[str, str]:
+        # {language: text} of the team's translations of the title or one section, frozen in the report.
+        return {lang: texts[part] for lang, texts in (content.get("translations") or {}).items() if part in texts}
+
+    return {"translations_of": translations_of, "focus_area_name": focus_area_name,
+            "implementation_title": implementation_title,
             "reporting_title": reporting_title, "iso_date": iso_date, "breakdown_title": breakdown_title,
             "breakdown_label": row_label, "top_countries": TOP_COUNTRIES, "goal_title": frozen_goal_title}
 
@@ -144,7 +149,8 @@ def new():
         if form.validate():
             with attempt(form) as done:
                 publication = services.publish(form.title.data, form.cutoff.data, form.slug.data or None,
-                                               form.sections(), user_id=current_user.id)
+                                               form.sections(), user_id=current_user.id,
+                                               translations=form.translations())
             if done.error is None:
                 flash(_("The report “%(title)s” is published. It will never change.", title=publication.title),
                       "success")
