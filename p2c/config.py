@@ -69,6 +69,10 @@ class Config:
     WORKER_DIGESTS_SECONDS = _env_int("P2C_WORKER_DIGESTS_SECONDS", 600)
     WORKER_CHECKS_SECONDS = _env_int("P2C_WORKER_CHECKS_SECONDS", 3600)
     DIGEST_HOUR = _env_int("P2C_DIGEST_HOUR", 7)  # UTC; one digest per reviewer per day from this hour
+    # The full open-data downloads, written by the worker when the data changed (p2c.opendata.snapshots);
+    # empty turns them off (every download streamed live).
+    OPENDATA_SNAPSHOT_DIR = os.environ.get("P2C_EXPORT_DIR", str(INSTANCE_DIR / "exports"))
+    WORKER_SNAPSHOT_SECONDS = _env_int("P2C_WORKER_SNAPSHOT_SECONDS", 60)
 
     # i18n
     LANGUAGES = ("en", "ar", "es", "fr", "ru", "zh")
@@ -135,6 +139,7 @@ class TestingConfig(Config):
     MAIL_PORT = 1  # nothing listens here: mail stays in the outbox unless a test starts SMTP
     MAIL_TIMEOUT = 2
     REDIS_URL = ""
+    OPENDATA_SNAPSHOT_DIR = ""  # tests that use written downloads give their own directory
 
 
 class ProductionConfig(Config):

@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from itertools import chain
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from p2c.core.errors import render_error
-from p2c.opendata import queries
+from p2c.opendata import queries, snapshots
 from p2c.opendata.exports import FORMATS
 from p2c.opendata.iati import iati_chunks
 from p2c.opendata.records import PledgeFilter, has_records
@@ -24,6 +33,24 @@ def _filter() -> PledgeFilter | None:
     except ValidationError as exc:
         problems = "; ".join(f"{name}: {' '.join(map(str, msgs))}" for name, msgs in exc.messages.items())
         abort(400, description=_("Invalid filter (%(problems)s).", problems=problems))
+
+
+def _written(fmt: str, mimetype: str, filename: str) -> Response | None:
+    """The unfiltered download from the file the worker wrote for today's data (None when there is none).
+
+    Same bytes as the stream; conditional requests (If-None-Match on its SHA-256) and ranges work.
+    """
+    if request.args:
+        return None  # filtered (or unknown parameters, which the filter answers): live
+    found = snapshots.current_file(fmt)
+    if found is None:
+        return None
+    path, entry = found
+    response = send_file(path, mimetype=mimetype, conditional=True, etag=entry["sha256"], max_age=300)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def _stream(chunks: Callable[[PledgeFilter | None], Iterator[bytes]], mimetype: str, filename: str,
@@ -52,12 +79,15 @@ def index():
 def pledges(fmt: str):
     """Approved pledges as CSV, JSON, XLSX or CSV for Excel (UTF-8 with BOM); same columns as the import."""
     mimetype, filename, chunks = FORMATS[fmt]
-    return _stream(chunks, mimetype, filename, _filter())
+    return _written(fmt, mimetype, filename) or _stream(chunks, mimetype, filename, _filter())
 
 
 @bp.get("/data/iati-activities.xml")
 def iati():
     """Approved pledges as IATI 2.03 activities; 404 while there is none (the schema needs one activity)."""
+    written = _written("iati", "application/xml", "iati-activities.xml")
+    if written is not None:
+        return written
     pledge_filter = _filter()
     if not has_records(pledge_filter):
         return render_error(404, _("Nothing to publish yet: an IATI file needs at least one approved pledge "

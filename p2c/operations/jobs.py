@@ -94,9 +94,19 @@ def check_figures() -> str:
     return "rollups agree"
 
 
+def write_open_data() -> str:
+    """The full open-data downloads as files, when the data changed since they were written."""
+    from p2c.opendata.snapshots import write_snapshots
+
+    result = write_snapshots()
+    rollback()  # read only: end the read transaction the export opened
+    return result
+
+
 JOBS = [
     Job("mail", "WORKER_MAIL_SECONDS", deliver_mail),
     Job("reminders", "WORKER_REMINDERS_SECONDS", send_reminders),
     Job("digests", "WORKER_DIGESTS_SECONDS", send_digests),
     Job("check_figures", "WORKER_CHECKS_SECONDS", check_figures),
+    Job("open_data", "WORKER_SNAPSHOT_SECONDS", write_open_data),
 ]
