@@ -149,10 +149,10 @@ def progress():
     # gzipped. Anyone else gets the cached body inside a freshly rendered frame (their navigation, their
     # messages).
     anonymous = not session
-    page_key = f"progress-page-v2:{token}:{lang}"  # v2: (plain, gzip) bytes
+    page_key = f"progress-page-v3:{token}:{lang}"  # v2: (plain, gzip) bytes; v3: levels
     packed = cache.get(page_key) if anonymous else None
     if packed is None:
-        body_key = f"progress-body:{token}:{lang}"
+        body_key = f"progress-body-v2:{token}:{lang}"
         body = cache.get(body_key)
         if body is None:
             figures = queries.progress_figures()
