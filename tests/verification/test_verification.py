@@ -225,3 +225,15 @@ def test_a_verifier_opens_nothing_but_its_assignments(app, builder, reports):
     assert landing.status_code == 302 and landing.headers["Location"].endswith("/verify/")
     bar = client.get("/verify/").get_data(as_text=True)
     assert 'href="/review/"' not in bar and "/verify/" in bar
+
+
+def test_a_verifier_gets_no_review_digest(app, builder):
+    from p2c.core.models import OutboxMessage
+    from p2c.review.cli import send_digests
+
+    builder.pledge(status=ReviewStatus.SUBMITTED)
+    reviewer, verifier = builder.user("reviewer"), builder.user("verifier")
+    db.session.commit()
+    assert send_digests() == 1
+    recipients = set(db.session.scalars(select(OutboxMessage.recipient)))
+    assert reviewer.email in recipients and verifier.email not in recipients
