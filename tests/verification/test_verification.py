@@ -150,6 +150,9 @@ def test_pledge_page_api_and_export_carry_the_level(app, builder, reports):
     exported = {row["reference"]: row["achieved_level"] for row in client.get("/data/pledges.json").get_json()}
     assert exported == {imported.pledge.reference: "self_reported", reviewed.pledge.reference: "reviewed",
                         checked.pledge.reference: "verified"}
+    iati = client.get("/data/iati-activities.xml").get_data(as_text=True)
+    assert iati.count("Independently verified: an independent verifier confirmed") == 1
+    assert iati.count("progress report reviewed and approved by the coalition team") == 1
 
 
 def test_a_decision_the_checklist_does_not_support_is_refused_and_nothing_is_saved(app, builder, reports):
