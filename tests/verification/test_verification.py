@@ -240,3 +240,35 @@ def test_a_verifier_gets_no_review_digest(app, builder):
     assert send_digests() == 1
     recipients = set(db.session.scalars(select(OutboxMessage.recipient)))
     assert reviewer.email in recipients and verifier.email not in recipients
+
+
+def test_a_published_report_freezes_the_split(app, builder, reports):
+    from datetime import date
+
+    from p2c.publications import services as publications
+
+    checked = reports[2]
+    verifier = builder.user("verifier")
+    verification = services.assign(checked.id, verifier.id, builder.user("admin"))
+    services.decide(verification, verifier, VerificationOutcome.VERIFIED,
+                    {code: "yes" for code in CHECKLIST_CODES}, "", verification.version)
+    commit()
+    publication = publications.publish("P2C Progress Report 2026", date.today())
+    commit()
+    frozen = publication.content["figures"]
+    assert _split(frozen)[1] == {"self_reported": (1, "250.00"), "reviewed": (1, "1000.00"),
+                                 "verified": (1, "400.00")}
+    client = app.test_client()
+    rows = client.get(f"/reports/{publication.slug}.csv").get_data(as_text=True).splitlines()
+    assert "figures.indicators.achieved_by_level,people_connected/verified,achieved,400.00" in rows
+    assert "figures.totals.usd_disbursed_by_level,self_reported,achieved,10000.00" in rows
+    page = client.get(f"/reports/{publication.slug}").get_data(as_text=True)
+    assert '<td class="num" data-level="verified">400</td>' in page
+    # Later changes never reach it: a new verified report leaves the published split as it was.
+    other = services.assign(reports[1].id, verifier.id, builder.user("admin"))
+    services.decide(other, verifier, VerificationOutcome.VERIFIED, {code: "yes" for code in CHECKLIST_CODES}, "",
+                    other.version)
+    commit()
+    db.session.expire_all()
+    assert _split(publication.content["figures"])[1]["verified"] == (1, "400.00")
+    assert _split(progress_figures())[1]["verified"] == (2, "1400.00")
