@@ -7,6 +7,7 @@ from sqlalchemy import select
 from p2c.accounts.models import User
 from p2c.core.enums import UserRole
 from p2c.extensions import db
+from p2c.implementation.models import ProgressReport
 from p2c.verification.models import Verification
 
 
@@ -40,3 +41,11 @@ def assignment_for(user: User, verification_id: int) -> Verification | None:
 def of_report(report_id: int) -> Verification | None:
     """The verification of a progress report, if one was assigned."""
     return db.session.scalar(select(Verification).where(Verification.report_id == report_id))
+
+
+def decided_for_pledge(pledge_id: int) -> list[Verification]:
+    """The decided verifications of a pledge's reports, newest first (the pledger's private page)."""
+    return list(db.session.scalars(
+        select(Verification).join(ProgressReport, ProgressReport.id == Verification.report_id)
+        .where(ProgressReport.pledge_id == pledge_id, Verification.outcome.is_not(None))
+        .order_by(Verification.decided_at.desc(), Verification.id.desc())))

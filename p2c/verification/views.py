@@ -28,6 +28,12 @@ def verification_of(report):
     return queries.of_report(report.id)
 
 
+@bp.app_template_global("verifications_of_pledge")
+def verifications_of_pledge(pledge) -> list:
+    """The decided verifications of a pledge's reports (its focal point's private page)."""
+    return queries.decided_for_pledge(pledge.id)
+
+
 @bp.app_template_global("verifier_assign_form")
 def verifier_assign_form() -> AssignVerifierForm:
     """An empty assignment form offering the active verifiers (the review page's panel)."""

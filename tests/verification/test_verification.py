@@ -119,6 +119,9 @@ def test_the_team_assigns_the_verifier_verifies_and_the_figures_split_by_level(a
     token = make_token("pledge", report.pledge_id, report.pledge.focal_point.email)
     private = app.test_client().get(f"/my/{token}/reports").get_data(as_text=True)
     assert "Independent verification: Verified" in private and "Checked against the census." in private
+    dashboard = app.test_client().get(f"/my/{token}").get_data(as_text=True)
+    assert f"Your report {report.reference} (2025): Verified" in dashboard
+    assert "Checked against the census." in dashboard
 
 
 def test_pledge_page_api_and_export_carry_the_level(app, builder, reports):
