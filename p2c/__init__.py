@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from p2c.pledges.blueprint import bp as pledges_bp
     from p2c.reporting.views import bp as reporting_bp
     from p2c.review.views import bp as review_bp
+    from p2c.verification.views import bp as verification_bp
     from p2c.web.views import bp as web_bp
 
     app.register_blueprint(web_bp)
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp)
     app.register_blueprint(access_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(verification_bp)
     app.register_blueprint(admin_bp)
     from p2c.implementation.views import bp as implementation_bp
     from p2c.publications.views import bp as publications_bp

@@ -26,6 +26,7 @@ from p2c.reference.models import (
 from p2c.reporting.models import Goal
 from p2c.review.models import Comment
 from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
+from p2c.verification.models import Verification
 
 __all__ = [
     "ApiToken", "AuditEvent", "BeneficiaryGroup", "CallForInterest", "Comment", "Contact", "Country",
@@ -34,5 +35,5 @@ __all__ = [
     "PledgeTarget", "PledgeType",
     "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "Rollup",
     "RollupOrganization", "RollupPledge", "RollupState", "Sdg",
-    "StakeholderGroup", "User", "WsisLine",
+    "StakeholderGroup", "User", "Verification", "WsisLine",
 ]

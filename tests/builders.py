@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from p2c.accounts.models import User
 from p2c.accounts.services import hash_password
-from p2c.core.enums import ImplementationStatus, ReviewStatus, UserRole
+from p2c.core.enums import FigureLevel, ImplementationStatus, ReviewStatus, UserRole
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.constants import eoi_reference
@@ -145,6 +145,8 @@ class Builder:
             usd_disbursed=Decimal(str(usd_disbursed)) if usd_disbursed is not None else None,
             narrative="Work is under way.", evidence_links=[], language="en", status=status,
             submitted_at=submitted_at, approved_at=submitted_at if status == ReviewStatus.APPROVED else None,
+            # as if approved through the review queue (p2c.implementation.kinds)
+            figure_level=FigureLevel.REVIEWED if status == ReviewStatus.APPROVED else FigureLevel.SELF_REPORTED,
         )
         values.update(kw)
         report = ProgressReport(**values)

@@ -1,4 +1,4 @@
-"""`flask p2c create-user EMAIL --role reviewer|admin`."""
+"""`flask p2c create-user EMAIL --role reviewer|admin|verifier`."""
 
 from __future__ import annotations
 

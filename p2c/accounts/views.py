@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from p2c.accounts import services
 from p2c.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from p2c.core.enums import UserRole
 from p2c.core.errors import render_error
 from p2c.core.redirects import safe_target
 from p2c.core.unit import attempt, commit, unit_of_work
@@ -28,6 +29,10 @@ def _safe_next(target: str | None) -> str:
     # Only same-site paths: never redirect to another host after login (p2c.core.redirects). Staff sign
     # in to work the queue: land there by default (the home page is the public's).
     landing = url_for("review.queue") if "review.queue" in current_app.view_functions else url_for("web.home")
+    # A verifier has no queue: it lands on its assignments (p2c.verification).
+    if (current_user.is_authenticated and current_user.role == UserRole.VERIFIER
+            and "verification.index" in current_app.view_functions):
+        landing = url_for("verification.index")
     return safe_target(target, landing)
 
 

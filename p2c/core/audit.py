@@ -39,6 +39,8 @@ ACTION_TITLES = {
     "progress_report.submitted": _l("Progress report submitted"),
     "progress_report.resubmitted": _l("Progress report resubmitted"),
     "publication.published": _l("Report published"),
+    "verification.assign": _l("Assigned for independent verification"),
+    "verification.decide": _l("Independent verification decided"),
     "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
     # staff accounts

@@ -73,6 +73,24 @@ class UserRole(RichEnum):
 
     REVIEWER = "reviewer", _l("Reviewer")
     ADMIN = "admin", _l("Administrator")
+    # An independent verifier: opens only the progress reports assigned to it (p2c.verification).
+    VERIFIER = "verifier", _l("Verifier")
+
+
+class FigureLevel(RichEnum):
+    """How far an achieved figure (an approved progress report's values) has been checked, lowest first."""
+
+    SELF_REPORTED = "self_reported", _l("Self-reported")
+    REVIEWED = "reviewed", _l("Reviewed by the coalition team")
+    VERIFIED = "verified", _l("Independently verified")
+
+
+class VerificationOutcome(RichEnum):
+    """An independent verifier's decision on one progress report."""
+
+    VERIFIED = "verified", _l("Verified")
+    PARTLY_VERIFIED = "partly_verified", _l("Partly verified")
+    NOT_VERIFIED = "not_verified", _l("Not verified")
 
 
 class CommentVisibility(RichEnum):

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 
 from p2c.core.bulk import defer_foreign_key_checks, insert_rows, next_id, reset_sequences
-from p2c.core.enums import CommentVisibility, ImplementationStatus, ReviewStatus, SubmissionKind
+from p2c.core.enums import CommentVisibility, FigureLevel, ImplementationStatus, ReviewStatus, SubmissionKind
 from p2c.demo import names
 from p2c.demo.calls import ensure_calls
 from p2c.extensions import db
@@ -314,6 +314,8 @@ class DemoGenerator:
                         filed + timedelta(days=10) if rstatus == ReviewStatus.APPROVED else None,
                         filed + timedelta(days=10) if rstatus == ReviewStatus.APPROVED else None, None, filed,
                         filed, 1,
+                        # approved through the review queue: reviewed by the team (none verified in demo data)
+                        (FigureLevel.REVIEWED if rstatus == ReviewStatus.APPROVED else FigureLevel.SELF_REPORTED).value,
                     ))
                     for tid, value in targets:
                         vid = vid0 + len(rows["value"])
@@ -387,7 +389,7 @@ class DemoGenerator:
         columns = [
             "id", "reference", "pledge_id", "period", "implementation_status", "usd_disbursed",
             "disbursement_explanation", "narrative", "evidence_links", "language", "status", "submitted_at",
-            "approved_at", "decided_at", "assignee_id", "created_at", "updated_at", "version",
+            "approved_at", "decided_at", "assignee_id", "created_at", "updated_at", "version", "figure_level",
         ]
         # The bulk path bypasses SQLAlchemy's JSON type: write the (empty) list as JSON text.
         reports = [r[:8] + ("[]",) + r[9:] for r in reports]

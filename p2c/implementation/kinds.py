@@ -14,7 +14,7 @@ from flask import url_for
 from sqlalchemy import exists, func, literal_column, select
 
 from p2c.core.db import utcnow
-from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.core.enums import FigureLevel, ReviewStatus, SubmissionKind
 from p2c.core.submissions import SubmissionType, register
 from p2c.extensions import db
 from p2c.implementation import notifications, services
@@ -30,6 +30,8 @@ def _title(report: ProgressReport) -> str:
 
 def _on_approve(report: ProgressReport) -> None:
     report.approved_at = utcnow()
+    if report.figure_level == FigureLevel.SELF_REPORTED:
+        report.figure_level = FigureLevel.REVIEWED  # the team has now reviewed its figures
     services.sync_pledge(report, ReviewStatus.APPROVED)
 
 

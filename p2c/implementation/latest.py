@@ -11,16 +11,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
-from p2c.core.enums import ReviewStatus
+from p2c.core.enums import FigureLevel, ReviewStatus
 from p2c.implementation.models import ProgressReport
+
+
+def figure_level(as_of: datetime | None = None) -> ColumnElement:
+    """The report's figure level (a FigureLevel value) as it stood at `as_of` (now when None): a report
+    verified after `as_of` was then "reviewed"."""
+    if as_of is None:
+        return ProgressReport.figure_level
+    verified = FigureLevel.VERIFIED.value
+    return case((and_(ProgressReport.figure_level == verified,
+                      func.coalesce(ProgressReport.verified_at > as_of, True)), FigureLevel.REVIEWED.value),
+                else_=ProgressReport.figure_level)
 
 
 def latest_approved_reports(pledge_clause: ColumnElement[bool], as_of: datetime | None = None) -> Select:
     """One row per pledge matched by `pledge_clause` (a condition on `ProgressReport.pledge_id`):
     its latest approved report, with columns id, pledge_id, period, implementation_status,
-    usd_disbursed and `last` (the time of the pledge's most recent report approval).
+    usd_disbursed, `last` (the time of the pledge's most recent report approval) and `level` (its
+    figure level as of `as_of`, see `figure_level`).
 
     With `as_of`, only reports approved at or before that time count: the latest report as it stood
     then (a report approved later, even for an earlier period, is left out)."""
@@ -31,6 +43,7 @@ def latest_approved_reports(pledge_clause: ColumnElement[bool], as_of: datetime 
         select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.period,
                ProgressReport.implementation_status, ProgressReport.usd_disbursed,
                func.max(ProgressReport.approved_at).over(partition_by=ProgressReport.pledge_id).label("last"),
+               figure_level(as_of).label("level"),
                func.row_number().over(
                    partition_by=ProgressReport.pledge_id,
                    order_by=(ProgressReport.period.desc(), ProgressReport.approved_at.desc(),
@@ -40,7 +53,7 @@ def latest_approved_reports(pledge_clause: ColumnElement[bool], as_of: datetime 
         .subquery()
     )
     return select(ranked.c.id, ranked.c.pledge_id, ranked.c.period, ranked.c.implementation_status,
-                  ranked.c.usd_disbursed, ranked.c.last).where(ranked.c.rn == 1)
+                  ranked.c.usd_disbursed, ranked.c.last, ranked.c.level).where(ranked.c.rn == 1)
 
 
 def latest_approved_per_period(pledge_clause: ColumnElement[bool], as_of: datetime | None = None) -> Select:

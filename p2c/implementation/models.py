@@ -9,11 +9,16 @@ from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2c.core.db import TimestampMixin, VersionedMixin
-from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.core.enums import FigureLevel, ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.members.models import REVIEW_STATUS
 from p2c.pledges.models import IMPLEMENTATION_STATUS, Pledge, PledgeTarget
 from p2c.reference.models import BeneficiaryGroup
+
+FIGURE_LEVEL = db.Enum(
+    FigureLevel, name="figure_level", native_enum=False, length=20,
+    values_callable=lambda e: [m.value for m in e],
+)
 
 
 class ProgressReport(TimestampMixin, VersionedMixin, db.Model):
@@ -42,6 +47,12 @@ class ProgressReport(TimestampMixin, VersionedMixin, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # How far its figures have been checked: self-reported until the team approves it through the review
+    # queue (reviewed; an import leaves it self-reported), verified once an independent verifier says so
+    # (p2c.verification), at `verified_at`, so figures frozen as of an earlier date keep "reviewed".
+    figure_level: Mapped[FigureLevel] = mapped_column(
+        FIGURE_LEVEL, default=FigureLevel.SELF_REPORTED, server_default=FigureLevel.SELF_REPORTED.value)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     pledge: Mapped[Pledge] = relationship()
     values: Mapped[list[ProgressValue]] = relationship(

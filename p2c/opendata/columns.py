@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-from p2c.core.enums import ImplementationStatus
+from p2c.core.enums import FigureLevel, ImplementationStatus
 
 
 class Kind(StrEnum):
@@ -125,6 +125,12 @@ COLUMNS: tuple[Column, ...] = (
                                   "(current, due, inactive) follows from it."), Kind.DATETIME),
     Column("usd_disbursed", _l("US dollars disbursed to date: the running total stated by the latest "
                                "approved progress report."), Kind.DECIMAL),
+    Column("achieved_level", _l("How far the achieved figures (targets' achieved_value, usd_disbursed) were "
+                                "checked: self_reported (approved without a review, e.g. imported), reviewed "
+                                "(progress report approved by the coalition team), verified (confirmed by an "
+                                "independent verifier). On import, the figures loaded keep the level given "
+                                "(self_reported when empty)."),
+           Kind.CODE, allowed=", ".join(FigureLevel.values())),
     Column("targets", _l("Quantified targets: indicator, target_value, target_year, baseline, note, and the "
                          "latest approved progress (achieved_value, achieved_period)."), Kind.JSON,
            values_from="indicators"),

@@ -165,6 +165,14 @@ def _transaction(activity: etree._Element, code: str, on: date, value: Decimal, 
     val.text = format_decimal(value, 2)
 
 
+# English, like the indicator titles: the level of the achieved value (p2c.core.enums.FigureLevel).
+ACHIEVED_LEVEL_COMMENTS = {
+    "self_reported": "Self-reported by the pledger (not reviewed by the coalition team).",
+    "reviewed": "Self-reported by the pledger; progress report reviewed and approved by the coalition team.",
+    "verified": "Independently verified: an independent verifier confirmed the progress report's evidence.",
+}
+
+
 def _results(activity: etree._Element, rec: dict[str, Any], lookups: _Lookups) -> None:
     start = rec["start_date"] or rec["pledged_on"]
     for target in rec["targets"]:
@@ -181,7 +189,9 @@ def _results(activity: etree._Element, rec: dict[str, Any], lookups: _Lookups) -
         etree.SubElement(period, "period-end", **{"iso-date": end.isoformat()})
         etree.SubElement(period, "target", value=format_decimal(target["target_value"], 2))
         if target["achieved_value"] is not None:
-            etree.SubElement(period, "actual", value=format_decimal(target["achieved_value"], 2))
+            actual = etree.SubElement(period, "actual", value=format_decimal(target["achieved_value"], 2))
+            if rec.get("achieved_level") in ACHIEVED_LEVEL_COMMENTS:  # how far the figure was checked
+                _narrative(etree.SubElement(actual, "comment"), ACHIEVED_LEVEL_COMMENTS[rec["achieved_level"]], "en")
 
 
 def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list) -> etree._Element:

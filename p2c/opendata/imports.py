@@ -33,7 +33,7 @@ from sqlalchemy import func, select
 
 from p2c.core import audit
 from p2c.core.db import utcnow
-from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.core.enums import FigureLevel, ImplementationStatus, ReviewStatus
 from p2c.core.numbers import EXPORT_FORMAT
 from p2c.core.signals import bulk_loaded
 from p2c.extensions import db
@@ -322,7 +322,16 @@ class _Writer:
             language=pledge.language, narrative="", implementation_status=pledge.implementation_status,
             status=ReviewStatus.APPROVED, submitted_at=when, approved_at=when, decided_at=when, evidence_links=[])
         db.session.add(report)
+        self._level(report, rec)
         return report
+
+    @staticmethod
+    def _level(report: ProgressReport, rec: dict[str, Any]) -> None:
+        """The figures the import writes carry the level the file states (`achieved_level`, as exported),
+        self-reported when it states none: nobody here reviewed them."""
+        level = FigureLevel(rec.get("achieved_level") or FigureLevel.SELF_REPORTED.value)
+        report.figure_level = level
+        report.verified_at = (report.verified_at or report.approved_at) if level == FigureLevel.VERIFIED else None
 
     def _progress(self, pledge: Pledge, rec: dict[str, Any]) -> bool:
         """Store the file's latest progress and disbursed total when the database differs."""
@@ -341,6 +350,7 @@ class _Writer:
                 report.values.append(ProgressValue(target=target, achieved_value=wanted["achieved_value"]))
             else:
                 value.achieved_value = wanted["achieved_value"]
+            self._level(report, rec)
             db.session.flush()
             changed = True
         if rec["usd_disbursed"] is None:
@@ -358,6 +368,7 @@ class _Writer:
             if report is None:
                 return changed
             report.usd_disbursed = wanted_total
+            self._level(report, rec)
             db.session.flush()
             changed = True
         return changed

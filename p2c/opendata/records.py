@@ -152,7 +152,15 @@ def disbursed_to_date(ids: list[int]) -> dict[int, Decimal]:
     return {row.pledge_id: row.usd_disbursed for row in _execute(stmt) if row.usd_disbursed is not None}
 
 
-def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict) -> dict[str, Any]:
+def achieved_levels(ids: list[int]) -> dict[int, str]:
+    """Per pledge id: the figure level of its latest approved progress report (the one whose values the
+    `targets` and `usd_disbursed` columns give), as on /progress."""
+    stmt = latest_approved_reports(ProgressReport.pledge_id.in_(ids))
+    return {row.pledge_id: str(getattr(row.level, "value", row.level)) for row in _execute(stmt)}
+
+
+def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict,
+            levels: dict[int, str] | None = None) -> dict[str, Any]:
     pid = row.id
     return {
         "reference": row.reference, "title": safe_text(row.title), "description": safe_text(row.description or ""),
@@ -172,6 +180,7 @@ def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disburse
         "pledged_on": row.pledged_on, "approved_at": row.approved_at, "announced_at": row.event_code,
         "implementation_status": str(row.implementation_status) if row.implementation_status else None,
         "last_reported_at": row.last_reported_at, "usd_disbursed": disbursed.get(pid),
+        "achieved_level": (levels or {}).get(pid),
         "targets": targets.get(pid, []),
         "org_id": row.org_id,  # not columns: the IATI export needs them
         "pledge_id": pid,
@@ -191,7 +200,8 @@ def iter_batches(pledge_filter: PledgeFilter | None = None, batch_size: int = BA
             return
         ids = [r.id for r in rows]
         links, targets, disbursed = _links(ids), _targets(ids), disbursed_to_date(ids)
-        yield [_record(r, links, targets, disbursed) for r in rows]
+        levels = achieved_levels(ids)
+        yield [_record(r, links, targets, disbursed, levels) for r in rows]
         last_id = ids[-1]
         if len(rows) < batch_size:
             return

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from p2c.core.enums import ImplementationStatus
+from p2c.core.enums import FigureLevel, ImplementationStatus
 from p2c.core.numbers import EXPORT_FORMAT, NumberError, currency_precision_error, read_machine_number
 from p2c.core.text import find_unsafe
 from p2c.extensions import db
@@ -174,6 +174,8 @@ class Validator:
             allowed = set(ImplementationStatus.values())
         elif column.name == "lead_organization_region":
             allowed = {c.itu_region for c in self.countries.values()}
+        elif column.name == "achieved_level":
+            allowed = set(FigureLevel.values())
         if allowed is not None and code not in allowed:
             raise Invalid(_("Unknown code %(code)s; see the allowed values on /data.", code=code))
         return code

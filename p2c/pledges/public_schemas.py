@@ -8,6 +8,7 @@ from datetime import UTC
 from flask import url_for
 from marshmallow import Schema, fields
 
+from p2c.core.enums import FigureLevel
 from p2c.pledges.queries import status_of
 
 
@@ -143,6 +144,13 @@ class PublicProgressReportSchema(Schema):
                                                                             "total, not a yearly amount)"})
     people_reached = fields.List(fields.Nested(PublicPeopleReachedSchema), attribute="beneficiaries")
     approved_at = UtcDateTime(allow_none=True)
+    figure_level = fields.Function(
+        lambda r: str(r.figure_level),
+        metadata={"codes": FigureLevel.values,
+                  "description": "how far the report's figures were checked: self_reported (approved without "
+                                 "a review, e.g. imported), reviewed (approved by the coalition team), verified "
+                                 "(confirmed by an independent verifier)"})
+    verified_at = UtcDateTime(allow_none=True, metadata={"description": "when an independent verifier confirmed it"})
 
 
 class PublicPledgeDetailSchema(PublicPledgeSchema):

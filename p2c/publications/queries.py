@@ -76,15 +76,21 @@ def _figure_rows(figures: dict) -> Iterator[list[str]]:
                         yield [section, _cell(row["key"]), key, _cell(row[key])]
         elif isinstance(value, dict):
             for key in sorted(value):
+                if isinstance(value[key], list):  # the totals split by verification level: one row per level
+                    for part in value[key]:
+                        for field in sorted(k for k in part if k != "level"):
+                            yield [f"figures.{name}.{key}", _cell(part.get("level")), field, _cell(part[field])]
+                    continue
                 yield [f"figures.{name}", "", key, _cell(value[key])]
         elif isinstance(value, list):
             ident = _FIGURE_ITEM_KEYS.get(name, "id")
             for item in value:
                 for key in sorted(k for k in item if k != ident):
-                    if isinstance(item[key], list):  # the forecast's trajectory: one row per point and field
-                        for point in item[key]:
+                    if isinstance(item[key], list):  # the forecast's trajectory (one row per point and field),
+                        for point in item[key]:       # an achieved figure split by level (per level and field)
+                            label = point.get("period", point.get("level"))
                             for field in sorted(point):
-                                yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{point.get('period')}",
+                                yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{label}",
                                        field, _cell(point[field])]
                         continue
                     yield [f"figures.{name}", _cell(item.get(ident)), key, _cell(item[key])]

@@ -115,15 +115,17 @@ class Batch:
         return out
 
     def reports(self) -> tuple[dict[int, tuple], dict[int, dict[str, int]], dict[int, int]]:
-        """pledge id -> (last approved report time, implementation status of the latest approved report),
-        pledge id -> {indicator: achieved in cents} from that latest report, and pledge id -> USD
-        disbursed to date in cents, as that latest report states it (a running total, not summed)."""
+        """pledge id -> (last approved report time, implementation status of the latest approved report,
+        its figure level), pledge id -> {indicator: achieved in cents} from that latest report, and
+        pledge id -> USD disbursed to date in cents, as that latest report states it (a running total,
+        not summed)."""
         latest = {}
         report_ids = {}
         disbursed: dict[int, int] = {}
         for row in db.session.execute(latest_approved_reports(self._where(ProgressReport.pledge_id))):
             status = row.implementation_status
-            latest[row.pledge_id] = (row.last, str(status.value if hasattr(status, "value") else status))
+            latest[row.pledge_id] = (row.last, str(status.value if hasattr(status, "value") else status),
+                                     level_value(row.level))
             report_ids[row.id] = row.pledge_id
             if row.usd_disbursed is not None:
                 disbursed[row.pledge_id] = cents(row.usd_disbursed)
@@ -141,6 +143,11 @@ class Batch:
         return latest, achieved, disbursed
 
 
+def level_value(level) -> str:
+    """A figure level as its stored code (the database may hand back the enum or the string)."""
+    return str(level.value if hasattr(level, "value") else level)
+
+
 def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
     """pledge id -> (lead organization id, usd cents, entries) for the approved pledges of a batch."""
     pledges = batch.pledges()
@@ -156,7 +163,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
     out = {}
     for p in pledges:
         u = cents(p.usd_value)
-        last_report, impl = latest.get(p.id, (None, "not_started"))
+        last_report, impl, level = latest.get(p.id, (None, "not_started", ""))
         approved = day_key(p.approved_at)
         activity = max(approved, day_key(last_report)) if last_report is not None else approved
         entries: list[Entry] = [
@@ -191,8 +198,10 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
             entries.append(("indicator_month", f"{code}|{month}", 0, value))
         for code, value in achieved.get(p.id, {}).items():
             entries.append(("achieved", code, 0, value))
+            entries.append(("achieved_level", f"{code}|{level}", 0, value))
         if p.id in disbursed:
             entries.append(("disbursed", "", 0, disbursed[p.id]))
+            entries.append(("disbursed_level", level, 0, disbursed[p.id]))
         out[p.id] = (p.lead_organization_id, u, entries)
     return out
 

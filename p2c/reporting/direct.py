@@ -122,6 +122,17 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
                         .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
                         .join(base, base.c.pid == latest.c.pledge_id)
                         .group_by(PledgeTarget.indicator_code)))
+    achieved_level = PledgeTarget.indicator_code + "|" + latest.c.level
+    put("achieved_level", run(select(achieved_level, func.count(distinct(latest.c.pledge_id)), literal(0),
+                                     func.sum(_cents(ProgressValue.achieved_value)))
+                              .join(ProgressValue, ProgressValue.report_id == latest.c.id)
+                              .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
+                              .join(base, base.c.pid == latest.c.pledge_id)
+                              .group_by(achieved_level)))
+    put("disbursed_level", run(select(latest.c.level, func.count(latest.c.pledge_id), literal(0),
+                                      func.sum(_cents(latest.c.usd_disbursed)))
+                               .join(base, base.c.pid == latest.c.pledge_id)
+                               .where(latest.c.usd_disbursed.is_not(None)).group_by(latest.c.level)))
     put("disbursed", run(select(literal(""), func.count(latest.c.pledge_id), literal(0),
                                 func.sum(_cents(latest.c.usd_disbursed)))
                          .join(base, base.c.pid == latest.c.pledge_id)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.core.enums import FigureLevel, ImplementationStatus, ReportingStatus
 from p2c.core.numbers import money
 from p2c.core.reporting_status import months_before, status_of_day
 from p2c.extensions import db
@@ -144,9 +144,22 @@ def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
     return out
 
 
+def _levels(by_level: dict[str, list[int]]) -> list[dict]:
+    """The achieved figure split by verification level, every level in order (lowest first)."""
+    out = []
+    for level in FigureLevel:
+        n, _u, amount = by_level.get(level.value, [0, 0, 0])
+        out.append({"level": level.value, "pledges": n, "achieved": money(amount)})
+    return out
+
+
 def _indicators(by_dim: dict) -> list[dict]:
     out = []
     pledged, achieved = by_dim.get("indicator", {}), by_dim.get("achieved", {})
+    by_level: dict[str, dict[str, list[int]]] = {}
+    for key, value in by_dim.get("achieved_level", {}).items():
+        code, _, level = key.partition("|")
+        by_level.setdefault(code, {})[level] = value
     for ind in db.session.scalars(select(Indicator).order_by(Indicator.position)):
         n, _u, amount = pledged.get(ind.code, [0, 0, 0])
         rn, _ru, done = achieved.get(ind.code, [0, 0, 0])
@@ -154,6 +167,7 @@ def _indicators(by_dim: dict) -> list[dict]:
         out.append({
             "code": ind.code, "name": ind.name, "unit": ind.unit, "pledges": n, "pledged": money(amount),
             "reporting_pledges": rn, "achieved": money(done),
+            "achieved_by_level": _levels(by_level.get(ind.code, {})),
             "gap_value": str(gap.quantize(Decimal("0.01"))) if gap is not None else None,
             "gap_source": ind.gap_source or None,
             "gap_share_pledged": ratio(Decimal(amount) / 100, gap) if gap else None,
@@ -184,6 +198,7 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
     disbursing, _u, disbursed = by_dim.get("disbursed", {}).get("", [0, 0, 0])
     totals["usd_disbursed"] = money(disbursed)
     totals["disbursing_pledges"] = disbursing
+    totals["usd_disbursed_by_level"] = _levels(by_dim.get("disbursed_level", {}))
     names = _names()
     breakdowns = []
     for dimension, param, additive in BREAKDOWNS:
@@ -203,6 +218,9 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
                              "do not add up to the total."),
             "achieved": "Achieved values come from each pledge's latest approved progress report (not a sum "
                         "over years).",
+            "levels": "Each achieved figure is split by how far it was checked: self-reported (approved "
+                      "without a review, e.g. imported), reviewed by the coalition team (approved report), "
+                      "independently verified (a verifier confirmed the report's evidence).",
             "usd_disbursed": "USD disbursed is achieved, not pledged: the 'disbursed to date' of each pledge's "
                              "latest approved progress report, summed over the pledges that state one.",
             "gaps": "Contributions to the 2030 gaps are pledged, not achieved.",

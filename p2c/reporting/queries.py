@@ -59,7 +59,7 @@ def progress_figures(as_of: date | None = None, *, today: date | None = None) ->
         return {**assemble(raw, organizations, as_of, cutoff, "direct"), "forecast": forecasts(cutoff)}
     today = today or _now().date()
     token = state_token(today)
-    key = f"progress-figures:{token}"
+    key = f"progress-figures-v2:{token}"  # v2: achieved figures split by level
     figures = cache.get(key)
     if figures is None:
         raw, organizations = rollup_raw()

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from p2c.core.enums import FigureLevel
+
+
+class LevelSchema(Schema):
+    """An achieved figure's part at one verification level."""
+
+    level = fields.String(metadata={"codes": FigureLevel.values,
+                                    "description": "self_reported: approved without a review (e.g. imported); "
+                                                   "reviewed: a progress report approved by the coalition team; "
+                                                   "verified: confirmed by an independent verifier"})
+    pledges = fields.Integer(metadata={"description": "Pledges whose latest approved report is at this level"})
+    achieved = fields.String()
+
 
 class TotalsSchema(Schema):
     """Headline figures (approved pledges only)."""
@@ -18,6 +31,8 @@ class TotalsSchema(Schema):
                                                            "latest approved progress report"})
     disbursing_pledges = fields.Integer(metadata={"description": "Pledges whose latest approved report states "
                                                                  "a disbursement"})
+    usd_disbursed_by_level = fields.List(fields.Nested(LevelSchema), metadata={
+        "description": "usd_disbursed split by verification level (every level, lowest first; sums to it)"})
 
 
 class BreakdownRowSchema(Schema):
@@ -67,6 +82,8 @@ class IndicatorSchema(Schema):
     pledged = fields.String()
     reporting_pledges = fields.Integer()
     achieved = fields.String()
+    achieved_by_level = fields.List(fields.Nested(LevelSchema), metadata={
+        "description": "achieved split by verification level (every level, lowest first; sums to it)"})
     gap_value = fields.String(allow_none=True)
     gap_source = fields.String(allow_none=True)
     gap_share_pledged = fields.String(allow_none=True)

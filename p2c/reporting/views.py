@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from p2c.core.collation import collated
 from p2c.core.compress import not_modified, not_modified_response, pack, packed_response
-from p2c.core.enums import ImplementationStatus, ReportingStatus
+from p2c.core.enums import FigureLevel, ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, text_direction
 from p2c.extensions import cache, db
 from p2c.pledges import queries as pledge_queries
@@ -45,6 +45,12 @@ TITLES = {
 # Breakdown rows: the ITU regions, and "none" for a lead organization with no country.
 ROW_REGION_NAMES = {**REGION_NAMES, "none": _l("Not stated")}
 TOP_COUNTRIES = 15
+
+
+@bp.app_template_global("figure_levels")
+def figure_levels() -> list[FigureLevel]:
+    """The verification levels of achieved figures, lowest first (column order of the split tables)."""
+    return list(FigureLevel)
 
 
 def row_label(dimension: str, key: str, name: str) -> str:
@@ -143,10 +149,10 @@ def progress():
     # gzipped. Anyone else gets the cached body inside a freshly rendered frame (their navigation, their
     # messages).
     anonymous = not session
-    page_key = f"progress-page-v2:{token}:{lang}"  # v2: (plain, gzip) bytes
+    page_key = f"progress-page-v3:{token}:{lang}"  # v2: (plain, gzip) bytes; v3: levels
     packed = cache.get(page_key) if anonymous else None
     if packed is None:
-        body_key = f"progress-body:{token}:{lang}"
+        body_key = f"progress-body-v2:{token}:{lang}"
         body = cache.get(body_key)
         if body is None:
             figures = queries.progress_figures()

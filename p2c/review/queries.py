@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, literal_column, null, or_, select, union_al
 from p2c.accounts.models import User
 from p2c.core import submissions as registry
 from p2c.core.db import utcnow
-from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind
+from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind, UserRole
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
 from p2c.review import duplicates
@@ -323,8 +323,9 @@ def possible_duplicates(stype: registry.SubmissionType, record: Any) -> list:
 
 
 def staff_users(active_only: bool = True) -> list[User]:
-    """Staff accounts, by e-mail."""
-    query = select(User).order_by(User.email)
+    """Accounts of the review back-office (reviewers and administrators; not verifiers, who see none of
+    the queue: no digest, not an assignee), by e-mail."""
+    query = select(User).where(User.role != UserRole.VERIFIER).order_by(User.email)
     if active_only:
         query = query.where(User.active.is_(True))
     return list(db.session.scalars(query))

@@ -54,6 +54,11 @@ def site(builder):
     report = builder.progress_report(approved, period=2024, achieved={"people_connected": 1200},
                                      usd_disbursed=300_000)
     waiting_report = builder.progress_report(approved, period=2025, status=ReviewStatus.SUBMITTED)
+    from p2c.verification.models import Verification
+
+    # The administrator holds the assignment here, so the audit sees the checklist form.
+    verification = Verification(report=report, verifier=admin, assigned_at=report.approved_at)
+    db.session.add(verification)
     submitted = builder.pledge(lead=org, status=ReviewStatus.SUBMITTED, title="Solar Wi-Fi for clinics")
     eoi = builder.eoi()
     db.session.commit()
@@ -64,7 +69,7 @@ def site(builder):
     return {
         "admin": admin, "invited": invited, "org": org, "approved": approved, "report": report,
         "waiting_report": waiting_report, "submitted": submitted, "eoi": eoi, "publication": pub, "earlier": earlier,
-        "token": make_token("pledge", approved.id, approved.focal_point.email),
+        "token": make_token("pledge", approved.id, approved.focal_point.email), "verification": verification,
         "invite": make_invite_token(invited),
     }
 
@@ -114,6 +119,7 @@ def _paths(site) -> dict[str, list[str]]:
         "review.organization_edit": [f"/review/organizations/{p['org'].id}/edit"],
         "review.organization_merge": [f"/review/organizations/{p['org'].id}/merge"],
         "accounts.password": ["/account/password"],
+        "verification.index": ["/verify/"], "verification.detail": [f"/verify/{p['verification'].id}"],
         "admin.index": ["/admin/"], "admin.audit": ["/admin/audit"], "admin.staff": ["/admin/staff"],
         "admin.invite": ["/admin/staff/invite"], "api_tokens.index": ["/admin/api-tokens/"],
         "publications.new": ["/admin/reports/new"],
@@ -131,7 +137,7 @@ def _paths(site) -> dict[str, list[str]]:
     return paths
 
 
-STAFF_PREFIXES = ("/review", "/admin", "/account/password")
+STAFF_PREFIXES = ("/review", "/admin", "/verify", "/account/password")
 
 
 def test_every_html_route_is_audited(live_app, site):

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from tests.i18n.catalogs import TRANSLATIONS
 
 LANGS = ("en", "ar", "es", "fr", "ru", "zh")
-EXCLUDED_PREFIXES = ("/review", "/admin", "/api", "/static", "/logout", "/healthz", "/readyz")
+EXCLUDED_PREFIXES = ("/review", "/admin", "/verify", "/api", "/static", "/logout", "/healthz", "/readyz")
 VISIBLE_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label")
 SKIPPED_TAGS = {"script", "style", "template"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

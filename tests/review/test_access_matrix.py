@@ -1,15 +1,18 @@
-"""Walks every rule of the URL map under /review and /admin and checks who gets in.
+"""Walks every rule of the URL map under /review, /admin and /verify and checks who gets in.
 
 anonymous -> sent to /login; a focal point holding only a private-link session -> 403;
-reviewer -> 200 on /review, 403 on /admin; admin -> 200 everywhere (GET). POST-only rules:
-anonymous is sent to login and a reviewer gets 403 under /admin. New routes are covered
-automatically; a route with a URL parameter this test does not know fails loudly.
+reviewer -> 200 on /review, 403 on /admin and /verify; admin -> 200 everywhere (GET);
+verifier -> 403 on /review and /admin, 200 on /verify for its own assignment (GET). POST-only
+rules: anonymous is sent to login, a reviewer gets 403 under /admin and /verify, a verifier under
+/review and /admin. New routes are covered automatically; a route with a URL parameter this test
+does not know fails loudly.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from p2c.accounts.models import User
 from p2c.api.models import ApiToken
 from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
@@ -18,7 +21,7 @@ from p2c.members.models import CallForInterest
 from p2c.reference.models import Event, ExchangeRate, Pillar
 from p2c.reporting.models import Goal
 
-PREFIXES = ("/review", "/admin")
+PREFIXES = ("/review", "/admin", "/verify")
 
 
 def _rules(app):
@@ -38,12 +41,22 @@ def params(builder):
                          prefix="p2c_0000")
     db.session.add_all([call, goal, api_token])
     db.session.flush()
+    # A verifier with one assignment: an approved report of an approved pledge.
+    from p2c.verification.models import Verification
+
+    verifier = builder.user("verifier")
+    report = builder.progress_report(builder.pledge(), achieved={"people_connected": 10},
+                                     evidence_links=["https://example.org/evidence"])
+    verification = Verification(report=report, verifier=verifier, assigned_at=report.approved_at)
+    db.session.add(verification)
+    db.session.flush()
     values = {
         "kind": "pledge", "id": pledge.id, "org_id": pledge.lead_organization_id, "user_id": user.id,
         "call_id": call.id, "token_id": api_token.id, "goal_id": goal.id,
         "pillar_code": db.session.query(Pillar.code).first()[0],
         "rate_id": db.session.query(ExchangeRate.id).first()[0], "event_code": db.session.query(Event.code).first()[0],
         "token": make_token("pledge", pledge.id, pledge.focal_point.email),
+        "report_id": report.id, "verification_id": verification.id, "verifier_user_id": verifier.id,
     }
     db.session.commit()
     return values, pledge
@@ -68,11 +81,13 @@ def test_every_route_is_covered_by_the_matrix(app, client, builder, params):
     rules = _rules(app)
     assert len(rules) > 20
     reviewer, admin = builder.user("reviewer"), builder.user("admin")
+    verifier = db.session.get(User, values["verifier_user_id"])
     db.session.commit()
     token = values["token"]
-    clients = {name: app.test_client() for name in ("anonymous", "focal", "reviewer", "admin")}
+    clients = {name: app.test_client() for name in ("anonymous", "focal", "reviewer", "admin", "verifier")}
     _login(clients["reviewer"], reviewer)
     _login(clients["admin"], admin)
+    _login(clients["verifier"], verifier)
     # The focal point's own session, as after following the link (and then browsing without it).
     assert clients["focal"].get(f"/my/{token}").status_code == 200
     checked = 0
@@ -91,8 +106,10 @@ def test_every_route_is_covered_by_the_matrix(app, client, builder, params):
             elif who == "focal":
                 assert status == 403, f"{where}: {status}"
                 assert "Your private link opens only your own submissions." in body, where
-            elif who == "reviewer" and rule.rule.startswith("/admin"):
+            elif who == "reviewer" and rule.rule.startswith(("/admin", "/verify")):
                 assert status == 403, where
+            elif who == "verifier" and not rule.rule.startswith("/verify"):
+                assert status == 403, where  # the queue, records, contacts, administration, assignment
             elif gets:
                 assert status == 200, f"{where}: {status}"
             else:
@@ -100,7 +117,23 @@ def test_every_route_is_covered_by_the_matrix(app, client, builder, params):
                 assert status not in (401, 403), where
                 assert status != 302 or "/login" not in response.headers["Location"], where
             checked += 1
-    assert checked == 4 * len(rules)
+    assert checked == 5 * len(rules)
+    assert any(r.rule.startswith("/verify") for r in rules)
+
+
+def test_a_verifier_opens_only_its_own_assignments(app, builder, params):
+    values, _pledge = params
+    other = builder.user("verifier")
+    db.session.commit()
+    client = app.test_client()
+    _login(client, other)
+    assert client.get("/verify/").status_code == 200
+    for rule in _rules(app):
+        if "verification_id" not in rule.arguments:
+            continue
+        url = _url(app, rule, values)
+        method = "get" if "GET" in rule.methods else "post"
+        assert getattr(client, method)(url).status_code == 403, f"{method.upper()} {rule.rule}"
 
 
 def test_a_private_link_in_the_url_gets_403_and_a_bad_one_the_login_page(app, params):

@@ -10,7 +10,7 @@ from p2c.core.tokens import make_token
 from p2c.extensions import db
 from tests.review.test_access_matrix import _login, _url, params  # noqa: F401 - fixture
 
-STAFF = ("/review", "/admin")
+STAFF = ("/review", "/admin", "/verify")
 SIGNED_IN = {"accounts.password"}  # any staff member, signed in
 BOGUS = "eyJrIjoicGxlZGdlIiwiaSI6MSwiZSI6ImFAZXhhbXBsZS5vcmcifQ.aw0rPg.forged-signature-forged-sig"
 
@@ -18,15 +18,16 @@ BOGUS = "eyJrIjoicGxlZGdlIiwiaSI6MSwiZSI6ImFAZXhhbXBsZS5vcmcifQ.aw0rPg.forged-si
 def test_every_route_answers_each_role_as_it_should(app, builder, params):  # noqa: F811
     values, _pending = params
     approved = builder.pledge(status=ReviewStatus.APPROVED)
-    reviewer, admin = builder.user("reviewer"), builder.user("admin")
+    reviewer, admin, verifier = builder.user("reviewer"), builder.user("admin"), builder.user("verifier")
     db.session.commit()
     secret_email = approved.focal_point.email
     own_token = make_token("pledge", approved.id, secret_email)
     values = {**values, "ref": approved.reference, "reference": approved.reference, "iso3": "KEN",
               "slug": "no-such-report", "fmt": "csv", "filename": "swagger-ui.css", "token": BOGUS}
-    clients = {name: app.test_client() for name in ("anonymous", "focal", "reviewer", "admin")}
+    clients = {name: app.test_client() for name in ("anonymous", "focal", "reviewer", "admin", "verifier")}
     _login(clients["reviewer"], reviewer)
     _login(clients["admin"], admin)
+    _login(clients["verifier"], verifier)
     assert clients["focal"].get(f"/my/{own_token}").status_code == 200
     checked = 0
     # Sign-out last: it ends the staff clients' sessions (server-side).
@@ -49,7 +50,7 @@ def test_every_route_answers_each_role_as_it_should(app, builder, params):  # no
             elif rule.rule.startswith("/api/") and method == "POST":
                 assert response.status_code == 401, where  # the write API never accepts a cookie
             elif rule.endpoint in SIGNED_IN or rule.endpoint == "accounts.logout":
-                staff = who in ("reviewer", "admin")
+                staff = who in ("reviewer", "admin", "verifier")
                 if staff:
                     assert response.status_code != 302 or "/login" not in response.headers["Location"], where
                 else:
@@ -61,7 +62,7 @@ def test_every_route_answers_each_role_as_it_should(app, builder, params):  # no
                 and rule.endpoint != "accounts.login":
             # Public pages: the same answer for everyone (a role never unlocks or hides one).
             assert len(set(answers.values())) == 1, (rule.rule, answers)
-    assert checked >= 4 * 30
+    assert checked >= 5 * 30
 
 
 def test_a_valid_link_opens_only_its_own_record(app, builder):

@@ -124,7 +124,7 @@ PRIVATE_ENDPOINTS = {"pledges.submitted", "members.submitted"}  # private to the
 
 
 def _is_private_rule(rule) -> bool:
-    return ("token" in rule.arguments or rule.rule.startswith(("/review", "/admin", "/account", "/login"))
+    return ("token" in rule.arguments or rule.rule.startswith(("/review", "/admin", "/verify", "/account", "/login"))
             or rule.endpoint in PRIVATE_ENDPOINTS)
 
 

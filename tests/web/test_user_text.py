@@ -25,7 +25,7 @@ USER_FIELDS = re.compile(
 # Objects whose .title / .name is ours, not a person's: enum titles, resource and card labels, field
 # labels, reference data (always through |ref), staff accounts' e-mails.
 OURS = re.compile(
-    r"\b(status|kind|implementation_status|visibility|res|card|stype\.kind|label|sub\.label|s|"
+    r"\b(status|kind|implementation_status|figure_level|outcome|level|visibility|res|card|stype\.kind|label|sub\.label|s|"
     r"\w+_form\.\w+|form\.\w+|f|col|d\.reason|user|assignee|author)\.(title|name|text)\b|\bd\.reason\b")
 # <title> and attribute values cannot hold an element: the page title block is left out.
 TITLE_BLOCK = re.compile(r"\{%-?\s*block title\s*%\}.*?\{%-?\s*endblock\s*%\}", re.S)

@@ -1,0 +1,1 @@
+"""Independent verification of progress reports: assignments to verifiers, checklists and outcomes."""
