@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
@@ -30,10 +30,15 @@ def _static_fetcher(static_folder: Path):
 
     class StaticOnly(URLFetcher):
         def fetch(self, url, headers=None):
-            path = urlsplit(url).path
-            if not path.startswith("/static/"):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)  # inline images and fonts, no I/O
+            if parts.scheme == "file":  # a document rendered with base_url = the static folder itself
+                target = Path(unquote(parts.path)).resolve()
+            elif parts.path.startswith("/static/"):  # a page's own /static/... links
+                target = (root / unquote(parts.path).removeprefix("/static/")).resolve()
+            else:
                 raise PdfResourceRefused(url)
-            target = (root / path.removeprefix("/static/")).resolve()
             if root not in target.parents or not target.is_file():
                 raise PdfResourceRefused(url)
             mime_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -45,8 +50,9 @@ def _static_fetcher(static_folder: Path):
 def html_to_pdf(html: str, base_url: str) -> bytes:
     """Render an HTML document (str, with its own <html lang dir> and stylesheets) to PDF bytes.
 
-    `base_url` resolves relative links (for example the request's host URL); stylesheets and images
-    are read from the app's static folder only, anything else is left out (WeasyPrint logs it).
+    `base_url` resolves relative links: the request's host URL (pages link `/static/...`) or a
+    `file:` URL of the static folder. Stylesheets and images are read from the app's static folder
+    only, `data:` URLs inline; anything else is left out (WeasyPrint logs it).
     """
     from weasyprint import HTML  # imported here: WeasyPrint loads Pango at import, pages never need it
 
