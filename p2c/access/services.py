@@ -27,7 +27,7 @@ def send_links(email: str, ui_language: str) -> int:
 
     Returns how many records were found (the page must not say: the answer is the same either way).
     """
-    records = queries.records_of(email)
+    records = queries.records_of(email) + [("partner", p) for p in queries.partner_pledges_of(email)]
     if not records:
         return 0
     since = utcnow() - timedelta(minutes=RESEND_MINUTES)
@@ -38,10 +38,8 @@ def send_links(email: str, ui_language: str) -> int:
     )
     if recent:
         return len(records)
-    contact_email = queries.contact_of(records[0][1]).email
-    sent = notifications.access_links(contact_email, records, ui_language)
-    audit.record("send_links", "contact", queries.contact_of(records[0][1]).id, label=f"{sent} links",
-                 actor_label=FOCAL_POINT_LABEL)
+    sent = notifications.access_links(email.lower(), records, ui_language)
+    audit.record("send_links", "contact", None, label=f"{sent} records", actor_label=FOCAL_POINT_LABEL)
     return len(records)
 
 

@@ -31,6 +31,7 @@ def _title(report: ProgressReport) -> str:
 def _on_approve(report: ProgressReport) -> None:
     report.approved_at = utcnow()
     services.sync_pledge(report, ReviewStatus.APPROVED)
+    notifications.report_approved_to_partners(report)
 
 
 def _queue_select(f: Any):
