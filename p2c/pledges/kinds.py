@@ -28,7 +28,7 @@ from p2c.reference.models import Country, FocusArea
 def _pledge_approved(record: Pledge) -> None:
     """An approved pledge counts from the moment it was approved; its partners' contacts are told."""
     record.approved_at = utcnow()
-    notifications.partners_told(record, partner_contacts(record.id), "pledge_partner_approved")
+    notifications.partners_told(record, [pc.contact for pc in partner_contacts(record.id)], "pledge_partner_approved")
 
 
 def _pledge_public_url(record: Pledge) -> str | None:
