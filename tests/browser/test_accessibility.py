@@ -19,6 +19,7 @@ from p2c.accounts.services import make_invite_token
 from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
+from p2c.pledges.models import Handover, PartnerContact
 from tests.builders import PASSWORD
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -56,6 +57,14 @@ def site(builder):
     waiting_report = builder.progress_report(approved, period=2025, status=ReviewStatus.SUBMITTED)
     submitted = builder.pledge(lead=org, status=ReviewStatus.SUBMITTED, title="Solar Wi-Fi for clinics")
     eoi = builder.eoi()
+    partner = builder.organization(name="SchoolNet Africa")
+    approved.partners = [partner]
+    db.session.flush()
+    handover = Handover(pledge=approved, from_contact_id=approved.focal_point_id, name="Nadia Successor",
+                        email="nadia@example.org", language="ar")
+    db.session.add(handover)
+    db.session.add(PartnerContact(pledge_id=approved.id, organization_id=partner.id,
+                                  contact_id=builder.contact(email="pat@example.org").id))
     db.session.commit()
     pub = publications.publish("P2C Progress Report 2025", date(2025, 12, 31),
                                sections={"foreword": "Dear reader,\n\n- first point\n- second point"})
@@ -66,6 +75,9 @@ def site(builder):
         "waiting_report": waiting_report, "submitted": submitted, "eoi": eoi, "publication": pub, "earlier": earlier,
         "token": make_token("pledge", approved.id, approved.focal_point.email),
         "invite": make_invite_token(invited),
+        "handover": make_token("handover", handover.id, "nadia@example.org"),
+        "person": make_token("person", 0, approved.focal_point.email),
+        "partner": make_token("partner", approved.id, "pat@example.org"),
     }
 
 
@@ -97,7 +109,10 @@ def _paths(site) -> dict[str, list[str]]:
         "publications.compare": [f"/reports/compare?a={p['earlier'].slug}&b={p['publication'].slug}"],
         "opendata.index": ["/data"], "access.request_link": ["/access"], "accounts.login": ["/login"],
         "accounts.set_password": [f"/account/set-password/{p['invite']}"],
-        "access.dashboard": [f"/my/{p['token']}"], "access.edit": [f"/my/{p['token']}/edit"],
+        "access.dashboard": [f"/my/{p['token']}", f"/my/{p['person']}", f"/my/{p['partner']}"],
+        "access.edit": [f"/my/{p['token']}/edit"], "access.amend": [f"/my/{p['token']}/amend"],
+        "access.hand_over": [f"/my/{p['token']}/hand-over"], "access.take_over": [f"/my/{p['handover']}/take-over"],
+        "pledges.organization": [f"/organizations/{p['org'].id}"],
         "access.withdraw": [f"/my/{p['token']}/withdraw"],
         "implementation.reports": [f"/my/{p['token']}/reports"],
         "implementation.new_report": [f"/my/{p['token']}/report"],
@@ -113,6 +128,7 @@ def _paths(site) -> dict[str, list[str]]:
         "review.organization_list": ["/review/organizations"],
         "review.organization_edit": [f"/review/organizations/{p['org'].id}/edit"],
         "review.organization_merge": [f"/review/organizations/{p['org'].id}/merge"],
+        "review.pledge_contact": [f"/review/pledge/{p['approved'].id}/contact"],
         "accounts.password": ["/account/password"],
         "admin.index": ["/admin/"], "admin.audit": ["/admin/audit"], "admin.staff": ["/admin/staff"],
         "admin.invite": ["/admin/staff/invite"], "api_tokens.index": ["/admin/api-tokens/"],
