@@ -39,7 +39,7 @@ def handover_requested(handover) -> None:
     pledge = handover.pledge
     queue_mail(handover.email, "pledge_handover_request", handover.language or "en", "pledge_handover",
                pledge=pledge, handover=handover, former=pledge.focal_point,
-               link=private_link("handover", handover.id, handover.email, "/take-over"))
+               link=private_link("handover", handover.id, handover.email, f"/take-over?lang={handover.language}"))
 
 
 def focal_point_changed(pledge, former) -> None:

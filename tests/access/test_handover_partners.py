@@ -38,11 +38,11 @@ def test_hand_over_waits_for_the_successor_then_moves_the_link(client, builder, 
     request = mail_to.wait_for(1)[-1]
     assert request["To"] == "new@example.org" and request["Content-Language"] == "fr"
     confirm = _links(request)[0]
-    assert confirm.endswith("/take-over")
+    assert confirm.endswith("/take-over?lang=fr")  # the page opens in the successor's language
     # Nothing changed hands yet: the old link works, the confirmation link opens no pledge page.
     assert client.get(old).status_code == 200
-    assert client.get(confirm.removesuffix("/take-over")).status_code == 403
-    assert "I take over this pledge" in client.get(confirm).get_data(as_text=True)
+    assert client.get(confirm.removesuffix("/take-over?lang=fr")).status_code == 403
+    assert "Je reprends cet engagement" in client.get(confirm).get_data(as_text=True)
 
     taken = client.post(confirm)
     assert taken.status_code == 302
