@@ -19,7 +19,8 @@ from p2c.accounts.services import make_invite_token
 from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
-from p2c.pledges.models import Handover, PartnerContact
+from p2c.pledges.models import Handover, PartnerContact, PledgeAmendment
+from p2c.pledges.services import amendment_snapshot
 from tests.builders import PASSWORD
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,6 +64,11 @@ def site(builder):
     handover = Handover(pledge=approved, from_contact_id=approved.focal_point_id, name="Nadia Successor",
                         email="nadia@example.org", language="ar")
     db.session.add(handover)
+    snapshot = amendment_snapshot(approved)
+    amendment = PledgeAmendment(reference=f"{approved.reference}-A1", pledge=approved, data={}, before=snapshot,
+                                after={**snapshot, "title": "Connect rural schools and clinics"},
+                                status=ReviewStatus.SUBMITTED, submitted_at=approved.submitted_at)
+    db.session.add(amendment)
     db.session.add(PartnerContact(pledge_id=approved.id, organization_id=partner.id,
                                   contact_id=builder.contact(email="pat@example.org").id))
     db.session.commit()
@@ -75,6 +81,7 @@ def site(builder):
         "waiting_report": waiting_report, "submitted": submitted, "eoi": eoi, "publication": pub, "earlier": earlier,
         "token": make_token("pledge", approved.id, approved.focal_point.email),
         "invite": make_invite_token(invited),
+        "amendment": amendment,
         "handover": make_token("handover", handover.id, "nadia@example.org"),
         "person": make_token("person", 0, approved.focal_point.email),
         "partner": make_token("partner", approved.id, "pat@example.org"),
@@ -123,7 +130,8 @@ def _paths(site) -> dict[str, list[str]]:
         # Staff
         "review.queue": ["/review/", "/review/?status=approved"],
         "review.record": [f"/review/pledge/{p['submitted'].id}", f"/review/eoi/{p['eoi'].id}",
-                          f"/review/progress_report/{p['waiting_report'].id}"],
+                          f"/review/progress_report/{p['waiting_report'].id}",
+                          f"/review/pledge_amendment/{p['amendment'].id}"],
         "implementation.compliance": ["/review/compliance"], "operations.health": ["/review/operations"],
         "review.organization_list": ["/review/organizations"],
         "review.organization_edit": [f"/review/organizations/{p['org'].id}/edit"],
