@@ -331,6 +331,8 @@ def apply_amendment(amendment) -> None:
     """Approval of an amendment (review hook, same transaction): the pledge takes the proposed values;
     `before`/`after` now record what really changed. The rollups re-count the pledge before commit."""
     pledge = amendment.pledge
+    if pledge.status != ReviewStatus.APPROVED:  # withdrawn since the amendment was proposed
+        raise ServiceError(_not_approved())
     before = amendment_snapshot(pledge)
     _apply(pledge, _loaded(amendment.data), actor_label="focal point")
     pledge.consent_public = bool(amendment.data.get("consent"))

@@ -148,3 +148,19 @@ def test_only_an_approved_pledge_is_amended(client, builder):
     response = client.post(f"/my/{token}/amend", data=amendment_post(pledge))
     assert response.status_code == 302 and response.headers["Location"].endswith("/edit")
     assert db.session.scalars(select(PledgeAmendment)).first() is None
+
+
+def test_an_amendment_of_a_pledge_withdrawn_meanwhile_is_not_applied(client, builder, login):
+    pledge = builder.pledge()
+    db.session.commit()
+    token = make_token("pledge", pledge.id, pledge.focal_point.email)
+    assert client.post(f"/my/{token}/amend", data=amendment_post(pledge)).status_code == 302
+    assert client.post(f"/my/{token}/withdraw").status_code == 302
+    amendment = db.session.scalars(select(PledgeAmendment)).one()
+    login("reviewer")
+    response = client.post(f"/review/pledge_amendment/{amendment.id}/decide",
+                           data={"action": "approve", "message": "", "version": amendment.version})
+    assert response.status_code == 400 and "Only an approved pledge can be amended." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(PledgeAmendment, amendment.id).status == ReviewStatus.SUBMITTED
+    assert db.session.get(Pledge, pledge.id).title == "Connect rural schools"
