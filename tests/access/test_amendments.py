@@ -35,6 +35,11 @@ def surfaces(client, pledge: Pledge) -> dict:
         "json": client.get("/data/pledges.json").get_data(as_text=True),
         "progress": client.get("/api/v1/progress").get_json()["totals"],
         "directory": client.get("/pledges").get_data(as_text=True),
+        # The file's own generation time aside (each activity's last-updated time is the pledge's).
+        "iati": re.sub(r'generated-datetime="[^"]+"', "",
+                       client.get("/data/iati-activities.xml").get_data(as_text=True)),
+        "organizations": client.get("/api/v1/organizations").get_json(),
+        "country": client.get("/countries/KEN").get_data(as_text=True),
     }
 
 
@@ -89,6 +94,8 @@ def test_an_amendment_changes_nothing_public_until_approved_then_everything(app,
     assert after["api"]["title"] == NEW_TITLE and after["api"]["usd_value"] == "2500000.00"
     assert after["progress"]["usd_value"] == "2500000.00" and after["progress"]["pledges"] == 1
     assert NEW_TITLE in after["csv"] and NEW_TITLE in after["json"] and NEW_TITLE in after["directory"]
+    assert NEW_TITLE in after["iati"] and after["organizations"] != before["organizations"]
+    assert after["country"] != before["country"]
     assert "Amended on" in after["page"] and "Kenya, Uganda" in after["page"]
     assert re.search(r"<del><span[^>]*>Connect rural schools</span></del> → <ins><span[^>]*>"
                      + NEW_TITLE + "</span></ins>", after["page"])
