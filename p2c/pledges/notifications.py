@@ -47,6 +47,7 @@ def focal_point_changed(pledge, former) -> None:
     contact = pledge.focal_point
     queue_mail(contact.email, "pledge_focal_point_new", contact.language or "en", "pledge_focal_point",
                pledge=pledge, contact=contact, link=private_link("pledge", pledge.id, contact.email))
-    if former is not None and former.email:
+    # An imported pledge's placeholder focal point (an address at the reserved .invalid name) gets nothing.
+    if former is not None and former.email and not former.email.lower().endswith("invalid"):
         queue_mail(former.email, "pledge_focal_point_former", former.language or "en", "pledge_focal_point",
                    pledge=pledge, contact=former, successor=contact)
