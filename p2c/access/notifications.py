@@ -18,3 +18,13 @@ def access_links(email: str, records: list[tuple[str, object]], ui_language: str
     queue_mail(email, "access_links", ui_language, "access_links", items=items,
                link=private_link("person", 0, email))
     return len(items)
+
+
+def partner_contribution(pledge, partner, body: str) -> None:
+    """Tell the pledge's focal point what a partner contributed to the yearly report, with their link."""
+    contact = pledge.focal_point
+    if not contact.email or contact.email.lower().endswith("invalid"):
+        return
+    queue_mail(contact.email, "access_partner_contribution", contact.language or "en", "partner_contribution",
+               pledge=pledge, contact=contact, organization=partner.organization, body=body,
+               link=private_link("pledge", pledge.id, contact.email))

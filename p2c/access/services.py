@@ -52,3 +52,17 @@ def add_message(kind: str, record, body: str) -> Comment:
     audit.record("message", kind, record.id, label=record.reference, after={"comment_id": comment.id},
                  actor_label=FOCAL_POINT_LABEL)
     return comment
+
+
+def add_partner_contribution(pledge, partner, body: str) -> Comment:
+    """A partner's contribution to the yearly report: in the pledge's thread (the focal point and the team
+    read it), e-mailed to the focal point. `partner` is the PartnerContact writing."""
+    comment = Comment(subject_kind=SubmissionKind.PLEDGE, subject_id=pledge.id, body=body,
+                      visibility=CommentVisibility.TO_SUBMITTER, author_label=f"partner:{partner.organization_id}")
+    db.session.add(comment)
+    db.session.flush()
+    audit.record("partner_contribution", "pledge", pledge.id, label=pledge.reference,
+                 after={"comment_id": comment.id, "organization_id": partner.organization_id},
+                 actor_label="partner contact")
+    notifications.partner_contribution(pledge, partner, body)
+    return comment

@@ -96,13 +96,35 @@ def dashboard(token: str):
     if special is not None and special[0] == PERSON:
         return _person_page(special[1])
     if special is not None and special[0] == PARTNER:
-        pledge = special[1]
-        return render_template("access/dashboard.html", token=token, kind="pledge", record=pledge,
-                               messages=queries.messages_for("pledge", pledge.id),
-                               history=queries.status_history("pledge", pledge), reports={},
-                               partner=special[2], **_pledge_context(pledge, read_only=True))
+        return _partner_page(token, special[1], special[2])
     kind, record = open_link(token)
     return render_template("access/dashboard.html", **_dashboard_context(token, kind, record))
+
+
+def _partner_page(token: str, pledge, partner, form: MessageForm | None = None, status: int = 200):
+    """A partner's contact reads the pledge's page and can send a contribution to the yearly report."""
+    return render_template("access/dashboard.html", token=token, kind="pledge", record=pledge,
+                           messages=queries.messages_for("pledge", pledge.id),
+                           history=queries.status_history("pledge", pledge), reports={}, partner=partner,
+                           contribution_form=form or MessageForm(), **_pledge_context(pledge, read_only=True)), status
+
+
+@bp.post("/my/<token>/contribution")
+@limiter.limit(submission_limit)
+@unit_of_work
+def contribution(token: str):
+    """A partner's contribution to the yearly report: a message in the pledge's thread, e-mailed to its focal
+    point, who files the report."""
+    special = open_special(token)
+    if special is None or special[0] != PARTNER:
+        raise LinkProblem()
+    _kind, pledge, partner = special
+    form = MessageForm()
+    if not form.validate():
+        return _partner_page(token, pledge, partner, form, 422)
+    services.add_partner_contribution(pledge, partner, form.body.data)
+    flash(_("Thank you: your contribution was sent to the pledge's focal point."), "success")
+    return redirect(url_for("access.dashboard", token=token) + "#messages")
 
 
 def _person_page(email: str):

@@ -34,6 +34,7 @@ ACTION_TITLES = {
     "handover": _l("Handed over to a successor"),
     "reassign_contact": _l("Focal point changed by the coalition team"),
     "partner_contact": _l("Partner contact changed"),
+    "partner_contribution": _l("Contribution from a partner"),
     # records
     "create": _l("Created"),
     "edit": _l("Edited"),

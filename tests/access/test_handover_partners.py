@@ -161,3 +161,25 @@ def test_organization_page_lists_lead_and_partner_pledges_with_totals(client, bu
     assert client.get("/organizations/999999").status_code == 404
     page = client.get(f"/pledges/{db.session.scalars(select(Pledge.reference).where(Pledge.title == 'Joint')).one()}")
     assert f'href="/organizations/{org.id}"' in page.get_data(as_text=True)
+
+
+def test_a_partner_contributes_to_the_yearly_report(client, builder, mail_to):
+    partner = builder.organization(name="SchoolNet Africa")
+    pledge = builder.pledge(partners=[partner], focal_point=builder.contact(email="lead@example.org", language="fr"))
+    db.session.flush()
+    db.session.add(PartnerContact(pledge_id=pledge.id, organization_id=partner.id,
+                                  contact_id=builder.contact(email="pat@example.org").id))
+    db.session.commit()
+    partner_link = f"/my/{make_token('partner', pledge.id, 'pat@example.org')}"
+    focal_link = f"/my/{make_token('pledge', pledge.id, 'lead@example.org')}"
+    assert client.post(f"{partner_link}/contribution", data={"body": ""}).status_code == 422
+    assert client.post(f"{focal_link}/contribution", data={"body": "Not a partner"}).status_code == 403
+    sent = client.post(f"{partner_link}/contribution", data={"body": "We trained 320 teachers in 2026."})
+    assert sent.status_code == 302
+    message = mail_to.wait_for(1)[0]
+    assert message["To"] == "lead@example.org" and message["Content-Language"] == "fr"
+    assert "We trained 320 teachers in 2026." in LocalSmtpServer.text_of(message)
+    focal_page = client.get(focal_link).get_data(as_text=True)
+    assert "We trained 320 teachers in 2026." in focal_page and "SchoolNet Africa" in focal_page
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.subject_id == pledge.id)) == \
+        "partner_contribution"
