@@ -112,7 +112,7 @@ def _partner_page(token: str, pledge, partner, form: MessageForm | None = None, 
 @bp.post("/my/<token>/contribution")
 @limiter.limit(submission_limit)
 @unit_of_work
-def contribution(token: str):
+def contribute(token: str):
     """A partner's contribution to the yearly report: a message in the pledge's thread, e-mailed to its focal
     point, who files the report."""
     special = open_special(token)
