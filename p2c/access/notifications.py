@@ -1,19 +1,30 @@
-"""The access feature's e-mail (fresh private links): composed and queued here, called by services."""
+"""The access feature's e-mail (one private page for every record of an address): composed and queued
+here, called by services."""
 
 from __future__ import annotations
 
-from p2c.access import queries
 from p2c.core.mail import queue_mail
 from p2c.core.tokens import private_link
 
 
 def access_links(email: str, records: list[tuple[str, object]], ui_language: str) -> int:
-    """One message to `email` with a fresh private link for each (kind, record); returns how many links."""
+    """One message to `email` with one link to the person's private page, listing each (kind, record)
+    (kind "partner": a pledge the address follows as a partner's contact); returns how many records."""
     items = [
         {"reference": record.reference, "status": record.status.title,
-         "title": record.title if kind == "pledge" else record.organization.name,
-         "link": private_link(kind, record.id, queries.contact_of(record).email)}
+         "title": record.organization.name if kind == "eoi" else record.title}
         for kind, record in records
     ]
-    queue_mail(email, "access_links", ui_language, "access_links", items=items)
+    queue_mail(email, "access_links", ui_language, "access_links", items=items,
+               link=private_link("person", 0, email))
     return len(items)
+
+
+def partner_contribution(pledge, partner, body: str) -> None:
+    """Tell the pledge's focal point what a partner contributed to the yearly report, with their link."""
+    contact = pledge.focal_point
+    if not contact.email or contact.email.lower().endswith("invalid"):
+        return
+    queue_mail(contact.email, "access_partner_contribution", contact.language or "en", "partner_contribution",
+               pledge=pledge, contact=contact, organization=partner.organization, body=body,
+               link=private_link("pledge", pledge.id, contact.email))

@@ -27,7 +27,7 @@ def send_links(email: str, ui_language: str) -> int:
 
     Returns how many records were found (the page must not say: the answer is the same either way).
     """
-    records = queries.records_of(email)
+    records = queries.records_of(email) + [("partner", p) for p in queries.partner_pledges_of(email)]
     if not records:
         return 0
     since = utcnow() - timedelta(minutes=RESEND_MINUTES)
@@ -38,10 +38,8 @@ def send_links(email: str, ui_language: str) -> int:
     )
     if recent:
         return len(records)
-    contact_email = queries.contact_of(records[0][1]).email
-    sent = notifications.access_links(contact_email, records, ui_language)
-    audit.record("send_links", "contact", queries.contact_of(records[0][1]).id, label=f"{sent} links",
-                 actor_label=FOCAL_POINT_LABEL)
+    sent = notifications.access_links(email.lower(), records, ui_language)
+    audit.record("send_links", "contact", None, label=f"{sent} records", actor_label=FOCAL_POINT_LABEL)
     return len(records)
 
 
@@ -53,4 +51,18 @@ def add_message(kind: str, record, body: str) -> Comment:
     db.session.flush()
     audit.record("message", kind, record.id, label=record.reference, after={"comment_id": comment.id},
                  actor_label=FOCAL_POINT_LABEL)
+    return comment
+
+
+def add_partner_contribution(pledge, partner, body: str) -> Comment:
+    """A partner's contribution to the yearly report: in the pledge's thread (the focal point and the team
+    read it), e-mailed to the focal point. `partner` is the PartnerContact writing."""
+    comment = Comment(subject_kind=SubmissionKind.PLEDGE, subject_id=pledge.id, body=body,
+                      visibility=CommentVisibility.TO_SUBMITTER, author_label=f"partner:{partner.organization_id}")
+    db.session.add(comment)
+    db.session.flush()
+    audit.record("partner_contribution", "pledge", pledge.id, label=pledge.reference,
+                 after={"comment_id": comment.id, "organization_id": partner.organization_id},
+                 actor_label="partner contact")
+    notifications.partner_contribution(pledge, partner, body)
     return comment

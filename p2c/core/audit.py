@@ -29,6 +29,12 @@ ACTION_TITLES = {
     "comment": _l("Message or internal note added"),
     "message": _l("Message from the focal point"),
     "send_links": _l("Private links sent"),
+    "amend": _l("Amended"),
+    "handover_proposed": _l("Successor named"),
+    "handover": _l("Handed over to a successor"),
+    "reassign_contact": _l("Focal point changed by the coalition team"),
+    "partner_contact": _l("Partner contact changed"),
+    "partner_contribution": _l("Contribution from a partner"),
     # records
     "create": _l("Created"),
     "edit": _l("Edited"),

@@ -106,3 +106,4 @@ class SubmissionKind(RichEnum):
     EOI = "eoi", _l("Expression of interest")
     PLEDGE = "pledge", _l("Pledge")
     PROGRESS_REPORT = "progress_report", _l("Progress report")
+    PLEDGE_AMENDMENT = "pledge_amendment", _l("Pledge amendment")

@@ -33,6 +33,7 @@ def _on_approve(report: ProgressReport) -> None:
     if report.figure_level == FigureLevel.SELF_REPORTED:
         report.figure_level = FigureLevel.REVIEWED  # the team has now reviewed its figures
     services.sync_pledge(report, ReviewStatus.APPROVED)
+    notifications.report_approved_to_partners(report)
 
 
 def _queue_select(f: Any):

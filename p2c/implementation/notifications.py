@@ -24,3 +24,15 @@ def reporting_reminder(candidate) -> None:
     link = private_link("pledge", candidate.pledge_id, candidate.email)
     queue_mail(candidate.email, "implementation_reminder", candidate.language, "progress_reminder",
                candidate=candidate, link=link, report_link=link + "/report")
+
+
+def report_approved_to_partners(report) -> None:
+    """Tell the contacts of the pledge's partners that a progress report was approved (read-only link)."""
+    from p2c.pledges.queries import partner_contacts
+
+    for found in partner_contacts(report.pledge_id):
+        contact = found.contact
+        if contact.email:
+            queue_mail(contact.email, "implementation_partner_report", contact.language or "en",
+                       "implementation_partner_report", pledge=report.pledge, report=report, contact=contact,
+                       link=private_link("partner", report.pledge_id, contact.email))

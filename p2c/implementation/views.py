@@ -29,6 +29,12 @@ def progress_history_of(pledge: Pledge) -> list:
     return queries.progress_history(pledge)
 
 
+@bp.app_template_global("progress_reports_of")
+def progress_reports_of(pledge: Pledge) -> list:
+    """Template global: every report on a pledge in any status, newest year first (its private page)."""
+    return queries.reports_of_pledge(pledge.id)
+
+
 @bp.app_template_global("reporting_status_of")
 def reporting_status_of(pledge: Pledge) -> ReportingStatus | None:
     """Template global: a pledge's reporting status (None unless approved), for any feature's templates."""

@@ -126,6 +126,15 @@ def detail(ref: str):
     pledge = queries.public_pledge(ref)
     if pledge is None:
         abort(404)
-    return render_template("pledges/detail.html", pledge=pledge,
+    return render_template("pledges/detail.html", pledge=pledge, amendments=queries.approved_amendments(pledge.id),
                            reporting=queries.status_of(pledge),
                            reporting_title=lambda code: ReportingStatus(code).title)
+
+
+@bp.get("/organizations/<int:org_id>")
+def organization(org_id: int):
+    """An organization's public page: its approved pledges as lead and as partner, with their totals."""
+    found = queries.organization_pledges(org_id)
+    if found is None or not (found.lead or found.partner or found.organization.public_listing):
+        abort(404)
+    return render_template("pledges/organization.html", found=found, org=found.organization)

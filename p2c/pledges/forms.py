@@ -325,3 +325,34 @@ def initial_data(pledge) -> dict:
         "focal_email": pledge.focal_point.email, "focal_phone": pledge.focal_point.phone,
         "consent": pledge.consent_public, "version": str(pledge.version),
     }
+
+
+def amendment_initial_data(pledge, amendment) -> dict:
+    """The edit form prefilled with an amendment's proposed values (sent back for changes)."""
+    data = initial_data(pledge)
+    stored = amendment.data
+
+    def number(value) -> str:
+        return "" if value in (None, "") else str(value)
+
+    data.update({
+        "partners": "\n".join(stored.get("partners") or []),
+        "title": stored["title"], "description": stored["description"], "language": stored["language"],
+        "focus_area": stored["focus_area"], "pillars": stored.get("pillars") or [],
+        "pledge_type": stored["pledge_type"], "amount": number(stored.get("amount")),
+        "currency": stored.get("currency") or "USD",
+        "shortcuts": ["global"] if stored.get("is_global") else [], "countries": stored.get("countries") or [],
+        "beneficiary_groups": stored.get("beneficiary_groups") or [],
+        "sdgs": [str(n) for n in stored.get("sdgs") or []], "wsis_lines": stored.get("wsis_lines") or [],
+        "start_date": _day(stored.get("start_date")), "end_date": _day(stored.get("end_date")),
+        "targets": [{"indicator": t["indicator"], "value": number(t["value"]), "year": str(t["year"]),
+                     "baseline": number(t.get("baseline"))} for t in stored.get("targets") or []],
+        "event": stored.get("event") or "", "consent": bool(stored.get("consent")),
+    })
+    return data
+
+
+def _day(value):
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None

@@ -14,16 +14,21 @@ from werkzeug.routing import BuildError
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.submissions import SubmissionType, register
+from p2c.core.tokens import private_link
 from p2c.extensions import db
 from p2c.members.models import Organization
-from p2c.pledges.models import Pledge, pledge_country
+from p2c.pledges import notifications
+from p2c.pledges.models import Pledge, PledgeAmendment, pledge_country
+from p2c.pledges.queries import partner_contacts
 from p2c.pledges.reporting_status import reporting_status_filter
+from p2c.pledges.services import apply_amendment
 from p2c.reference.models import Country, FocusArea
 
 
 def _pledge_approved(record: Pledge) -> None:
-    """An approved pledge counts from the moment it was approved."""
+    """An approved pledge counts from the moment it was approved; its partners' contacts are told."""
     record.approved_at = utcnow()
+    notifications.partners_told(record, [pc.contact for pc in partner_contacts(record.id)], "pledge_partner_approved")
 
 
 def _pledge_public_url(record: Pledge) -> str | None:
@@ -92,3 +97,46 @@ PLEDGE = SubmissionType(
 )
 
 register(PLEDGE)
+
+
+def _amendment_select(f):
+    """Queue rows of amendments (focus area, region and search as for the pledge they amend)."""
+    m = PledgeAmendment
+    query = (
+        select(
+            literal_column("'pledge_amendment'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+            Pledge.title.label("title"), Organization.name.label("organization"),
+            Pledge.lead_organization_id.label("organization_id"), m.status.label("status"),
+            m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
+        )
+        .join(Pledge, Pledge.id == m.pledge_id)
+        .join(Organization, Organization.id == Pledge.lead_organization_id)
+    )
+    if f.focus_area:
+        query = query.where(Pledge.focus_area_code == f.focus_area)
+    if f.region:
+        query = query.where(exists().where(pledge_country.c.pledge_id == Pledge.id,
+                                           Country.iso3 == pledge_country.c.country_iso3,
+                                           Country.itu_region == f.region))
+    if f.search:
+        like = f"%{f.search.lower()}%"
+        query = query.where(func.lower(m.reference).like(like) | func.lower(Pledge.title).like(like)
+                            | func.lower(Organization.name).like(like))
+    return query
+
+
+PLEDGE_AMENDMENT = SubmissionType(
+    kind=SubmissionKind.PLEDGE_AMENDMENT,
+    model=PledgeAmendment,
+    title=lambda r: r.pledge.title,
+    organization=lambda r: r.pledge.lead_organization,
+    contact=lambda r: r.pledge.focal_point,
+    detail_template="pledges/review_amendment.html",
+    on_approve=apply_amendment,
+    public_url=lambda r: _pledge_public_url(r.pledge),
+    # The focal point follows an amendment on the pledge's own private page.
+    private_link=lambda r, email: private_link("pledge", r.pledge_id, email),
+    queue_select=_amendment_select,
+)
+
+register(PLEDGE_AMENDMENT)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -140,6 +141,63 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
     targets: Mapped[list[PledgeTarget]] = relationship(
         back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeTarget.id"
     )
+
+
+class PledgeAmendment(TimestampMixin, VersionedMixin, db.Model):
+    """Changes the focal point proposes to an approved pledge. The pledge itself (so its public page, the
+    API, the exports and every figure) stays as approved until a reviewer approves the amendment; then
+    `data` is applied and `before`/`after` keep what changed (the pledge's dated "amended" history)."""
+
+    __tablename__ = "pledge_amendment"
+    __table_args__ = (Index("ix_pledge_amendment_status", "status", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    # The proposed values, in the plain shape `p2c.pledges.services` applies (JSON-safe).
+    data: Mapped[dict] = mapped_column(JSON)
+    # Snapshots (p2c.pledges.services.amendment_snapshot) of the pledge and of the proposal.
+    before: Mapped[dict] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    status: Mapped[ReviewStatus] = mapped_column(REVIEW_STATUS, default=ReviewStatus.SUBMITTED)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+
+    pledge: Mapped[Pledge] = relationship()
+
+
+class PartnerContact(db.Model):
+    """The optional private contact of one partner organization of a pledge (told of approvals, reads
+    the pledge's private page)."""
+
+    __tablename__ = "partner_contact"
+
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
+
+    organization: Mapped[Organization] = relationship()
+    contact: Mapped[Contact] = relationship()
+
+
+class Handover(TimestampMixin, db.Model):
+    """A focal point names a successor; the pledge changes hands when the successor confirms from
+    their own address (an e-mailed link naming this row)."""
+
+    __tablename__ = "handover"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    from_contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    pledge: Mapped[Pledge] = relationship()
 
 
 class PledgeTarget(db.Model):

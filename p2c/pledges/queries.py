@@ -22,7 +22,9 @@ from p2c.extensions import db
 from p2c.members.models import Organization
 from p2c.pledges.filters import active_filters, decode_cursor, encode_cursor
 from p2c.pledges.models import (
+    PartnerContact,
     Pledge,
+    PledgeAmendment,
     pledge_beneficiary,
     pledge_country,
     pledge_partner,
@@ -277,3 +279,53 @@ def organizations_page(after_id: int | None, limit: int) -> tuple[list[tuple[Org
 __all__ = ["COUNT_LIMIT", "FACETS", "Page", "count_matches", "directory_page", "facet_counts",
            "iter_public_pledges", "load_pledges", "organizations_page", "pledges_modified_at",
            "public_pledge", "status_of"]
+
+
+def partner_contacts(pledge_id: int) -> list:
+    """The private contacts of a pledge's partners (those that have one), by partner name."""
+    return list(db.session.scalars(
+        select(PartnerContact).where(PartnerContact.pledge_id == pledge_id)
+        .join(Organization, Organization.id == PartnerContact.organization_id).order_by(Organization.name)
+    ))
+
+
+def approved_amendments(pledge_id: int) -> list[PledgeAmendment]:
+    """The pledge's approved amendments, oldest first (its public "amended" history)."""
+    return list(db.session.scalars(
+        select(PledgeAmendment).where(PledgeAmendment.pledge_id == pledge_id,
+                                      PledgeAmendment.status == ReviewStatus.APPROVED)
+        .order_by(PledgeAmendment.decided_at, PledgeAmendment.id)
+    ))
+
+
+@dataclass
+class OrganizationPledges:
+    """An organization's approved pledges, as lead and as partner, with their totals (a joint pledge counts
+    once, under its lead: the partner total is shown, never added)."""
+
+    organization: Organization
+    lead: list[Pledge]
+    partner: list[Pledge]
+
+    @property
+    def lead_usd(self) -> Decimal:
+        return sum((p.usd_value or Decimal(0) for p in self.lead), Decimal(0))
+
+    @property
+    def partner_usd(self) -> Decimal:
+        return sum((p.usd_value or Decimal(0) for p in self.partner), Decimal(0))
+
+
+def organization_pledges(org_id: int, limit: int = 500) -> OrganizationPledges | None:
+    """A visible (not merged) organization and its approved pledges, newest first; None when unknown."""
+    org = db.session.get(Organization, org_id)
+    if org is None or org.merged_into_id is not None:
+        return None
+    approved = Pledge.status == ReviewStatus.APPROVED
+    lead = db.session.scalars(select(Pledge).where(approved, Pledge.lead_organization_id == org_id)
+                              .order_by(Pledge.approved_at.desc(), Pledge.id.desc()).limit(limit)).all()
+    partner = db.session.scalars(
+        select(Pledge).where(approved, exists().where(pledge_partner.c.pledge_id == Pledge.id,
+                                                      pledge_partner.c.organization_id == org_id))
+        .order_by(Pledge.approved_at.desc(), Pledge.id.desc()).limit(limit)).all()
+    return OrganizationPledges(org, list(lead), list(partner))

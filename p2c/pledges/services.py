@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from p2c.api import services as api_services
 from p2c.api.models import ApiToken
@@ -196,3 +196,148 @@ def submit_through_api(token: ApiToken, data: dict, *, key: str | None, fingerpr
     body, location = render(pledge)
     api_services.remember(token, key, fingerprint, "pledge", pledge.id, 201, body, location)
     return pledge, body
+
+
+# -- amendments of approved pledges -------------------------------------------------------------
+
+AMENDMENT_EXTRA = ("beneficiary_groups", "sdgs", "wsis_lines")
+
+
+def amendment_snapshot(pledge: Pledge) -> dict:
+    """What an amendment can change, as the reviewer's diff and the public history compare it."""
+    values = _snapshot(pledge)
+    values["beneficiary_groups"] = sorted(b.code for b in pledge.beneficiary_groups)
+    values["sdgs"] = sorted(s.number for s in pledge.sdgs)
+    values["wsis_lines"] = sorted(w.code for w in pledge.wsis_lines)
+    return values
+
+
+def _proposed_snapshot(pledge: Pledge, data: dict) -> dict:
+    """The snapshot the pledge would have with `data` applied (computed, the pledge is not touched)."""
+    values = amendment_snapshot(pledge)
+    amount = data.get("amount")
+    usd = rate = year = None
+    if amount is not None:
+        found = usd_rate(data["currency"], pledge.pledged_on)
+        if found is None:
+            raise ServiceError("no exchange rate", field="currency")
+        rate, year = found
+        usd = to_usd(amount, rate)
+    countries = _rows(Country, Country.iso3, data.get("countries"))
+    is_global = bool(data.get("is_global"))
+    partners = partner_names_preview(data.get("partners") or [], pledge.lead_organization)
+    values.update(audit._plain({
+        "title": data["title"], "description": data["description"], "language": data["language"],
+        "focus_area_code": data["focus_area"], "pledge_type_code": data["pledge_type"],
+        "event_code": data.get("event") or None, "amount": amount,
+        "currency_code": data["currency"] if amount is not None else None, "usd_value": usd, "usd_rate": rate,
+        "usd_rate_year": year, "is_global": is_global, "start_date": data["start_date"],
+        "end_date": data["end_date"], "consent_public": bool(data.get("consent")),
+        "countries": sorted(c.iso3 for c in countries), "pillars": sorted(data.get("pillars") or []),
+        "partners": partners,
+        "targets": [[t["indicator"], str(t["value"]), t["year"], None if t.get("baseline") is None
+                     else str(t["baseline"])] for t in data.get("targets") or []],
+        "beneficiary_groups": sorted(data.get("beneficiary_groups") or []),
+        "sdgs": sorted(data.get("sdgs") or []), "wsis_lines": sorted(data.get("wsis_lines") or []),
+    }))
+    for flag in ("ldc", "lldc", "sids"):
+        values[f"targets_{flag}"] = is_global or any(getattr(c, flag) for c in countries)
+    return values
+
+
+def partner_names_preview(names: list[str], lead: Organization) -> list[str]:
+    """The partner names as they will be recorded: a registry match shows its registry name."""
+    found = []
+    for name in names:
+        org = member_queries.match_organization(name)
+        if org is None or org.id != lead.id:
+            found.append(org.name if org is not None else name)
+    return sorted(dict.fromkeys(found))
+
+
+def _stored(data: dict) -> dict:
+    """The amendment's data, JSON-safe (the focal point and lead stay with the pledge)."""
+    return audit._plain({k: v for k, v in data.items() if k not in ("focal_point", "lead")})
+
+
+def _loaded(stored: dict) -> dict:
+    """Stored amendment data back in the shape `_apply` takes (values were read and checked when proposed)."""
+    from datetime import date
+    from decimal import Decimal
+
+    def number(value):
+        # Our own canonical decimal strings (written by `_stored` from numbers already read), not input.
+        return None if value in (None, "") else Decimal(str(value))
+
+    data = dict(stored)
+    data["amount"] = number(stored.get("amount"))
+    for key in ("start_date", "end_date"):
+        data[key] = date.fromisoformat(stored[key]) if stored.get(key) else None
+    data["targets"] = [{**t, "value": number(t["value"]), "baseline": number(t.get("baseline"))}
+                       for t in stored.get("targets") or []]
+    return data
+
+
+def pending_amendment(pledge: Pledge):
+    """The pledge's amendment still open (submitted, in review or sent back for changes), if any."""
+    from p2c.pledges.models import PledgeAmendment
+
+    open_statuses = (ReviewStatus.SUBMITTED, ReviewStatus.IN_REVIEW, ReviewStatus.CHANGES_REQUESTED)
+    return db.session.scalar(select(PledgeAmendment).where(
+        PledgeAmendment.pledge_id == pledge.id, PledgeAmendment.status.in_(open_statuses)))
+
+
+def propose_amendment(pledge: Pledge, data: dict, *, expected_version: int, ui_language: str,
+                      actor_label: str = "focal point"):
+    """The focal point proposes changes to an approved pledge: a new amendment for review (or, when
+    the team asked for changes to the open one, that one resubmitted). The pledge is not touched."""
+    from p2c.pledges.models import PledgeAmendment
+
+    if pledge.status != ReviewStatus.APPROVED:
+        raise ServiceError(_not_approved())
+    if expected_version != pledge.version:
+        raise Conflict()
+    amendment = pending_amendment(pledge)
+    after = _proposed_snapshot(pledge, data)
+    before = amendment_snapshot(pledge)
+    if amendment is not None:
+        amendment.status = next_status(amendment.status, Action.RESUBMIT)
+        amendment.data, amendment.before, amendment.after = _stored(data), before, after
+        amendment.submitted_at = utcnow()
+        flush_versioned()
+        action = "resubmit"
+    else:
+        count = db.session.scalar(select(func.count(PledgeAmendment.id))
+                                  .where(PledgeAmendment.pledge_id == pledge.id)) or 0
+        amendment = PledgeAmendment(reference=f"{pledge.reference}-A{count + 1}", pledge=pledge,
+                                    data=_stored(data), before=before, after=after, language=ui_language,
+                                    status=ReviewStatus.SUBMITTED, submitted_at=utcnow())
+        db.session.add(amendment)
+        db.session.flush()
+        action = "create"
+    audit.record(action, SubmissionKind.PLEDGE_AMENDMENT.value, amendment.id, label=amendment.reference,
+                 before=before, after=after, actor_label=actor_label)
+    notifications.amendment_received(amendment)
+    return amendment
+
+
+def _not_approved() -> str:
+    from flask_babel import gettext
+
+    return gettext("Only an approved pledge can be amended.")
+
+
+def apply_amendment(amendment) -> None:
+    """Approval of an amendment (review hook, same transaction): the pledge takes the proposed values;
+    `before`/`after` now record what really changed. The rollups re-count the pledge before commit."""
+    pledge = amendment.pledge
+    if pledge.status != ReviewStatus.APPROVED:  # withdrawn since the amendment was proposed
+        raise ServiceError(_not_approved())
+    before = amendment_snapshot(pledge)
+    _apply(pledge, _loaded(amendment.data), actor_label="focal point")
+    pledge.consent_public = bool(amendment.data.get("consent"))
+    flush_versioned()
+    after = amendment_snapshot(pledge)
+    amendment.before, amendment.after = before, after
+    audit.record("amend", "pledge", pledge.id, label=pledge.reference, before=before, after=after,
+                 actor_label="system")

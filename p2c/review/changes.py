@@ -21,7 +21,8 @@ LABELS = {
     "event_code": _l("Announced at"), "partners": _l("Partners"), "amount": _l("Amount"),
     "currency_code": _l("Currency"), "usd_value": _l("Value (USD)"), "is_global": _l("Global"),
     "countries": _l("Target countries"), "start_date": _l("Start date"), "end_date": _l("End date"),
-    "targets": _l("Targets"), "consent_public": _l("Agrees to publication"), "status": _l("Status"),
+    "targets": _l("Targets"), "beneficiary_groups": _l("Beneficiaries"), "sdgs": _l("SDGs"),
+    "wsis_lines": _l("WSIS Action Lines"), "consent_public": _l("Agrees to publication"), "status": _l("Status"),
     "implementation_status": _l("Implementation status"), "narrative": _l("Narrative"),
     "name": _l("Name"), "acronym": _l("Acronym"), "website": _l("Website"),
 }
@@ -57,7 +58,7 @@ def _words(field: str, value: object) -> str:
     if field == "countries":
         return ", ".join(country_name(c) for c in value)
     lookups = {"focus_area_code": "FocusArea", "pledge_type_code": "PledgeType", "event_code": "Event",
-               "pillars": "Pillar"}
+               "pillars": "Pillar", "beneficiary_groups": "BeneficiaryGroup"}
     if field in lookups:
         codes = value if isinstance(value, list) else [value]
         names = _names(lookups[field], [str(c) for c in codes])

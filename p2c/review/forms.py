@@ -110,3 +110,22 @@ class MergeForm(CleanForm):
         """The organization to keep, as a number (None when missing or malformed)."""
         return parse_id(self.keep_id.data)
 
+
+
+class ContactForm(CleanForm):
+    """Staff give a pledge another focal point (or one, for an imported pledge)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)])
+    email = StringField(_l("E-mail address"), validators=[DataRequired(_l("Enter the e-mail address.")),
+                                                          Length(max=254)])
+    language = SelectField(_l("Language of the e-mails"), choices=[
+        ("en", "English"), ("ar", "العربية"), ("es", "Español"), ("fr", "Français"), ("ru", "Русский"), ("zh", "中文")])
+
+    def validate_email(self, field) -> None:
+        """The one e-mail rule (p2c.core.text.check_email)."""
+        from p2c.core.text import check_email
+
+        try:
+            field.data = check_email(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None

@@ -14,7 +14,7 @@ from p2c.extensions import db
 from p2c.reference.models import Country, StakeholderGroup
 from p2c.review import organizations, queries
 from p2c.review.duplicates import similar_organizations
-from p2c.review.forms import OUT_OF_DATE, MergeForm, OrganizationForm
+from p2c.review.forms import OUT_OF_DATE, ContactForm, MergeForm, OrganizationForm
 from p2c.review.views import bp
 
 
@@ -111,3 +111,26 @@ def organization_merge(org_id: int):
     keep = db.session.get(type(org), form.keep_number) if form.keep_number else None
     return render_template("review/organization_merge.html", org=org, form=form, keep=keep,
                            usage=organizations.usage(org_id), similar=similar_organizations(org)), status
+
+
+@bp.route("/pledge/<int:pledge_id>/contact", methods=["GET", "POST"])
+@unit_of_work
+def pledge_contact(pledge_id: int):
+    """Reassign a pledge's focal point (audited; the new one gets the private link, the former one's link
+    stops working), or attach one to an imported pledge that has none."""
+    from p2c.pledges.handover import reassign_contact
+    from p2c.pledges.models import Pledge
+
+    pledge = db.session.get(Pledge, pledge_id) if 0 < pledge_id <= queries.MAX_ID else None
+    if pledge is None:
+        abort(404)
+    form = ContactForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            reassign_contact(pledge, form.name.data, form.email.data, form.language.data)
+        if done.error is None:
+            flash(_("The focal point was changed; the private link was sent to %(email)s.", email=form.email.data),
+                  "success")
+            return redirect(url_for("review.record", kind="pledge", id=pledge_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("review/pledge_contact.html", pledge=pledge, form=form), status

@@ -19,6 +19,8 @@ from p2c.accounts.services import make_invite_token
 from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
+from p2c.pledges.models import Handover, PartnerContact, PledgeAmendment
+from p2c.pledges.services import amendment_snapshot
 from tests.builders import PASSWORD
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -61,6 +63,19 @@ def site(builder):
     db.session.add(verification)
     submitted = builder.pledge(lead=org, status=ReviewStatus.SUBMITTED, title="Solar Wi-Fi for clinics")
     eoi = builder.eoi()
+    partner = builder.organization(name="SchoolNet Africa")
+    approved.partners = [partner]
+    db.session.flush()
+    handover = Handover(pledge=approved, from_contact_id=approved.focal_point_id, name="Nadia Successor",
+                        email="nadia@example.org", language="ar")
+    db.session.add(handover)
+    snapshot = amendment_snapshot(approved)
+    amendment = PledgeAmendment(reference=f"{approved.reference}-A1", pledge=approved, data={}, before=snapshot,
+                                after={**snapshot, "title": "Connect rural schools and clinics"},
+                                status=ReviewStatus.SUBMITTED, submitted_at=approved.submitted_at)
+    db.session.add(amendment)
+    db.session.add(PartnerContact(pledge_id=approved.id, organization_id=partner.id,
+                                  contact_id=builder.contact(email="pat@example.org").id))
     db.session.commit()
     pub = publications.publish("P2C Progress Report 2025", date(2025, 12, 31),
                                sections={"foreword": "Dear reader,\n\n- first point\n- second point"})
@@ -71,6 +86,10 @@ def site(builder):
         "waiting_report": waiting_report, "submitted": submitted, "eoi": eoi, "publication": pub, "earlier": earlier,
         "token": make_token("pledge", approved.id, approved.focal_point.email), "verification": verification,
         "invite": make_invite_token(invited),
+        "amendment": amendment,
+        "handover": make_token("handover", handover.id, "nadia@example.org"),
+        "person": make_token("person", 0, approved.focal_point.email),
+        "partner": make_token("partner", approved.id, "pat@example.org"),
     }
 
 
@@ -102,7 +121,10 @@ def _paths(site) -> dict[str, list[str]]:
         "publications.compare": [f"/reports/compare?a={p['earlier'].slug}&b={p['publication'].slug}"],
         "opendata.index": ["/data"], "access.request_link": ["/access"], "accounts.login": ["/login"],
         "accounts.set_password": [f"/account/set-password/{p['invite']}"],
-        "access.dashboard": [f"/my/{p['token']}"], "access.edit": [f"/my/{p['token']}/edit"],
+        "access.dashboard": [f"/my/{p['token']}", f"/my/{p['person']}", f"/my/{p['partner']}"],
+        "access.edit": [f"/my/{p['token']}/edit"], "access.amend": [f"/my/{p['token']}/amend"],
+        "access.hand_over": [f"/my/{p['token']}/hand-over"], "access.take_over": [f"/my/{p['handover']}/take-over"],
+        "pledges.organization": [f"/organizations/{p['org'].id}"],
         "access.withdraw": [f"/my/{p['token']}/withdraw"],
         "implementation.reports": [f"/my/{p['token']}/reports"],
         "implementation.new_report": [f"/my/{p['token']}/report"],
@@ -113,11 +135,13 @@ def _paths(site) -> dict[str, list[str]]:
         # Staff
         "review.queue": ["/review/", "/review/?status=approved"],
         "review.record": [f"/review/pledge/{p['submitted'].id}", f"/review/eoi/{p['eoi'].id}",
-                          f"/review/progress_report/{p['waiting_report'].id}"],
+                          f"/review/progress_report/{p['waiting_report'].id}",
+                          f"/review/pledge_amendment/{p['amendment'].id}"],
         "implementation.compliance": ["/review/compliance"], "operations.health": ["/review/operations"],
         "review.organization_list": ["/review/organizations"],
         "review.organization_edit": [f"/review/organizations/{p['org'].id}/edit"],
         "review.organization_merge": [f"/review/organizations/{p['org'].id}/merge"],
+        "review.pledge_contact": [f"/review/pledge/{p['approved'].id}/contact"],
         "accounts.password": ["/account/password"],
         "verification.index": ["/verify/"], "verification.detail": [f"/verify/{p['verification'].id}"],
         "admin.index": ["/admin/"], "admin.audit": ["/admin/audit"], "admin.staff": ["/admin/staff"],

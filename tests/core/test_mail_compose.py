@@ -70,6 +70,6 @@ def test_queued_messages_keep_their_html_part(app):
     with app.test_request_context():
         item = {"reference": "P2C-2026-0001", "title": "Школы", "status": "approved",
                 "link": "https://partner2connect.itu.int/my/t"}
-        message = queue_mail("a@example.org", "access_links", "ru", "test", items=[item])
+        message = queue_mail("a@example.org", "access_links", "ru", "test", items=[item], link=item["link"])
         assert message.body_html.startswith("<!doctype html>") and 'lang="ru"' in message.body_html
         assert '<a href="https://partner2connect.itu.int/my/t">' in message.body_html and "Школы" in message.body_html

@@ -51,7 +51,8 @@ def params(builder):
     db.session.add(verification)
     db.session.flush()
     values = {
-        "kind": "pledge", "id": pledge.id, "org_id": pledge.lead_organization_id, "user_id": user.id,
+        "kind": "pledge", "id": pledge.id, "pledge_id": pledge.id, "org_id": pledge.lead_organization_id,
+        "user_id": user.id,
         "call_id": call.id, "token_id": api_token.id, "goal_id": goal.id,
         "pillar_code": db.session.query(Pillar.code).first()[0],
         "rate_id": db.session.query(ExchangeRate.id).first()[0], "event_code": db.session.query(Event.code).first()[0],
