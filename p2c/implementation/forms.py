@@ -6,13 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from p2c.core.enums import ImplementationStatus
 from p2c.core.forms import CleanForm
 from p2c.core.i18n import ref_name
-from p2c.implementation import rules
+from p2c.implementation import evidence, rules
 from p2c.members.forms import NumberField
 from p2c.pledges.models import Pledge
 from p2c.reference.models import BeneficiaryGroup
@@ -48,6 +49,7 @@ class ProgressReportForm(CleanForm):
         ],
     )
     evidence_links = TextAreaField(_l("Evidence links (one per line)"))
+    evidence_files = MultipleFileField(_l("Evidence files (optional)"))
     version = HiddenField()
 
     target_fields: list[tuple[str, object]]
@@ -59,12 +61,33 @@ class ProgressReportForm(CleanForm):
         self.today = today
         self.period.choices = [(y, str(y)) for y in rules.allowed_periods(pledge, today)]
         self.implementation_status.choices = ImplementationStatus.choices()
+        self.kept_file_sizes: list[int] = []  # sizes of the files a resubmitted report already has
+        self.checked_files: list[evidence.CheckedFile] = []
 
     def validate_evidence_links(self, field) -> None:
         """Every line must be an http(s) address; at most MAX_EVIDENCE_LINKS."""
         errors = rules.evidence_links_errors(rules.split_links(field.data))
         if errors:
             raise ValidationError(" ".join(errors))
+
+    def validate_evidence_files(self, field) -> None:
+        """Each file's type from its content and its size; then the report's limits (kept files included)."""
+        checked, errors = [], []
+        for storage in field.data or []:
+            if storage is None or not getattr(storage, "filename", ""):
+                continue  # the empty file input of a browser that attached nothing
+            try:
+                checked.append(evidence.check_file(storage.filename, storage.read()))
+            except ValueError as exc:
+                errors.append(str(exc))
+        if not errors:
+            try:
+                evidence.check_total(checked, self.kept_file_sizes)
+            except ValueError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise ValidationError(" ".join(errors))
+        self.checked_files = checked
 
     def validate(self, extra_validators=None) -> bool:
         """Field checks, then the checks that need the pledge (period, disbursement above pledged value)."""
@@ -92,6 +115,7 @@ class ProgressReportForm(CleanForm):
             "disbursement_explanation": (self.disbursement_explanation.data or "").strip(),
             "narrative": (self.narrative.data or "").strip(),
             "evidence_links": rules.split_links(self.evidence_links.data),
+            "evidence_files": list(self.checked_files),
             "values": values,
             "beneficiaries": beneficiaries,
         }
