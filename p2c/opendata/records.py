@@ -22,7 +22,7 @@ from p2c.core.enums import ReviewStatus
 from p2c.core.text import safe_text
 from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
-from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.implementation.models import EvidenceFile, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
     Pledge,
@@ -152,6 +152,22 @@ def disbursed_to_date(ids: list[int]) -> dict[int, Decimal]:
     return {row.pledge_id: row.usd_disbursed for row in _execute(stmt) if row.usd_disbursed is not None}
 
 
+def evidence_links(ids: list[int]) -> dict[int, list[str]]:
+    """Per pledge id: the public addresses of the evidence files of its approved progress reports."""
+    from urllib.parse import quote
+
+    from p2c.core.tokens import absolute_url
+
+    stmt = (select(ProgressReport.pledge_id, EvidenceFile.id, EvidenceFile.filename)
+            .join(ProgressReport, ProgressReport.id == EvidenceFile.report_id)
+            .where(ProgressReport.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED)
+            .order_by(ProgressReport.pledge_id, EvidenceFile.id))
+    out: dict[int, list[str]] = defaultdict(list)
+    for pledge_id, file_id, filename in _execute(stmt):
+        out[pledge_id].append(absolute_url(f"/evidence/{file_id}/{quote(filename)}"))
+    return out
+
+
 def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict) -> dict[str, Any]:
     pid = row.id
     return {
@@ -173,6 +189,7 @@ def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disburse
         "implementation_status": str(row.implementation_status) if row.implementation_status else None,
         "last_reported_at": row.last_reported_at, "usd_disbursed": disbursed.get(pid),
         "targets": targets.get(pid, []),
+        "evidence_files": links.get("evidence_files", {}).get(pid, []),
         "org_id": row.org_id,  # not columns: the IATI export needs them
         "pledge_id": pid,
     }
@@ -191,6 +208,7 @@ def iter_batches(pledge_filter: PledgeFilter | None = None, batch_size: int = BA
             return
         ids = [r.id for r in rows]
         links, targets, disbursed = _links(ids), _targets(ids), disbursed_to_date(ids)
+        links["evidence_files"] = evidence_links(ids)
         yield [_record(r, links, targets, disbursed) for r in rows]
         last_id = ids[-1]
         if len(rows) < batch_size:

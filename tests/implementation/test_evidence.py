@@ -179,3 +179,18 @@ def test_resubmission_keeps_files_and_adds_new_ones_within_the_limit(app, client
             "first.pdf", "a.png"]
     finally:
         app.config["EVIDENCE_MAX_FILES"] = old
+
+
+def test_exports_list_the_files_of_approved_reports_as_links(client, pledge):
+    assert _post(client, pledge, [(PDF, "annual report.pdf")]).status_code == 302
+    evidence = db.session.scalars(select(EvidenceFile)).one()
+    rows = client.get("/data/pledges.json").get_json()
+    record = rows[0] if isinstance(rows, list) else rows["pledges"][0]
+    assert record["evidence_files"] == []  # not approved yet: not public
+    _approve(evidence.report_id)
+    rows = client.get("/data/pledges.json").get_json()
+    record = rows[0] if isinstance(rows, list) else rows["pledges"][0]
+    assert record["evidence_files"] == [f"http://127.0.0.1:5000/evidence/{evidence.id}/annual%20report.pdf"]
+    csv_text = client.get("/data/pledges.csv").get_data(as_text=True)
+    assert f"/evidence/{evidence.id}/annual%20report.pdf" in csv_text
+    assert "focal" not in csv_text.lower().split("\n")[0]
