@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote, urlencode
 
-from flask import url_for
 from sqlalchemy import or_, select
 
 from p2c.core.enums import ReviewStatus
@@ -23,7 +23,8 @@ FEED_LIMIT = 50
 
 @dataclass(frozen=True)
 class Subject:
-    """What a follower follows: kind, key, its name in the reader's language, its public page."""
+    """What a follower follows: kind, key, its name in the reader's language, its public page (a path:
+    built without a request, so the worker's digests can use it)."""
 
     kind: str
     key: str
@@ -51,22 +52,22 @@ def subject(kind: str, key: str) -> Subject | None:
         pledge = db.session.scalars(select(Pledge).where(Pledge.reference == key,
                                                          Pledge.status == ReviewStatus.APPROVED)).first()
         return pledge and Subject(kind, pledge.reference, pledge.title,
-                                  url_for("pledges.detail", ref=pledge.reference))
+                                  f"/pledges/{quote(pledge.reference)}")
     if kind == "organization":
         if not key.isdigit():
             return None
         org = db.session.get(Organization, int(key))
         if org is None or org.merged_into_id is not None or not org.public_listing:
             return None
-        return Subject(kind, str(org.id), org.name, url_for("pledges.directory", q=org.name))
+        return Subject(kind, str(org.id), org.name, "/pledges?" + urlencode({"q": org.name}))
     if kind == "country":
         country = db.session.get(Country, key.upper())
         return country and Subject(kind, country.iso3, country_name(country.iso3),
-                                   url_for("reporting.country", iso3=country.iso3))
+                                   f"/countries/{country.iso3}")
     if kind == "focus_area":
         area = db.session.get(FocusArea, key)
         return area and Subject(kind, area.code, ref_name(area.name),
-                                url_for("pledges.directory", focus_area=area.code))
+                                "/pledges?" + urlencode({"focus_area": area.code}))
     return None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 
 from p2c.core import audit
 from p2c.core.db import utcnow
@@ -78,7 +79,8 @@ def send_digests(until: datetime, batch: int = 500) -> int:
             start = follow.digest_from or follow.confirmed_at
             if start is not None and start >= until:
                 continue
-            subject = queries.subject(follow.target_kind, follow.target_key)
+            with force_locale(follow.language):  # the subject's name in the follower's language
+                subject = queries.subject(follow.target_kind, follow.target_key)
             items = queries.approved_items(follow.target_kind, follow.target_key, since=start, until=until) \
                 if subject is not None else []
             if items:

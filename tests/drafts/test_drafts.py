@@ -83,7 +83,8 @@ def test_saving_again_updates_the_draft_without_another_mail(client, mail_to):
 def test_a_draft_needs_a_valid_address_and_saves_nothing_without(client):
     response = client.post("/pledges/new", data=_half_pledge(focal_email="not an address"))
     assert response.status_code == 422
-    assert "To save a draft, enter the focal point" in response.text and "the link to continue goes there" in response.text
+    assert "To save a draft, enter the focal point" in response.text
+    assert "the link to continue goes there" in response.text
     assert _count(Draft) == 0
 
 
