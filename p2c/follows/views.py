@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import gettext as _
 
 from p2c.core.i18n import current_language
@@ -51,12 +51,21 @@ def follow():
     return render_template("follows/follow.html", form=form, subject=subject)
 
 
-def _follow_for(token: str, kind: str, days: int) -> Follow | None:
+def _grant(token: str, kind: str, days: int):
+    """The link's grant, or 404 for a link that is not ours (forged, cut, another kind)."""
     try:
         grant = read_token(token, max_age_days=days)
     except InvalidToken:
-        return None
-    follow = db.session.get(Follow, grant.record_id) if grant.kind == kind else None
+        grant = None
+    if grant is None or grant.kind != kind:
+        abort(make_response(render_template("follows/link_invalid.html"), 404))
+    return grant
+
+
+def _follow_for(token: str, kind: str, days: int) -> Follow | None:
+    """The follow a valid link names (None once it was deleted: unsubscribed already)."""
+    grant = _grant(token, kind, days)
+    follow = db.session.get(Follow, grant.record_id)
     return follow if follow is not None and follow.email == grant.email else None
 
 
@@ -65,7 +74,7 @@ def _follow_for(token: str, kind: str, days: int) -> Follow | None:
 def confirm(token: str):
     """Confirm from the e-mailed link (a button: mail scanners that open links confirm nothing)."""
     follow = _follow_for(token, CONFIRM_KIND, CONFIRM_DAYS)
-    if follow is None:
+    if follow is None:  # unsubscribed since
         return render_template("follows/link_invalid.html"), 404
     subject = queries.subject(follow.target_kind, follow.target_key)
     form = ButtonForm()
