@@ -132,6 +132,15 @@ class PublicPeopleReachedSchema(Schema):
     people_reached = fields.Integer()
 
 
+def _evidence_link(file) -> str:
+    """The public download address of an evidence file (served once its report is approved)."""
+    from urllib.parse import quote
+
+    from p2c.core.tokens import absolute_url
+
+    return absolute_url(f"/evidence/{file.id}/{quote(file.filename)}")
+
+
 class PublicProgressReportSchema(Schema):
     """An approved progress report, as the public pledge page shows it (no contact data)."""
 
@@ -143,6 +152,9 @@ class PublicProgressReportSchema(Schema):
                                                                             "total, not a yearly amount)"})
     people_reached = fields.List(fields.Nested(PublicPeopleReachedSchema), attribute="beneficiaries")
     approved_at = UtcDateTime(allow_none=True)
+    evidence_files = fields.Function(
+        lambda r: [_evidence_link(f) for f in getattr(r, "evidence_files", [])],
+        metadata={"description": "download addresses of the report's evidence files"})
 
 
 class PublicPledgeDetailSchema(PublicPledgeSchema):

@@ -142,6 +142,9 @@ def test_served_only_as_a_download_and_public_only_after_approval(client, pledge
     page = client.get(f"/pledges/{pledge.reference}")
     assert f'href="{public.replace(" ", "%20").replace("é", "%C3%A9")}"' in page.text or evidence.filename in page.text
     assert "Rapport été.pdf" in page.text
+    api = client.get(f"/api/v1/pledges/{pledge.reference}").get_json()
+    assert api["progress_reports"][0]["evidence_files"] == [
+        f"http://127.0.0.1:5000/evidence/{evidence.id}/Rapport%20%C3%A9t%C3%A9.pdf"]
 
 
 def test_staff_download_and_other_pledges_link(client, builder, pledge, login):
