@@ -71,6 +71,13 @@ def subject(kind: str, key: str) -> Subject | None:
     return None
 
 
+def focus_areas() -> list[Subject]:
+    """The four focus areas, as subjects to follow (the /follow page)."""
+    areas = db.session.scalars(select(FocusArea).order_by(FocusArea.position, FocusArea.code))
+    return [Subject("focus_area", a.code, ref_name(a.name), "/pledges?" + urlencode({"focus_area": a.code}))
+            for a in areas]
+
+
 def _matching(kind: str, key: str):
     """The clause on Pledge for the pledges a subject covers."""
     if kind == "pledge":

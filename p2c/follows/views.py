@@ -38,6 +38,8 @@ def follow():
     """Ask to follow a subject: a confirmation link goes to the address (double opt-in)."""
     form = FollowForm() if request.method == "POST" else FollowForm(
         formdata=None, kind=request.args.get("kind", ""), key=request.args.get("key", ""))
+    if request.method == "GET" and not request.args.get("kind"):
+        return render_template("follows/index.html", areas=queries.focus_areas())
     subject = queries.subject(form.kind.data or "", form.key.data or "")
     if subject is None:
         abort(404)

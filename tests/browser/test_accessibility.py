@@ -124,7 +124,7 @@ def _paths(site) -> dict[str, list[str]]:
         "pledges.resume_draft": [f"/pledges/drafts/{p['draft_token']}"],
         "pledges.delete_draft": [f"/pledges/drafts/{p['draft_token']}/delete"],
         "implementation.delete_report_draft": [f"/my/{p['token']}/report/draft/delete"],
-        "follows.follow": ["/follow?kind=country&key=KEN", f"/follow?kind=pledge&key={p['approved'].reference}"],
+        "follows.follow": ["/follow", "/follow?kind=country&key=KEN", f"/follow?kind=pledge&key={p['approved'].reference}"],
         "follows.confirm": [f"/follow/{p['confirm_link']}"], "follows.stop": [f"/follow/{p['stop_link']}"],
         "embed.coalition": ["/embed/coalition"], "embed.country": ["/embed/countries/KEN"],
         "embed.pledge": [f"/embed/pledges/{p['approved'].reference}"],
