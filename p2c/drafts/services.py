@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from werkzeug.datastructures import MultiDict
 
 from p2c.core.db import utcnow
@@ -13,6 +13,8 @@ from p2c.drafts.models import PLEDGE, PROGRESS_REPORT, Draft
 from p2c.drafts.queries import draft_days, report_draft
 from p2c.extensions import db
 
+# New pledge drafts e-mailed to one address per hour, at most (a form cannot be used to flood an address).
+MAILS_PER_ADDRESS_HOUR = 5
 # Never stored: one-time values of the form that typed them, and the honeypot.
 NOT_KEPT = frozenset({"csrf_token", "form_nonce", "homepage", "action", "draft_token", "version"})
 MAX_VALUES = 2000  # far more than either form has; a bound on what a crafted post can store
@@ -38,19 +40,26 @@ def as_formdata(draft: Draft) -> MultiDict:
     return MultiDict([(key, value) for key, values in (draft.data or {}).items() for value in values])
 
 
-def save_pledge_draft(draft: Draft | None, data: dict, email: str, language: str) -> tuple[Draft, bool]:
-    """Create (and e-mail its link) or update a pledge draft; returns (draft, created)."""
+def save_pledge_draft(draft: Draft | None, data: dict, email: str, language: str) -> tuple[Draft, bool, bool]:
+    """Create (and e-mail its link) or update a pledge draft; returns (draft, created, mailed).
+
+    The link is mailed when the draft is created, unless MAILS_PER_ADDRESS_HOUR drafts were created for
+    the address in the last hour."""
     now = utcnow()
     if draft is not None:
         draft.data, draft.updated_at, draft.language = data, now, language
         db.session.flush()
-        return draft, False
+        return draft, False, False
+    recent = db.session.scalar(select(func.count(Draft.id)).where(
+        Draft.kind == PLEDGE, Draft.email == email, Draft.created_at > now - timedelta(hours=1)))
     draft = Draft(kind=PLEDGE, email=email, language=language, data=data, created_at=now, updated_at=now,
                   expires_at=now + timedelta(days=draft_days()))
     db.session.add(draft)
     db.session.flush()
-    notifications.pledge_draft_saved(draft)
-    return draft, True
+    mailed = recent < MAILS_PER_ADDRESS_HOUR
+    if mailed:
+        notifications.pledge_draft_saved(draft)
+    return draft, True, mailed
 
 
 def save_report_draft(pledge, data: dict, email: str, language: str) -> tuple[Draft, bool]:

@@ -35,7 +35,12 @@ def _draft_from_form():
 
 
 def save_pledge_draft(form: PledgeForm, render_form):
-    """`action=save_draft`: store what was typed (no check but the address the link goes to)."""
+    """`action=save_draft`: store what was typed (no check but the form's own CSRF token and the address
+    the link goes to)."""
+    token_field = getattr(form, "csrf_token", None)
+    if token_field is not None and not token_field.validate(form):
+        # The page says the session expired and keeps every value; nothing is stored or mailed.
+        return render_form(form, draft_error=True), 422
     draft = _draft_from_form()
     email = draft.email if draft is not None else None
     if email is None:
@@ -45,8 +50,9 @@ def save_pledge_draft(form: PledgeForm, render_form):
             form.focal_email.errors = [_("To save a draft, enter the focal point's e-mail address: "
                                          "the link to continue goes there."), str(exc)]
             return render_form(form, draft_error=True), 422
-    draft, created = drafts.save_pledge_draft(draft, drafts.snapshot(request.form), email, current_language())
-    return render_template("drafts/saved.html", draft=draft, created=created,
+    draft, created, mailed = drafts.save_pledge_draft(draft, drafts.snapshot(request.form), email,
+                                                      current_language())
+    return render_template("drafts/saved.html", draft=draft, created=created, mailed=mailed,
                            masked_email=mask_email(draft.email),
                            link=url_for("pledges.resume_draft", token=draft_queries.token_for(draft)))
 

@@ -70,7 +70,7 @@ def site(builder):
     from p2c.follows import notifications as follow_mail
     from p2c.follows.models import Follow
 
-    pledge_draft, _created = drafts.save_pledge_draft(None, drafts.snapshot(MultiDict(
+    pledge_draft, _created, _mailed = drafts.save_pledge_draft(None, drafts.snapshot(MultiDict(
         [("title", "Solar schools"), ("countries", "KEN")])), "draft@example.org", "en")
     drafts.save_report_draft(approved, {"narrative": ["Half written"]}, approved.focal_point.email, "en")
     follow = Follow(email="fan@example.org", target_kind="country", target_key="KEN", language="en")

@@ -157,3 +157,23 @@ def test_snapshot_keeps_every_value_and_drops_one_time_fields():
     data = drafts.snapshot(MultiDict([("countries", "MWI"), ("countries", "ZMB"), ("csrf_token", "x"),
                                       ("homepage", "spam"), ("title", "  as typed  ")]))
     assert data == {"countries": ["MWI", "ZMB"], "title": ["  as typed  "]}
+
+
+def test_at_most_five_draft_mails_an_hour_to_one_address(client, mail_to):
+    for _ in range(6):
+        assert client.post("/pledges/new", data=_half_pledge()).status_code == 200
+    last = client.post("/pledges/new", data=_half_pledge())
+    assert "no e-mail was sent this time" in last.text
+    assert _count(Draft) == 7
+    assert len(mail_to.wait_for(5)) == 5
+
+
+def test_a_draft_save_needs_the_forms_own_token(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/pledges/new", data=_half_pledge())
+        assert response.status_code == 422
+        assert "Your session expired" in response.text and 'value="Connect 200 rural schools"' in response.text
+        assert _count(Draft) == 0
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
