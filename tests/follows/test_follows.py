@@ -118,3 +118,19 @@ def test_atom_feeds_parse_and_list_what_was_approved(client, builder):
         assert entries[1].findtext(f"{ATOM}title") == f"New pledge {pledge.reference}: Connect rural schools"
     assert client.get("/feeds/countries/XXX.atom").status_code == 404
     assert client.get("/feeds/planets/mars.atom").status_code == 404
+
+
+def test_pages_offer_to_follow(client, builder):
+    org = builder.organization(name="Acme Telecom")
+    pledge = builder.pledge(lead=org)
+    db.session.commit()
+    page = client.get(f"/pledges/{pledge.reference}").text
+    assert 'name="kind" type="hidden" value="pledge"' in page or 'value="pledge"' in page
+    assert f"/feeds/pledges/{pledge.reference}.atom" in page
+    assert f"/follow?kind=organization&amp;key={org.id}" in page
+    organization = client.get(f"/follow?kind=organization&key={org.id}")
+    assert organization.status_code == 200 and "Acme Telecom" in organization.text
+    assert "/feeds/countries/KEN.atom" in client.get("/countries/KEN").text
+    assert "/feeds/focus-areas/connect.atom" in client.get("/pledges?focus_area=connect").text
+    index = client.get("/follow").text
+    assert index.count("/feeds/focus-areas/") == 4
