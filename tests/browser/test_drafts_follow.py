@@ -115,3 +115,57 @@ def test_follower_opts_in_gets_the_digest_and_unsubscribes(live_server, page, bu
     assert "no more messages" in page.locator("h1").inner_text()
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Follow.id))) == 0
+
+
+def test_report_draft_and_evidence_file_on_a_phone(browser, live_server, phone_page, builder, live_mail, tmp_path):
+    from p2c.core.enums import ReviewStatus
+    from p2c.core.tokens import make_token
+    from p2c.implementation.models import EvidenceFile, ProgressReport
+
+    pledge = builder.pledge(targets=(("people_connected", 5000, 2030),))
+    db.session.commit()
+    token = make_token("pledge", pledge.id, pledge.focal_point.email)
+    page = phone_page
+    page.goto(f"{live_server.url}/my/{token}/report?lang=ar")
+    page.select_option("#period", "2025")
+    page.check("input[name=implementation_status][value=on_track]")
+    page.fill("#narrative", "ربطنا 12 مدرسة حتى الآن")
+    page.click("button[name=action][value=save_draft]")
+    assert page.locator(".flashes").is_visible() and _no_sideways_scroll(page)
+    (mail,) = live_mail.wait_for(1)
+    link = _link(mail, "/my/", live_server.url)
+    assert link.endswith("/report")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    other = context.new_page()
+    try:
+        other.goto(link + "?lang=en")
+        assert other.input_value("#narrative") == "ربطنا 12 مدرسة حتى الآن"
+        other.fill("#narrative", "ربطنا 12 مدرسة و1800 شخص في السنة الأولى.")
+        lying = tmp_path / "photo.pdf"
+        lying.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+        other.set_input_files("#evidence_files", str(lying))
+        other.click("button[type=submit] >> nth=0")
+        assert "does not match its content" in other.locator("#evidence_files-error").inner_text()
+        report_pdf = tmp_path / "report-2025.pdf"
+        report_pdf.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+        other.set_input_files("#evidence_files", str(report_pdf))
+        other.click("button[type=submit] >> nth=0")
+        assert "Thank you" in other.locator(".flashes").inner_text()
+    finally:
+        context.close()
+    db.session.expire_all()
+    report = db.session.scalars(select(ProgressReport)).one()
+    assert [f.filename for f in report.evidence_files] == ["report-2025.pdf"]
+    assert db.session.scalar(select(func.count(Draft.id))) == 0
+    file_id = db.session.scalars(select(EvidenceFile.id)).one()
+    assert page.request.get(f"{live_server.url}/evidence/{file_id}/report-2025.pdf").status == 404
+    report.status, report.approved_at = ReviewStatus.APPROVED, utcnow()
+    db.session.commit()
+    page.goto(f"{live_server.url}/pledges/{pledge.reference}?lang=ar")
+    assert page.locator(".evidence-files a").inner_text() == "report-2025.pdf"
+    answer = page.request.get(live_server.url + page.locator(".evidence-files a").get_attribute("href"))
+    assert answer.status == 200
+    assert answer.headers["content-disposition"].startswith("attachment;")
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    screenshot(page, "pledge-evidence-ar-phone")
