@@ -195,3 +195,21 @@ def test_exports_list_the_files_of_approved_reports_as_links(client, pledge):
     csv_text = client.get("/data/pledges.csv").get_data(as_text=True)
     assert f"/evidence/{evidence.id}/annual%20report.pdf" in csv_text
     assert "focal" not in csv_text.lower().split("\n")[0]
+
+
+def test_iati_lists_approved_evidence_as_valid_document_links(client, pledge):
+    from lxml import etree
+
+    from tests.opendata.test_iati import XSD
+
+    assert _post(client, pledge, [(PDF, "annual report.pdf")]).status_code == 302
+    evidence = db.session.scalars(select(EvidenceFile)).one()
+    root = etree.fromstring(client.get("/data/iati-activities.xml").get_data())
+    assert root.findall(".//document-link") == []
+    _approve(evidence.report_id)
+    root = etree.fromstring(client.get("/data/iati-activities.xml").get_data())
+    (link,) = root.findall(".//document-link")
+    assert link.get("url") == f"http://127.0.0.1:5000/evidence/{evidence.id}/annual%20report.pdf"
+    assert link.get("format") == "application/pdf" and link.find("category").get("code") == "A08"
+    assert link.findtext("title/narrative") == "annual report.pdf"
+    etree.XMLSchema(etree.parse(str(XSD))).assertValid(root)
