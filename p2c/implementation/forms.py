@@ -14,7 +14,7 @@ from p2c.core.enums import ImplementationStatus
 from p2c.core.forms import CleanForm
 from p2c.core.i18n import ref_name
 from p2c.implementation import evidence, rules
-from p2c.members.forms import NumberField
+from p2c.members.forms import CheckboxesField, NumberField
 from p2c.pledges.models import Pledge
 from p2c.reference.models import BeneficiaryGroup
 
@@ -50,6 +50,8 @@ class ProgressReportForm(CleanForm):
     )
     evidence_links = TextAreaField(_l("Evidence links (one per line)"))
     evidence_files = MultipleFileField(_l("Evidence files (optional)"))
+    # On a resubmitted report: ids of attached files to remove (choices set by `keep_files`).
+    remove_files = CheckboxesField(_l("Remove"), choices=[])
     version = HiddenField()
 
     target_fields: list[tuple[str, object]]
@@ -61,8 +63,16 @@ class ProgressReportForm(CleanForm):
         self.today = today
         self.period.choices = [(y, str(y)) for y in rules.allowed_periods(pledge, today)]
         self.implementation_status.choices = ImplementationStatus.choices()
-        self.kept_file_sizes: list[int] = []  # sizes of the files a resubmitted report already has
+        self.attached: list[tuple[int, int]] = []  # (id, size) of the files a resubmitted report has
         self.checked_files: list[evidence.CheckedFile] = []
+
+    def keep_files(self, files) -> None:
+        """A resubmitted report's files: kept unless ticked for removal, and counted in the limits."""
+        self.attached = [(f.id, f.size) for f in files]
+        self.remove_files.choices = [(str(f.id), f.filename) for f in files]
+
+    def removed_ids(self) -> set[int]:
+        return {int(v) for v in (self.remove_files.data or []) if str(v).isdigit()}
 
     def validate_evidence_links(self, field) -> None:
         """Every line must be an http(s) address; at most MAX_EVIDENCE_LINKS."""
@@ -82,7 +92,8 @@ class ProgressReportForm(CleanForm):
                 errors.append(str(exc))
         if not errors:
             try:
-                evidence.check_total(checked, self.kept_file_sizes)
+                removed = self.removed_ids()
+                evidence.check_total(checked, [size for file_id, size in self.attached if file_id not in removed])
             except ValueError as exc:
                 errors.append(str(exc))
         if errors:
@@ -116,6 +127,7 @@ class ProgressReportForm(CleanForm):
             "narrative": (self.narrative.data or "").strip(),
             "evidence_links": rules.split_links(self.evidence_links.data),
             "evidence_files": list(self.checked_files),
+            "remove_evidence_ids": sorted(self.removed_ids()),
             "values": values,
             "beneficiaries": beneficiaries,
         }

@@ -60,7 +60,10 @@ def _apply(report: ProgressReport, data: dict) -> None:
                      for tid, value in sorted((data.get("values") or {}).items())]
     report.beneficiaries = [ProgressBeneficiary(beneficiary_code=code, people_reached=people)
                             for code, people in sorted((data.get("beneficiaries") or {}).items())]
-    # New evidence files are added to those the report has (checked by the form: type, sizes, count).
+    # Files ticked for removal go; new ones are added to those kept (checked by the form: type, sizes, count).
+    removed = set(data.get("remove_evidence_ids") or [])
+    if removed:
+        report.evidence_files = [f for f in report.evidence_files if f.id not in removed]
     for checked in data.get("evidence_files") or []:
         report.evidence_files.append(EvidenceFile(filename=checked.filename, content_type=checked.content_type,
                                                   size=checked.size, sha256=checked.sha256, data=checked.data))

@@ -143,7 +143,7 @@ def edit_report(token: str, reference: str):
         return render_template("implementation/report_view.html", pledge=pledge, report=report, token=token)
     _allow_files()
     form = report_form(pledge, queries.beneficiary_groups())
-    form.kept_file_sizes = [f.size for f in report.evidence_files]
+    form.keep_files(report.evidence_files)
     status_code = 200
     if request.method == "GET":
         form.fill_from(report)

@@ -160,7 +160,7 @@ def test_staff_download_and_other_pledges_link(client, builder, pledge, login):
     assert staff.headers["Content-Disposition"].startswith("attachment;")
 
 
-def test_resubmission_keeps_files_and_adds_new_ones_within_the_limit(app, client, pledge):
+def test_resubmission_keeps_or_removes_files_and_adds_new_ones_within_the_limit(app, client, pledge):
     assert _post(client, pledge, [(PDF, "first.pdf")]).status_code == 302
     report = db.session.scalars(select(ProgressReport)).one()
     report.status = ReviewStatus.CHANGES_REQUESTED
@@ -174,10 +174,15 @@ def test_resubmission_keeps_files_and_adds_new_ones_within_the_limit(app, client
                 "evidence_files": [(io.BytesIO(PNG), "a.png"), (io.BytesIO(PNG), "b.png")]}
         response = client.post(url, data=data, content_type="multipart/form-data")
         assert response.status_code == 422 and "at most 2 files" in response.text
-        data["evidence_files"] = [(io.BytesIO(PNG), "a.png")]
+        first_id = db.session.scalars(select(EvidenceFile.id)).one()
+        # Removing the first file makes room for two new ones.
+        data["evidence_files"] = [(io.BytesIO(PNG), "a.png"), (io.BytesIO(PNG), "b.png")]
+        data["remove_files"] = [str(first_id)]
+        page = client.get(url).text
+        assert f'name="remove_files" value="{first_id}"' in page
         assert client.post(url, data=data, content_type="multipart/form-data").status_code == 302
         assert [f.filename for f in db.session.scalars(select(EvidenceFile).order_by(EvidenceFile.id))] == [
-            "first.pdf", "a.png"]
+            "a.png", "b.png"]
     finally:
         app.config["EVIDENCE_MAX_FILES"] = old
 
