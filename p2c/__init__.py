@@ -156,6 +156,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(implementation_bp)
     app.register_blueprint(publications_bp)
     app.register_blueprint(embed_bp)
+    from p2c.drafts.views import bp as drafts_bp
+    from p2c.follows.views import bp as follows_bp
+
+    app.register_blueprint(drafts_bp)
+    app.register_blueprint(follows_bp)
     # The API authenticates with bearer tokens, not cookies: no CSRF there.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)

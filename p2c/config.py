@@ -84,6 +84,16 @@ class Config:
     # Focal-point private links
     ACCESS_LINK_MAX_AGE_DAYS = _env_int("P2C_ACCESS_LINK_DAYS", 30)
     REMINDER_INTERVAL_DAYS = _env_int("P2C_REMINDER_INTERVAL_DAYS", 30)
+    # Drafts of the pledge and progress-report forms are deleted this many days after the first save.
+    DRAFT_DAYS = _env_int("P2C_DRAFT_DAYS", 60)
+    WORKER_DRAFTS_SECONDS = _env_int("P2C_WORKER_DRAFTS_SECONDS", 3600)
+    # Evidence files on progress reports (bytes): each file, and all files of one report together.
+    EVIDENCE_MAX_FILE_BYTES = _env_int("P2C_EVIDENCE_MAX_FILE_BYTES", 10 * 1024 * 1024)
+    EVIDENCE_MAX_REPORT_BYTES = _env_int("P2C_EVIDENCE_MAX_REPORT_BYTES", 25 * 1024 * 1024)
+    EVIDENCE_MAX_FILES = _env_int("P2C_EVIDENCE_MAX_FILES", 10)
+    # Followers' digests of what was approved: how often the job looks, and the period of one digest.
+    WORKER_FOLLOWS_SECONDS = _env_int("P2C_WORKER_FOLLOWS_SECONDS", 600)
+    FOLLOW_DIGEST = os.environ.get("P2C_FOLLOW_DIGEST", "daily")  # "daily" or "weekly"
 
     # Abuse protection
     MAX_CONTENT_LENGTH = _env_int("P2C_MAX_CONTENT_LENGTH", 1024 * 1024)

@@ -49,6 +49,8 @@ ACTION_TITLES = {
     "verification.decide": _l("Independent verification decided"),
     "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
+    "follow.confirmed": _l("Following confirmed by e-mail"),
+    "follow.stopped": _l("Following stopped"),
     # staff accounts
     "login": _l("Signed in"),
     "logout": _l("Signed out"),

@@ -42,12 +42,13 @@ def queue_mail(
     template: str,
     language: str,
     kind: str,
+    headers: dict[str, str] | None = None,
     **context: object,
 ) -> OutboxMessage:
     """Render `template` (a base name under mail/) in `language`, add it to the outbox, send after commit.
 
     The template pair is `mail/<template>.txt` and optionally `mail/<template>.html`; the first
-    line of the text template is the subject.
+    line of the text template is the subject. `headers`: extra headers (e.g. List-Unsubscribe).
     """
     with force_locale(language):
         text = render_template(f"mail/{template}.txt", **context)
@@ -64,6 +65,7 @@ def queue_mail(
         language=language,
         kind=kind,
         next_attempt_at=utcnow(),
+        headers=dict(headers) if headers else None,
     )
     db.session.add(message)
     db.session.flush()
@@ -144,6 +146,8 @@ def compose(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = format_datetime(datetime.now(UTC))
     email["Message-ID"] = make_msgid(domain=message_domain())
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.body_text)
     # Messages queued before the HTML part existed get it now, from their text.
     html = message.body_html or html_part(message.subject, message.body_text, message.language)

@@ -53,6 +53,8 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Extra headers of this message (e.g. List-Unsubscribe on a follower's digest).
+    headers: Mapped[dict | None] = mapped_column(JSON)
 
 
 class IdempotencyKey(db.Model):

@@ -6,14 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from p2c.core.enums import ImplementationStatus
 from p2c.core.forms import CleanForm
 from p2c.core.i18n import ref_name
-from p2c.implementation import rules
-from p2c.members.forms import NumberField
+from p2c.implementation import evidence, rules
+from p2c.members.forms import CheckboxesField, NumberField
 from p2c.pledges.models import Pledge
 from p2c.reference.models import BeneficiaryGroup
 
@@ -48,6 +49,9 @@ class ProgressReportForm(CleanForm):
         ],
     )
     evidence_links = TextAreaField(_l("Evidence links (one per line)"))
+    evidence_files = MultipleFileField(_l("Evidence files (optional)"))
+    # On a resubmitted report: ids of attached files to remove (choices set by `keep_files`).
+    remove_files = CheckboxesField(_l("Remove"), choices=[])
     version = HiddenField()
 
     target_fields: list[tuple[str, object]]
@@ -59,12 +63,42 @@ class ProgressReportForm(CleanForm):
         self.today = today
         self.period.choices = [(y, str(y)) for y in rules.allowed_periods(pledge, today)]
         self.implementation_status.choices = ImplementationStatus.choices()
+        self.attached: list[tuple[int, int]] = []  # (id, size) of the files a resubmitted report has
+        self.checked_files: list[evidence.CheckedFile] = []
+
+    def keep_files(self, files) -> None:
+        """A resubmitted report's files: kept unless ticked for removal, and counted in the limits."""
+        self.attached = [(f.id, f.size) for f in files]
+        self.remove_files.choices = [(str(f.id), f.filename) for f in files]
+
+    def removed_ids(self) -> set[int]:
+        return {int(v) for v in (self.remove_files.data or []) if str(v).isdigit()}
 
     def validate_evidence_links(self, field) -> None:
         """Every line must be an http(s) address; at most MAX_EVIDENCE_LINKS."""
         errors = rules.evidence_links_errors(rules.split_links(field.data))
         if errors:
             raise ValidationError(" ".join(errors))
+
+    def validate_evidence_files(self, field) -> None:
+        """Each file's type from its content and its size; then the report's limits (kept files included)."""
+        checked, errors = [], []
+        for storage in field.data or []:
+            if storage is None or not getattr(storage, "filename", ""):
+                continue  # the empty file input of a browser that attached nothing
+            try:
+                checked.append(evidence.check_file(storage.filename, storage.read()))
+            except ValueError as exc:
+                errors.append(str(exc))
+        if not errors:
+            try:
+                removed = self.removed_ids()
+                evidence.check_total(checked, [size for file_id, size in self.attached if file_id not in removed])
+            except ValueError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise ValidationError(" ".join(errors))
+        self.checked_files = checked
 
     def validate(self, extra_validators=None) -> bool:
         """Field checks, then the checks that need the pledge (period, disbursement above pledged value)."""
@@ -92,6 +126,8 @@ class ProgressReportForm(CleanForm):
             "disbursement_explanation": (self.disbursement_explanation.data or "").strip(),
             "narrative": (self.narrative.data or "").strip(),
             "evidence_links": rules.split_links(self.evidence_links.data),
+            "evidence_files": list(self.checked_files),
+            "remove_evidence_ids": sorted(self.removed_ids()),
             "values": values,
             "beneficiaries": beneficiaries,
         }

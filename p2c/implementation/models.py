@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from p2c.core.db import TimestampMixin, VersionedMixin
+from p2c.core.db import TimestampMixin, VersionedMixin, utcnow
 from p2c.core.enums import FigureLevel, ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.members.models import REVIEW_STATUS
@@ -61,6 +61,9 @@ class ProgressReport(TimestampMixin, VersionedMixin, db.Model):
     beneficiaries: Mapped[list[ProgressBeneficiary]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="selectin"
     )
+    evidence_files: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", lazy="selectin", order_by="EvidenceFile.id"
+    )
 
 
 class ProgressValue(db.Model):
@@ -91,3 +94,26 @@ class ProgressBeneficiary(db.Model):
 
     report: Mapped[ProgressReport] = relationship(back_populates="beneficiaries")
     beneficiary_group: Mapped[BeneficiaryGroup] = relationship()
+
+
+class EvidenceFile(db.Model):
+    """A file attached to a progress report (PDF, image, office document), kept in the database.
+
+    In the database so that every app server sees it, backups and restores carry it with its report,
+    and it is written in the report's transaction (no file without its row, no row without its file).
+    The bytes are loaded only when the file is downloaded (`deferred`). `content_type` is the type read
+    from the content (p2c.implementation.evidence), never the one the browser claimed.
+    """
+
+    __tablename__ = "evidence_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    report: Mapped[ProgressReport] = relationship(back_populates="evidence_files")

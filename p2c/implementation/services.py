@@ -20,7 +20,7 @@ from p2c.core.errors import Conflict, Forbidden, NotAllowed, ServiceError
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.implementation import notifications, queries
-from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.implementation.models import EvidenceFile, ProgressBeneficiary, ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge
 
 REPORT_FIELDS = ["period", "implementation_status", "usd_disbursed", "disbursement_explanation", "narrative",
@@ -60,6 +60,13 @@ def _apply(report: ProgressReport, data: dict) -> None:
                      for tid, value in sorted((data.get("values") or {}).items())]
     report.beneficiaries = [ProgressBeneficiary(beneficiary_code=code, people_reached=people)
                             for code, people in sorted((data.get("beneficiaries") or {}).items())]
+    # Files ticked for removal go; new ones are added to those kept (checked by the form: type, sizes, count).
+    removed = set(data.get("remove_evidence_ids") or [])
+    if removed:
+        report.evidence_files = [f for f in report.evidence_files if f.id not in removed]
+    for checked in data.get("evidence_files") or []:
+        report.evidence_files.append(EvidenceFile(filename=checked.filename, content_type=checked.content_type,
+                                                  size=checked.size, sha256=checked.sha256, data=checked.data))
 
 
 def _flush_or_duplicate(period: int) -> None:

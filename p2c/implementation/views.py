@@ -15,8 +15,12 @@ from p2c.core.auth import staff_required
 from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind
 from p2c.core.i18n import current_language
 from p2c.core.unit import attempt, unit_of_work
-from p2c.implementation import queries, services
+from p2c.drafts import queries as draft_queries
+from p2c.drafts import services as drafts
+from p2c.extensions import db
+from p2c.implementation import evidence, queries, services
 from p2c.implementation.forms import report_form
+from p2c.implementation.models import EvidenceFile
 from p2c.pledges.models import Pledge
 from p2c.pledges.reporting_status import pledge_reporting_status
 
@@ -51,13 +55,39 @@ def _not_approved(pledge: Pledge):
                            message=_("Progress can only be reported on an approved pledge.")), 409
 
 
+def _allow_files() -> None:
+    """The report forms take evidence files: a request may carry up to the per-report limit (plus the
+    form's text), more than the site-wide MAX_CONTENT_LENGTH."""
+    request.max_content_length = (current_app.config["EVIDENCE_MAX_REPORT_BYTES"]
+                                  + current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def _form_page(form, pledge, token, report=None, draft=None, status_code=200):
+    return render_template("implementation/report_form.html", form=form, pledge=pledge, token=token,
+                           report=report, draft=draft, reporting_status=pledge_reporting_status(pledge),
+                           accept=evidence.ACCEPT_ATTRIBUTE, accepted_label=evidence.ACCEPTED_LABEL,
+                           limits=evidence.limits(), megabytes=evidence.megabytes), status_code
+
+
 @bp.route("/my/<token>/report", methods=["GET", "POST"])
 @unit_of_work
 def new_report(token: str):
-    """The focal point files this year's progress report on their pledge."""
+    """The focal point files this year's progress report on their pledge (or saves it as a draft)."""
+    _allow_files()
     pledge = _pledge_for(token)
     if pledge.status != ReviewStatus.APPROVED:
         return _not_approved(pledge)
+    draft = draft_queries.report_draft(pledge.id)
+    if request.method == "POST" and request.form.get("action") == "save_draft":
+        # Stored as typed, checked only when really sent; not a submission (never reviewed nor counted).
+        _draft, created = drafts.save_report_draft(pledge, drafts.snapshot(request.form), pledge.focal_point.email,
+                                                   current_language())
+        flash(_("Your draft is saved. We e-mailed you the private link to continue it on any device.")
+              if created else _("Your draft is saved."), "success")
+        return redirect(url_for("implementation.new_report", token=token))
+    if request.method == "GET" and draft is not None:
+        form = report_form(pledge, queries.beneficiary_groups(), formdata=drafts.as_formdata(draft))
+        return _form_page(form, pledge, token, draft=draft)
     form = report_form(pledge, queries.beneficiary_groups())
     status_code = 200
     if request.method == "GET":
@@ -67,14 +97,33 @@ def new_report(token: str):
         if form.validate():
             with attempt(form) as done:
                 report = services.file_report(pledge, form.to_data(), current_language())
+                drafts.delete_draft(draft)
             if done.error:
                 status_code = done.status
             else:
                 flash(_("Thank you. Your progress report %(ref)s was sent to the coalition team for review.",
                         ref=report.reference), "success")
                 return redirect(url_for("implementation.reports", token=token))
-    return render_template("implementation/report_form.html", form=form, pledge=pledge, token=token,
-                           report=None, reporting_status=pledge_reporting_status(pledge)), status_code
+    return _form_page(form, pledge, token, draft=draft, status_code=status_code)
+
+
+@bp.route("/my/<token>/report/draft/delete", methods=["GET", "POST"])
+@unit_of_work
+def delete_report_draft(token: str):
+    """Delete the pledge's progress-report draft, after a confirmation step."""
+    from p2c.pledges.draft_views import DeleteDraftForm
+
+    pledge = _pledge_for(token)
+    draft = draft_queries.report_draft(pledge.id)
+    if draft is None:
+        return redirect(url_for("implementation.new_report", token=token))
+    form = DeleteDraftForm()
+    if request.method == "POST" and form.validate():
+        drafts.delete_draft(draft)
+        flash(_("The draft was deleted."), "success")
+        return redirect(url_for("implementation.reports", token=token))
+    return render_template("drafts/delete.html", form=form, draft=draft,
+                           back=url_for("implementation.new_report", token=token))
 
 
 @bp.get("/my/<token>/reports")
@@ -98,7 +147,9 @@ def edit_report(token: str, reference: str):
         abort(404)
     if report.status != ReviewStatus.CHANGES_REQUESTED:
         return render_template("implementation/report_view.html", pledge=pledge, report=report, token=token)
+    _allow_files()
     form = report_form(pledge, queries.beneficiary_groups())
+    form.keep_files(report.evidence_files)
     status_code = 200
     if request.method == "GET":
         form.fill_from(report)
@@ -113,8 +164,48 @@ def edit_report(token: str, reference: str):
             else:
                 flash(_("Thank you. Your updated report was sent to the coalition team."), "success")
                 return redirect(url_for("implementation.reports", token=token))
-    return render_template("implementation/report_form.html", form=form, pledge=pledge, token=token,
-                           report=report, reporting_status=pledge_reporting_status(pledge)), status_code
+    return _form_page(form, pledge, token, report=report, status_code=status_code)
+
+
+def _evidence_or_404(file_id: int) -> EvidenceFile:
+    found = db.session.get(EvidenceFile, file_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/evidence/<int:file_id>/<name>")
+def evidence_file(file_id: int, name: str):
+    """An evidence file of an approved report (public, like the timeline that lists it); 404 before."""
+    found = _evidence_or_404(file_id)
+    if found.report.status != ReviewStatus.APPROVED or found.report.pledge.status != ReviewStatus.APPROVED:
+        abort(404)
+    response = evidence.download(found)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/my/<token>/files/<int:file_id>")
+def own_evidence_file(token: str, file_id: int):
+    """An evidence file of one of the pledge's reports, for its focal point, whatever the review status."""
+    pledge = _pledge_for(token)
+    found = _evidence_or_404(file_id)
+    if found.report.pledge_id != pledge.id:
+        abort(404)
+    return evidence.download(found)
+
+
+@bp.get("/review/evidence/<int:file_id>")
+@staff_required
+def staff_evidence_file(file_id: int):
+    """An evidence file, for the coalition team reviewing the report."""
+    return evidence.download(_evidence_or_404(file_id))
+
+
+@bp.app_template_global("evidence_url")
+def evidence_url(file: EvidenceFile, external: bool = False) -> str:
+    """The public address of an evidence file (only answered once its report is approved)."""
+    return url_for("implementation.evidence_file", file_id=file.id, name=file.filename, _external=external)
 
 
 @bp.get("/review/compliance")

@@ -134,6 +134,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("targets", _l("Quantified targets: indicator, target_value, target_year, baseline, note, and the "
                          "latest approved progress (achieved_value, achieved_period)."), Kind.JSON,
            values_from="indicators"),
+    Column("evidence_files", _l("Addresses of the evidence files of the pledge's approved progress reports "
+                                "(downloads)."), Kind.TEXTS, derived=True),
 )
 
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}

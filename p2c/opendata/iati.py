@@ -236,8 +236,24 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list) -> e
         _transaction(activity, "2", rec["pledged_on"], rec["amount"], rec["currency"])
     for on, value, ref in disbursed:
         _transaction(activity, "3", on, value, "USD", ref)
+    _evidence_documents(activity, rec.get("evidence_files") or [])
     _results(activity, rec, lookups)
     return activity
+
+
+def _evidence_documents(activity: etree._Element, urls: list[str]) -> None:
+    """Evidence files of approved progress reports as document links (category A08: results, outcomes and
+    outputs; format: the file's checked media type, from the IATI FileFormat code list, i.e. IANA)."""
+    from urllib.parse import unquote
+
+    from p2c.implementation.evidence import ACCEPTED
+
+    for url in urls:
+        name = unquote(url.rsplit("/", 1)[-1])
+        link = etree.SubElement(activity, "document-link", url=url,
+                                format=ACCEPTED.get(name.rpartition(".")[2], "application/octet-stream"))
+        _narrative(etree.SubElement(link, "title"), name, None)
+        etree.SubElement(link, "category", code="A08")
 
 
 class _Sink:

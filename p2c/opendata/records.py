@@ -22,7 +22,7 @@ from p2c.core.enums import ReviewStatus
 from p2c.core.text import safe_text
 from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
-from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.implementation.models import EvidenceFile, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
     Pledge,
@@ -152,6 +152,22 @@ def disbursed_to_date(ids: list[int]) -> dict[int, Decimal]:
     return {row.pledge_id: row.usd_disbursed for row in _execute(stmt) if row.usd_disbursed is not None}
 
 
+def evidence_links(ids: list[int]) -> dict[int, list[str]]:
+    """Per pledge id: the public addresses of the evidence files of its approved progress reports."""
+    from urllib.parse import quote
+
+    from p2c.core.tokens import absolute_url
+
+    stmt = (select(ProgressReport.pledge_id, EvidenceFile.id, EvidenceFile.filename)
+            .join(ProgressReport, ProgressReport.id == EvidenceFile.report_id)
+            .where(ProgressReport.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED)
+            .order_by(ProgressReport.pledge_id, EvidenceFile.id))
+    out: dict[int, list[str]] = defaultdict(list)
+    for pledge_id, file_id, filename in _execute(stmt):
+        out[pledge_id].append(absolute_url(f"/evidence/{file_id}/{quote(filename)}"))
+    return out
+
+
 def achieved_levels(ids: list[int]) -> dict[int, str]:
     """Per pledge id: the figure level of its latest approved progress report (the one whose values the
     `targets` and `usd_disbursed` columns give), as on /progress."""
@@ -182,6 +198,7 @@ def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disburse
         "last_reported_at": row.last_reported_at, "usd_disbursed": disbursed.get(pid),
         "achieved_level": (levels or {}).get(pid),
         "targets": targets.get(pid, []),
+        "evidence_files": links.get("evidence_files", {}).get(pid, []),
         "org_id": row.org_id,  # not columns: the IATI export needs them
         "pledge_id": pid,
     }
@@ -201,6 +218,7 @@ def iter_batches(pledge_filter: PledgeFilter | None = None, batch_size: int = BA
         ids = [r.id for r in rows]
         links, targets, disbursed = _links(ids), _targets(ids), disbursed_to_date(ids)
         levels = achieved_levels(ids)
+        links["evidence_files"] = evidence_links(ids)
         yield [_record(r, links, targets, disbursed, levels) for r in rows]
         last_id = ids[-1]
         if len(rows) < batch_size:

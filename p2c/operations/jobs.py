@@ -101,6 +101,28 @@ def write_open_data() -> str:
     result = write_snapshots()
     rollback()  # read only: end the read transaction the export opened
     return result
+def purge_drafts() -> str:
+    """Delete the drafts whose time (P2C_DRAFT_DAYS after their first save) is over."""
+    from p2c.drafts.services import purge_expired
+
+    count = purge_expired(utcnow())
+    commit()
+    return f"deleted {count}"
+
+
+def send_follow_digests() -> str:
+    """Once per period (P2C_FOLLOW_DIGEST: daily or weekly): each follower's digest of what was approved
+    in the period that ended; the period is claimed in the same transaction as the outbox rows."""
+    from p2c.follows.services import period_start
+    from p2c.follows.services import send_digests as queue_follow_digests
+
+    until = period_start(utcnow())
+    if not claim_period("follow_digest", until.isoformat()):
+        rollback()
+        return "already sent for this period"
+    count = queue_follow_digests(until)
+    commit()
+    return f"queued {count}"
 
 
 JOBS = [
@@ -109,4 +131,6 @@ JOBS = [
     Job("digests", "WORKER_DIGESTS_SECONDS", send_digests),
     Job("check_figures", "WORKER_CHECKS_SECONDS", check_figures),
     Job("open_data", "WORKER_SNAPSHOT_SECONDS", write_open_data),
+    Job("drafts", "WORKER_DRAFTS_SECONDS", purge_drafts),
+    Job("follow_digests", "WORKER_FOLLOWS_SECONDS", send_follow_digests),
 ]

@@ -133,6 +133,15 @@ class PublicPeopleReachedSchema(Schema):
     people_reached = fields.Integer()
 
 
+def _evidence_link(file) -> str:
+    """The public download address of an evidence file (served once its report is approved)."""
+    from urllib.parse import quote
+
+    from p2c.core.tokens import absolute_url
+
+    return absolute_url(f"/evidence/{file.id}/{quote(file.filename)}")
+
+
 class PublicProgressReportSchema(Schema):
     """An approved progress report, as the public pledge page shows it (no contact data)."""
 
@@ -151,6 +160,9 @@ class PublicProgressReportSchema(Schema):
                                  "a review, e.g. imported), reviewed (approved by the coalition team), verified "
                                  "(confirmed by an independent verifier)"})
     verified_at = UtcDateTime(allow_none=True, metadata={"description": "when an independent verifier confirmed it"})
+    evidence_files = fields.Function(
+        lambda r: [_evidence_link(f) for f in getattr(r, "evidence_files", [])],
+        metadata={"description": "download addresses of the report's evidence files"})
 
 
 class PublicPledgeDetailSchema(PublicPledgeSchema):

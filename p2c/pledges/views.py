@@ -22,7 +22,7 @@ from p2c.members.webforms import (
     submitted_here,
 )
 from p2c.pledges import constants as C
-from p2c.pledges import rules, services
+from p2c.pledges import draft_views, rules, services
 from p2c.pledges.blueprint import bp
 from p2c.pledges.forms import PledgeForm
 from p2c.pledges.models import Pledge
@@ -74,10 +74,14 @@ def new():
         return render_template("pledges/form.html", **form_context(form))
     if form.is_bot:
         return render_template("pledges/form.html", **form_context(form, bot=True)), 400
+    if request.form.get("action") == "save_draft":
+        # A draft is not a submission: nothing is checked but its address, and the limit does not count it.
+        return draft_views.save_pledge_draft(form, _form_again)
     valid = form.validate()
     if valid and request.form.get("action") != "preview":
         pledge, _ = services.create_pledge(form.cleaned, ui_language=current_language(),
                                            nonce=form.form_nonce.data)
+        draft_views.finish_pledge_draft()
         return _confirmation(pledge.reference)
     seen = idempotent_result(services.NONCE_SCOPE, form.form_nonce.data)
     if seen is not None:
@@ -88,6 +92,11 @@ def new():
     if not valid:
         settle_countries(form)
     return render_template("pledges/form.html", **form_context(form, preview=valid)), 200 if valid else 422
+
+
+def _form_again(form: PledgeForm, **extra):
+    """The form as sent (a draft continues: its hidden token stays), e.g. after a refused draft save."""
+    return render_template("pledges/form.html", **form_context(form, **extra))
 
 
 @bp.errorhandler(429)

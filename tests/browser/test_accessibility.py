@@ -40,6 +40,9 @@ NOT_PAGES = {
     "pledges.submitted", "members.submitted",
     # The bundled Swagger UI's own markup (README "Accessibility"): audited separately below, not ours.
     "api.docs",
+    # Downloads (evidence files) and Atom feeds.
+    "implementation.evidence_file", "implementation.own_evidence_file", "implementation.staff_evidence_file",
+    "follows.feed",
 }
 
 
@@ -80,8 +83,23 @@ def site(builder):
     pub = publications.publish("P2C Progress Report 2025", date(2025, 12, 31),
                                sections={"foreword": "Dear reader,\n\n- first point\n- second point"})
     earlier = publications.publish("P2C Progress Report 2024", date(2024, 12, 31))
+    from werkzeug.datastructures import MultiDict
+
+    from p2c.drafts import queries as draft_queries
+    from p2c.drafts import services as drafts
+    from p2c.follows import notifications as follow_mail
+    from p2c.follows.models import Follow
+
+    pledge_draft, _created, _mailed = drafts.save_pledge_draft(None, drafts.snapshot(MultiDict(
+        [("title", "Solar schools"), ("countries", "KEN")])), "draft@example.org", "en")
+    drafts.save_report_draft(approved, {"narrative": ["Half written"]}, approved.focal_point.email, "en")
+    follow = Follow(email="fan@example.org", target_kind="country", target_key="KEN", language="en")
+    db.session.add(follow)
     db.session.commit()
     return {
+        "draft_token": draft_queries.token_for(pledge_draft),
+        "confirm_link": follow_mail.confirm_link(follow).split("/follow/", 1)[1],
+        "stop_link": follow_mail.stop_link(follow).split("/follow/", 1)[1],
         "admin": admin, "invited": invited, "org": org, "approved": approved, "report": report,
         "waiting_report": waiting_report, "submitted": submitted, "eoi": eoi, "publication": pub, "earlier": earlier,
         "token": make_token("pledge", approved.id, approved.focal_point.email), "verification": verification,
@@ -130,6 +148,12 @@ def _paths(site) -> dict[str, list[str]]:
         "implementation.new_report": [f"/my/{p['token']}/report"],
         "implementation.edit_report": [f"/my/{p['token']}/reports/{p['waiting_report'].reference}"],
         "web.privacy": ["/privacy"], "web.contact": ["/contact"],
+        "pledges.resume_draft": [f"/pledges/drafts/{p['draft_token']}"],
+        "pledges.delete_draft": [f"/pledges/drafts/{p['draft_token']}/delete"],
+        "implementation.delete_report_draft": [f"/my/{p['token']}/report/draft/delete"],
+        "follows.follow": ["/follow", "/follow?kind=country&key=KEN",
+                           f"/follow?kind=pledge&key={p['approved'].reference}"],
+        "follows.confirm": [f"/follow/{p['confirm_link']}"], "follows.stop": [f"/follow/{p['stop_link']}"],
         "embed.coalition": ["/embed/coalition"], "embed.country": ["/embed/countries/KEN"],
         "embed.pledge": [f"/embed/pledges/{p['approved'].reference}"],
         # Staff

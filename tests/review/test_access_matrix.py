@@ -17,6 +17,7 @@ from p2c.api.models import ApiToken
 from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
+from p2c.implementation.models import EvidenceFile
 from p2c.members.models import CallForInterest
 from p2c.reference.models import Event, ExchangeRate, Pillar
 from p2c.reporting.models import Goal
@@ -40,6 +41,10 @@ def params(builder):
     api_token = ApiToken(organization_id=pledge.lead_organization_id, name="partner", token_hash="0" * 64,
                          prefix="p2c_0000")
     db.session.add_all([call, goal, api_token])
+    report = builder.progress_report(pledge, status=ReviewStatus.SUBMITTED)
+    evidence = EvidenceFile(report=report, filename="evidence.pdf", content_type="application/pdf", size=8,
+                            sha256="0" * 64, data=b"%PDF-1.4")
+    db.session.add(evidence)
     db.session.flush()
     # A verifier with one assignment: an approved report of an approved pledge.
     from p2c.verification.models import Verification
@@ -58,6 +63,7 @@ def params(builder):
         "rate_id": db.session.query(ExchangeRate.id).first()[0], "event_code": db.session.query(Event.code).first()[0],
         "token": make_token("pledge", pledge.id, pledge.focal_point.email),
         "report_id": report.id, "verification_id": verification.id, "verifier_user_id": verifier.id,
+        "file_id": evidence.id, "name": evidence.filename, "segment": "countries", "key": "KEN",
     }
     db.session.commit()
     return values, pledge
