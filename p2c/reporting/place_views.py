@@ -1,0 +1,91 @@
+"""/regions/<code> (an ITU region: its WTDC-25 initiatives, countries and pledges), /countries/<iso3>
+(pledges for the country, regional and global pledges covering it, what its institutions pledged
+elsewhere) and /countries/<iso3>/brief.pdf (a one-page brief in the reader's language).
+
+Routes are added to the reporting blueprint (imported by the app factory). Reads are in `places`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response, abort, current_app, redirect, render_template, url_for
+
+from p2c.core.db import utcnow
+from p2c.core.i18n import country_name, current_language, text_direction
+from p2c.core.pdf import html_to_pdf
+from p2c.core.tokens import absolute_url
+from p2c.reference.initiatives import Initiative, RegionalInitiative, title_in
+from p2c.reference.regions import ITU_REGIONS, region_name
+from p2c.reporting import places, queries
+from p2c.reporting.views import bp
+
+
+@bp.app_template_global("initiative_of")
+def initiative_of(record: RegionalInitiative) -> Initiative:
+    """An initiative record as plain data titled in the reader's language (for other features' pages)."""
+    title, lang = title_in(record, current_language())
+    return Initiative(record.code, record.region, record.number, title, lang, record.period_start,
+                      record.period_end, record.active)
+
+
+@bp.get("/regions")
+def regions():
+    """The six ITU regions, each linking to its page."""
+    return render_template("reporting/regions.html",
+                           regions=[(code, region_name(code)) for code in ITU_REGIONS])
+
+
+@bp.get("/regions/<code>")
+def region(code: str):
+    """One ITU region: its initiatives with pledged and achieved, its countries, its pledges."""
+    if code.upper() != code and places.region_exists(code.upper()):
+        return redirect(url_for("reporting.region", code=code.upper()), 301)
+    if not places.region_exists(code):
+        abort(404)
+    data = places.region_page(code, current_language())
+    data["countries"].sort(key=lambda c: country_name(c["iso3"]))
+    return render_template("reporting/region.html", code=code, name=region_name(code), **data)
+
+
+def _country_or_404(iso3: str):
+    record = queries.country(iso3)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.get("/countries/<iso3>")
+def country(iso3: str):
+    """Pledges for one country, regional and global pledges covering it, its pledgers, its institutions'
+    pledges elsewhere."""
+    record = _country_or_404(iso3)
+    if iso3 != record.iso3:
+        return redirect(url_for("reporting.country", iso3=record.iso3), 301)
+    return render_template("reporting/country.html", country=record, region=region_name(record.itu_region),
+                           **places.country_page(record.iso3))
+
+
+@bp.get("/countries/<iso3>/brief.pdf")
+def country_brief(iso3: str):
+    """The country page on one printed page, as a PDF in the reader's language."""
+    record = _country_or_404(iso3)
+    if iso3 != record.iso3:
+        return redirect(url_for("reporting.country_brief", iso3=record.iso3), 301)
+    lang = current_language()
+    html = render_template("reporting/country_brief.html", country=record, region=region_name(record.itu_region),
+                           lang=lang, dir=text_direction(lang), today=utcnow().date(),
+                           page_url=absolute_url(url_for("reporting.country", iso3=record.iso3)),
+                           **places.country_page(record.iso3))
+    static = Path(current_app.static_folder or ".").resolve()
+    pdf = html_to_pdf(html, static.as_uri() + "/")
+    filename = f"p2c-{record.iso3.lower()}-{lang}.pdf"
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Content-Language"] = lang
+    return response
+
+
+__all__ = ["country", "country_brief", "initiative_of", "region", "regions"]
