@@ -147,7 +147,7 @@ def test_country_page_shows_pledgers_and_pledges_elsewhere(client, builder):
 
 @pytest.mark.parametrize(("lang", "name"), [("ar", "كينيا"), ("fr", "Kenya")])
 def test_country_brief_pdf_in_the_readers_language(client, builder, lang, name):
-    builder.pledge(countries=["KEN"], amount=1000)
+    pledge = builder.pledge(countries=["KEN"], amount=1000)
     db.session.commit()
     response = client.get(f"/countries/KEN/brief.pdf?lang={lang}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -156,6 +156,7 @@ def test_country_brief_pdf_in_the_readers_language(client, builder, lang, name):
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert name in text
+    assert pledge.focal_point.email not in text and pledge.lead_organization.name in text
     if lang == "fr":
         assert "Partenariat" in text or "Coalition" in text
     assert client.get("/countries/XXX/brief.pdf").status_code == 404
