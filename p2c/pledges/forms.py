@@ -92,7 +92,7 @@ def currency_choices(currencies: dict, rated: set | frozenset | dict) -> list[tu
 def initiative_groups(countries: list[str], shortcuts: list[str], chosen: list[str]) -> list[dict]:
     """The active regional initiatives by ITU region, the regions of the target countries first.
 
-    Each group: region code, its name, its initiatives, and `first` (a region the pledge targets, or
+    Each group: region code, its name (region_name), its initiatives, and `first` (a region the pledge targets, or
     one with a chosen initiative: the form shows it open).
     """
     cat = catalog.catalog()
@@ -100,7 +100,7 @@ def initiative_groups(countries: list[str], shortcuts: list[str], chosen: list[s
     targeted |= {s[7:] for s in shortcuts if s.startswith("region:")}
     groups: dict[str, dict] = {}
     for item in initiatives(current_language(), active_only=True):
-        group = groups.setdefault(item.region, {"region": item.region, "name": region_name(item.region),
+        group = groups.setdefault(item.region, {"region": item.region, "region_name": region_name(item.region),
                                                 "initiatives": [], "first": item.region in targeted})
         group["initiatives"].append(item)
         if item.code in chosen:

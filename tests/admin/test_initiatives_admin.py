@@ -44,6 +44,6 @@ def test_admin_adds_and_translates_an_initiative(client, login, restore_initiati
     fr = client.get("/regions/AFR?lang=fr").get_data(as_text=True)
     assert "Un écosystème d&#39;IA inclusif et de confiance" in fr
     ar = client.get("/regions/AFR?lang=ar").get_data(as_text=True)
-    assert '<span lang="en" dir="ltr">An inclusive, trusted AI ecosystem</span>' in ar
+    assert '<span class="user-text" lang="en" dir="ltr">An inclusive, trusted AI ecosystem</span>' in ar
     assert {"regional_initiative"} <= set(db.session.scalars(select(AuditEvent.subject_type)))
     assert client.get("/admin/initiatives/NOPE1").status_code == 404

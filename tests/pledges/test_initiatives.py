@@ -30,7 +30,8 @@ def test_form_offers_every_active_initiative_grouped_by_region(client):
     html = client.get("/pledges/new?lang=en").get_data(as_text=True)
     assert html.count('name="initiatives"') == 31
     assert _regions(html) == ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"] and _open_regions(html) == []
-    assert '<strong>ARB6</strong> Innovation ecosystems and emerging technologies' in html
+    assert ('<strong><bdi>ARB6</bdi></strong> <span class="user-text" lang="en" dir="ltr">Innovation ecosystems and '
+            'emerging technologies</span>') in html
 
 
 def test_regions_of_the_target_countries_come_first_after_a_refused_post(client):
