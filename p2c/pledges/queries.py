@@ -40,7 +40,7 @@ COUNT_LIMIT = 1000
 ROLLUP_COUNTS = {
     "focus_area": "focus_area", "type": "pledge_type", "stakeholder": "stakeholder", "lead_region": "lead_region",
     "year": "start_year", "event": "event", "pillar": "pillar", "region": "target_region", "group": "scope",
-    "beneficiary": "beneficiary", "sdg": "sdg", "wsis": "wsis", "country": "country",
+    "beneficiary": "beneficiary", "sdg": "sdg", "wsis": "wsis", "country": "country", "initiative": "initiative",
 }
 # Facets shown with counts in the directory (parameter, rollup dimension).
 FACETS = [("focus_area", "focus_area"), ("type", "pledge_type"), ("pillar", "pillar"), ("region", "target_region"),

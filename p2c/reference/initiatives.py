@@ -84,6 +84,11 @@ def initiatives(lang: str, *, region: str | None = None, active_only: bool = Fal
     return [_plain(r, lang) for r in db.session.scalars(stmt)]
 
 
+def initiative_titles(lang: str) -> dict[str, str]:
+    """code -> title in `lang` (English where the language has none), for breakdown rows."""
+    return {r.code: title_in(r, lang)[0] for r in db.session.scalars(select(RegionalInitiative))}
+
+
 def initiative_codes(active_only: bool = False) -> set[str]:
     """Every initiative code (active ones only when asked: what the pledge form accepts)."""
     stmt = select(RegionalInitiative.code)

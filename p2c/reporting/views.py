@@ -22,6 +22,7 @@ from p2c.core.compress import not_modified, not_modified_response, pack, packed_
 from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, text_direction
 from p2c.extensions import cache, db
+from p2c.reference.initiatives import initiative_titles
 from p2c.reference.models import Country
 from p2c.reference.regions import GROUP_NAMES, REGION_NAMES
 from p2c.reporting import queries
@@ -40,6 +41,7 @@ TITLES = {
     "scope": _l("Least developed, landlocked and island countries"),
     "beneficiary": _l("By beneficiary group"), "sdg": _l("By Sustainable Development Goal"),
     "wsis": _l("By WSIS Action Line"), "country": _l("Top target countries"),
+    "initiative": _l("By WTDC-25 regional initiative"),
 }
 # Breakdown rows: the ITU regions, and "none" for a lead organization with no country.
 ROW_REGION_NAMES = {**REGION_NAMES, "none": _l("Not stated")}
@@ -56,6 +58,8 @@ def row_label(dimension: str, key: str, name: str) -> str:
         return ImplementationStatus(key).title if key in ImplementationStatus.values() else key
     if dimension == "country":
         return country_name(key)
+    if dimension == "initiative":
+        return f"{key} {initiative_titles(current_language()).get(key, name)}"
     if dimension == "sdg":
         return _("SDG %(number)s: %(name)s", number=key, name=ref_name(name))
     if key == "none":

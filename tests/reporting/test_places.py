@@ -162,3 +162,13 @@ def test_country_brief_pdf_in_the_readers_language(client, builder, lang, name):
     if lang == "fr":
         assert "Partenariat" in text or "Coalition" in text
     assert client.get("/countries/XXX/brief.pdf").status_code == 404
+
+
+def test_progress_breaks_down_by_initiative(client, aligned):
+    body = client.get("/api/v1/progress").get_json()
+    (breakdown,) = [b for b in body["breakdowns"] if b["dimension"] == "initiative"]
+    assert breakdown["additive"] is False and breakdown["filter"] == "initiative"
+    rows = {r["key"]: (r["pledges"], r["usd_value"]) for r in breakdown["rows"]}
+    assert rows == {"AFR1": (2, "3500000.00"), "AFR5": (1, "1000000.00"), "EUR1": (1, "700000.00")}
+    html = client.get("/progress?lang=en").get_data(as_text=True)
+    assert "By WTDC-25 regional initiative" in html and 'href="/pledges?initiative=AFR1"' in html
