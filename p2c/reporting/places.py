@@ -37,11 +37,14 @@ ORGANIZATION_LIMIT = 30
 
 @dataclass
 class Measure:
-    """Approved pledges matching some conditions: how many, their USD value, and per indicator what
-    they pledged (sum of target values) and achieved (latest approved reports)."""
+    """Approved pledges matching some conditions: how many, their USD value, what they disbursed,
+    and per indicator what they pledged (sum of target values) and achieved (latest approved reports)."""
 
     pledges: int = 0
     usd: Decimal = Decimal(0)
+    # USD disbursed to date as the latest approved progress reports state it (the definition of the
+    # "disbursed" figure on /progress and of the exports' usd_disbursed column).
+    disbursed: Decimal = Decimal(0)
     indicators: list[dict] = field(default_factory=list)  # {code, name, unit, pledged, achieved}
 
 
@@ -60,6 +63,7 @@ def measure(where: list) -> Measure:
         select(PledgeTarget.indicator_code, func.sum(PledgeTarget.target_value))
         .where(PledgeTarget.pledge_id.in_(ids)).group_by(PledgeTarget.indicator_code)).all())
     latest = latest_approved_reports(ProgressReport.pledge_id.in_(ids)).subquery()
+    disbursed = db.session.scalar(select(func.coalesce(func.sum(latest.c.usd_disbursed), 0)))
     achieved = dict(db.session.execute(
         select(PledgeTarget.indicator_code, func.sum(ProgressValue.achieved_value))
         .join(latest, latest.c.id == ProgressValue.report_id)
@@ -71,7 +75,7 @@ def measure(where: list) -> Measure:
         if code in pledged or code in achieved:
             rows.append({"code": code, "name": name, "unit": unit, "pledged": Decimal(pledged.get(code) or 0),
                          "achieved": Decimal(achieved.get(code) or 0)})
-    return Measure(int(count), Decimal(usd), rows)
+    return Measure(int(count), Decimal(usd), Decimal(disbursed or 0), rows)
 
 
 def _newest(where: list, limit: int = LIST_LIMIT) -> list:

@@ -41,7 +41,7 @@ def aligned(builder):
     builder.pledge(countries=["KEN"], amount=300_000)
     builder.pledge(countries=["GHA"], amount=123, status=ReviewStatus.SUBMITTED,
                    initiatives=[afr1])  # not approved: counts nowhere
-    builder.progress_report(a, achieved={"people_connected": 12500})
+    builder.progress_report(a, achieved={"people_connected": 12500}, usd_disbursed=600000)
     db.session.commit()
     return a, b
 
@@ -64,16 +64,16 @@ def test_region_page_shows_the_aligned_pledges_with_exact_figures(client, aligne
     html = client.get("/regions/AFR?lang=en").get_data(as_text=True)
     text = _text(html)
     afr1 = text[text.index("AFR1"):text.index("AFR2")]
-    assert ("2 approved pledges, worth $3,500,000 Pledged and achieved, by indicator Pledged and achieved for AFR1 "
+    assert ("2 approved pledges, worth $3,500,000; $600,000 disbursed as reported Pledged and achieved, by indicator Pledged and achieved for AFR1 "
             "Indicator Pledged Achieved People connected to the Internet 50,000 12,500") in afr1
     afr5 = text[text.index("AFR5"):text.index("Countries")]
-    assert "1 approved pledge, worth $1,000,000" in afr5
+    assert "1 approved pledge, worth $1,000,000 Pledged" in afr5
     assert "People connected to the Internet 10,000 0" in afr5
     assert "No approved pledge is aligned with this initiative yet." in text[text.index("AFR2"):text.index("AFR3")]
     assert 'href="/pledges?initiative=AFR1"' in html
     assert "Kenya" in text and "Rwanda" in text and "France" not in text
     # Every pledge targeting a country of the region (the EUR pledge is not one of them).
-    assert "3 approved pledges, worth $3,800,000." in text[:text.index("WTDC-25")]
+    assert "3 approved pledges, worth $3,800,000; $600,000 disbursed as reported." in text[:text.index("WTDC-25")]
 
 
 def test_region_codes(client):
@@ -128,9 +128,9 @@ def test_country_groups_add_up_to_the_directory(client, builder):
     assert groups["own"].pledges + groups["regional"].pledges == with_country == 4
     assert sum(m.pledges for m in groups.values()) == with_country + global_all - both == 6
     text = _text(client.get("/countries/KEN?lang=en").get_data(as_text=True))
-    assert "Pledges for this country 3 $307" in text
-    assert "Multi-country and regional pledges covering it 1 $4,000" in text
-    assert "Global pledges 2 $50,000" in text
+    assert "Pledges for this country 3 $307 $0" in text
+    assert "Multi-country and regional pledges covering it 1 $4,000 $0" in text
+    assert "Global pledges 2 $50,000 $0" in text
 
 
 def test_country_page_shows_pledgers_and_pledges_elsewhere(client, builder):
