@@ -64,7 +64,8 @@ def test_region_page_shows_the_aligned_pledges_with_exact_figures(client, aligne
     html = client.get("/regions/AFR?lang=en").get_data(as_text=True)
     text = _text(html)
     afr1 = text[text.index("AFR1"):text.index("AFR2")]
-    assert ("2 approved pledges, worth $3,500,000; $600,000 disbursed as reported Pledged and achieved, by indicator Pledged and achieved for AFR1 "
+    assert ("2 approved pledges, worth $3,500,000; $600,000 disbursed as reported Pledged and achieved, by "
+            "indicator Pledged and achieved for AFR1 "
             "Indicator Pledged Achieved People connected to the Internet 50,000 12,500") in afr1
     afr5 = text[text.index("AFR5"):text.index("Countries")]
     assert "1 approved pledge, worth $1,000,000 Pledged" in afr5
