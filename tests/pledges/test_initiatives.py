@@ -42,12 +42,15 @@ def test_regions_of_the_target_countries_come_first_after_a_refused_post(client)
     assert 'value="EUR3" id="initiatives-EUR3" checked' in html
 
 
-def test_initiatives_are_saved_and_shown_again_for_editing(client):
+def test_initiatives_are_saved_shown_to_the_reviewer_and_again_for_editing(client, login):
     response = client.post("/pledges/new", data=valid_pledge(initiatives=["AFR1", "AFR4"]))
     assert response.status_code == 302
     pledge = db.session.scalars(select(Pledge)).one()
     assert [i.code for i in pledge.initiatives] == ["AFR1", "AFR4"]
     assert initial_data(pledge)["initiatives"] == ["AFR1", "AFR4"]
+    login("reviewer")
+    page = client.get(f"/review/pledge/{pledge.id}?lang=en").get_data(as_text=True)
+    assert "<dt>WTDC-25 regional initiatives</dt><dd>AFR1, AFR4</dd>" in page
 
 
 def test_unknown_and_retired_initiatives_are_refused_by_form_and_schema(client, app):
