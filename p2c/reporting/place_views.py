@@ -15,10 +15,15 @@ from p2c.core.db import utcnow
 from p2c.core.i18n import country_name, current_language, text_direction
 from p2c.core.pdf import html_to_pdf
 from p2c.core.tokens import absolute_url
+from p2c.extensions import cache, limiter
 from p2c.reference.initiatives import Initiative, RegionalInitiative, title_in
 from p2c.reference.regions import ITU_REGIONS, region_name
 from p2c.reporting import places, queries
 from p2c.reporting.views import bp
+from p2c.rollups.queries import data_version
+
+# Making a PDF costs a few hundred milliseconds: a client may ask for a few a minute, not hundreds.
+BRIEF_RATE_LIMIT = "20 per minute"
 
 
 @bp.app_template_global("initiative_of")
@@ -67,18 +72,19 @@ def country(iso3: str):
 
 
 @bp.get("/countries/<iso3>/brief.pdf")
+@limiter.limit(BRIEF_RATE_LIMIT)
 def country_brief(iso3: str):
-    """The country page on one printed page, as a PDF in the reader's language."""
+    """The country page on one printed page, as a PDF in the reader's language (cached per data version
+    and language: making a PDF costs far more than a page)."""
     record = _country_or_404(iso3)
     if iso3 != record.iso3:
         return redirect(url_for("reporting.country_brief", iso3=record.iso3), 301)
     lang = current_language()
-    html = render_template("reporting/country_brief.html", country=record, region=region_name(record.itu_region),
-                           lang=lang, dir=text_direction(lang), today=utcnow().date(),
-                           page_url=absolute_url(url_for("reporting.country", iso3=record.iso3)),
-                           **places.country_page(record.iso3))
-    static = Path(current_app.static_folder or ".").resolve()
-    pdf = html_to_pdf(html, static.as_uri() + "/")
+    key = f"country-brief:{record.iso3}:{lang}:{data_version(committed=True)}"
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _brief_pdf(record, lang)
+        cache.set(key, pdf, ttl=3600)
     filename = f"p2c-{record.iso3.lower()}-{lang}.pdf"
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -86,6 +92,15 @@ def country_brief(iso3: str):
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Content-Language"] = lang
     return response
+
+
+def _brief_pdf(record, lang: str) -> bytes:
+    html = render_template("reporting/country_brief.html", country=record, region=region_name(record.itu_region),
+                           lang=lang, dir=text_direction(lang), today=utcnow().date(),
+                           page_url=absolute_url(url_for("reporting.country", iso3=record.iso3)),
+                           **places.country_page(record.iso3))
+    static = Path(current_app.static_folder or ".").resolve()
+    return html_to_pdf(html, static.as_uri() + "/")
 
 
 __all__ = ["country", "country_brief", "initiative_of", "region", "regions"]

@@ -173,3 +173,18 @@ def test_progress_breaks_down_by_initiative(client, aligned):
     assert rows == {"AFR1": (2, "3500000.00"), "AFR5": (1, "1000000.00"), "EUR1": (1, "700000.00")}
     html = client.get("/progress?lang=en").get_data(as_text=True)
     assert "By WTDC-25 regional initiative" in html and 'href="/pledges?initiative=AFR1"' in html
+
+
+def test_the_cached_brief_follows_new_approvals(client, builder):
+    builder.pledge(countries=["KEN"], amount=1000)
+    db.session.commit()
+
+    def own_row() -> str:
+        text = PdfReader(io.BytesIO(client.get("/countries/KEN/brief.pdf?lang=en").data)).pages[0].extract_text()
+        return next(line for line in text.splitlines() if line.startswith("Pledges for this country"))
+
+    assert own_row() == "Pledges for this country 1 $1,000 $0"
+    assert own_row() == "Pledges for this country 1 $1,000 $0"  # from the cache
+    builder.pledge(countries=["KEN"], amount=500)
+    db.session.commit()
+    assert own_row() == "Pledges for this country 2 $1,500 $0"
