@@ -7,6 +7,7 @@ Routes are added to the reporting blueprint (imported by the app factory). Reads
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from flask import Response, abort, current_app, redirect, render_template, url_for
@@ -16,7 +17,7 @@ from p2c.core.i18n import country_name, current_language, text_direction
 from p2c.core.pdf import html_to_pdf
 from p2c.core.tokens import absolute_url
 from p2c.extensions import cache, limiter
-from p2c.reference.initiatives import Initiative, RegionalInitiative, title_in
+from p2c.reference.initiatives import Initiative, RegionalInitiative, initiatives, title_in
 from p2c.reference.regions import ITU_REGIONS, region_name
 from p2c.reporting import places, queries
 from p2c.reporting.views import bp
@@ -48,9 +49,22 @@ def region(code: str):
         return redirect(url_for("reporting.region", code=code.upper()), 301)
     if not places.region_exists(code):
         abort(404)
-    data = places.region_page(code, current_language())
+    lang = current_language()
+    # Admins may retitle an initiative without any pledge changing: its titles are part of the key.
+    stamp = hashlib.sha1(repr(initiatives(lang, region=code)).encode(), usedforsecurity=False).hexdigest()[:12]
+    data = _cached(f"region-page:{code}:{lang}:{stamp}", lambda: places.region_page(code, lang))
     data["countries"].sort(key=lambda c: country_name(c["iso3"]))
     return render_template("reporting/region.html", code=code, name=region_name(code), **data)
+
+
+def _cached(name: str, compute):
+    """The figures of a page, cached per data version (an approval or a report shows at once)."""
+    key = f"{name}:{data_version(committed=True)}"
+    data = cache.get(key)
+    if data is None:
+        data = compute()
+        cache.set(key, data, ttl=3600)
+    return data
 
 
 def _country_or_404(iso3: str):
@@ -67,8 +81,8 @@ def country(iso3: str):
     record = _country_or_404(iso3)
     if iso3 != record.iso3:
         return redirect(url_for("reporting.country", iso3=record.iso3), 301)
-    return render_template("reporting/country.html", country=record, region=region_name(record.itu_region),
-                           **places.country_page(record.iso3))
+    data = _cached(f"country-page:{record.iso3}", lambda: places.country_page(record.iso3))
+    return render_template("reporting/country.html", country=record, region=region_name(record.itu_region), **data)
 
 
 @bp.get("/countries/<iso3>/brief.pdf")
@@ -98,7 +112,7 @@ def _brief_pdf(record, lang: str) -> bytes:
     html = render_template("reporting/country_brief.html", country=record, region=region_name(record.itu_region),
                            lang=lang, dir=text_direction(lang), today=utcnow().date(),
                            page_url=absolute_url(url_for("reporting.country", iso3=record.iso3)),
-                           **places.country_page(record.iso3))
+                           **_cached(f"country-page:{record.iso3}", lambda: places.country_page(record.iso3)))
     static = Path(current_app.static_folder or ".").resolve()
     return html_to_pdf(html, static.as_uri() + "/")
 

@@ -34,6 +34,7 @@ def test_admin_adds_and_translates_an_initiative(client, login, restore_initiati
     assert client.post("/admin/initiatives/new", data={**FORM, "code": "afr 9"}).status_code == 400
     assert client.post("/admin/initiatives/new", data={**FORM, "code": "AFR8", "period_end": "2025"}
                        ).status_code == 400
+    assert "AFR2" in client.get("/regions/AFR?lang=fr").get_data(as_text=True)  # cached before the edit
     edit = {**FORM, "code": "AFR2", "number": "2", "title_en": "An inclusive, trusted AI ecosystem",
             "title_fr": "Un écosystème d'IA inclusif et de confiance"}
     assert client.post("/admin/initiatives/AFR2", data=edit).status_code == 302
