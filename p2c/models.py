@@ -10,6 +10,7 @@ from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, O
 from p2c.operations.models import JobPeriod, JobStatus
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.publications.models import Publication
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import (
     BeneficiaryGroup,
     Country,
@@ -36,7 +37,8 @@ __all__ = [
     "Goal", "IdempotencyKey",
     "Indicator", "JobPeriod", "JobStatus", "LoginThrottle", "Organization", "OutboxMessage", "Pillar", "Pledge",
     "PledgeTarget", "PledgeType",
-    "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "Rollup",
+    "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "RegionalInitiative",
+    "Rollup",
     "RollupOrganization", "RollupPledge", "RollupState", "Sdg",
     "StakeholderGroup", "User", "Verification", "WsisLine",
 ]

@@ -136,6 +136,32 @@ class RateForm(CleanForm):
             raise ValidationError(_l("Enter a rate above zero."))
 
 
+class InitiativeForm(CleanForm):
+    """A WTDC-25 regional initiative: its region, number, period and title in the six languages."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=10), Regexp(
+        r"^[A-Z]{3}[0-9]{1,2}$", message=_l("Use the region's three capital letters and a number, e.g. AFR1."))],
+                       description=_l("For example AFR1: the region's code and the initiative's number."))
+    region = SelectField(_l("ITU region"), choices=[])
+    number = IntegerField(_l("Number"), default=1, validators=[InputRequired(), NumberRange(min=0, max=99)])
+    title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=300)])
+    title_ar = StringField(_l("Title in Arabic (official text, optional)"), validators=[Optional(), Length(max=300)])
+    title_es = StringField(_l("Title in Spanish (official text, optional)"), validators=[Optional(), Length(max=300)])
+    title_fr = StringField(_l("Title in French (official text, optional)"), validators=[Optional(), Length(max=300)])
+    title_ru = StringField(_l("Title in Russian (official text, optional)"), validators=[Optional(), Length(max=300)])
+    title_zh = StringField(_l("Title in Chinese (official text, optional)"), validators=[Optional(), Length(max=300)])
+    period_start = IntegerField(_l("First year"), default=2026,
+                                validators=[InputRequired(), NumberRange(min=MIN_YEAR, max=MAX_YEAR)])
+    period_end = IntegerField(_l("Last year"), default=2029,
+                              validators=[InputRequired(), NumberRange(min=MIN_YEAR, max=MAX_YEAR)])
+    active = BooleanField(_l("Active (offered on the pledge form)"), default=True)
+
+    def validate_period_end(self, field) -> None:
+        """The period runs forward."""
+        if field.data is not None and self.period_start.data is not None and field.data < self.period_start.data:
+            raise ValidationError(_l("The last year must be on or after the first year."))
+
+
 class EventForm(CleanForm):
     """A pledging moment offered as 'announced at'."""
 

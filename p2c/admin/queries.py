@@ -11,6 +11,7 @@ from p2c.accounts.models import User
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
 from p2c.members.models import CallForInterest
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import Currency, Event, ExchangeRate, FocusArea, Indicator, Pillar
 from p2c.reporting.models import Goal
 
@@ -97,6 +98,12 @@ def rates(currency: str = "") -> list[ExchangeRate]:
     if currency:
         query = query.where(ExchangeRate.currency_code == currency.upper())
     return list(db.session.scalars(query))
+
+
+def initiatives() -> list[RegionalInitiative]:
+    """WTDC-25 regional initiatives by region and number."""
+    return list(db.session.scalars(select(RegionalInitiative).order_by(
+        RegionalInitiative.region, RegionalInitiative.number, RegionalInitiative.code)))
 
 
 def events() -> list[Event]:

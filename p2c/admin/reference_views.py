@@ -16,19 +16,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from p2c.admin import queries, services
-from p2c.admin.forms import (
-    GOAL_METRICS,
-    CallForm,
-    EventForm,
-    GoalForm,
-    PillarForm,
-    RateForm,
-)
+from p2c.admin.forms import GOAL_METRICS, CallForm, EventForm, GoalForm, InitiativeForm, PillarForm, RateForm
 from p2c.admin.views import bp
 from p2c.core.errors import Conflict, ServiceError
 from p2c.core.forms import load_translations, translation_values
 from p2c.core.i18n import ref_name
 from p2c.core.unit import attempt, unit_of_work
+from p2c.reference.regions import ITU_REGIONS, region_name
 
 
 def _date(value: Any) -> str:
@@ -63,6 +57,10 @@ def _pillar_choices(form: PillarForm) -> None:
     form.focus_area_code.choices = [(c, ref_name(n)) for c, n in queries.focus_area_choices()]
 
 
+def _initiative_choices(form: InitiativeForm) -> None:
+    form.region.choices = [(code, region_name(code)) for code in ITU_REGIONS]
+
+
 def _rate_choices(form: RateForm) -> None:
     form.currency_code.choices = queries.currency_choices()
 
@@ -89,6 +87,13 @@ RESOURCES = [
              lambda: queries.rates(request.args.get("currency", "")),
              [(_l("Currency"), lambda r: r.currency_code), (_l("Year"), lambda r: r.year),
               (_l("USD per unit"), lambda r: r.usd_per_unit), (_l("Source"), lambda r: r.source)], _rate_choices),
+    Resource("initiatives", "initiative_code", "string", _l("WTDC-25 regional initiatives"), InitiativeForm,
+             services.INITIATIVES, queries.initiatives,
+             [(_l("Code"), lambda r: r.code), (_l("ITU region"), lambda r: region_name(r.region)),
+              (_l("Title in English"), lambda r: r.title_en),
+              (_l("Translations"), lambda r: " ".join(lang for lang in ("ar", "es", "fr", "ru", "zh")
+                                                      if getattr(r, f"title_{lang}")) or "–"),
+              (_l("Active"), lambda r: _yes(r.active))], _initiative_choices),
     Resource("events", "event_code", "string", _l("Events (“announced at”)"), EventForm, services.EVENTS,
              queries.events,
              [(_l("Code"), lambda r: r.code), (_l("Name"), lambda r: ref_name(r.name)),

@@ -19,6 +19,7 @@ from p2c.core import audit
 from p2c.core.errors import Conflict, NotFound, ServiceError
 from p2c.extensions import db
 from p2c.members.models import CallForInterest
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import Event, ExchangeRate, Pillar
 from p2c.reporting.models import Goal
 
@@ -46,6 +47,10 @@ PILLARS = Managed("pillar", Pillar, "code", ("code", "focus_area_code", "name", 
                   create_only=("code", "focus_area_code"), unique=("code",), label="name")
 RATES = Managed("exchange_rate", ExchangeRate, "id", ("currency_code", "year", "usd_per_unit", "source", "as_of"),
                 unique=("currency_code", "year"), label="currency_code")
+INITIATIVES = Managed("regional_initiative", RegionalInitiative, "code",
+                      ("code", "region", "number", "title_en", "title_ar", "title_es", "title_fr", "title_ru",
+                       "title_zh", "period_start", "period_end", "active"),
+                      create_only=("code",), unique=("code",), label="code")
 EVENTS = Managed("event", Event, "code", ("code", "name", "starts_on", "location", "access_code", "position"),
                  create_only=("code",), unique=("code",), label="name")
 

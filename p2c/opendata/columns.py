@@ -113,6 +113,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("sdgs", _l("Sustainable Development Goals the pledge contributes to."), Kind.INTEGERS,
            allowed="1-17"),
     Column("wsis_lines", _l("WSIS Action Lines."), Kind.CODES, values_from="wsis_lines"),
+    Column("initiatives", _l("WTDC-25 regional initiatives (2026-2029) the pledge is aligned with."), Kind.CODES,
+           values_from="initiatives"),
     Column("start_date", _l("Planned start of implementation."), Kind.DATE),
     Column("end_date", _l("Planned end of implementation."), Kind.DATE),
     Column("start_year", _l("Start year used by the progress page's breakdown by start year."), Kind.INTEGER),
@@ -150,6 +152,7 @@ def reference_values() -> dict[str, list[str]]:
     from sqlalchemy import select
 
     from p2c.extensions import db
+    from p2c.reference.initiatives import RegionalInitiative
     from p2c.reference.models import (
         BeneficiaryGroup,
         Country,
@@ -175,6 +178,7 @@ def reference_values() -> dict[str, list[str]]:
         "currencies": codes(Currency.code),
         "beneficiary_groups": codes(BeneficiaryGroup.code),
         "wsis_lines": codes(WsisLine.code),
+        "initiatives": codes(RegionalInitiative.code),
         "events": codes(Event.code),
         "indicators": codes(Indicator.code),
     }

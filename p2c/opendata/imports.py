@@ -48,6 +48,7 @@ from p2c.opendata.validation import Validator
 from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.pledges.services import partner_organizations
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
 from p2c.reference.queries import to_usd, usd_rate
 
@@ -200,6 +201,7 @@ class _Writer:
         self.groups = {g.code: g for g in db.session.scalars(select(BeneficiaryGroup))}
         self.sdgs = {s.number: s for s in db.session.scalars(select(Sdg))}
         self.wsis = {w.code: w for w in db.session.scalars(select(WsisLine))}
+        self.initiatives = {i.code: i for i in db.session.scalars(select(RegionalInitiative))}
 
     def _placeholder(self) -> Contact:
         if self.contact is None:
@@ -277,6 +279,8 @@ class _Writer:
             "sdgs": [self.sdgs[n] for n in rec["sdgs"]],
             "wsis_lines": [self.wsis[c] for c in rec["wsis_lines"]],
         }
+        if rec.get("initiatives") is not None:  # a file written before the column existed keeps them
+            lists["initiatives"] = [self.initiatives[c] for c in rec["initiatives"]]
         for name, items in lists.items():
             current = getattr(pledge, name) if pledge.id else []
             if {id(o) for o in current} != {id(o) for o in items}:

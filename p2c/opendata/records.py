@@ -29,6 +29,7 @@ from p2c.pledges.models import (
     PledgeTarget,
     pledge_beneficiary,
     pledge_country,
+    pledge_initiative,
     pledge_partner,
     pledge_pillar,
     pledge_sdg,
@@ -110,6 +111,7 @@ def _links(ids: list[int]) -> dict[str, dict[int, list]]:
         "beneficiary_groups": _grouped(simple(pledge_beneficiary, "beneficiary_code")),
         "sdgs": _grouped(simple(pledge_sdg, "sdg_number")),
         "wsis_lines": _grouped(simple(pledge_wsis, "wsis_code")),
+        "initiatives": _grouped(simple(pledge_initiative, "initiative_code")),
     }
 
 
@@ -192,6 +194,7 @@ def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disburse
         "targets_ldc": bool(row.targets_ldc), "targets_lldc": bool(row.targets_lldc),
         "targets_sids": bool(row.targets_sids), "beneficiary_groups": links["beneficiary_groups"].get(pid, []),
         "sdgs": links["sdgs"].get(pid, []), "wsis_lines": links["wsis_lines"].get(pid, []),
+        "initiatives": links["initiatives"].get(pid, []),
         "start_date": row.start_date, "end_date": row.end_date, "start_year": row.start_year,
         "pledged_on": row.pledged_on, "approved_at": row.approved_at, "announced_at": row.event_code,
         "implementation_status": str(row.implementation_status) if row.implementation_status else None,

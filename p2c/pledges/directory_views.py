@@ -19,6 +19,7 @@ from p2c.extensions import cache, db
 from p2c.pledges import queries
 from p2c.pledges.blueprint import bp
 from p2c.pledges.filters import FILTER_NAMES, GROUPS, active_filters, parse_filters
+from p2c.reference.initiatives import initiatives
 from p2c.reference.models import (
     BeneficiaryGroup,
     Country,
@@ -66,6 +67,7 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
         "implementation": ImplementationStatus.choices(), "reporting": ReportingStatus.choices(),
         "year": [(str(y), str(y)) for y in range(2021, 2031)], "event": codes(Event),
         "lead_region": [(r, str(REGION_NAMES[r])) for r in REGION_CODES],
+        "initiative": [(i.code, f"{i.code} {i.title}") for i in initiatives(current_language())],
     }
 
 

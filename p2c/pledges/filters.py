@@ -18,6 +18,7 @@ from sqlalchemy import select
 from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.extensions import cache, db
 from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import (
     BeneficiaryGroup,
     Country,
@@ -37,10 +38,10 @@ MAX_PAGE_SIZE = 100
 # Filter parameter -> reference model whose codes it accepts.
 CODE_FILTERS = {
     "focus_area": FocusArea, "pillar": Pillar, "type": PledgeType, "stakeholder": StakeholderGroup,
-    "beneficiary": BeneficiaryGroup, "wsis": WsisLine, "event": Event,
+    "beneficiary": BeneficiaryGroup, "wsis": WsisLine, "event": Event, "initiative": RegionalInitiative,
 }
 FILTER_NAMES = ("q", "focus_area", "pillar", "type", "region", "lead_region", "country", "group", "stakeholder",
-                "beneficiary", "sdg", "wsis", "implementation", "reporting", "year", "event")
+                "beneficiary", "sdg", "wsis", "implementation", "reporting", "year", "event", "initiative")
 
 
 def _known(model) -> set[str]:
@@ -68,6 +69,7 @@ class PledgeFilterSchema(Schema):
     beneficiary = fields.String()
     wsis = fields.String()
     event = fields.String()
+    initiative = fields.String()  # a WTDC-25 regional initiative code (AFR1 ...)
     region = fields.String(validate=validate.OneOf(REGION_CODES, error=_l("Choose one of the ITU regions.")))
     lead_region = fields.String(validate=validate.OneOf(REGION_CODES, error=_l("Choose one of the ITU regions.")))
     country = fields.String()

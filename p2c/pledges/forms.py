@@ -42,6 +42,8 @@ from p2c.members.queries import match_organization
 from p2c.pledges import constants as C
 from p2c.pledges import rules
 from p2c.reference import catalog
+from p2c.reference.initiatives import initiatives
+from p2c.reference.regions import region_name
 
 # Empty target rows shown without JavaScript (JS adds rows up to MAX_TARGETS).
 TARGET_ROWS = 3
@@ -87,6 +89,25 @@ def currency_choices(currencies: dict, rated: set | frozenset | dict) -> list[tu
     return choices
 
 
+def initiative_groups(countries: list[str], shortcuts: list[str], chosen: list[str]) -> list[dict]:
+    """The active regional initiatives by ITU region, the regions of the target countries first.
+
+    Each group: region code, its name (region_name), its initiatives, and `first` (a region the pledge targets, or
+    one with a chosen initiative: the form shows it open).
+    """
+    cat = catalog.catalog()
+    targeted = {cat.countries[c].itu_region for c in countries if c in cat.countries}
+    targeted |= {s[7:] for s in shortcuts if s.startswith("region:")}
+    groups: dict[str, dict] = {}
+    for item in initiatives(current_language(), active_only=True):
+        group = groups.setdefault(item.region, {"region": item.region, "region_name": region_name(item.region),
+                                                "initiatives": [], "first": item.region in targeted})
+        group["initiatives"].append(item)
+        if item.code in chosen:
+            group["first"] = True
+    return sorted(groups.values(), key=lambda g: (not g["first"], g["region"]))
+
+
 def _text(label, max_len: int, required: str | None = None, min_len: int = 0):
     validators = [DataRequired(required), length(min=min_len, max=max_len)] if required else \
         [Optional(), length(max=max_len)]
@@ -120,6 +141,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
     beneficiary_groups = CheckboxesField(_l("Beneficiary groups (optional)"))
     sdgs = CheckboxesField(_l("Sustainable Development Goals (optional)"))
     wsis_lines = CheckboxesField(_l("WSIS Action Lines (optional)"))
+    initiatives = CheckboxesField(_l("WTDC-25 regional initiatives (optional)"))
 
     start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date."))])
     end_date = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date."))])
@@ -149,6 +171,9 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         self.beneficiary_groups.choices = [(c, ref_name(b.name)) for c, b in cat.beneficiary_groups.items()]
         self.sdgs.choices = [(str(n), f"{n}. {ref_name(s.name)}") for n, s in cat.sdgs.items()]
         self.wsis_lines.choices = [(c, f"{c} {ref_name(w.name)}") for c, w in cat.wsis_lines.items()]
+        self.initiative_groups = initiative_groups(self.countries.data or [], self.shortcuts.data or [],
+                                                   self.initiatives.data or [])
+        self.initiatives.choices = [(i.code, i.title) for g in self.initiative_groups for i in g["initiatives"]]
         self.event.choices = [("", str(_l("None")))] + [(c, ref_name(e.name)) for c, e in cat.events.items()]
         indicators = [("", str(_l("Choose...")))] + [(c, ref_name(i.name)) for c, i in cat.indicators.items()]
         for entry in self.targets.entries:
@@ -281,6 +306,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
             "beneficiary_groups": list(dict.fromkeys(self.beneficiary_groups.data or [])),
             "sdgs": sorted({int(n) for n in self.sdgs.data or [] if str(n).isdigit() and len(str(n)) < 4}),
             "wsis_lines": list(dict.fromkeys(self.wsis_lines.data or [])),
+            "initiatives": list(dict.fromkeys(self.initiatives.data or [])),
             "start_date": self.start_date.data,
             "end_date": self.end_date.data,
             "targets": targets if targets is not None else self._targets(),
@@ -317,6 +343,7 @@ def initial_data(pledge) -> dict:
         "shortcuts": ["global"] if pledge.is_global else [], "countries": [c.iso3 for c in pledge.countries],
         "beneficiary_groups": [b.code for b in pledge.beneficiary_groups],
         "sdgs": [str(s.number) for s in pledge.sdgs], "wsis_lines": [w.code for w in pledge.wsis_lines],
+        "initiatives": [i.code for i in pledge.initiatives],
         "start_date": pledge.start_date, "end_date": pledge.end_date,
         "targets": [{"indicator": t.indicator_code, "value": number(t.target_value), "year": str(t.target_year),
                      "baseline": number(t.baseline)} for t in pledge.targets],

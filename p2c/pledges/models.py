@@ -26,6 +26,7 @@ from p2c.core.db import TimestampMixin, VersionedMixin
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.members.models import REVIEW_STATUS, Contact, Organization
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import (
     BeneficiaryGroup,
     Country,
@@ -62,6 +63,8 @@ pledge_beneficiary = _link("pledge_beneficiary", "beneficiary_code", "beneficiar
 pledge_sdg = _link("pledge_sdg", "sdg_number", "sdg.number")
 pledge_wsis = _link("pledge_wsis", "wsis_code", "wsis_line.code")
 pledge_partner = _link("pledge_partner", "organization_id", "organization.id")
+# WTDC-25 regional initiatives the pledge is aligned with (p2c.reference.initiatives).
+pledge_initiative = _link("pledge_initiative", "initiative_code", "regional_initiative.code")
 
 
 class Pledge(TimestampMixin, VersionedMixin, db.Model):
@@ -138,6 +141,8 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
     beneficiary_groups: Mapped[list[BeneficiaryGroup]] = relationship(secondary=pledge_beneficiary)
     sdgs: Mapped[list[Sdg]] = relationship(secondary=pledge_sdg, order_by="Sdg.number")
     wsis_lines: Mapped[list[WsisLine]] = relationship(secondary=pledge_wsis)
+    initiatives: Mapped[list[RegionalInitiative]] = relationship(
+        secondary=pledge_initiative, order_by="RegionalInitiative.code")
     targets: Mapped[list[PledgeTarget]] = relationship(
         back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeTarget.id"
     )

@@ -83,6 +83,8 @@ class PublicPledgeSchema(Schema):
     beneficiary_groups = fields.Method("_beneficiaries")
     sdgs = fields.Method("_sdgs")
     wsis_lines = fields.Method("_wsis")
+    initiatives = fields.Method("_initiatives", metadata={
+        "description": "Codes of the WTDC-25 regional initiatives the pledge is aligned with (AFR1 ...)."})
     start_date = fields.Date(allow_none=True)
     end_date = fields.Date(allow_none=True)
     start_year = fields.Integer(allow_none=True)
@@ -110,6 +112,9 @@ class PublicPledgeSchema(Schema):
 
     def _wsis(self, pledge) -> list[str]:
         return sorted(w.code for w in pledge.wsis_lines)
+
+    def _initiatives(self, pledge) -> list[str]:
+        return sorted(i.code for i in pledge.initiatives)
 
     def _impl(self, pledge) -> str:
         return str(pledge.implementation_status)

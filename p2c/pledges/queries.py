@@ -27,6 +27,7 @@ from p2c.pledges.models import (
     PledgeAmendment,
     pledge_beneficiary,
     pledge_country,
+    pledge_initiative,
     pledge_partner,
     pledge_pillar,
     pledge_sdg,
@@ -41,7 +42,7 @@ COUNT_LIMIT = 1000
 ROLLUP_COUNTS = {
     "focus_area": "focus_area", "type": "pledge_type", "stakeholder": "stakeholder", "lead_region": "lead_region",
     "year": "start_year", "event": "event", "pillar": "pillar", "region": "target_region", "group": "scope",
-    "beneficiary": "beneficiary", "sdg": "sdg", "wsis": "wsis", "country": "country",
+    "beneficiary": "beneficiary", "sdg": "sdg", "wsis": "wsis", "country": "country", "initiative": "initiative",
 }
 # Facets shown with counts in the directory (parameter, rollup dimension).
 FACETS = [("focus_area", "focus_area"), ("type", "pledge_type"), ("pillar", "pillar"), ("region", "target_region"),
@@ -71,7 +72,7 @@ def conditions(filters: dict, today: date | None = None) -> list:
                       "global": Pledge.is_global}[f["group"]].is_(True))
     links = {"country": (pledge_country, "country_iso3"), "pillar": (pledge_pillar, "pillar_code"),
              "beneficiary": (pledge_beneficiary, "beneficiary_code"), "sdg": (pledge_sdg, "sdg_number"),
-             "wsis": (pledge_wsis, "wsis_code")}
+             "wsis": (pledge_wsis, "wsis_code"), "initiative": (pledge_initiative, "initiative_code")}
     for name, (table, column) in links.items():
         if name in f:
             where.append(_link_exists(table, column, f[name]))
@@ -207,7 +208,8 @@ def load_pledges(ids: list[int]) -> list[Pledge]:
         return []
     options = [selectinload(Pledge.countries), selectinload(Pledge.partners), selectinload(Pledge.focus_area),
                selectinload(Pledge.pledge_type), selectinload(Pledge.pillars), selectinload(Pledge.beneficiary_groups),
-               selectinload(Pledge.sdgs), selectinload(Pledge.wsis_lines), selectinload(Pledge.targets)]
+               selectinload(Pledge.sdgs), selectinload(Pledge.wsis_lines), selectinload(Pledge.targets),
+               selectinload(Pledge.initiatives)]
     rows = db.session.scalars(select(Pledge).where(Pledge.id.in_(ids)).options(*options))
     by_id = {p.id: p for p in rows}
     return [by_id[i] for i in ids if i in by_id]

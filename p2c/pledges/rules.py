@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from p2c.core.numbers import currency_precision_error
 from p2c.pledges import constants as C
 from p2c.reference.catalog import catalog
+from p2c.reference.initiatives import initiative_codes
 from p2c.reference.regions import ITU_REGIONS, region_name
 
 # Country shortcuts: "global", "region:AFR" (an ITU region), "ldc", "lldc", "sids".
@@ -37,6 +38,7 @@ CODE_POOLS = {
     "wsis_lines": lambda cat: list(cat.wsis_lines),
     "events": lambda cat: list(cat.events),
     "indicators": lambda cat: list(cat.indicators),
+    "initiatives": lambda cat: sorted(initiative_codes(active_only=True)),
     "shortcuts": lambda cat: [GLOBAL, *(f"region:{r}" for r in ITU_REGIONS), *GROUP_SHORTCUTS],
 }
 
@@ -138,6 +140,9 @@ def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] =
                        ("wsis_lines", cat.wsis_lines)):
         if any(code not in pool for code in data.get(name) or []):
             add(name, _("Choose from the list."))
+    chosen = data.get("initiatives") or []
+    if chosen and any(code not in initiative_codes(active_only=True) for code in chosen):
+        add("initiatives", _("Choose regional initiatives from the list."))
     if data.get("event") and data["event"] not in cat.events:
         add("event", _("Choose an event from the list."))
     start, end = data.get("start_date"), data.get("end_date")

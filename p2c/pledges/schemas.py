@@ -140,6 +140,7 @@ class PledgeInputSchema(Schema):
     beneficiary_groups = _codes(pool="beneficiary_groups")
     sdgs = fields.List(fields.Integer(strict=False, metadata={"codes": rules.codes("sdgs")}), load_default=list)
     wsis_lines = _codes(pool="wsis_lines")
+    initiatives = _codes(10, pool="initiatives", validate=Length(max=40))
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
     targets = fields.List(fields.Nested(TargetInputSchema), required=True, validate=Length(max=C.MAX_TARGETS))
@@ -167,6 +168,7 @@ class PledgeInputSchema(Schema):
             "beneficiary_groups": list(dict.fromkeys(data.get("beneficiary_groups") or [])),
             "sdgs": sorted(set(data.get("sdgs") or [])),
             "wsis_lines": list(dict.fromkeys(data.get("wsis_lines") or [])),
+            "initiatives": list(dict.fromkeys(data.get("initiatives") or [])),
             "start_date": data.get("start_date"), "end_date": data.get("end_date"),
             "targets": [{"indicator": t.get("indicator"), "value": t.get("value"), "year": t.get("year"),
                          "baseline": t.get("baseline")} for t in data.get("targets") or []],

@@ -3,7 +3,7 @@
 `data` is the plain shape produced by `PledgeForm.to_data()` and `PledgeInputSchema().load()`:
 lead {name, acronym, stakeholder_group, country, website}, partners [names], title, description,
 language, focus_area, pillars, pledge_type, amount (Decimal|None), currency, countries [ISO3],
-is_global, beneficiary_groups, sdgs [int], wsis_lines, start_date, end_date,
+is_global, beneficiary_groups, sdgs [int], wsis_lines, initiatives [codes], start_date, end_date,
 targets [{indicator, value, year, baseline}], event, focal_point {name, title, email, phone}, consent.
 Services never commit.
 """
@@ -36,6 +36,7 @@ from p2c.members.services import (
 from p2c.pledges import notifications
 from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
 from p2c.reference.queries import to_usd, usd_rate
 
@@ -51,6 +52,7 @@ def _snapshot(pledge: Pledge) -> dict:
     values = audit.snapshot(pledge, AUDIT_FIELDS)
     values["countries"] = sorted(c.iso3 for c in pledge.countries)
     values["pillars"] = sorted(p.code for p in pledge.pillars)
+    values["initiatives"] = sorted(i.code for i in pledge.initiatives)
     values["partners"] = sorted(o.name for o in pledge.partners)
     values["targets"] = [[t.indicator_code, str(t.target_value), t.target_year,
                           None if t.baseline is None else str(t.baseline)] for t in pledge.targets]
@@ -107,6 +109,7 @@ def _apply(pledge: Pledge, data: dict, actor_label: str = "public form") -> None
     pledge.beneficiary_groups = _rows(BeneficiaryGroup, BeneficiaryGroup.code, data.get("beneficiary_groups"))
     pledge.sdgs = _rows(Sdg, Sdg.number, data.get("sdgs"))
     pledge.wsis_lines = _rows(WsisLine, WsisLine.code, data.get("wsis_lines"))
+    pledge.initiatives = _rows(RegionalInitiative, RegionalInitiative.code, data.get("initiatives"))
     pledge.start_date, pledge.end_date = data["start_date"], data["end_date"]
     pledge.start_year = data["start_date"].year if data.get("start_date") else None
     pledge.targets = [

@@ -169,6 +169,28 @@ def load_events() -> int:
     ), keep=("name", "starts_on", "location"))
 
 
+@_loader("regional_initiatives")
+def load_regional_initiatives() -> int:
+    """WTDC-25 regional initiatives: inserted when missing; on existing rows only empty titles are
+    filled in, so titles and translations admins edited are kept (and running it again changes nothing)."""
+    from p2c.reference.initiatives import LANGUAGES, PERIOD, RegionalInitiative
+
+    existing = {r.code: r for r in db.session.scalars(select(RegionalInitiative))}
+    rows = _rows("regional_initiatives.csv")
+    for r in rows:
+        obj = existing.get(r["code"])
+        titles = {f"title_{lang}": (r.get(f"title_{lang}") or "").strip() for lang in LANGUAGES}
+        if obj is None:
+            db.session.add(RegionalInitiative(code=r["code"], region=r["region"], number=int(r["number"]),
+                                              period_start=PERIOD[0], period_end=PERIOD[1], active=True, **titles))
+            continue
+        for name, value in titles.items():
+            if value and not getattr(obj, name):
+                setattr(obj, name, value)
+    db.session.flush()
+    return len(rows)
+
+
 @_loader("exchange_rates")
 def load_shipped_rates() -> int:
     """Yearly average USD rates shipped with the application."""

@@ -26,6 +26,7 @@ from p2c.pledges.models import (
     PledgeTarget,
     pledge_beneficiary,
     pledge_country,
+    pledge_initiative,
     pledge_pillar,
     pledge_sdg,
     pledge_wsis,
@@ -158,6 +159,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
     beneficiaries = batch.links(pledge_beneficiary, "beneficiary_code")
     sdgs = batch.links(pledge_sdg, "sdg_number")
     wsis = batch.links(pledge_wsis, "wsis_code")
+    initiatives = batch.links(pledge_initiative, "initiative_code")
     targets = batch.targets()
     latest, achieved, disbursed = batch.reports()
     out = {}
@@ -192,6 +194,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
         entries.extend(("beneficiary", c, u, 0) for c in beneficiaries.get(p.id, ()))
         entries.extend(("sdg", c, u, 0) for c in sdgs.get(p.id, ()))
         entries.extend(("wsis", c, u, 0) for c in wsis.get(p.id, ()))
+        entries.extend(("initiative", c, u, 0) for c in initiatives.get(p.id, ()))
         month = approved[:7]
         for code, value in targets.get(p.id, {}).items():
             entries.append(("indicator", code, 0, value))

@@ -22,6 +22,7 @@ from p2c.pledges.models import (
     PledgeTarget,
     pledge_beneficiary,
     pledge_country,
+    pledge_initiative,
     pledge_pillar,
     pledge_sdg,
     pledge_wsis,
@@ -101,7 +102,8 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
             flag.is_(True)).having(func.count() > 0)))
     for table, column, name in ((pledge_country, "country_iso3", "country"), (pledge_pillar, "pillar_code", "pillar"),
                                 (pledge_beneficiary, "beneficiary_code", "beneficiary"),
-                                (pledge_sdg, "sdg_number", "sdg"), (pledge_wsis, "wsis_code", "wsis")):
+                                (pledge_sdg, "sdg_number", "sdg"), (pledge_wsis, "wsis_code", "wsis"),
+                                (pledge_initiative, "initiative_code", "initiative")):
         col = table.c[column]
         put(name, run(select(col, func.count(), func.sum(base.c.u), literal(0))
                       .join(table, table.c.pledge_id == base.c.pid).group_by(col)))

@@ -15,6 +15,7 @@ from p2c.core.enums import FigureLevel, ImplementationStatus, ReportingStatus
 from p2c.core.numbers import money
 from p2c.core.reporting_status import months_before, status_of_day
 from p2c.extensions import db
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import (
     BeneficiaryGroup,
     Event,
@@ -45,6 +46,7 @@ BREAKDOWNS: list[tuple[str, str, bool]] = [
     ("beneficiary", "beneficiary", False),
     ("sdg", "sdg", False),
     ("wsis", "wsis", False),
+    ("initiative", "initiative", False),
     ("country", "country", False),
 ]
 SCOPES = ("global", "ldc", "lldc", "sids")
@@ -71,6 +73,9 @@ def _names() -> dict[str, dict[str, str]]:
                               .order_by(BeneficiaryGroup.position)).all()),
         "sdg": {str(n): name for n, name in q(select(Sdg.number, Sdg.name).order_by(Sdg.number))},
         "wsis": dict(q(select(WsisLine.code, WsisLine.name).order_by(WsisLine.position)).all()),
+        # English titles (not msgids): the pages show the reader's language through reference.initiatives.
+        "initiative": dict(q(select(RegionalInitiative.code, RegionalInitiative.title_en)
+                             .order_by(RegionalInitiative.region, RegionalInitiative.number)).all()),
         "event": dict(q(select(Event.code, Event.name).order_by(Event.position)).all()),
         "impl_status": {s.value: s.value for s in ImplementationStatus},
         "lead_region": {r: r for r in REGION_CODES},

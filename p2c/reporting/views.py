@@ -1,4 +1,4 @@
-"""/progress (the public progress page) and /countries/<iso3>.
+"""/progress (the public progress page); the region and country pages are in `place_views`.
 
 The progress page is rendered from `progress_figures()` and cached per data version and language,
 so a read costs one small query whatever the number of pledges, and an approval shows at once.
@@ -10,7 +10,7 @@ import hashlib
 from datetime import date, datetime
 
 from babel.numbers import format_compact_currency
-from flask import Blueprint, Response, abort, render_template, request, session, url_for
+from flask import Blueprint, Response, render_template, session, url_for
 from flask_babel import format_date, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,9 +22,9 @@ from p2c.core.compress import not_modified, not_modified_response, pack, packed_
 from p2c.core.enums import FigureLevel, ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, text_direction
 from p2c.extensions import cache, db
-from p2c.pledges import queries as pledge_queries
+from p2c.reference.initiatives import initiative_titles
 from p2c.reference.models import Country
-from p2c.reference.regions import GROUP_NAMES, REGION_NAMES, region_name
+from p2c.reference.regions import GROUP_NAMES, REGION_NAMES
 from p2c.reporting import queries
 from p2c.reporting.charts import Bar, bar_chart, cumulative_chart, progress_bar
 from p2c.reporting.titles import goal_title
@@ -41,6 +41,7 @@ TITLES = {
     "scope": _l("Least developed, landlocked and island countries"),
     "beneficiary": _l("By beneficiary group"), "sdg": _l("By Sustainable Development Goal"),
     "wsis": _l("By WSIS Action Line"), "country": _l("Top target countries"),
+    "initiative": _l("By WTDC-25 regional initiative"),
 }
 # Breakdown rows: the ITU regions, and "none" for a lead organization with no country.
 ROW_REGION_NAMES = {**REGION_NAMES, "none": _l("Not stated")}
@@ -63,6 +64,8 @@ def row_label(dimension: str, key: str, name: str) -> str:
         return ImplementationStatus(key).title if key in ImplementationStatus.values() else key
     if dimension == "country":
         return country_name(key)
+    if dimension == "initiative":
+        return f"{key} {initiative_titles(current_language()).get(key, name)}"
     if dimension == "sdg":
         return _("SDG %(number)s: %(name)s", number=key, name=ref_name(name))
     if key == "none":
@@ -173,28 +176,3 @@ def progress():
         packed = pack(html)
         cache.set(page_key, packed, ttl=24 * 3600)
     return packed_response(packed, "text/html", etag)
-
-
-@bp.get("/countries/<iso3>")
-def country(iso3: str):
-    """The approved pledges that target one country, with its region and groups."""
-    record = queries.country(iso3)
-    if record is None:
-        abort(404)
-    if iso3 != record.iso3:
-        from flask import redirect
-
-        return redirect(url_for("reporting.country", iso3=record.iso3), 301)
-    filters, errors = pledge_queries_filters(record.iso3)
-    page = pledge_queries.directory_page(filters)
-    return render_template("reporting/country.html", country=record, summary=queries.country_summary(record.iso3),
-                           page=page, region=region_name(record.itu_region), errors=errors)
-
-
-def pledge_queries_filters(iso3: str) -> tuple[dict, dict]:
-    """The directory filters for one country's page (cursor and sort from the query string)."""
-    from p2c.pledges.filters import parse_filters
-
-    args = {k: v for k, v in request.args.items() if k in ("cursor", "sort")}
-    args["country"] = iso3
-    return parse_filters(args)

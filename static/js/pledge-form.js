@@ -94,6 +94,28 @@
     update();
   }
 
+  /* Regional initiatives follow the target countries: the groups of their ITU regions move first and
+     open (the server does the same when it shows the form again). Groups are never closed here. */
+  var initiatives = $("fieldset.initiatives", form);
+  if (initiatives) {
+    var syncInitiatives = function () {
+      var regions = {};
+      $all("input[name=countries]:checked", form).forEach(function (b) { regions[b.getAttribute("data-region")] = true; });
+      $all("input[name=shortcuts]:checked", form).forEach(function (s) {
+        if (s.value.indexOf("region:") === 0) { regions[s.value.slice(7)] = true; }
+      });
+      var groups = $all(".initiative-group", initiatives);
+      var first = groups.filter(function (g) { return regions[g.getAttribute("data-region")]; });
+      var rest = groups.filter(function (g) { return !regions[g.getAttribute("data-region")]; });
+      first.concat(rest).forEach(function (g) { initiatives.appendChild(g); });
+      first.forEach(function (g) { g.open = true; });
+    };
+    form.addEventListener("change", function (e) {
+      var name = e.target && e.target.name;
+      if (name === "countries" || name === "shortcuts") { syncInitiatives(); }
+    });
+  }
+
   /* Targets: add rows up to the maximum. */
   var targets = $("#targets");
   var addTarget = $("#add-target");

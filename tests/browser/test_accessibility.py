@@ -32,7 +32,7 @@ NOT_PAGES = {
     "static", "web.healthz", "web.readyz", "members.search_organizations", "opendata.pledges", "opendata.iati",
     "publications.detail_csv", "publications.detail_json", "review.queue_csv", "api.openapi_json",
     "api.docs_asset", "api.list_pledges", "api.get_pledge", "api.list_organizations", "api.progress",
-    "publications.detail_pdf",
+    "publications.detail_pdf", "reporting.country_brief",
     # Images and machine endpoints: the SVG widgets (their HTML twins are audited) and Prometheus metrics.
     "embed.coalition_svg", "embed.country_svg", "embed.pledge_svg", "metrics.prometheus",
     # Shown only to the browser that just submitted (session): the pledge confirmation is audited by
@@ -135,6 +135,7 @@ def _paths(site) -> dict[str, list[str]]:
         "pledges.directory": ["/pledges", "/pledges?country=KEN&focus_area=connect"],
         "pledges.detail": [f"/pledges/{p['approved'].reference}"],
         "reporting.progress": ["/progress"], "reporting.country": ["/countries/KEN"],
+        "reporting.regions": ["/regions"], "reporting.region": ["/regions/AFR"],
         "publications.index": ["/reports"], "publications.detail": [f"/reports/{p['publication'].slug}"],
         "publications.compare": [f"/reports/compare?a={p['earlier'].slug}&b={p['publication'].slug}"],
         "opendata.index": ["/data"], "access.request_link": ["/access"], "accounts.login": ["/login"],
@@ -175,6 +176,8 @@ def _paths(site) -> dict[str, list[str]]:
         "admin.calls_edit": [f"/admin/calls/{call.id}"] if call else [],
         "admin.events": ["/admin/events"], "admin.events_new": ["/admin/events/new"],
         "admin.events_edit": [f"/admin/events/{event.code}"],
+        "admin.initiatives": ["/admin/initiatives"], "admin.initiatives_new": ["/admin/initiatives/new"],
+        "admin.initiatives_edit": ["/admin/initiatives/AFR1"],
         "admin.goals": ["/admin/goals"], "admin.goals_new": ["/admin/goals/new"],
         "admin.goals_edit": [f"/admin/goals/{goal.id}"] if goal else [],
         "admin.pillars": ["/admin/pillars"], "admin.pillars_new": ["/admin/pillars/new"],
