@@ -105,7 +105,8 @@ def _init_extensions(app: Flask) -> None:
 
 # Each feature registers its own kind of submission (p2c.core.submissions), in this order: the
 # order of the review queue's kind filter.
-SUBMISSION_KIND_MODULES = ["p2c.members.kinds", "p2c.pledges.kinds", "p2c.implementation.kinds"]
+SUBMISSION_KIND_MODULES = ["p2c.members.kinds", "p2c.pledges.kinds", "p2c.implementation.kinds",
+                           "p2c.matchmaking.kinds"]
 
 
 def _register_submission_kinds() -> None:
@@ -154,6 +155,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(implementation_bp)
     app.register_blueprint(publications_bp)
     app.register_blueprint(embed_bp)
+    from p2c.matchmaking.views import bp as matchmaking_bp
+
+    app.register_blueprint(matchmaking_bp)
     # The API authenticates with bearer tokens, not cookies: no CSRF there.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)

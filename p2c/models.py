@@ -4,6 +4,7 @@ from p2c.accounts.models import LoginThrottle, User
 from p2c.api.models import ApiToken
 from p2c.core.models import AuditEvent, IdempotencyKey, OutboxMessage
 from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.matchmaking.models import Introduction, Need
 from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, Organization
 from p2c.operations.models import JobPeriod, JobStatus
 from p2c.pledges.models import Pledge, PledgeTarget
@@ -30,7 +31,8 @@ from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupS
 __all__ = [
     "ApiToken", "AuditEvent", "BeneficiaryGroup", "CallForInterest", "Comment", "Contact", "Country",
     "Currency", "Event", "ExchangeRate", "ExpressionOfInterest", "FocusArea", "Goal", "IdempotencyKey",
-    "Indicator", "JobPeriod", "JobStatus", "LoginThrottle", "Organization", "OutboxMessage", "Pillar", "Pledge",
+    "Indicator", "Introduction", "JobPeriod", "JobStatus", "LoginThrottle", "Need",
+    "Organization", "OutboxMessage", "Pillar", "Pledge",
     "PledgeTarget", "PledgeType",
     "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "Rollup",
     "RollupOrganization", "RollupPledge", "RollupState", "Sdg",

@@ -61,7 +61,7 @@ def _dashboard_context(token: str, kind: str, record, **extra) -> dict:
     views = current_app.view_functions
     reports = {}
     if kind == "pledge" and record.status.value == "approved":
-        for endpoint in ("implementation.new_report", "implementation.reports"):
+        for endpoint in ("implementation.new_report", "implementation.reports", "matchmaking.for_pledge"):
             if endpoint in views:
                 reports[endpoint] = url_for(endpoint, token=token)
     return {

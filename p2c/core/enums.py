@@ -88,3 +88,4 @@ class SubmissionKind(RichEnum):
     EOI = "eoi", _l("Expression of interest")
     PLEDGE = "pledge", _l("Pledge")
     PROGRESS_REPORT = "progress_report", _l("Progress report")
+    NEED = "need", _l("Country need")
