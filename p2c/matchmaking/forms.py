@@ -81,10 +81,14 @@ class NeedForm(FocalPointChecksMixin, PublicForm):
         if start.isdigit() and end.isdigit() and int(end) < int(start):
             raise ValidationError(_l("The last year cannot be before the first year."))
 
-    def validate_quantity_unit(self, field) -> None:
-        """A quantity says what it counts."""
-        if self.quantity.data is not None and not (field.data or "").strip():
-            raise ValidationError(_l("Say what the number counts, e.g. schools to connect."))
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then: a quantity says what it counts."""
+        valid = super().validate(extra_validators)
+        if self.quantity.data is not None and not (self.quantity_unit.data or "").strip():
+            self.quantity_unit.errors = [*self.quantity_unit.errors,
+                                         _l("Say what the number counts, e.g. schools to connect.")]
+            valid = False
+        return valid
 
     def to_data(self) -> dict:
         """The plain data `services.create_need` takes."""
