@@ -19,7 +19,7 @@ from p2c.core.i18n import current_language
 from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
 from p2c.core.tokens import InvalidToken, read_token
 from p2c.core.unit import attempt, unit_of_work
-from p2c.extensions import db, limiter
+from p2c.extensions import csrf, db, limiter
 from p2c.matchmaking import queries, services
 from p2c.matchmaking.constants import IntroductionStatus, Side
 from p2c.matchmaking.forms import IntroduceForm, IntroductionForm, NeedForm, OutcomeForm, version_of
@@ -80,6 +80,7 @@ def index():
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token, so an expired session re-shows the form with its values
 @limiter.limit(submission_limit, methods=["POST"], deduct_when=saved, key_func=submission_key)
 @limiter.limit(ANY_POST_LIMIT, methods=["POST"], key_func=any_post_key)
 @unit_of_work

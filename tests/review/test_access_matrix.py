@@ -14,9 +14,12 @@ from p2c.api.models import ApiToken
 from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
+from p2c.matchmaking.constants import Side
+from p2c.matchmaking.models import Introduction
 from p2c.members.models import CallForInterest
 from p2c.reference.models import Event, ExchangeRate, Pillar
 from p2c.reporting.models import Goal
+from tests.matchmaking.helpers import make_need
 
 PREFIXES = ("/review", "/admin")
 
@@ -38,12 +41,18 @@ def params(builder):
                          prefix="p2c_0000")
     db.session.add_all([call, goal, api_token])
     db.session.flush()
+    need = make_need()
+    other = builder.pledge(status=ReviewStatus.APPROVED)
+    intro = Introduction(need=need, pledge=other, requested_by=Side.PLEDGE, requested_at=need.submitted_at)
+    db.session.add(intro)
+    db.session.flush()
     values = {
         "kind": "pledge", "id": pledge.id, "org_id": pledge.lead_organization_id, "user_id": user.id,
         "call_id": call.id, "token_id": api_token.id, "goal_id": goal.id,
         "pillar_code": db.session.query(Pillar.code).first()[0],
         "rate_id": db.session.query(ExchangeRate.id).first()[0], "event_code": db.session.query(Event.code).first()[0],
         "token": make_token("pledge", pledge.id, pledge.focal_point.email),
+        "need_id": need.id, "intro_id": intro.id,
     }
     db.session.commit()
     return values, pledge
