@@ -19,7 +19,10 @@ from p2c.accounts.services import make_invite_token
 from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
+from p2c.matchmaking.constants import Side
+from p2c.matchmaking.models import Introduction
 from tests.builders import PASSWORD
+from tests.matchmaking.helpers import make_need
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -38,6 +41,8 @@ NOT_PAGES = {
     "pledges.submitted", "members.submitted",
     # The bundled Swagger UI's own markup (README "Accessibility"): audited separately below, not ours.
     "api.docs",
+    # Shown only to the browser that just submitted the need (like the pledge confirmation); JSON.
+    "matchmaking.submitted", "api.list_needs", "api.get_need",
 }
 
 
@@ -56,6 +61,9 @@ def site(builder):
     waiting_report = builder.progress_report(approved, period=2025, status=ReviewStatus.SUBMITTED)
     submitted = builder.pledge(lead=org, status=ReviewStatus.SUBMITTED, title="Solar Wi-Fi for clinics")
     eoi = builder.eoi()
+    need = make_need(country="KEN")
+    db.session.add(Introduction(need=need, pledge=approved, requested_by=Side.PLEDGE, requested_at=need.submitted_at,
+                                message="We can help."))
     db.session.commit()
     pub = publications.publish("P2C Progress Report 2025", date(2025, 12, 31),
                                sections={"foreword": "Dear reader,\n\n- first point\n- second point"})
@@ -65,7 +73,8 @@ def site(builder):
         "admin": admin, "invited": invited, "org": org, "approved": approved, "report": report,
         "waiting_report": waiting_report, "submitted": submitted, "eoi": eoi, "publication": pub, "earlier": earlier,
         "token": make_token("pledge", approved.id, approved.focal_point.email),
-        "invite": make_invite_token(invited),
+        "invite": make_invite_token(invited), "need": need,
+        "need_token": make_token("need", need.id, need.contact.email),
     }
 
 
@@ -105,11 +114,15 @@ def _paths(site) -> dict[str, list[str]]:
         "web.privacy": ["/privacy"], "web.contact": ["/contact"],
         "embed.coalition": ["/embed/coalition"], "embed.country": ["/embed/countries/KEN"],
         "embed.pledge": [f"/embed/pledges/{p['approved'].reference}"],
+        "matchmaking.index": ["/needs"], "matchmaking.new": ["/needs/new"],
+        "matchmaking.detail": [f"/needs/{p['need'].id}"], "matchmaking.mine": [f"/my/{p['need_token']}/need"],
+        "matchmaking.for_pledge": [f"/my/{p['token']}/needs"],
         # Staff
         "review.queue": ["/review/", "/review/?status=approved"],
         "review.record": [f"/review/pledge/{p['submitted'].id}", f"/review/eoi/{p['eoi'].id}",
-                          f"/review/progress_report/{p['waiting_report'].id}"],
+                          f"/review/progress_report/{p['waiting_report'].id}", f"/review/need/{p['need'].id}"],
         "implementation.compliance": ["/review/compliance"], "operations.health": ["/review/operations"],
+        "matchmaking.introductions": ["/review/introductions"],
         "review.organization_list": ["/review/organizations"],
         "review.organization_edit": [f"/review/organizations/{p['org'].id}/edit"],
         "review.organization_merge": [f"/review/organizations/{p['org'].id}/merge"],
