@@ -46,6 +46,12 @@ def public_needs(state: str = "", country: str = "", page: int = 1) -> tuple[lis
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
+def all_public_needs():
+    """Every approved need, oldest first, read in batches (the open-data file)."""
+    return db.session.scalars(select(Need).where(Need.status == ReviewStatus.APPROVED)
+                              .order_by(Need.id).execution_options(yield_per=500))
+
+
 def summary() -> dict[str, int]:
     """Approved needs met and open (one GROUP BY), for /progress."""
     met = Need.met_at.is_not(None)

@@ -3,27 +3,32 @@
 Public: /needs (approved needs), /needs/new (the form), /needs/<id> (a need and its ranked candidates).
 Private links: /my/<token>/need (the submitter's page: status, candidates, ask for an introduction),
 /my/<token>/needs (a pledge's focal point: needs the pledge could answer, ask for an introduction).
-Staff: /review/introductions (requests, introduce, record the outcome).
+Staff: /review/introductions (requests, introduce, record the outcome). Open data: /data/needs.csv.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from p2c.access.links import LinkProblem, open_link
 from p2c.core.auth import mark_private_link_session, staff_required
+from p2c.core.cells import protect_formula
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.i18n import current_language
 from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
-from p2c.core.tokens import InvalidToken, read_token
+from p2c.core.tokens import InvalidToken, absolute_url, read_token
 from p2c.core.unit import attempt, unit_of_work
 from p2c.extensions import csrf, db, limiter
 from p2c.matchmaking import queries, services
 from p2c.matchmaking.constants import IntroductionStatus, Side
 from p2c.matchmaking.forms import IntroduceForm, IntroductionForm, NeedForm, OutcomeForm, version_of
 from p2c.matchmaking.models import Need
+from p2c.matchmaking.schemas import PublicNeedSchema
 from p2c.members.webforms import any_post_key, mask_email, remember_submission, submission_key, submitted_here
 from p2c.pledges.models import Pledge
 
@@ -229,3 +234,33 @@ def outcome(intro_id: int):
         return _queue_page(done.error.message, done.status)
     flash(_("The outcome was recorded."), "success")
     return redirect(url_for("matchmaking.introductions"))
+
+
+CSV_COLUMNS = ["reference", "country", "submitter_kind", "authority", "title", "description", "focus_area", "pillars",
+               "pledge_type", "beneficiary_groups", "quantity", "quantity_unit", "start_year", "end_year",
+               "approved_at", "met", "met_at", "url"]
+
+
+@bp.get("/data/needs.csv")
+def needs_csv():
+    """Approved needs as open data (public fields only; formula cells protected like the pledge export)."""
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        for need in queries.all_public_needs():
+            data = PublicNeedSchema().dump(need)
+            data["pillars"] = ";".join(data["pillars"])
+            data["beneficiary_groups"] = ";".join(data["beneficiary_groups"])
+            data["url"] = absolute_url(f"/needs/{need.id}")
+            writer.writerow([protect_formula("" if data.get(c) is None else str(data[c])) for c in CSV_COLUMNS])
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue().encode()
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=p2c-needs.csv"
+    return response

@@ -42,7 +42,7 @@ NOT_PAGES = {
     # The bundled Swagger UI's own markup (README "Accessibility"): audited separately below, not ours.
     "api.docs",
     # Shown only to the browser that just submitted the need (like the pledge confirmation); JSON.
-    "matchmaking.submitted", "api.list_needs", "api.get_need",
+    "matchmaking.submitted", "api.list_needs", "api.get_need", "matchmaking.needs_csv",
 }
 
 

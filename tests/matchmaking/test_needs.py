@@ -173,3 +173,18 @@ def test_a_request_from_the_need_side_waits_for_the_pledgers_agreement(client, l
     assert declined.status_code == 302
     db.session.refresh(need)
     assert need.met_at is None
+
+
+def test_the_open_data_file_lists_approved_needs_without_contacts(client, builder):
+    need = make_need()
+    make_need(status=ReviewStatus.SUBMITTED, email="other@example.org")
+    need.title = "=HYPERLINK(\"http://evil\")"
+    db.session.commit()
+    response = client.get("/data/needs.csv")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = text.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("reference,country,submitter_kind")
+    assert need.reference in lines[1] and ",KEN,government," in lines[1] and "'=HYPERLINK" in lines[1]
+    assert "amina" not in text and "other@example.org" not in text
+    assert "/data/needs.csv" in client.get("/data").get_data(as_text=True)
