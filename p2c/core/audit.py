@@ -41,6 +41,9 @@ ACTION_TITLES = {
     "publication.published": _l("Report published"),
     "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
+    "introduction.requested": _l("Introduction requested"),
+    "introduction.introduced": _l("Introduced by e-mail"),
+    "introduction.outcome": _l("Outcome of an introduction recorded"),
     # staff accounts
     "login": _l("Signed in"),
     "logout": _l("Signed out"),

@@ -77,7 +77,7 @@ def request_introduction(need: Need, pledge: Pledge, side: Side, message: str = 
                          status=IntroductionStatus.REQUESTED, requested_at=utcnow())
     db.session.add(intro)
     db.session.flush()
-    audit.record("request", "introduction", intro.id, label=f"{need.reference} / {pledge.reference}",
+    audit.record("introduction.requested", "introduction", intro.id, label=f"{need.reference} / {pledge.reference}",
                  after={"requested_by": side.value, "need": need.reference, "pledge": pledge.reference},
                  actor_label="need submitter" if side == Side.NEED else "focal point")
     return intro
@@ -115,10 +115,11 @@ def introduce(intro_id: int, expected_version: int, confirmed: bool) -> Introduc
     intro.status = IntroductionStatus.INTRODUCED
     intro.introduced_at = utcnow()
     _flush()
-    audit.record("introduce", "introduction", intro.id, label=f"{intro.need.reference} / {intro.pledge.reference}",
+    label = f"{intro.need.reference} / {intro.pledge.reference}"
+    agreed = bool(confirmed or intro.requested_by == Side.PLEDGE)
+    audit.record("introduction.introduced", "introduction", intro.id, label=label,
                  before={"status": IntroductionStatus.REQUESTED.value},
-                 after={"status": intro.status.value, "pledger_agreed": bool(confirmed or intro.requested_by ==
-                                                                               Side.PLEDGE)})
+                 after={"status": intro.status.value, "pledger_agreed": agreed})
     notifications.introduction_made(intro)
     return intro
 
@@ -145,7 +146,7 @@ def record_outcome(intro_id: int, expected_version: int, outcome: str, note: str
         need.met_at = intro.decided_at
         bump_public_version()
     _flush()
-    audit.record("outcome", "introduction", intro.id, label=f"{need.reference} / {intro.pledge.reference}",
+    audit.record("introduction.outcome", "introduction", intro.id, label=f"{need.reference} / {intro.pledge.reference}",
                  before={"status": IntroductionStatus.INTRODUCED.value},
                  after={"status": status.value, "note": intro.outcome_note,
                         "pledge": made.reference if made is not None else None,

@@ -145,7 +145,7 @@ def test_a_pledger_asks_the_team_introduces_and_records_a_pledge_made(client, lo
     assert client.get("/api/v1/needs?state=met").get_json()["needs"][0]["met"] is True
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_type == "introduction")
                                       .order_by(AuditEvent.id)))
-    assert actions == ["request", "introduce", "outcome"]
+    assert actions == ["introduction.requested", "introduction.introduced", "introduction.outcome"]
 
 
 def test_a_request_from_the_need_side_waits_for_the_pledgers_agreement(client, login, builder):
