@@ -94,7 +94,7 @@ def main() -> None:
               f"{len(sample)} needs of each kind, each generated from one of them (seed {args.seed})")
         for kind in ("full", "sparse"):
             rng = random.Random(f"{args.seed}-{kind}")
-            top1 = top5 = base_c5 = base_cf5 = ties = 0
+            top1 = top5 = base_c5 = base_cf5 = ties = dropped = 0
             sizes, seconds = [], []
             for pid in sample:
                 pledge = profiles[pid]
@@ -108,6 +108,7 @@ def main() -> None:
                 ranked = ranking.rank(need, queries.pledge_profiles(ids), len(ids))
                 seconds.append(time.perf_counter() - started)
                 sizes.append(len(ids))
+                dropped += pid not in ids
                 order = [s.id for s in ranked]
                 where = _position(order, pid)
                 mine = next((s.score for s in ranked if s.id == pid), None)
@@ -126,6 +127,7 @@ def main() -> None:
             print(f"\n{kind} needs ({n}):")
             print(f"  ranking: top 1 {top1 / n:6.1%}   top 5 {top5 / n:6.1%}   (needs where another pledge ties "
                   f"with the known answer: {ties})")
+            print(f"  known answer cut by the SQL pre-filter's limits: {dropped}")
             print(f"  baseline, directory by country, newest first: top 5 {base_c5 / n:6.1%}")
             print(f"  baseline, directory by country and focus area, newest first: top 5 {base_cf5 / n:6.1%}")
             print(f"  candidates after the SQL pre-filter: median {statistics.median(sizes):.0f}, max {max(sizes)}; "

@@ -72,21 +72,38 @@ def profile(need: Need) -> ranking.NeedProfile:
                                pledge_type=need.pledge_type_code, start_year=need.start_year)
 
 
+def _closeness(need: ranking.NeedProfile) -> list:
+    """SQL ordering that keeps the closest pledges when a LIMIT cuts: same focus area, then more shared
+    pillars, then the kind of support asked for, then the newest."""
+    shared = (select(func.count()).select_from(pledge_pillar)
+              .where(pledge_pillar.c.pledge_id == Pledge.id, pledge_pillar.c.pillar_code.in_(sorted(need.pillars)))
+              .scalar_subquery()) if need.pillars else None
+    order = [(Pledge.focus_area_code == need.focus_area).desc()]
+    if shared is not None:
+        order.append(shared.desc())
+    if need.pledge_type:
+        order.append((Pledge.pledge_type_code == need.pledge_type).desc())
+    return [*order, Pledge.id.desc()]
+
+
 def candidate_ids(need: ranking.NeedProfile, limit: int = PREFILTER_LIMIT) -> list[int]:
-    """The SQL pre-filter: approved pledges that target the need's country, or share its focus area
-    and target its region, or share its focus area and are global; at most `limit` of each, newest first."""
+    """The SQL pre-filter: approved pledges that target the need's country, or share its focus area and
+    target its region, or share its focus area and are global; at most `limit` of each, the closest first
+    (`_closeness`), so that a cut never drops a pledge that scores higher than one it keeps on place,
+    focus area, pillars and type."""
     approved = Pledge.status == ReviewStatus.APPROVED
-    in_country = (select(pledge_country.c.pledge_id).join(Pledge, Pledge.id == pledge_country.c.pledge_id)
-                  .where(approved, pledge_country.c.country_iso3 == need.country)
-                  .order_by(pledge_country.c.pledge_id.desc()).limit(limit))
+    order = _closeness(need)
+    in_country = (select(Pledge.id).where(approved, exists().where(
+        pledge_country.c.pledge_id == Pledge.id, pledge_country.c.country_iso3 == need.country))
+        .order_by(*order).limit(limit))
     ids = set(db.session.scalars(in_country))
     if need.region:
         in_region = (select(Pledge.id).where(approved, Pledge.focus_area_code == need.focus_area, exists().where(
             pledge_country.c.pledge_id == Pledge.id, Country.iso3 == pledge_country.c.country_iso3,
-            Country.itu_region == need.region)).order_by(Pledge.id.desc()).limit(limit))
+            Country.itu_region == need.region)).order_by(*order).limit(limit))
         ids.update(db.session.scalars(in_region))
     worldwide = (select(Pledge.id).where(approved, Pledge.focus_area_code == need.focus_area, Pledge.is_global)
-                 .order_by(Pledge.id.desc()).limit(limit))
+                 .order_by(*order).limit(limit))
     ids.update(db.session.scalars(worldwide))
     return sorted(ids)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from p2c.core.enums import ImplementationStatus, ReportingStatus
 
@@ -85,7 +86,8 @@ def score(need: NeedProfile, pledge: PledgeProfile) -> Scored:
         shared = len(need.pillars & pledge.pillars)
         if shared:
             s.add(round(POINTS["pillars"] * shared / len(need.pillars)),
-                  _l("Shares %(shared)d of the need's %(total)d pillars", shared=shared, total=len(need.pillars)))
+                  lazy_ngettext("Shares %(shared)d of the need's %(num)d pillar",
+                                "Shares %(shared)d of the need's %(num)d pillars", len(need.pillars), shared=shared))
     if need.pledge_type and pledge.pledge_type == need.pledge_type:
         s.add(POINTS["pledge_type"], _l("The kind of support asked for"))
     if pledge.implementation_status not in FINISHED and (pledge.end_year is None or pledge.end_year >= need.start_year):
