@@ -14,7 +14,10 @@ Method (honestly):
      to go on: what a ministry that fills the optional fields sparingly gives).
    Another pledge may fit the need just as well (same country, area, pillars and type): the known
    answer is then *a* best answer, not the only one, and such ties count against the ranking when
-   they push the known answer out of the top 5. The script prints how many needs had such ties.
+   they push the known answer out of the top 5. The script prints how many needs had a tie on the
+   total score, and the top-5 share on the needs whose known answer is the ONLY pledge with the most
+   points on what the need states (place, focus area, pillars, type): there the answer is known
+   without ambiguity, and only capacity and track record can push it down.
 3. Each need goes through the application's own code path: the SQL pre-filter
    (`matchmaking.queries.candidate_ids`), the batched profiles and the Python score
    (`matchmaking.ranking.rank`); the known answer's position is read from the full ranking.
@@ -94,7 +97,7 @@ def main() -> None:
               f"{len(sample)} needs of each kind, each generated from one of them (seed {args.seed})")
         for kind in ("full", "sparse"):
             rng = random.Random(f"{args.seed}-{kind}")
-            top1 = top5 = base_c5 = base_cf5 = ties = dropped = 0
+            top1 = top5 = base_c5 = base_cf5 = ties = dropped = unique = unique5 = 0
             sizes, seconds = [], []
             for pid in sample:
                 pledge = profiles[pid]
@@ -111,9 +114,12 @@ def main() -> None:
                 dropped += pid not in ids
                 order = [s.id for s in ranked]
                 where = _position(order, pid)
-                mine = next((s.score for s in ranked if s.id == pid), None)
-                if sum(1 for s in ranked if s.score == mine) > 1:
+                mine = next((s for s in ranked if s.id == pid), None)
+                if mine is not None and sum(1 for s in ranked if s.score == mine.score) > 1:
                     ties += 1
+                if mine is not None and all(s.stated < mine.stated for s in ranked if s.id != pid):
+                    unique += 1  # the known answer alone has the most points on what the need states
+                    unique5 += where is not None and where <= 5
                 top1 += where == 1
                 top5 += where is not None and where <= 5
                 in_country = (select(pledge_country.c.pledge_id).join(Pledge, Pledge.id == pledge_country.c.pledge_id)
@@ -127,6 +133,8 @@ def main() -> None:
             print(f"\n{kind} needs ({n}):")
             print(f"  ranking: top 1 {top1 / n:6.1%}   top 5 {top5 / n:6.1%}   (needs where another pledge ties "
                   f"with the known answer: {ties})")
+            print(f"  needs whose known answer is the only best on what the need states: {unique}; "
+                  f"top 5 among them {unique5 / unique if unique else float('nan'):6.1%}")
             print(f"  known answer cut by the SQL pre-filter's limits: {dropped}")
             print(f"  baseline, directory by country, newest first: top 5 {base_c5 / n:6.1%}")
             print(f"  baseline, directory by country and focus area, newest first: top 5 {base_cf5 / n:6.1%}")

@@ -65,6 +65,7 @@ class Scored:
     score: int = 0
     reasons: list[tuple[int, object]] = field(default_factory=list)
     track: int = 0
+    stated: int = 0  # points on what the need states (place, focus area, pillars, type)
 
     def add(self, points: int, reason: object) -> None:
         self.score += points
@@ -90,6 +91,7 @@ def score(need: NeedProfile, pledge: PledgeProfile) -> Scored:
                                 "Shares %(shared)d of the need's %(num)d pillars", len(need.pillars), shared=shared))
     if need.pledge_type and pledge.pledge_type == need.pledge_type:
         s.add(POINTS["pledge_type"], _l("The kind of support asked for"))
+    s.stated = s.score
     if pledge.implementation_status not in FINISHED and (pledge.end_year is None or pledge.end_year >= need.start_year):
         s.add(POINTS["capacity"], _l("Still running in the need's time frame"))
     if pledge.reporting == ReportingStatus.CURRENT.value:
