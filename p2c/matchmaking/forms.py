@@ -29,7 +29,7 @@ def _years() -> list[tuple[str, str]]:
 class NeedForm(FocalPointChecksMixin, PublicForm):
     """A country's need: who asks, where, what, how much, when, and a private contact."""
 
-    submitter_kind = RadioField(_l("You submit this need as"), choices=C.SubmitterKind.choices(),
+    submitter_kind = RadioField(_l("You submit this need as"),
                                 validators=[DataRequired(_l("Choose who submits the need."))])
     authority = StringField(_l("Name of the ministry, regulator or office"), validators=[
         DataRequired(_l("Enter the name of the ministry, regulator or office.")), length(max=C.AUTHORITY_MAX)])
@@ -61,6 +61,7 @@ class NeedForm(FocalPointChecksMixin, PublicForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cat = catalog.catalog()
+        self.submitter_kind.choices = C.SubmitterKind.choices()  # in the reader's language
         self.country.choices = country_choices(str(_l("Choose...")))
         self.focus_area.choices = [(code, ref_name(fa.name)) for code, fa in cat.focus_areas.items()]
         self.pillars.choices = [(code, ref_name(p.name)) for code, p in cat.pillars.items()]
@@ -127,11 +128,14 @@ class OutcomeForm(CleanForm):
     """The team records what came of an introduction."""
 
     version = HiddenField()
-    outcome = RadioField(_l("Outcome"), choices=[(s.value, s.title) for s in C.OUTCOMES],
-                         validators=[DataRequired(_l("Choose the outcome."))])
+    outcome = RadioField(_l("Outcome"), validators=[DataRequired(_l("Choose the outcome."))])
     pledge_reference = StringField(_l("Reference of the pledge made (optional)"),
                                    validators=[Optional(), length(max=24)])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), length(max=C.MESSAGE_MAX)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [(s.value, s.title) for s in C.OUTCOMES]
 
 
 def version_of(field) -> int:
