@@ -16,6 +16,7 @@ from p2c.members.forms import (
     FocalPointChecksMixin,
     NumberField,
     PublicForm,
+    VersionedFormMixin,
     country_choices,
     length,
 )
@@ -104,6 +105,24 @@ class NeedForm(FocalPointChecksMixin, PublicForm):
             "contact": {"name": self.focal_name.data, "title": self.focal_title.data or "",
                         "email": self.focal_email.data, "phone": self.focal_phone.data or ""},
         }
+
+
+class NeedEditForm(VersionedFormMixin, NeedForm):
+    """The need again, for changes the team asked for; carries the version."""
+
+
+def need_initial_data(need) -> dict:
+    """A need as form data (to prefill the edit form); the e-mail stays as it is (the link is bound to it)."""
+    contact = need.contact
+    return {
+        "submitter_kind": need.submitter_kind.value, "authority": need.authority, "country": need.country_iso3,
+        "title": need.title, "description": need.description, "focus_area": need.focus_area_code,
+        "pillars": [p.code for p in need.pillars], "pledge_type": need.pledge_type_code or "",
+        "beneficiary_groups": [b.code for b in need.beneficiary_groups],
+        "quantity": need.quantity, "quantity_unit": need.quantity_unit, "start_year": str(need.start_year),
+        "end_year": str(need.end_year), "focal_name": contact.name, "focal_title": contact.title,
+        "focal_email": contact.email, "focal_phone": contact.phone, "consent": True, "version": str(need.version),
+    }
 
 
 class IntroductionForm(CleanForm):

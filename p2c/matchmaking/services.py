@@ -13,6 +13,7 @@ from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus
 from p2c.core.errors import Conflict, NotAllowed, NotFound, ServiceError
+from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.matchmaking import notifications
 from p2c.matchmaking.constants import OUTCOMES, IntroductionStatus, Side, SubmitterKind, need_reference
@@ -59,6 +60,29 @@ def create_need(data: dict, ui_language: str, nonce: str | None = None) -> Need:
     audit.record("create", "need", need.id, label=need.reference, after=audit.snapshot(need, NEED_FIELDS),
                  actor_label="need submitter")
     notifications.need_received(need)
+    return need
+
+
+def update_need(need: Need, data: dict, expected_version: int) -> Need:
+    """The submitter's changes after the team asked for them; resubmits the need (the contact's e-mail,
+    which its private link is bound to, stays)."""
+    if expected_version != need.version:
+        raise Conflict()
+    new_status = next_status(need.status, Action.RESUBMIT)
+    before = audit.snapshot(need, NEED_FIELDS)
+    need.submitter_kind = SubmitterKind(data["submitter_kind"])
+    for name in ("authority", "title", "description", "quantity", "quantity_unit", "start_year", "end_year"):
+        setattr(need, name, data[name])
+    need.country_iso3, need.focus_area_code, need.pledge_type_code = data["country"], data["focus_area"], \
+        data["pledge_type"]
+    need.pillars = [db.session.get(Pillar, code) for code in data["pillars"]]
+    need.beneficiary_groups = [db.session.get(BeneficiaryGroup, code) for code in data["beneficiary_groups"]]
+    contact = data["contact"]
+    need.contact.name, need.contact.title, need.contact.phone = contact["name"], contact["title"], contact["phone"]
+    need.status = new_status
+    _flush()
+    audit.record("resubmit", "need", need.id, label=need.reference, before=before,
+                 after=audit.snapshot(need, NEED_FIELDS), actor_label="need submitter")
     return need
 
 

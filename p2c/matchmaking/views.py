@@ -1,7 +1,8 @@
 """Needs and introductions.
 
 Public: /needs (approved needs), /needs/new (the form), /needs/<id> (a need and its ranked candidates).
-Private links: /my/<token>/need (the submitter's page: status, candidates, ask for an introduction),
+Private links: /my/<token>/need (the submitter's page: status, messages, candidates, ask for an
+introduction), /my/<token>/need/edit (change and resubmit when the team asked for changes),
 /my/<token>/needs (a pledge's focal point: needs the pledge could answer, ask for an introduction).
 Staff: /review/introductions (requests, introduce, record the outcome). Open data: /data/needs.csv.
 """
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from p2c.access.links import LinkProblem, open_link
+from p2c.access.queries import messages_for
 from p2c.core.auth import mark_private_link_session, staff_required
 from p2c.core.cells import protect_formula
 from p2c.core.enums import ReviewStatus, SubmissionKind
@@ -26,7 +28,15 @@ from p2c.core.unit import attempt, unit_of_work
 from p2c.extensions import csrf, db, limiter
 from p2c.matchmaking import queries, services
 from p2c.matchmaking.constants import IntroductionStatus, Side
-from p2c.matchmaking.forms import IntroduceForm, IntroductionForm, NeedForm, OutcomeForm, version_of
+from p2c.matchmaking.forms import (
+    IntroduceForm,
+    IntroductionForm,
+    NeedEditForm,
+    NeedForm,
+    OutcomeForm,
+    need_initial_data,
+    version_of,
+)
 from p2c.matchmaking.models import Need
 from p2c.matchmaking.schemas import PublicNeedSchema
 from p2c.members.webforms import any_post_key, mask_email, remember_submission, submission_key, submitted_here
@@ -148,7 +158,31 @@ def mine(token: str):
     approved = need.status == ReviewStatus.APPROVED
     return render_template("matchmaking/mine.html", need=need, token=token, form=form,
                            candidates=queries.candidates(need) if approved else [],
+                           messages=messages_for(SubmissionKind.NEED.value, need.id),
                            introductions=queries.introductions_of_need(need.id)), status
+
+
+@bp.route("/my/<token>/need/edit", methods=["GET", "POST"])
+@unit_of_work
+def edit(token: str):
+    """Change and resubmit the need, when the team asked for changes."""
+    need = _need_for(token)
+    if need.status != ReviewStatus.CHANGES_REQUESTED:
+        return redirect(url_for("matchmaking.mine", token=token))
+    if request.method != "POST":
+        form = NeedEditForm(data=need_initial_data(need))
+        return render_template("matchmaking/form.html", form=form, need=need, token=token)
+    form = NeedEditForm()
+    form.focal_email.data = need.contact.email  # bound to the private link: not changed here
+    if not form.validate():
+        return render_template("matchmaking/form.html", form=form, need=need, token=token), 422
+    with attempt(form) as done:
+        services.update_need(need, form.to_data(), form.expected_version())
+    if done.error:
+        return render_template("matchmaking/form.html", form=form, need=need, token=token,
+                               conflict=done.error.message), done.status
+    flash(_("Thank you. Your updated need was sent to the coalition team."), "success")
+    return redirect(url_for("matchmaking.mine", token=token))
 
 
 @bp.get("/my/<token>/needs")

@@ -62,6 +62,7 @@ def site(builder):
     submitted = builder.pledge(lead=org, status=ReviewStatus.SUBMITTED, title="Solar Wi-Fi for clinics")
     eoi = builder.eoi()
     need = make_need(country="KEN")
+    changes = make_need(status=ReviewStatus.CHANGES_REQUESTED, email="changes@example.org")
     db.session.add(Introduction(need=need, pledge=approved, requested_by=Side.PLEDGE, requested_at=need.submitted_at,
                                 message="We can help."))
     db.session.commit()
@@ -75,6 +76,7 @@ def site(builder):
         "token": make_token("pledge", approved.id, approved.focal_point.email),
         "invite": make_invite_token(invited), "need": need,
         "need_token": make_token("need", need.id, need.contact.email),
+        "changes_token": make_token("need", changes.id, changes.contact.email),
     }
 
 
@@ -116,6 +118,7 @@ def _paths(site) -> dict[str, list[str]]:
         "embed.pledge": [f"/embed/pledges/{p['approved'].reference}"],
         "matchmaking.index": ["/needs"], "matchmaking.new": ["/needs/new"],
         "matchmaking.detail": [f"/needs/{p['need'].id}"], "matchmaking.mine": [f"/my/{p['need_token']}/need"],
+        "matchmaking.edit": [f"/my/{p['changes_token']}/need/edit"],
         "matchmaking.for_pledge": [f"/my/{p['token']}/needs"],
         # Staff
         "review.queue": ["/review/", "/review/?status=approved"],

@@ -188,3 +188,31 @@ def test_the_open_data_file_lists_approved_needs_without_contacts(client, builde
     assert need.reference in lines[1] and ",KEN,government," in lines[1] and "'=HYPERLINK" in lines[1]
     assert "amina" not in text and "other@example.org" not in text
     assert "/data/needs.csv" in client.get("/data").get_data(as_text=True)
+
+
+def test_changes_requested_the_submitter_reads_the_message_changes_and_resubmits(client, login, builder):
+    need = make_need(status=ReviewStatus.SUBMITTED)
+    db.session.commit()
+    login("reviewer")
+    asked = client.post(f"/review/need/{need.id}/decide",
+                        data={"action": "request_changes", "message": "Please give the number of schools.",
+                              "version": need.version})
+    assert asked.status_code == 302
+    db.session.refresh(need)
+    token = make_token("need", need.id, need.contact.email)
+    submitter = client.application.test_client()
+    page = submitter.get(f"/my/{token}/need").get_data(as_text=True)
+    assert "Please give the number of schools." in page and f"/my/{token}/need/edit" in page
+    form = submitter.get(f"/my/{token}/need/edit").get_data(as_text=True)
+    assert 'value="Connect 500 rural schools"' in form
+    stale = submitter.post(f"/my/{token}/need/edit", data=need_form(version="99", title="Connect 650 schools"))
+    assert stale.status_code == 409
+    done = submitter.post(f"/my/{token}/need/edit",
+                          data=need_form(version=str(need.version), title="Connect 650 schools", quantity="650",
+                                         focal_email="someone.else@example.org"))
+    assert done.status_code == 302
+    db.session.refresh(need)
+    assert (need.status, need.title, need.quantity) == (ReviewStatus.SUBMITTED, "Connect 650 schools", 650)
+    assert need.contact.email == "amina@ict.go.ke"  # the link's address stays
+    # Not open for changes any more: back to the need's page.
+    assert submitter.get(f"/my/{token}/need/edit").status_code == 302
