@@ -15,17 +15,19 @@ import io
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from p2c.access.links import LinkProblem, open_link
 from p2c.access.queries import messages_for
 from p2c.core.auth import mark_private_link_session, staff_required
 from p2c.core.cells import protect_formula
+from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.i18n import current_language
 from p2c.core.limits import ANY_POST_LIMIT, saved, submission_limit
 from p2c.core.tokens import InvalidToken, absolute_url, read_token
 from p2c.core.unit import attempt, unit_of_work
-from p2c.extensions import csrf, db, limiter
+from p2c.extensions import cache, csrf, db, limiter
 from p2c.matchmaking import queries, services
 from p2c.matchmaking.constants import IntroductionStatus, Side
 from p2c.matchmaking.forms import (
@@ -41,6 +43,7 @@ from p2c.matchmaking.models import Need
 from p2c.matchmaking.schemas import PublicNeedSchema
 from p2c.members.webforms import any_post_key, mask_email, remember_submission, submission_key, submitted_here
 from p2c.pledges.models import Pledge
+from p2c.rollups.queries import data_version
 
 bp = Blueprint("matchmaking", __name__, template_folder="templates")
 
@@ -130,9 +133,17 @@ def detail(need_id: int):
     need = queries.public_need(need_id)
     if need is None:
         abort(404)
-    found = queries.candidates(need)
-    orgs = queries.organizations(need, {c.pledge.lead_organization_id for c in found})
-    return render_template("matchmaking/detail.html", need=need, candidates=found, organizations=orgs)
+    # The ranked lists change only with the data (every pledge, report and need change moves the data
+    # version on) and the day (reporting statuses): cached as rendered HTML per language.
+    epoch, version = data_version()
+    key = f"need-candidates:{need.id}:{epoch}.{version}:{utcnow().date().isoformat()}:{current_language()}"
+    lists = cache.get(key)
+    if lists is None:
+        found = queries.candidates(need)
+        orgs = queries.organizations(need, {c.pledge.lead_organization_id for c in found})
+        lists = render_template("matchmaking/_lists.html", candidates=found, organizations=orgs)
+        cache.set(key, lists, ttl=24 * 3600)
+    return render_template("matchmaking/detail.html", need=need, lists=Markup(lists))  # noqa: S704 - ours
 
 
 @bp.route("/my/<token>/need", methods=["GET", "POST"])

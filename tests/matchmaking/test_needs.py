@@ -216,3 +216,18 @@ def test_changes_requested_the_submitter_reads_the_message_changes_and_resubmits
     assert need.contact.email == "amina@ict.go.ke"  # the link's address stays
     # Not open for changes any more: back to the need's page.
     assert submitter.get(f"/my/{token}/need/edit").status_code == 302
+
+
+def test_the_need_page_follows_a_new_approval_despite_its_cache(client, builder, login):
+    need = make_need()
+    db.session.commit()
+    first = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "No approved pledge matches this need yet." in first
+    pledge = builder.pledge(status=ReviewStatus.SUBMITTED, countries=["KEN"], title="Late but close")
+    db.session.commit()
+    login("reviewer")
+    client.post(f"/review/pledge/{pledge.id}/decide", data={"action": "approve", "version": pledge.version})
+    later = client.application.test_client().get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "Late but close" in later and "Works in the same country (+40)" in later
+    french = client.application.test_client().get(f"/needs/{need.id}?lang=fr").get_data(as_text=True)
+    assert "Agit dans le même pays (+40)" in french
