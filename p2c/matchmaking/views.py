@@ -147,6 +147,7 @@ def detail(need_id: int):
 
 
 @bp.route("/my/<token>/need", methods=["GET", "POST"])
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"], key_func=any_post_key)
 @unit_of_work
 def mine(token: str):
     """The submitter's page: the need's status, its candidates, and introduction requests."""
@@ -174,6 +175,7 @@ def mine(token: str):
 
 
 @bp.route("/my/<token>/need/edit", methods=["GET", "POST"])
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"], key_func=any_post_key)
 @unit_of_work
 def edit(token: str):
     """Change and resubmit the need, when the team asked for changes."""
@@ -206,6 +208,7 @@ def for_pledge(token: str):
 
 
 @bp.post("/my/<token>/needs/<int:need_id>/introduction")
+@limiter.limit(ANY_POST_LIMIT, methods=["POST"], key_func=any_post_key)
 @unit_of_work
 def ask(token: str, need_id: int):
     """The pledger asks for an introduction to a need's submitter."""
