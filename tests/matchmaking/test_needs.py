@@ -231,3 +231,13 @@ def test_the_need_page_follows_a_new_approval_despite_its_cache(client, builder,
     assert "Late but close" in later and "Works in the same country (+40)" in later
     french = client.application.test_client().get(f"/needs/{need.id}?lang=fr").get_data(as_text=True)
     assert "Agit dans le même pays (+40)" in french
+
+
+def test_access_sends_the_needs_private_link_with_the_others(client, builder):
+    need = make_need(email="Amina@ict.go.ke")
+    db.session.commit()
+    assert client.post("/access", data={"email": "amina@ict.go.ke"}).status_code == 200
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert need.reference in message.body_text
+    path = LINK.search(message.body_text).group(1)
+    assert client.get(path).status_code == 200
