@@ -105,7 +105,8 @@ def _init_extensions(app: Flask) -> None:
 
 # Each feature registers its own kind of submission (p2c.core.submissions), in this order: the
 # order of the review queue's kind filter.
-SUBMISSION_KIND_MODULES = ["p2c.members.kinds", "p2c.pledges.kinds", "p2c.implementation.kinds"]
+SUBMISSION_KIND_MODULES = ["p2c.members.kinds", "p2c.pledges.kinds", "p2c.implementation.kinds",
+                           "p2c.matchmaking.kinds"]
 
 
 def _register_submission_kinds() -> None:
@@ -116,10 +117,12 @@ def _register_submission_kinds() -> None:
 def _connect_receivers() -> None:
     """Cross-feature reactions (p2c.core.signals) and the rollup projection, wired here explicitly."""
     from p2c.api import receivers as api_receivers
+    from p2c.matchmaking import receivers as matchmaking_receivers
     from p2c.reporting import projection
 
     projection.connect()  # the rollups follow every change of pledges and reports in its transaction
     api_receivers.connect()  # API tokens follow an organization merge
+    matchmaking_receivers.connect()  # /access sends the needs' private links too
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -162,6 +165,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(drafts_bp)
     app.register_blueprint(follows_bp)
+    from p2c.matchmaking.views import bp as matchmaking_bp
+
+    app.register_blueprint(matchmaking_bp)
     # The API authenticates with bearer tokens, not cookies: no CSRF there.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)

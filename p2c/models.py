@@ -6,6 +6,7 @@ from p2c.core.models import AuditEvent, IdempotencyKey, OutboxMessage
 from p2c.drafts.models import Draft
 from p2c.follows.models import Follow
 from p2c.implementation.models import EvidenceFile, ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.matchmaking.models import Introduction, Need
 from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, Organization
 from p2c.operations.models import JobPeriod, JobStatus
 from p2c.pledges.models import Pledge, PledgeTarget
@@ -34,8 +35,8 @@ from p2c.verification.models import Verification
 __all__ = [
     "ApiToken", "AuditEvent", "BeneficiaryGroup", "CallForInterest", "Comment", "Contact", "Country",
     "Currency", "Draft", "EvidenceFile", "Event", "ExchangeRate", "ExpressionOfInterest", "FocusArea", "Follow",
-    "Goal", "IdempotencyKey",
-    "Indicator", "JobPeriod", "JobStatus", "LoginThrottle", "Organization", "OutboxMessage", "Pillar", "Pledge",
+    "Goal", "IdempotencyKey", "Indicator", "Introduction", "JobPeriod", "JobStatus", "LoginThrottle", "Need",
+    "Organization", "OutboxMessage", "Pillar", "Pledge",
     "PledgeTarget", "PledgeType",
     "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "RegionalInitiative",
     "Rollup",

@@ -7,14 +7,15 @@ from p2c.core.mail import queue_mail
 from p2c.core.tokens import private_link
 
 
-def access_links(email: str, records: list[tuple[str, object]], ui_language: str) -> int:
+def access_links(email: str, records: list[tuple[str, object]], ui_language: str, others: list[dict] = ()) -> int:
     """One message to `email` with one link to the person's private page, listing each (kind, record)
-    (kind "partner": a pledge the address follows as a partner's contact); returns how many records."""
+    (kind "partner": a pledge the address follows as a partner's contact), then the `others` (items other
+    features answered `private_links_wanted` with, each with its own link); returns how many items."""
     items = [
         {"reference": record.reference, "status": record.status.title,
          "title": record.organization.name if kind == "eoi" else record.title}
         for kind, record in records
-    ]
+    ] + [{k: item[k] for k in ("reference", "status", "title", "link")} for item in others]
     queue_mail(email, "access_links", ui_language, "access_links", items=items,
                link=private_link("person", 0, email))
     return len(items)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from p2c.access import notifications, queries
@@ -14,6 +15,7 @@ from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import CommentVisibility, SubmissionKind
 from p2c.core.models import OutboxMessage
+from p2c.core.signals import private_links_wanted
 from p2c.extensions import db
 from p2c.review.models import Comment
 
@@ -28,7 +30,10 @@ def send_links(email: str, ui_language: str) -> int:
     Returns how many records were found (the page must not say: the answer is the same either way).
     """
     records = queries.records_of(email) + [("partner", p) for p in queries.partner_pledges_of(email)]
-    if not records:
+    # Records of features above this one (country needs) answer the signal with their own links.
+    others = [item for _receiver, items in private_links_wanted.send(current_app._get_current_object(), email=email)
+              for item in items or []]
+    if not records and not others:
         return 0
     since = utcnow() - timedelta(minutes=RESEND_MINUTES)
     recent = db.session.scalar(
@@ -37,10 +42,10 @@ def send_links(email: str, ui_language: str) -> int:
             OutboxMessage.created_at >= since)
     )
     if recent:
-        return len(records)
-    sent = notifications.access_links(email.lower(), records, ui_language)
+        return len(records) + len(others)
+    sent = notifications.access_links(email.lower(), records, ui_language, others)
     audit.record("send_links", "contact", None, label=f"{sent} records", actor_label=FOCAL_POINT_LABEL)
-    return len(records)
+    return len(records) + len(others)
 
 
 def add_message(kind: str, record, body: str) -> Comment:

@@ -76,7 +76,7 @@ def _dashboard_context(token: str, kind: str, record, **extra) -> dict:
     reports = {}
     approved = kind == "pledge" and record.status.value == "approved"
     if approved:
-        for endpoint in ("implementation.new_report", "implementation.reports"):
+        for endpoint in ("implementation.new_report", "implementation.reports", "matchmaking.for_pledge"):
             if endpoint in views:
                 reports[endpoint] = url_for(endpoint, token=token)
     return {

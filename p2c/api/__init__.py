@@ -16,6 +16,7 @@ RESOURCE_MODULES: list[str] = [
     "p2c.pledges.api",
     "p2c.implementation.api",
     "p2c.reporting.api",
+    "p2c.matchmaking.api",
     "p2c.api.openapi",
 ]
 

@@ -51,6 +51,9 @@ ACTION_TITLES = {
     "api_token.revoke": _l("API token revoked"),
     "follow.confirmed": _l("Following confirmed by e-mail"),
     "follow.stopped": _l("Following stopped"),
+    "introduction.requested": _l("Introduction requested"),
+    "introduction.introduced": _l("Introduced by e-mail"),
+    "introduction.outcome": _l("Outcome of an introduction recorded"),
     # staff accounts
     "login": _l("Signed in"),
     "logout": _l("Signed out"),

@@ -107,3 +107,4 @@ class SubmissionKind(RichEnum):
     PLEDGE = "pledge", _l("Pledge")
     PROGRESS_REPORT = "progress_report", _l("Progress report")
     PLEDGE_AMENDMENT = "pledge_amendment", _l("Pledge amendment")
+    NEED = "need", _l("Country need")

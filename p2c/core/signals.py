@@ -14,6 +14,9 @@ flush, never commit). Receivers are connected explicitly by the app factory.
   they keep for the merged one (API tokens) to the one kept. kwargs: `keep_id`, `merged_id`.
 - `organization_usage`: asks what else points at an organization, before a merge; each receiver
   returns {label: count} (e.g. {"api_tokens": 2}). kwargs: `organization_id`.
+- `private_links_wanted`: someone asked /access for the private links of an e-mail address; each
+  receiver returns the links of its own records held by that address, as a list of dicts
+  (reference, title, status, link, contact_id). kwargs: `email`.
 """
 
 from blinker import Namespace
@@ -25,3 +28,4 @@ submission_decided = _signals.signal("submission-decided")
 organization_changed = _signals.signal("organization-changed")
 organizations_merged = _signals.signal("organizations-merged")
 organization_usage = _signals.signal("organization-usage")
+private_links_wanted = _signals.signal("private-links-wanted")

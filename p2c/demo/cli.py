@@ -17,6 +17,7 @@ from p2c.core.enums import UserRole
 from p2c.core.signals import bulk_loaded
 from p2c.core.unit import commit
 from p2c.demo.generator import DemoGenerator
+from p2c.demo.needs import ensure_needs
 from p2c.extensions import db
 from p2c.pledges.models import Pledge
 
@@ -36,6 +37,8 @@ def demo_data(count: int, seed: int, if_empty: bool) -> None:
     with click.progressbar(length=count, label="pledges") as bar:
         result = generator.run(count, progress=bar.update)
     bulk_loaded.send(current_app._get_current_object(), what="demo-data")
+    commit()
+    ensure_needs(seed)  # country needs and a few introductions (p2c.demo.needs)
     commit()
     _publish_demo_report()
     elapsed = time.perf_counter() - started

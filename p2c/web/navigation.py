@@ -10,6 +10,7 @@ MAIN_NAV = [
     ("members.join", _l("Join")),
     ("pledges.new", _l("Make a pledge")),
     ("pledges.directory", _l("Pledges")),
+    ("matchmaking.index", _l("Country needs")),
     ("reporting.progress", _l("Progress")),
     ("publications.index", _l("Reports")),
     ("opendata.index", _l("Open data")),

@@ -19,9 +19,12 @@ from p2c.accounts.services import make_invite_token
 from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
+from p2c.matchmaking.constants import Side
+from p2c.matchmaking.models import Introduction
 from p2c.pledges.models import Handover, PartnerContact, PledgeAmendment
 from p2c.pledges.services import amendment_snapshot
 from tests.builders import PASSWORD
+from tests.matchmaking.helpers import make_need
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -43,6 +46,8 @@ NOT_PAGES = {
     # Downloads (evidence files) and Atom feeds.
     "implementation.evidence_file", "implementation.own_evidence_file", "implementation.staff_evidence_file",
     "follows.feed",
+    # Shown only to the browser that just submitted the need (like the pledge confirmation); JSON.
+    "matchmaking.submitted", "api.list_needs", "api.get_need", "matchmaking.needs_csv",
 }
 
 
@@ -79,6 +84,10 @@ def site(builder):
     db.session.add(amendment)
     db.session.add(PartnerContact(pledge_id=approved.id, organization_id=partner.id,
                                   contact_id=builder.contact(email="pat@example.org").id))
+    need = make_need(country="KEN")
+    changes = make_need(status=ReviewStatus.CHANGES_REQUESTED, email="changes@example.org")
+    db.session.add(Introduction(need=need, pledge=approved, requested_by=Side.PLEDGE, requested_at=need.submitted_at,
+                                message="We can help."))
     db.session.commit()
     pub = publications.publish("P2C Progress Report 2025", date(2025, 12, 31),
                                sections={"foreword": "Dear reader,\n\n- first point\n- second point"})
@@ -108,6 +117,9 @@ def site(builder):
         "handover": make_token("handover", handover.id, "nadia@example.org"),
         "person": make_token("person", 0, approved.focal_point.email),
         "partner": make_token("partner", approved.id, "pat@example.org"),
+        "need": need,
+        "need_token": make_token("need", need.id, need.contact.email),
+        "changes_token": make_token("need", changes.id, changes.contact.email),
     }
 
 
@@ -157,12 +169,17 @@ def _paths(site) -> dict[str, list[str]]:
         "follows.confirm": [f"/follow/{p['confirm_link']}"], "follows.stop": [f"/follow/{p['stop_link']}"],
         "embed.coalition": ["/embed/coalition"], "embed.country": ["/embed/countries/KEN"],
         "embed.pledge": [f"/embed/pledges/{p['approved'].reference}"],
+        "matchmaking.index": ["/needs"], "matchmaking.new": ["/needs/new"],
+        "matchmaking.detail": [f"/needs/{p['need'].id}"], "matchmaking.mine": [f"/my/{p['need_token']}/need"],
+        "matchmaking.edit": [f"/my/{p['changes_token']}/need/edit"],
+        "matchmaking.for_pledge": [f"/my/{p['token']}/needs"],
         # Staff
         "review.queue": ["/review/", "/review/?status=approved"],
         "review.record": [f"/review/pledge/{p['submitted'].id}", f"/review/eoi/{p['eoi'].id}",
                           f"/review/progress_report/{p['waiting_report'].id}",
-                          f"/review/pledge_amendment/{p['amendment'].id}"],
+                          f"/review/pledge_amendment/{p['amendment'].id}", f"/review/need/{p['need'].id}"],
         "implementation.compliance": ["/review/compliance"], "operations.health": ["/review/operations"],
+        "matchmaking.introductions": ["/review/introductions"],
         "review.organization_list": ["/review/organizations"],
         "review.organization_edit": [f"/review/organizations/{p['org'].id}/edit"],
         "review.organization_merge": [f"/review/organizations/{p['org'].id}/merge"],

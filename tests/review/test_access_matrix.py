@@ -18,9 +18,12 @@ from p2c.core.enums import ReviewStatus
 from p2c.core.tokens import make_token
 from p2c.extensions import db
 from p2c.implementation.models import EvidenceFile
+from p2c.matchmaking.constants import Side
+from p2c.matchmaking.models import Introduction
 from p2c.members.models import CallForInterest
 from p2c.reference.models import Event, ExchangeRate, Pillar
 from p2c.reporting.models import Goal
+from tests.matchmaking.helpers import make_need
 
 PREFIXES = ("/review", "/admin", "/verify")
 
@@ -55,6 +58,11 @@ def params(builder):
     verification = Verification(report=report, verifier=verifier, assigned_at=report.approved_at)
     db.session.add(verification)
     db.session.flush()
+    need = make_need()
+    other = builder.pledge(status=ReviewStatus.APPROVED)
+    intro = Introduction(need=need, pledge=other, requested_by=Side.PLEDGE, requested_at=need.submitted_at)
+    db.session.add(intro)
+    db.session.flush()
     values = {
         "kind": "pledge", "id": pledge.id, "pledge_id": pledge.id, "org_id": pledge.lead_organization_id,
         "user_id": user.id,
@@ -65,6 +73,7 @@ def params(builder):
         "token": make_token("pledge", pledge.id, pledge.focal_point.email),
         "report_id": report.id, "verification_id": verification.id, "verifier_user_id": verifier.id,
         "file_id": evidence.id, "name": evidence.filename, "segment": "countries", "key": "KEN",
+        "need_id": need.id, "intro_id": intro.id,
     }
     db.session.commit()
     return values, pledge

@@ -41,6 +41,10 @@ EXEMPT = {
     ("reporting/templates/reporting/_progress_body.html", "c.title"),
     ("reporting/templates/reporting/_progress_body.html", "timeline.title"),
     ("review/templates/review/queue.html", "r.title"),
+    # Enum titles (who submitted a need, who asked for an introduction).
+    ("matchmaking/templates/matchmaking/_facts.html", "need.submitter_kind.title"),
+    ("matchmaking/templates/matchmaking/introductions.html",
+     '_("Asked by: %(side)s, %(date)s", side=i.requested_by.title, date=i.requested_at|datetime("short"))'),
     # The worker's job names are our own codes (mail, reminders, digests, checks).
     ("operations/templates/operations/health.html", "job.name"),
     # The goal title of a built-in goal is a translated msgid (custom goals go through user_text).
