@@ -15,7 +15,7 @@ from p2c.core.auth import staff_required
 from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind
 from p2c.core.i18n import current_language
 from p2c.core.unit import attempt, unit_of_work
-from p2c.implementation import queries, services
+from p2c.implementation import ledger, queries, services
 from p2c.implementation.forms import report_form
 from p2c.pledges.models import Pledge
 from p2c.pledges.reporting_status import pledge_reporting_status
@@ -27,6 +27,24 @@ bp = Blueprint("implementation", __name__, template_folder="templates")
 def progress_history_of(pledge: Pledge) -> list:
     """Template global: a pledge's approved progress reports, oldest first (the pledge page's timeline)."""
     return queries.progress_history(pledge)
+
+
+@bp.app_template_global("fulfilment_of")
+def fulfilment_of(pledge: Pledge) -> dict | None:
+    """Template global: pledged, disbursed to date and the share (None without a money value)."""
+    return ledger.fulfilment(pledge)
+
+
+@bp.app_template_global("ledger_recipient")
+def ledger_recipient(code: str) -> str:
+    """Template global: a ledger entry's recipient (country, region, "Global") in the reader's language."""
+    return ledger.recipient_name(code)
+
+
+@bp.app_template_global("ledger_instrument")
+def ledger_instrument(code: str) -> str:
+    """Template global: a ledger entry's instrument in the reader's language."""
+    return ledger.instrument_name(code)
 
 
 @bp.app_template_global("reporting_status_of")
@@ -92,12 +110,13 @@ def edit_report(token: str, reference: str):
         abort(404)
     if report.status != ReviewStatus.CHANGES_REQUESTED:
         return render_template("implementation/report_view.html", pledge=pledge, report=report, token=token)
-    form = report_form(pledge, queries.beneficiary_groups())
+    form = report_form(pledge, queries.beneficiary_groups(), rows=max(len(report.entries) + 2, 5))
     status_code = 200
     if request.method == "GET":
         form.fill_from(report)
     else:
         status_code = 422
+        form.report_id = report.id
         if form.validate():
             version = int(form.version.data) if (form.version.data or "").isdigit() else 0
             with attempt(form) as done:
