@@ -28,6 +28,7 @@ from p2c.reference.models import (
 )
 from p2c.reference.regions import REGION_CODES
 from p2c.reporting.contributions import NONE_KEY
+from p2c.reporting.finance import finance_figures
 from p2c.reporting.models import Goal
 
 # (dimension, filter parameter of the directory, additive?)
@@ -193,7 +194,7 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
     return {
         "as_of": as_of.replace(microsecond=0).isoformat(), "today": today.isoformat(), "source": source,
         "totals": totals, "goals": _goals(by_dim, totals, today), "breakdowns": breakdowns,
-        "indicators": _indicators(by_dim), "reporting_status": reporting,
+        "indicators": _indicators(by_dim), "reporting_status": reporting, "finance": finance_figures(by_dim, names),
         "notes": {
             "approved_only": "Only approved pledges are counted; a joint pledge counts once, under its lead.",
             "usd": "Amounts are converted to USD at the yearly average rate of the pledge date.",
@@ -204,6 +205,11 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
                         "over years).",
             "usd_disbursed": "USD disbursed is achieved, not pledged: the 'disbursed to date' of each pledge's "
                              "latest approved progress report, summed over the pledges that state one.",
+            "finance": ("Pledged is the approved pledges' USD value; disbursed is the USD value of the entries of "
+                        "their approved progress reports, each converted at the rate of its year. Pledged by "
+                        "country and region is where pledges were meant to go (a multi-country pledge counts in "
+                        "each); disbursed is where each entry went. By year: pledged by pledge date, disbursed "
+                        "by year disbursed. The two are never added."),
             "gaps": "Contributions to the 2030 gaps are pledged, not achieved.",
             "reporting_status": "Current: approved or reported within 12 months; due: 12 to 24 months; "
                                 "inactive: over 24 months (left out of active totals).",
