@@ -3,6 +3,8 @@
 - disbursement_entry: amount and ISO 4217 currency, year, recipient (ISO3 country, ITU region code,
   "global", or empty when not stated), instrument, co-financing flag, USD value at the rate of the
   entry's year (rate and rate year kept), and `migrated`.
+- goal.counts: which pledges a goal counts, "active" (default, also for existing goals: pledges
+  inactive for over 24 months are left out) or "all_time".
 - Backfill: a report's "USD disbursed to date" was a running total. Each report that has one gets
   one entry of its period, marked migrated, in USD (rate 1), with no recipient and instrument
   "other": the increase over the pledge's previous approved report (by period, then approval), so
@@ -57,6 +59,8 @@ def upgrade():
     op.create_index('ix_disbursement_entry_pledge_year', 'disbursement_entry', ['pledge_id', 'year'])
     op.create_index(op.f('ix_disbursement_entry_report_id'), 'disbursement_entry', ['report_id'])
     _backfill(entry)
+    with op.batch_alter_table('goal') as batch_op:
+        batch_op.add_column(sa.Column('counts', sa.String(length=10), server_default='active', nullable=False))
 
 
 def _backfill(entry) -> None:
@@ -87,6 +91,8 @@ def _backfill(entry) -> None:
 
 
 def downgrade():
+    with op.batch_alter_table('goal') as batch_op:
+        batch_op.drop_column('counts')
     op.drop_index(op.f('ix_disbursement_entry_report_id'), table_name='disbursement_entry')
     op.drop_index('ix_disbursement_entry_pledge_year', table_name='disbursement_entry')
     op.drop_table('disbursement_entry')

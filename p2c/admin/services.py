@@ -39,7 +39,8 @@ class Managed:
 CALLS = Managed("call_for_interest", CallForInterest, "id",
                 ("title", "opens_on", "closes_on", "closes_time", "time_zone", "rolling", "description"))
 GOALS = Managed("goal", Goal, "id",
-                ("title", "metric", "indicator_code", "target_value", "target_date", "active", "position"))
+                ("title", "metric", "indicator_code", "target_value", "target_date", "active", "counts",
+                 "position"))
 PILLARS = Managed("pillar", Pillar, "code", ("code", "focus_area_code", "name", "position", "active"),
                   create_only=("code", "focus_area_code"), unique=("code",), label="name")
 RATES = Managed("exchange_rate", ExchangeRate, "id", ("currency_code", "year", "usd_per_unit", "source", "as_of"),

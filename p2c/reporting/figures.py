@@ -116,15 +116,19 @@ def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
     out = []
     goals = db.session.scalars(select(Goal).where(Goal.active.is_(True)).order_by(Goal.position, Goal.id))
     for goal in goals:
+        # Active (pledges not inactive) and all-time, side by side; the goal's setting says which it counts.
+        # Organizations and indicators have no active figure: both are the all-time one.
         if goal.metric == "usd_value":
-            reached = Decimal(totals["usd_value"])
+            all_time, active = Decimal(totals["usd_value"]), Decimal(totals["active_usd_value"])
         elif goal.metric == "pledges":
-            reached = Decimal(totals["pledges"])
+            all_time, active = Decimal(totals["pledges"]), Decimal(totals["active_pledges"])
         elif goal.metric == "organizations":
-            reached = Decimal(totals["organizations"])
+            all_time = active = Decimal(totals["organizations"])
         else:
             cents = by_dim.get("indicator", {}).get(goal.indicator_code or "", [0, 0, 0])[2]
-            reached = Decimal(cents) / 100
+            all_time = active = Decimal(cents) / 100
+        counts = goal.counts if goal.counts in ("active", "all_time") else "active"
+        reached = active if counts == "active" else all_time
         target = Decimal(goal.target_value)
         pace = _pace(by_dim, today, goal.metric, goal.indicator_code)
         projected = None
@@ -136,6 +140,8 @@ def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
             "id": goal.id, "title": goal.title, "metric": goal.metric, "indicator": goal.indicator_code,
             "target_value": str(target.quantize(Decimal("0.01"))), "target_date": goal.target_date.isoformat(),
             "reached_value": str(reached.quantize(Decimal("0.01"))), "share": ratio(reached, target),
+            "counts": counts, "reached_active": str(active.quantize(Decimal("0.01"))),
+            "reached_all_time": str(all_time.quantize(Decimal("0.01"))),
             "met": reached >= target,
             "pace_per_year": str(pace.quantize(Decimal("0.01"))) if pace is not None else None,
             "projected_date": projected,

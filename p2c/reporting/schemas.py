@@ -47,7 +47,11 @@ class GoalSchema(Schema):
     indicator = fields.String(allow_none=True)
     target_value = fields.String()
     target_date = fields.String()
-    reached_value = fields.String()
+    reached_value = fields.String(metadata={"description": "what the goal counts (see `counts`)"})
+    counts = fields.String(metadata={"description": "active (pledges inactive for over 24 months left out) "
+                                                    "or all_time"})
+    reached_active = fields.String()
+    reached_all_time = fields.String()
     share = fields.String(allow_none=True)
     met = fields.Boolean()
     pace_per_year = fields.String(allow_none=True)

@@ -64,6 +64,31 @@ def row_label(dimension: str, key: str, name: str) -> str:
     return ref_name(name) if dimension != "start_year" else key
 
 
+FINANCE_TITLES = {
+    "focus_area": _l("Pledged and disbursed by focus area"), "pledge_type": _l("Pledged and disbursed by pledge type"),
+    "stakeholder": _l("Pledged and disbursed by stakeholder group of the lead"),
+    "lead_region": _l("Pledged and disbursed by ITU region of the lead organization"),
+    "country": _l("By country: pledged where it was meant to go, disbursed where it went"),
+    "region": _l("By ITU region: pledged where it was meant to go, disbursed where it went"),
+    "year": _l("By year: pledged by pledge date, disbursed by year disbursed"),
+    "lead_organization": _l("Lead organizations that disbursed the most"),
+}
+FINANCE_COLUMNS = {
+    "focus_area": _l("Focus area"), "pledge_type": _l("Pledge type"), "stakeholder": _l("Stakeholder group"),
+    "lead_region": _l("ITU region"), "country": _l("Country"), "region": _l("ITU region"), "year": _l("Year"),
+    "lead_organization": _l("Lead organization"),
+}
+
+
+def finance_label(dimension: str, key: str, name: str) -> str:
+    """The reader's-language label of one row of the finance tables."""
+    if dimension == "region":
+        return str(_l("Global")) if key == "global" else str(ROW_REGION_NAMES.get(key, key))
+    if dimension == "year":
+        return key if key != "none" else _("Not stated")
+    return row_label(dimension, key, name)
+
+
 def _charts(figures: dict, rtl: bool) -> list[dict]:
     charts = []
     for b in figures["breakdowns"]:
@@ -157,6 +182,7 @@ def progress():
                 world=_map(figures), countries=_countries(figures), map_legend=_map_legend(figures),
                 timeline=_timeline(),
                 reporting_titles={s.value: s.title for s in ReportingStatus},
+                finance_titles=FINANCE_TITLES, finance_columns=FINANCE_COLUMNS, finance_label=finance_label,
                 to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
             cache.set(body_key, body, ttl=24 * 3600)
         html = render_template("reporting/progress.html", body=Markup(body))  # noqa: S704 - our own rendered template
