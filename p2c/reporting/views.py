@@ -7,6 +7,7 @@ so a read costs one small query whatever the number of pledges, and an approval 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date, datetime
 
 from babel.numbers import format_compact_currency
@@ -23,6 +24,8 @@ from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, text_direction
 from p2c.extensions import cache, db
 from p2c.pledges import queries as pledge_queries
+from p2c.pledges.directory_views import _options, _selects
+from p2c.pledges.filters import active_filters, parse_filters
 from p2c.reference.models import Country
 from p2c.reference.regions import GROUP_NAMES, REGION_NAMES, region_name
 from p2c.reporting import queries
@@ -156,11 +159,32 @@ def _map(figures: dict):
                                               country=name, count=format_number(n)))
 
 
+# The directory's filters offered on the progress page (the API takes every one of them).
+PAGE_FILTERS = ("region", "country", "group", "focus_area", "type", "stakeholder", "year")
+
+
+def _filter_box(filters: dict, errors: dict) -> dict:
+    """The filter form's option lists (the directory's own) and the chips of the active filters."""
+    selects = _selects(filters, None)
+    options = _options()
+    chips = []
+    for name, value in active_filters(filters).items():
+        label = dict(options.get(name, [])).get(str(value), str(value))
+        rest = {k: v for k, v in active_filters(filters).items() if k != name}
+        chips.append((name, label, url_for("reporting.progress", **rest)))
+    return {"selects": selects, "chips": chips, "errors": errors, "names": PAGE_FILTERS}
+
+
 @bp.get("/progress")
 def progress():
-    """Headline figures, goals, breakdowns, indicators, reporting status and the map."""
+    """Headline figures, goals, breakdowns, indicators, reporting status and the map; the directory's
+    filters narrow them (the URL says which, so it can be shared)."""
     lang = current_language()
+    filters, errors = parse_filters(request.args)
+    active = active_filters(filters)
     token = queries.state_token(committed=True)  # a GET: nothing of its own to see
+    if active or errors:
+        token = f"{token}:{json.dumps(active, sort_keys=True, default=str)}:{sorted(errors)}"
     etag = hashlib.sha1(f"{token}.{lang}".encode(), usedforsecurity=False).hexdigest()
     if not_modified(etag):
         return not_modified_response(etag)
@@ -174,13 +198,13 @@ def progress():
         body_key = f"progress-body:{token}:{lang}"
         body = cache.get(body_key)
         if body is None:
-            figures = queries.progress_figures()
+            figures = queries.filtered_figures(active)
             rtl = text_direction(lang) == "rtl"
             goals = _goals(figures)
             body = render_template(
                 "reporting/_progress_body.html", figures=figures, goals=goals, charts=_charts(figures, rtl),
                 world=_map(figures), countries=_countries(figures), map_legend=_map_legend(figures),
-                timeline=_timeline(),
+                timeline=_timeline() if not active else None, filter_box=_filter_box(filters, errors),
                 reporting_titles={s.value: s.title for s in ReportingStatus},
                 finance_titles=FINANCE_TITLES, finance_columns=FINANCE_COLUMNS, finance_label=finance_label,
                 to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
