@@ -54,3 +54,29 @@ def test_fulfilment_share(eur_pledge, client):
 def test_a_pledge_without_money_value_has_no_fulfilment(builder):
     pledge = builder.pledge(amount=None)
     assert ledger.fulfilment(pledge) is None
+
+
+def test_demo_data_has_a_consistent_ledger(app):
+    """About five entries per reporting pledge; each pledge's disbursed to date is its approved entries' sum."""
+    from sqlalchemy import func, true
+
+    from p2c.core.enums import ReviewStatus
+    from p2c.implementation.latest import latest_approved_reports
+    from p2c.reporting.direct import raw_aggregates
+    from p2c.reporting.queries import rollup_raw
+
+    result = app.test_cli_runner().invoke(args=["p2c", "demo-data", "--pledges", "1000", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    entries = db.session.scalar(select(func.count(DisbursementEntry.id)))
+    reporting = db.session.scalar(select(func.count(func.distinct(DisbursementEntry.pledge_id))))
+    assert reporting > 50 and 3.0 <= entries / reporting <= 7.0
+    sums = dict(db.session.execute(
+        select(DisbursementEntry.pledge_id, func.sum(DisbursementEntry.usd_value))
+        .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
+        .where(ProgressReport.status == ReviewStatus.APPROVED).group_by(DisbursementEntry.pledge_id)).all())
+    latest = {r.pledge_id: r.usd_disbursed for r in db.session.execute(latest_approved_reports(true()))
+              if r.usd_disbursed is not None}
+    assert {p: Decimal(v) for p, v in sums.items()} == {p: Decimal(v) for p, v in latest.items() if v}
+    rolled, _orgs = rollup_raw()
+    direct, _ = raw_aggregates()
+    assert {k: v for k, v in rolled.items() if v[0]} == {k: v for k, v in direct.items() if v[0]}
