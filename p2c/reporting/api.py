@@ -21,8 +21,8 @@ from p2c.reporting.schemas import ProgressSchema
 
 def parse_progress_filters(args) -> tuple[dict, dict]:
     """(active filters, errors) of /progress and /api/v1/progress: the directory's filters, parsed by its
-    schema; a parameter that is not one of them is an error."""
-    errors = {name: [_("Unknown parameter.")] for name in args if name not in FILTER_NAMES}
+    schema; a parameter that is not one of them (nor `lang`, the language of the messages) is an error."""
+    errors = {name: [_("Unknown parameter.")] for name in args if name not in (*FILTER_NAMES, "lang")}
     try:
         filters = PledgeFilterSchema().load({k: v for k, v in args.items() if v != "" and k in FILTER_NAMES})
     except ValidationError as exc:

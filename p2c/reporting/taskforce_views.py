@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from p2c.core.cells import protect_formula
 from p2c.core.errors import render_error
@@ -24,7 +24,10 @@ YEARS = validate.Range(MIN_YEAR, MAX_YEAR, error=_l("Choose a year from %(min)s 
 
 
 class PeriodSchema(Schema):
-    """?from=YYYY&to=YYYY."""
+    """?from=YYYY&to=YYYY (other parameters, such as ?lang=, are not the period's)."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     first = fields.Integer(data_key="from", load_default=FIRST_YEAR, validate=YEARS)
     last = fields.Integer(data_key="to", load_default=None, validate=YEARS)
