@@ -45,7 +45,7 @@ class ProgressQuerySchema(PledgeFilterSchema):
                         "parameter is a 400. `finance`: pledged versus disbursed, from the ledger.")
 def progress():
     """The progress figures; 304 when the client's ETag matches the current data version."""
-    filters, errors = parse_progress_filters(request.args)
+    filters, errors = parse_progress_filters(request.args) if request.args else ({}, {})
     if errors:
         return bad_request(errors)
     token = queries.state_token(committed=True)  # a GET: nothing of its own to see

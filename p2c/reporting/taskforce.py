@@ -109,15 +109,16 @@ def by_country(period: Period) -> list[dict]:
     return rows
 
 
-def csv_rows(period: Period) -> list[list[str]]:
+def csv_rows(period: Period, years: list[dict] | None = None, countries: list[dict] | None = None
+             ) -> list[list[str]]:
     """The CSV: section,key,metric,value (long format, like the published reports' CSV)."""
     out = [["section", "key", "metric", "value"],
            ["period", "", "from", str(period.first)], ["period", "", "to", str(period.last)]]
-    for row in by_year(period):
+    for row in by_year(period) if years is None else years:
         for metric in ("pledged_usd", "disbursed_usd", "share", "pledges_expected", "pledges_reported",
                        "share_reported"):
             out.append(["by_year", str(row["year"]), metric, "" if row[metric] is None else str(row[metric])])
-    for row in by_country(period):
+    for row in by_country(period) if countries is None else countries:
         for metric in ("pledges", "pledged_usd", "disbursed_usd", "share"):
             out.append(["by_country", row["country"], metric, "" if row[metric] is None else str(row[metric])])
     return out

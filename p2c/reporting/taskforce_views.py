@@ -14,8 +14,9 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from p2c.core.cells import protect_formula
 from p2c.core.errors import render_error
 from p2c.core.i18n import country_name
+from p2c.extensions import cache
 from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
-from p2c.reporting import taskforce
+from p2c.reporting import queries, taskforce
 from p2c.reporting.views import bp
 
 FIRST_YEAR = 2021
@@ -47,14 +48,25 @@ def _period() -> taskforce.Period | dict:
     return taskforce.Period(data["first"], data["last"] or date.today().year)  # noqa: DTZ011
 
 
+def _figures(period: taskforce.Period) -> tuple[list[dict], list[dict]]:
+    """The period's rows, cached under the data version (any decision moves it on) and the period."""
+    key = f"task-force:{queries.state_token(committed=True)}:{period.first}:{period.last}"
+    found = cache.get(key)
+    if found is None:
+        found = (taskforce.by_year(period), taskforce.by_country(period))
+        cache.set(key, found, ttl=3600)
+    return found
+
+
 @bp.get("/progress/task-force")
 def task_force():
     """Pledged versus disbursed per year and per recipient country, with the share of pledges that reported."""
     period = _period()
     if isinstance(period, dict):
         return render_error(400, " ".join(" ".join(map(str, m)) for m in period.values()))
-    return render_template("reporting/taskforce.html", period=period, years=taskforce.by_year(period),
-                           countries=taskforce.by_country(period), country_name=country_name)
+    years, countries = _figures(period)
+    return render_template("reporting/taskforce.html", period=period, years=years, countries=countries,
+                           country_name=country_name)
 
 
 @bp.get("/progress/task-force.csv")
@@ -65,7 +77,8 @@ def task_force_csv():
         return render_error(400, " ".join(" ".join(map(str, m)) for m in period.values()))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in taskforce.csv_rows(period):
+    years, countries = _figures(period)
+    for row in taskforce.csv_rows(period, years, countries):
         writer.writerow([protect_formula(cell) for cell in row])
     response = Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (f'attachment; filename="p2c-task-force-{period.first}-'

@@ -180,7 +180,8 @@ def progress():
     """Headline figures, goals, breakdowns, indicators, reporting status and the map; the directory's
     filters narrow them (the URL says which, so it can be shared)."""
     lang = current_language()
-    filters, errors = parse_filters(request.args)
+    # Without a query string (most readers) nothing is parsed: the cached page is served as before.
+    filters, errors = parse_filters(request.args) if request.args else ({}, {})
     active = active_filters(filters)
     token = queries.state_token(committed=True)  # a GET: nothing of its own to see
     if active or errors:
