@@ -13,6 +13,9 @@ sees); after the sizes, the ratio of those
 relative throughputs between the largest and the smallest size (1.0 = cost flat in N). Then the
 latency of the first requests right after an approval and the time until the approval shows.
 
+With the ledger (issue 14): the demo data give about five disbursement entries per reporting pledge;
+the filtered progress API and the task-force view are measured too.
+
     python benchmarks/progress.py [--sizes 1000 100000 1000000] [--duration 10] [--database-url URL]
 
 SQLite files go to benchmarks/out/ (git-ignored); with --database-url (PostgreSQL) the database is
@@ -38,7 +41,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 PY = sys.executable
-ENDPOINTS = ["/healthz", "/progress", "/api/v1/progress", "/pledges?focus_area=connect&group=ldc"]
+ENDPOINTS = ["/healthz", "/progress", "/api/v1/progress", "/pledges?focus_area=connect&group=ldc",
+             # The ledger: filtered figures (computed from the tables, cached per filter and data version)
+             # and the task-force view (GROUP BY over the ledger on every request).
+             "/api/v1/progress?region=AFR", "/progress/task-force"]
 RESERVED = 5  # pledges left "submitted" to approve during the run
 WRK_LUA = """
 done = function(summary, latency, requests)
@@ -85,7 +91,11 @@ with app.app_context():
         status=ReviewStatus.SUBMITTED, approved_at=None))
     bulk_loaded.send(app, what="benchmark")
     commit()
-    print(db.session.scalar(select(func.count()).where(Pledge.status == ReviewStatus.APPROVED)))
+    from p2c.implementation.models import DisbursementEntry
+    entries = db.session.scalar(select(func.count(DisbursementEntry.id)))
+    reporting = db.session.scalar(select(func.count(func.distinct(DisbursementEntry.pledge_id))))
+    print(db.session.scalar(select(func.count()).where(Pledge.status == ReviewStatus.APPROVED)),
+          f"approved; ledger: {entries} entries of {reporting} reporting pledges")
 """.replace("%d", str(RESERVED))
 
 
@@ -107,7 +117,7 @@ def load(size: int, env: dict) -> float:
     flask(env, "p2c", "reference", "load")
     flask(env, "p2c", "demo-data", "--pledges", str(size), "--seed", "2030")
     approved = subprocess.run([PY, "-c", PREPARE], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    print(f"  loaded {size} pledges ({approved.stdout.strip()} approved) in {time.perf_counter() - started:.0f} s")
+    print(f"  loaded {size} pledges ({approved.stdout.strip()}) in {time.perf_counter() - started:.0f} s")
     return time.perf_counter() - started
 
 

@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     import p2c.pledges.directory_views
     import p2c.pledges.views  # noqa: F401 - both add routes to the pledges blueprint
     import p2c.reporting.place_views  # noqa: F401 - adds the region and country pages to the reporting blueprint
+    import p2c.reporting.taskforce_views  # noqa: F401 - adds the task-force view to the reporting blueprint
     import p2c.review.org_views  # noqa: F401 - adds the organization pages to the review blueprint
     from p2c.access.views import bp as access_bp
     from p2c.accounts.views import bp as accounts_bp

@@ -97,6 +97,9 @@ class GoalForm(CleanForm):
     target_value = NumberField(_l("Target value"), upper=Decimal(10) ** 17, validators=[InputRequired()])
     target_date = DateField(_l("Target date"), validators=[InputRequired(_l("Enter a date."))])
     active = BooleanField(_l("Shown on the progress page"), default=True)
+    counts = SelectField(_l("Counts"), choices=[("active", _l("Active pledges (inactive ones left out)")),
+                                                ("all_time", _l("All approved pledges (all-time)"))],
+                         default="active")
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
     version = HiddenField()
 

@@ -42,6 +42,7 @@ CALLS = Managed("call_for_interest", CallForInterest, "id",
                  "description"))
 GOALS = Managed("goal", Goal, "id",
                 ("title", "title_translations", "metric", "indicator_code", "target_value", "target_date", "active",
+                 "counts",
                  "position"))
 PILLARS = Managed("pillar", Pillar, "code", ("code", "focus_area_code", "name", "position", "active"),
                   create_only=("code", "focus_area_code"), unique=("code",), label="name")

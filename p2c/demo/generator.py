@@ -19,8 +19,9 @@ from p2c.core.bulk import defer_foreign_key_checks, insert_rows, next_id, reset_
 from p2c.core.enums import CommentVisibility, FigureLevel, ImplementationStatus, ReviewStatus, SubmissionKind
 from p2c.demo import names
 from p2c.demo.calls import ensure_calls
+from p2c.demo.ledger import ledger_entries
 from p2c.extensions import db
-from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.implementation.models import DisbursementEntry, ProgressBeneficiary, ProgressReport, ProgressValue
 from p2c.members.identity import name_key
 from p2c.members.models import Contact, ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.pledges.models import (
@@ -243,7 +244,8 @@ class DemoGenerator:
         now = datetime(2026, 11, 1)
         rows: dict[str, list[tuple]] = {k: [] for k in (
             "pledge", "contact", "country", "pillar", "benef", "sdg", "wsis", "partner", "target", "report",
-            "value", "rbenef", "comment")}
+            "value", "rbenef", "comment", "entry")}
+        eid0 = next_id(DisbursementEntry.__table__)
         for i in range(count):
             pid = pid0 + i
             ptype = _weighted(rng, PLEDGE_TYPES)
@@ -295,6 +297,7 @@ class DemoGenerator:
             # Progress reports: approved pledges older than a year mostly reported at least once.
             if status == ReviewStatus.APPROVED and (self.today - day).days > 300 and rng.random() < 0.62:
                 first_period = max(day.year, 2022)
+                reached = Decimal("0.00")  # USD of the entries of this pledge's approved reports so far
                 last_period = rng.randint(first_period, min(self.today.year, end.year + 1) - 0)
                 for period in range(first_period, last_period + 1):
                     rid = rid0 + len(rows["report"])
@@ -305,9 +308,15 @@ class DemoGenerator:
                     share = min(1.0, (period - first_period + 1) * rng.uniform(0.15, 0.45))
                     if impl == ImplementationStatus.COMPLETED:
                         share = 1.0
-                    disbursed = (usd_value * Decimal(str(round(share, 2)))).quantize(Decimal("0.01")) \
-                        if usd_value else None
                     rstatus = ReviewStatus.APPROVED if rng.random() < 0.92 else ReviewStatus.SUBMITTED
+                    disbursed = None
+                    if usd_value:
+                        target = (usd_value * Decimal(str(round(share, 2)))).quantize(Decimal("0.01"))
+                        own = ledger_entries(rng, self._rate, rows["entry"], (eid0, rid, pid, period),
+                                             max(target - reached, 0), currency or "USD", countries, day.year)
+                        disbursed = reached + own  # the derived running total (implementation.services)
+                        if rstatus == ReviewStatus.APPROVED:
+                            reached += own
                     rows["report"].append((
                         rid, f"{names.reference(day.year, pid)}-R{period}", pid, period, impl.value, disbursed,
                         "", names.progress_narrative(rng, impl), [], "en", rstatus.value, filed,
@@ -376,6 +385,9 @@ class DemoGenerator:
                                              "baseline", "note"], rows["target"])
         if rows["report"]:
             self._insert_reports(rows["report"])
+        insert_rows(DisbursementEntry.__table__, [
+            "id", "report_id", "pledge_id", "amount", "currency_code", "year", "recipient", "instrument",
+            "cofinancing", "usd_rate", "usd_rate_year", "usd_value", "migrated"], rows["entry"])
         insert_rows(ProgressValue.__table__, ["id", "report_id", "target_id", "achieved_value"], rows["value"])
         insert_rows(ProgressBeneficiary.__table__, ["id", "report_id", "beneficiary_code", "people_reached"],
                     rows["rbenef"])

@@ -21,7 +21,7 @@ from p2c.api.errors import error
 from p2c.api.responses import conditional
 from p2c.core.unit import attempt, unit_of_work
 from p2c.extensions import db, limiter
-from p2c.implementation import queries, services
+from p2c.implementation import ledger, queries, services
 from p2c.implementation.models import ProgressReport
 from p2c.implementation.schemas import ProgressReportInputSchema
 from p2c.pledges import queries as pledge_queries
@@ -90,7 +90,9 @@ def create_progress_report(ref: str):
 @bp.get("/pledges/<ref>")
 @documented("/pledges/{ref}", "get", summary="One approved pledge", tags=["pledges"],
             responses={200: PublicPledgeDetailSchema, 404: None},
-            description="With `progress_reports`: its approved progress reports, oldest first.")
+            description="With `progress_reports`: its approved progress reports, oldest first, each with its "
+                        "`disbursements` (the ledger entries); and `fulfilment`: pledged, disbursed to date "
+                        "and the share, in USD.")
 def get_pledge(ref: str):
     """An approved pledge by its public reference, with its progress history."""
     pledge = pledge_queries.public_pledge(ref)
@@ -99,4 +101,5 @@ def get_pledge(ref: str):
     reports = queries.progress_history(pledge)
     payload = PublicPledgeDetailSchema().dump(pledge)
     payload["progress_reports"] = PublicProgressReportSchema(many=True).dump(reports)
+    payload["fulfilment"] = ledger.fulfilment(pledge)
     return conditional(payload, last_modified=max([pledge.updated_at, *(r.updated_at for r in reports)]))

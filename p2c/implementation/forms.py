@@ -7,19 +7,24 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from p2c.core.enums import ImplementationStatus
 from p2c.core.forms import CleanForm
 from p2c.core.i18n import ref_name
-from p2c.implementation import evidence, rules
-from p2c.members.forms import CheckboxesField, NumberField
+from p2c.implementation import evidence, ledger, rules
+from p2c.members.forms import CheckboxesField, NumberField, country_choices
+from p2c.pledges.forms import currency_choices
 from p2c.pledges.models import Pledge
+from p2c.reference.catalog import catalog
 from p2c.reference.models import BeneficiaryGroup
+from p2c.reference.regions import ITU_REGIONS, region_name
 
 # People counts are read like every number (1,200 in English, 1 200 in French), as whole numbers.
 PEOPLE_READ_MAX = Decimal(10) ** 15
+# Empty disbursement rows shown on a new report (an edited one shows its entries and two more).
+ENTRY_ROWS = 5
 
 
 def at_most_people(form, field) -> None:
@@ -36,7 +41,6 @@ class ProgressReportForm(CleanForm):
         _l("Implementation status"),
         validators=[InputRequired(message=_l("Choose the implementation status."))],
     )
-    usd_disbursed = NumberField(_l("USD disbursed to date"), upper=rules.DISBURSED_MAX, validators=[Optional()])
     disbursement_explanation = TextAreaField(
         _l("Explanation of the disbursement"), validators=[Optional(), Length(max=rules.EXPLANATION_MAX)]
     )
@@ -56,6 +60,7 @@ class ProgressReportForm(CleanForm):
 
     target_fields: list[tuple[str, object]]
     group_fields: list[tuple[str, str]]
+    entry_rows: list[str]
 
     def __init__(self, pledge: Pledge, *args, today: date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -105,10 +110,32 @@ class ProgressReportForm(CleanForm):
         ok = super().validate(extra_validators)
         if not ok:
             return False
-        for name, message in rules.cross_field_errors(self.pledge, self.to_data(), self.today).items():
+        data = self.to_data()
+        for index, messages in ledger.entries_errors(data["entries"], self.pledge, data["period"]).items():
+            self[f"{self._row_of_entry[index]}_amount"].errors.extend(messages)
+            ok = False
+        if not ok:
+            return False
+        for name, message in rules.cross_field_errors(self.pledge, data, self.today).items():
             getattr(self, name).errors.append(message)
             ok = False
         return ok
+
+    def entries(self) -> list[dict]:
+        """The disbursement rows that have an amount, as plain entries (a row's empty year: the period)."""
+        found, self._row_of_entry = [], []
+        for row in self.entry_rows:
+            amount = self[f"{row}_amount"].data
+            if amount is None:
+                continue
+            year = self[f"{row}_year"].data
+            found.append({
+                "amount": amount, "currency": self[f"{row}_currency"].data or self.pledge.currency_code or "USD",
+                "year": int(year) if year else self.period.data, "recipient": self[f"{row}_recipient"].data,
+                "instrument": self[f"{row}_instrument"].data, "cofinancing": bool(self[f"{row}_cofinancing"].data),
+            })
+            self._row_of_entry.append(row)
+        return found
 
     def to_data(self) -> dict:
         """The plain data the services take."""
@@ -119,10 +146,12 @@ class ProgressReportForm(CleanForm):
                 values[target.id] = value
         beneficiaries = {code: int(self[name].data) for name, code in self.group_fields
                          if self[name].data is not None}
+        entries = self.entries()
         return {
             "period": self.period.data,
             "implementation_status": ImplementationStatus(self.implementation_status.data),
-            "usd_disbursed": self.usd_disbursed.data,
+            "entries": entries,
+            "usd_disbursed": ledger.running_total(self.pledge, entries, getattr(self, "report_id", None)),
             "disbursement_explanation": (self.disbursement_explanation.data or "").strip(),
             "narrative": (self.narrative.data or "").strip(),
             "evidence_links": rules.split_links(self.evidence_links.data),
@@ -136,7 +165,14 @@ class ProgressReportForm(CleanForm):
         """Pre-fill from an existing report (resubmission after changes were requested)."""
         self.period.data = report.period
         self.implementation_status.data = report.implementation_status.value
-        self.usd_disbursed.data = report.usd_disbursed
+        self.report_id = report.id
+        for row, entry in zip(self.entry_rows, report.entries, strict=False):
+            self[f"{row}_amount"].data = entry.amount
+            self[f"{row}_currency"].data = entry.currency_code
+            self[f"{row}_year"].data = str(entry.year)
+            self[f"{row}_recipient"].data = entry.recipient
+            self[f"{row}_instrument"].data = entry.instrument
+            self[f"{row}_cofinancing"].data = entry.cofinancing
         self.disbursement_explanation.data = report.disbursement_explanation
         self.narrative.data = report.narrative
         self.evidence_links.data = "\n".join(report.evidence_links or [])
@@ -149,11 +185,47 @@ class ProgressReportForm(CleanForm):
             self[name].data = by_group.get(code)
 
 
-def report_form(pledge: Pledge, groups: list[BeneficiaryGroup], *args, **kwargs) -> ProgressReportForm:
-    """A form for `pledge`: an achieved-value field per quantified target, a people-reached field per group."""
+def recipient_choices() -> list[tuple[str, str]]:
+    """Blank, "Global", the six ITU regions, then every country by name in the reader's language."""
+    return [("", _l("Choose…")), (ledger.GLOBAL, _l("Global")),
+            *((code, region_name(code)) for code in ITU_REGIONS), *country_choices()]
+
+
+def _add_entry_rows(form_class, pledge: Pledge, rows: int) -> list[str]:
+    """`rows` disbursement rows: amount, currency (the pledge's by default), year, recipient, instrument."""
+    cat = catalog()
+    currencies = currency_choices(cat.currencies, cat.rated_currencies)
+    years = [("", _l("The year reported on")),
+             *((str(y), str(y)) for y in rules.allowed_periods(pledge))]
+    recipients = recipient_choices()
+    instruments = [("", _l("Choose…")), *((code, label) for code, (label, _code) in ledger.INSTRUMENTS.items())]
+    names = []
+    for i in range(1, rows + 1):
+        row = f"entry_{i}"
+        fields = {
+            "amount": NumberField(_l("Amount"), upper=ledger.AMOUNT_LIMIT, validators=[Optional()]),
+            "currency": SelectField(_l("Currency"), choices=currencies, validate_choice=False,
+                                    default=pledge.currency_code or "USD"),
+            "year": SelectField(_l("Year disbursed"), choices=years, validate_choice=False, default=""),
+            "recipient": SelectField(_l("Recipient"), choices=recipients, validate_choice=False, default=""),
+            "instrument": SelectField(_l("Instrument"), choices=instruments, validate_choice=False, default=""),
+            "cofinancing": BooleanField(_l("Co-financing mobilized from others")),
+        }
+        for name, field in fields.items():
+            setattr(form_class, f"{row}_{name}", field)
+        names.append(row)
+    return names
+
+
+def report_form(pledge: Pledge, groups: list[BeneficiaryGroup], *args, rows: int = ENTRY_ROWS,
+                **kwargs) -> ProgressReportForm:
+    """A form for `pledge`: an achieved-value field per quantified target, a people-reached field per group,
+    and `rows` disbursement rows."""
 
     class _Form(ProgressReportForm):
         pass
+
+    _Form.entry_rows = _add_entry_rows(_Form, pledge, rows)
 
     target_fields = []
     for target in pledge.targets:

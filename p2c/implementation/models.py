@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, LargeBinary, Numeric, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2c.core.db import TimestampMixin, VersionedMixin, utcnow
@@ -64,6 +76,10 @@ class ProgressReport(TimestampMixin, VersionedMixin, db.Model):
     evidence_files: Mapped[list[EvidenceFile]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="selectin", order_by="EvidenceFile.id"
     )
+    entries: Mapped[list[DisbursementEntry]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", lazy="selectin",
+        order_by="(DisbursementEntry.year, DisbursementEntry.id)",
+    )
 
 
 class ProgressValue(db.Model):
@@ -117,3 +133,38 @@ class EvidenceFile(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
     report: Mapped[ProgressReport] = relationship(back_populates="evidence_files")
+
+
+class DisbursementEntry(db.Model):
+    """One disbursement of a progress report: an amount in its currency, the year it was paid, where it
+    went (an ISO3 country, an ITU region code or "global") and through which instrument.
+
+    The USD value is converted at the yearly average rate of the entry's year (the rate and the year
+    of the rate used are kept and shown). `pledge_id` repeats the report's pledge so the ledger is read
+    without a join. `migrated` marks the entries made from the single "USD disbursed to date" figure
+    of reports filed before the ledger existed (migration 0007_finance_ledger).
+    """
+
+    __tablename__ = "disbursement_entry"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="entry_amount_positive"),
+        Index("ix_disbursement_entry_pledge_year", "pledge_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id", ondelete="CASCADE"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"))
+    amount: Mapped[Decimal] = mapped_column(Numeric(15, 2))
+    currency_code: Mapped[str] = mapped_column(ForeignKey("currency.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    # ISO 3166 alpha-3 country, ITU region code (AFR, AMS, ...) or "global".
+    recipient: Mapped[str] = mapped_column(String(8))
+    # p2c.implementation.ledger.INSTRUMENTS: grant, loan, equity, guarantee, in_kind, other.
+    instrument: Mapped[str] = mapped_column(String(20))
+    cofinancing: Mapped[bool] = mapped_column(Boolean, default=False)
+    usd_rate: Mapped[Decimal] = mapped_column(Numeric(20, 10))
+    usd_rate_year: Mapped[int] = mapped_column(Integer)
+    usd_value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    migrated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[ProgressReport] = relationship(back_populates="entries")

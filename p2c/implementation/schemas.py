@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from p2c.core.enums import ImplementationStatus
 from p2c.extensions import db
-from p2c.implementation import rules
+from p2c.implementation import ledger, rules
 from p2c.pledges.models import Pledge
 from p2c.pledges.rules import codes
 from p2c.pledges.schemas import Number, Text
@@ -43,12 +43,29 @@ class AchievedValueSchema(Schema):
     achieved_value = Number(required=True, upper=rules.ACHIEVED_MAX)
 
 
+class DisbursementEntrySchema(Schema):
+    """One disbursement: amount in `currency` (default: the pledge's), the year paid, recipient, instrument."""
+
+    amount = Number(required=True, upper=ledger.AMOUNT_LIMIT)
+    currency = Text(load_default=None, metadata={"description": "ISO 4217 code; default: the pledge's currency",
+                                                 "codes": codes("currencies")})
+    year = fields.Integer(load_default=None, metadata={"description": "the year it was disbursed; default: "
+                                                                      "the year reported on"})
+    recipient = Text(required=True, metadata={"description": "ISO 3166 alpha-3 country, ITU region code "
+                                                             "(AFR, AMS, ARB, ASP, CIS, EUR) or global"})
+    instrument = fields.String(required=True, validate=validate.OneOf(list(ledger.INSTRUMENTS)))
+    cofinancing = fields.Boolean(load_default=False,
+                                 metadata={"description": "co-financing mobilized from others"})
+
+
 class ProgressReportInputSchema(Schema):
     """A progress report as JSON: see the field descriptions in the OpenAPI document."""
 
     period = fields.Integer(required=True, metadata={"description": "the year reported on"})
     implementation_status = fields.Enum(ImplementationStatus, by_value=True, required=True)
-    usd_disbursed = Number(load_default=None, allow_none=True, upper=rules.DISBURSED_MAX)
+    entries = fields.List(fields.Nested(DisbursementEntrySchema), load_default=list,
+                          metadata={"description": "the disbursements of the year; the total disbursed to "
+                                                   "date is derived from the approved reports' entries"})
     disbursement_explanation = Text(multiline=True, load_default="",
                                     validate=validate.Length(max=rules.EXPLANATION_MAX))
     narrative = Text(multiline=True, required=True,
@@ -94,10 +111,21 @@ class ProgressReportInputSchema(Schema):
             resolved[target_id] = item["achieved_value"]
         return resolved
 
+    def _entries(self, data: dict) -> list[dict]:
+        """The entries with their defaults: the pledge's currency, the year reported on."""
+        return [{**e, "currency": (e.get("currency") or self.pledge.currency_code or "USD").upper(),
+                 "year": e.get("year") or data.get("period"), "recipient": (e.get("recipient") or "").strip()}
+                for e in data.get("entries") or []]
+
     @validates_schema
     def _cross_field(self, data: dict, **_: Any) -> None:
         plain = dict(data)
         plain["values"] = self._resolve_values(data.get("values") or [])
+        plain["entries"] = self._entries(data)
+        entry_errors = ledger.entries_errors(plain["entries"], self.pledge, data.get("period"))
+        if entry_errors:
+            raise ValidationError({"entries": {i: messages for i, messages in entry_errors.items()}})
+        plain["usd_disbursed"] = ledger.running_total(self.pledge, plain["entries"])
         errors = rules.cross_field_errors(self.pledge, plain, self.today)
         if errors:
             raise ValidationError({name: [message] for name, message in errors.items()})
@@ -105,6 +133,8 @@ class ProgressReportInputSchema(Schema):
     @post_load
     def _plain(self, data: dict, **_: Any) -> dict:
         data["values"] = self._resolve_values(data.get("values") or [])
+        data["entries"] = self._entries(data)
+        data["usd_disbursed"] = ledger.running_total(self.pledge, data["entries"])
         data["evidence_links"] = rules.split_links("\n".join(data.get("evidence_links") or []))
         data["narrative"] = data["narrative"].strip()
         data["disbursement_explanation"] = (data.get("disbursement_explanation") or "").strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -19,7 +20,7 @@ from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.errors import Conflict, Forbidden, NotAllowed, ServiceError
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
-from p2c.implementation import notifications, queries
+from p2c.implementation import ledger, notifications, queries
 from p2c.implementation.models import EvidenceFile, ProgressBeneficiary, ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge
 
@@ -52,6 +53,9 @@ def _apply(report: ProgressReport, data: dict) -> None:
     """Copy validated plain data onto the report (values and people reached are replaced)."""
     report.period = data["period"]
     report.implementation_status = ImplementationStatus(data["implementation_status"])
+    report.entries = [ledger.converted(entry) for entry in data.get("entries") or []]
+    for entry in report.entries:
+        entry.pledge_id = report.pledge.id
     report.usd_disbursed = data.get("usd_disbursed")
     report.disbursement_explanation = data.get("disbursement_explanation") or ""
     report.narrative = data["narrative"]
@@ -150,11 +154,28 @@ def sync_pledge(report: ProgressReport, report_status: ReviewStatus) -> None:
     else:
         pledge.implementation_status = ImplementationStatus.NOT_STARTED
         pledge.last_reported_at = None
+    _derive_running_totals(pledge.id, {r.id for r in approved})
     after = audit.snapshot(pledge, PLEDGE_FIELDS)
     if after != before:
         db.session.flush()
         audit.record("pledge.progress_updated", "pledge", pledge.id, label=pledge.reference,
                      before=before, after=after)
+
+
+def _derive_running_totals(pledge_id: int, approved_ids: set[int]) -> None:
+    """Each report's disbursed to date: the USD value of the entries of the pledge's approved reports of
+    its period or earlier, plus its own entries when it is not approved (what it adds once approved).
+    A report without entries that adds nothing keeps no total when nothing was disbursed before."""
+    reports = queries.reports_of_pledge(pledge_id)
+    if not any(r.entries for r in reports):
+        return  # nothing in the ledger (reports of tests and imports that give a total only)
+    approved = [r for r in reports if r.id in approved_ids]
+    for report in reports:
+        own = sum((e.usd_value for e in report.entries), Decimal("0.00"))
+        earlier = sum((e.usd_value for r in approved if r.period <= report.period and r.id != report.id
+                       for e in r.entries), Decimal("0.00"))
+        total = earlier + own
+        report.usd_disbursed = total if (total or report.entries or report.usd_disbursed is not None) else None
 
 
 def send_reminders(candidates: list[queries.ReminderCandidate], when: datetime, interval_days: int) -> int:

@@ -18,7 +18,7 @@ from p2c.core.unit import attempt, unit_of_work
 from p2c.drafts import queries as draft_queries
 from p2c.drafts import services as drafts
 from p2c.extensions import db
-from p2c.implementation import evidence, queries, services
+from p2c.implementation import evidence, ledger, queries, services
 from p2c.implementation.forms import report_form
 from p2c.implementation.models import EvidenceFile
 from p2c.pledges.models import Pledge
@@ -37,6 +37,24 @@ def progress_history_of(pledge: Pledge) -> list:
 def progress_reports_of(pledge: Pledge) -> list:
     """Template global: every report on a pledge in any status, newest year first (its private page)."""
     return queries.reports_of_pledge(pledge.id)
+
+
+@bp.app_template_global("fulfilment_of")
+def fulfilment_of(pledge: Pledge) -> dict | None:
+    """Template global: pledged, disbursed to date and the share (None without a money value)."""
+    return ledger.fulfilment(pledge)
+
+
+@bp.app_template_global("ledger_recipient")
+def ledger_recipient(code: str) -> str:
+    """Template global: a ledger entry's recipient (country, region, "Global") in the reader's language."""
+    return ledger.recipient_name(code)
+
+
+@bp.app_template_global("ledger_instrument")
+def ledger_instrument(code: str) -> str:
+    """Template global: a ledger entry's instrument in the reader's language."""
+    return ledger.instrument_name(code)
 
 
 @bp.app_template_global("reporting_status_of")
@@ -148,13 +166,14 @@ def edit_report(token: str, reference: str):
     if report.status != ReviewStatus.CHANGES_REQUESTED:
         return render_template("implementation/report_view.html", pledge=pledge, report=report, token=token)
     _allow_files()
-    form = report_form(pledge, queries.beneficiary_groups())
+    form = report_form(pledge, queries.beneficiary_groups(), rows=max(len(report.entries) + 2, 5))
     form.keep_files(report.evidence_files)
     status_code = 200
     if request.method == "GET":
         form.fill_from(report)
     else:
         status_code = 422
+        form.report_id = report.id
         if form.validate():
             version = int(form.version.data) if (form.version.data or "").isdigit() else 0
             with attempt(form) as done:

@@ -14,9 +14,16 @@ Choices (documented on /data and in the README):
   pledge (or one without countries) gets recipient-region 998 "developing countries, unspecified".
 - sector 22040 (ICT, DAC 5-digit, vocabulary 1); the focus area as `tag` vocabulary 99 with the /data
   page as vocabulary URI.
-- transaction 2 (commitment): amount and currency, value-date = pledged_on; transaction 3
-  (disbursement): the increase of the running total "USD disbursed to date" over the previous
-  approved progress report, in USD, dated by its report (no transaction when the total does not grow).
+- transaction 2 (commitment): amount and currency, value-date = pledged_on. Transaction 3
+  (disbursement): one per ledger entry of an approved progress report (p2c.implementation.ledger):
+  its amount and currency, dated 31 December of its year (or the report's approval, if earlier: no
+  transaction in the future), its recipient-country (ISO alpha-2) or recipient-region (ITU region
+  to the nearest OECD DAC region: AFR 298, AMS 498, ASP 798, EUR 89; ARB, CIS and global 998, as
+  are migrated totals with no recipient) and finance-type (grant and in-kind 110, loan 421, equity
+  510, guarantee 1100; none for other). A pledge with ledger entries declares its recipients on every
+  transaction and not on the activity (the IATI rule: one or the other); its commitment is then split
+  per target country with the activity percentages (cents to the last). A pledge whose reports have
+  no ledger entries keeps the former rule: the increase of "USD disbursed to date" per report.
 - one result per quantified target: baseline, target and latest approved actual.
 - languages: each narrative of known language carries xml:lang (title and description: the pledge's
   language; the platform's own texts: en); organization names carry none and the activity sets no
@@ -39,7 +46,8 @@ from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.text import safe_text
 from p2c.extensions import db
-from p2c.implementation.models import ProgressReport
+from p2c.implementation.ledger import finance_type
+from p2c.implementation.models import DisbursementEntry, ProgressReport
 from p2c.opendata.exports import format_decimal
 from p2c.opendata.records import PledgeFilter, iter_batches
 from p2c.reference.models import Country, FocusArea, Indicator
@@ -143,6 +151,36 @@ def _disbursements(ids: list[int]) -> dict[int, list[tuple[date, Decimal, str]]]
     return out
 
 
+# ITU region -> nearest OECD DAC region code (IATI Region vocabulary 1); the rest: 998 unspecified.
+DAC_REGION = {"AFR": "298", "AMS": "498", "ASP": "798", "EUR": "89"}
+
+
+def _ledger(ids: list[int]) -> dict[int, list[tuple]]:
+    """Per pledge id: (date, amount, currency, recipient, instrument, entry ref) of each ledger entry of its
+    approved reports, in entry order."""
+    stmt = (select(DisbursementEntry.pledge_id, DisbursementEntry.id, DisbursementEntry.year,
+                   DisbursementEntry.amount, DisbursementEntry.currency_code, DisbursementEntry.recipient,
+                   DisbursementEntry.instrument, ProgressReport.approved_at, ProgressReport.reference)
+            .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
+            .where(DisbursementEntry.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED)
+            .order_by(DisbursementEntry.pledge_id, DisbursementEntry.year, DisbursementEntry.id))
+    out: dict[int, list] = defaultdict(list)
+    for pid, eid, year, amount, currency, recipient, instrument, approved, ref in db.session.connection().execute(
+            stmt):
+        on = min(date(year, 12, 31), (approved or utcnow()).date())
+        out[pid].append((on, Decimal(amount), currency, recipient, instrument, f"{ref}-E{eid}"))
+    return out
+
+
+def _recipient(parent: etree._Element, recipient: str, lookups: _Lookups) -> None:
+    """A transaction's recipient-country (a country) or recipient-region (anything else)."""
+    if recipient in lookups.iso2:
+        etree.SubElement(parent, "recipient-country", code=lookups.iso2[recipient])
+    else:
+        etree.SubElement(parent, "recipient-region", code=DAC_REGION.get(recipient, REGION_UNSPECIFIED),
+                         vocabulary="1")
+
+
 def _dates(activity: etree._Element, rec: dict[str, Any]) -> None:
     start, end = rec["start_date"] or rec["pledged_on"], rec["end_date"]
     status = rec["implementation_status"]
@@ -157,12 +195,35 @@ def _dates(activity: etree._Element, rec: dict[str, Any]) -> None:
 
 
 def _transaction(activity: etree._Element, code: str, on: date, value: Decimal, currency: str,
-                 ref: str | None = None) -> None:
+                 ref: str | None = None) -> etree._Element:
     tx = etree.SubElement(activity, "transaction", **({"ref": ref} if ref else {}))
     etree.SubElement(tx, "transaction-type", code=code)
     etree.SubElement(tx, "transaction-date", **{"iso-date": on.isoformat()})
     val = etree.SubElement(tx, "value", currency=currency, **{"value-date": on.isoformat()})
     val.text = format_decimal(value, 2)
+    return tx
+
+
+def _ledger_transactions(activity: etree._Element, rec: dict[str, Any], countries: list[str], lookups: _Lookups,
+                         entries: list[tuple]) -> None:
+    """The commitment split per target country, then one disbursement per ledger entry, each with its
+    recipient (the activity declares none: see the module docstring)."""
+    if rec["amount"] is not None and rec["currency"]:
+        targets = [c for c in rec["countries"] if c in lookups.iso2] if countries and not rec["is_global"] else []
+        if targets:
+            total, given = Decimal(rec["amount"]), Decimal(0)
+            for i, (iso3, pct) in enumerate(zip(targets, country_percentages(len(targets)), strict=True)):
+                share = total - given if i == len(targets) - 1 else (total * pct / 100).quantize(Decimal("0.01"))
+                given += share
+                _recipient(_transaction(activity, "2", rec["pledged_on"], share, rec["currency"]), iso3, lookups)
+        else:
+            _recipient(_transaction(activity, "2", rec["pledged_on"], rec["amount"], rec["currency"]), "", lookups)
+    for on, amount, currency, recipient, instrument, ref in entries:
+        tx = _transaction(activity, "3", on, amount, currency, ref)
+        _recipient(tx, recipient, lookups)
+        code = finance_type(instrument)
+        if code:
+            etree.SubElement(tx, "finance-type", code=code)
 
 
 # English, like the indicator titles: the level of the achieved value (p2c.core.enums.FigureLevel).
@@ -194,8 +255,9 @@ def _results(activity: etree._Element, rec: dict[str, Any], lookups: _Lookups) -
                 _narrative(etree.SubElement(actual, "comment"), ACHIEVED_LEVEL_COMMENTS[rec["achieved_level"]], "en")
 
 
-def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list) -> etree._Element:
-    """One iati-activity element for an open-data record."""
+def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list,
+                   entries: list | None = None) -> etree._Element:
+    """One iati-activity element for an open-data record (`entries`: its ledger, see `_ledger`)."""
     lang = rec["language"] or "en"
     currency = rec["currency"] or "USD"
     updated = max(d for d in (rec["approved_at"], rec["last_reported_at"]) if d is not None) \
@@ -223,19 +285,22 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list) -> e
     etree.SubElement(activity, "activity-status", code=ACTIVITY_STATUS[status])
     _dates(activity, rec)
     countries = [lookups.iso2[c] for c in rec["countries"] if c in lookups.iso2]
-    if countries and not rec["is_global"]:
+    if countries and not rec["is_global"] and not entries:  # with a ledger, recipients go on the transactions
         for iso2, pct in zip(countries, country_percentages(len(countries)), strict=True):
             etree.SubElement(activity, "recipient-country", code=iso2, percentage=format(pct, "f"))
-    else:
+    elif not entries:
         etree.SubElement(activity, "recipient-region", code=REGION_UNSPECIFIED, vocabulary="1", percentage="100")
     etree.SubElement(activity, "sector", vocabulary="1", code=SECTOR_ICT, percentage="100")
     tag = etree.SubElement(activity, "tag", vocabulary="99", code=rec["focus_area"],
                            **{"vocabulary-uri": vocabulary_uri()})
     _narrative(tag, lookups.focus.get(rec["focus_area"], rec["focus_area"]), "en")
-    if rec["amount"] is not None and rec["currency"]:
-        _transaction(activity, "2", rec["pledged_on"], rec["amount"], rec["currency"])
-    for on, value, ref in disbursed:
-        _transaction(activity, "3", on, value, "USD", ref)
+    if entries:
+        _ledger_transactions(activity, rec, countries, lookups, entries)
+    else:
+        if rec["amount"] is not None and rec["currency"]:
+            _transaction(activity, "2", rec["pledged_on"], rec["amount"], rec["currency"])
+        for on, value, ref in disbursed:
+            _transaction(activity, "3", on, value, "USD", ref)
     _evidence_documents(activity, rec.get("evidence_files") or [])
     _results(activity, rec, lookups)
     return activity
@@ -279,9 +344,11 @@ def iati_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
         generated = utcnow().replace(microsecond=0).isoformat() + "Z"
         with xf.element("iati-activities", version=IATI_VERSION, **{"generated-datetime": generated}):
             for batch in iter_batches(pledge_filter):
-                disbursed = _disbursements([r["pledge_id"] for r in batch])
+                ids = [r["pledge_id"] for r in batch]
+                disbursed, ledger = _disbursements(ids), _ledger(ids)
                 for rec in batch:
-                    xf.write(build_activity(rec, lookups, disbursed.get(rec["pledge_id"], [])))
+                    pid = rec["pledge_id"]
+                    xf.write(build_activity(rec, lookups, disbursed.get(pid, []), ledger.get(pid)))
                     xf.write("\n")
                 xf.flush()
                 yield sink.drain()

@@ -15,11 +15,11 @@ LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
-def data_dictionary() -> list[dict[str, Any]]:
+def data_dictionary(columns=COLUMNS, values: dict | None = None) -> list[dict[str, Any]]:
     """Each column: name, meaning, type, allowed values (codes from the reference tables when listed)."""
-    values = reference_values()
+    values = reference_values() if values is None else values
     out = []
-    for column in COLUMNS:
+    for column in columns:
         codes = values.get(column.values_from or "", [])
         out.append({
             "name": column.name, "meaning": str(column.meaning), "type": str(KIND_TITLES[column.kind]),
@@ -31,8 +31,12 @@ def data_dictionary() -> list[dict[str, Any]]:
 
 def data_page() -> dict[str, Any]:
     """Everything the /data page shows."""
+    from p2c.opendata.ledger import LEDGER_COLUMNS
+
+    values = reference_values()
     return {
-        "columns": data_dictionary(),
+        "columns": data_dictionary(COLUMNS, values),
+        "ledger_columns": data_dictionary(LEDGER_COLUMNS, values),
         "sources": list(db.session.scalars(select(ReferenceSource).order_by(ReferenceSource.dataset))),
         "focus_areas": list(db.session.scalars(select(FocusArea).order_by(FocusArea.position))),
         "pledge_count": count_records(),

@@ -22,6 +22,7 @@ from p2c.core.errors import render_error
 from p2c.opendata import queries, snapshots
 from p2c.opendata.exports import FORMATS
 from p2c.opendata.iati import iati_chunks
+from p2c.opendata.ledger import LEDGER_FORMATS
 from p2c.opendata.records import PledgeFilter, has_records
 
 bp = Blueprint("opendata", __name__, template_folder="templates")
@@ -80,6 +81,13 @@ def pledges(fmt: str):
     """Approved pledges as CSV, JSON, XLSX or CSV for Excel (UTF-8 with BOM); same columns as the import."""
     mimetype, filename, chunks = FORMATS[fmt]
     return _written(fmt, mimetype, filename) or _stream(chunks, mimetype, filename, _filter())
+
+
+@bp.get("/data/ledger.<any(csv, json, xlsx):fmt>")
+def ledger(fmt: str):
+    """The financial commitments ledger: one row per disbursement entry of an approved report."""
+    mimetype, filename, chunks = LEDGER_FORMATS[fmt]
+    return _stream(chunks, mimetype, filename, _filter())
 
 
 @bp.get("/data/iati-activities.xml")

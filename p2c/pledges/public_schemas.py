@@ -147,6 +147,30 @@ def _evidence_link(file) -> str:
     return absolute_url(f"/evidence/{file.id}/{quote(file.filename)}")
 
 
+class PublicDisbursementSchema(Schema):
+    """One entry of the financial commitments ledger (a disbursement of an approved report)."""
+
+    year = fields.Integer(metadata={"description": "the year it was disbursed"})
+    amount = DecimalString(metadata={"description": "in `currency`"})
+    currency = fields.String(attribute="currency_code")
+    recipient = fields.String(metadata={"description": "ISO3 country, ITU region code, global, or empty "
+                                                       "(not stated, for migrated totals)"})
+    instrument = fields.String()
+    cofinancing = fields.Boolean()
+    usd_rate = DecimalString(metadata={"description": "USD per unit, yearly average of `usd_rate_year`"})
+    usd_rate_year = fields.Integer()
+    usd_value = DecimalString()
+    migrated = fields.Boolean(metadata={"description": "made from a report's former disbursed-to-date figure"})
+
+
+class FulfilmentSchema(Schema):
+    """Pledged, disbursed to date (approved reports' entries) and the share, in USD."""
+
+    pledged_usd = fields.String(allow_none=True)
+    disbursed_usd = fields.String()
+    share = fields.String(allow_none=True, metadata={"description": "disbursed / pledged, 4 decimals"})
+
+
 class PublicProgressReportSchema(Schema):
     """An approved progress report, as the public pledge page shows it (no contact data)."""
 
@@ -157,6 +181,7 @@ class PublicProgressReportSchema(Schema):
     usd_disbursed = DecimalString(allow_none=True, metadata={"description": "USD disbursed to date (a running "
                                                                             "total, not a yearly amount)"})
     people_reached = fields.List(fields.Nested(PublicPeopleReachedSchema), attribute="beneficiaries")
+    disbursements = fields.List(fields.Nested(PublicDisbursementSchema), attribute="entries")
     approved_at = UtcDateTime(allow_none=True)
     figure_level = fields.Function(
         lambda r: str(r.figure_level),
@@ -174,6 +199,8 @@ class PublicPledgeDetailSchema(PublicPledgeSchema):
     """One approved pledge with its progress history (approved reports, oldest first)."""
 
     progress_reports = fields.List(fields.Nested(PublicProgressReportSchema))
+    fulfilment = fields.Nested(FulfilmentSchema, allow_none=True,
+                               metadata={"description": "null when the pledge has no money value"})
 
 
 class PledgePageSchema(Schema):

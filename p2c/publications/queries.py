@@ -66,14 +66,12 @@ def _figure_rows(figures: dict) -> Iterator[list[str]]:
     JSON holds is left out (the test walks the JSON to check)."""
     for name in sorted(figures):
         value = figures[name]
-        if name == "breakdowns":
-            for b in value:
-                section = f"figures.breakdowns.{b['dimension']}"
-                yield [section, "", "additive", _cell(b.get("additive"))]
-                yield [section, "", "filter", _cell(b.get("filter"))]
-                for row in b.get("rows", []):
-                    for key in sorted(k for k in row if k != "key"):
-                        yield [section, _cell(row["key"]), key, _cell(row[key])]
+        if name == "finance":  # pledged versus disbursed: its scalars, then its breakdowns
+            for key in sorted(k for k in value if k != "breakdowns"):
+                yield ["figures.finance", "", key, _cell(value[key])]
+            yield from _breakdown_rows("figures.finance.breakdowns", value.get("breakdowns", []))
+        elif name == "breakdowns":
+            yield from _breakdown_rows("figures.breakdowns", value)
         elif isinstance(value, dict):
             for key in sorted(value):
                 if isinstance(value[key], list):  # the totals split by verification level: one row per level
@@ -96,6 +94,17 @@ def _figure_rows(figures: dict) -> Iterator[list[str]]:
                     yield [f"figures.{name}", _cell(item.get(ident)), key, _cell(item[key])]
         else:
             yield ["figures", "", name, _cell(value)]
+
+
+def _breakdown_rows(prefix: str, breakdowns: list[dict]) -> Iterator[list[str]]:
+    """One breakdown per section `<prefix>.<dimension>`: its additive and filter, then one row per value."""
+    for b in breakdowns:
+        section = f"{prefix}.{b['dimension']}"
+        yield [section, "", "additive", _cell(b.get("additive"))]
+        yield [section, "", "filter", _cell(b.get("filter"))]
+        for row in b.get("rows", []):
+            for key in sorted(k for k in row if k != "key"):
+                yield [section, _cell(row["key"]), key, _cell(row[key])]
 
 
 def csv_rows(publication: Publication) -> Iterator[list[str]]:

@@ -6,27 +6,58 @@ import hashlib
 import json
 from datetime import datetime
 
+from flask import request
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
 from p2c.api.blueprint import bp, documented
+from p2c.api.errors import bad_request
 from p2c.core.compress import not_modified, not_modified_response, pack, packed_response
 from p2c.extensions import cache
+from p2c.pledges.filters import FILTER_NAMES, PledgeFilterSchema, active_filters
 from p2c.reporting import queries
 from p2c.reporting.schemas import ProgressSchema
 
 
+def parse_progress_filters(args) -> tuple[dict, dict]:
+    """(active filters, errors) of /progress and /api/v1/progress: the directory's filters, parsed by its
+    schema; a parameter that is not one of them (nor `lang`, the language of the messages) is an error."""
+    errors = {name: [_("Unknown parameter.")] for name in args if name not in (*FILTER_NAMES, "lang")}
+    try:
+        filters = PledgeFilterSchema().load({k: v for k, v in args.items() if v != "" and k in FILTER_NAMES})
+    except ValidationError as exc:
+        return {}, {**errors, **exc.messages}
+    return active_filters(filters), errors
+
+
+class ProgressQuerySchema(PledgeFilterSchema):
+    """The directory's filters (the documented query parameters of /api/v1/progress)."""
+
+    class Meta:
+        exclude = ("sort", "cursor", "limit")
+
+
 @bp.get("/progress")
 @documented("/progress", "get", summary="Figures of the progress page", tags=["progress"],
-            responses={200: ProgressSchema},
-            description="Approved pledges only; non-additive breakdowns are marked `additive: false`.")
+            query_schema=ProgressQuerySchema, responses={200: ProgressSchema, 400: None},
+            description="Approved pledges only; non-additive breakdowns are marked `additive: false`. Takes the "
+                        "directory's filters (the same figures, narrowed; `filters` says which); any other "
+                        "parameter is a 400. `finance`: pledged versus disbursed, from the ledger.")
 def progress():
     """The progress figures; 304 when the client's ETag matches the current data version."""
+    filters, errors = parse_progress_filters(request.args) if request.args else ({}, {})
+    if errors:
+        return bad_request(errors)
     token = queries.state_token(committed=True)  # a GET: nothing of its own to see
+    if filters:
+        token = f"{token}:{json.dumps(filters, sort_keys=True, default=str)}"
     etag = hashlib.sha1(token.encode(), usedforsecurity=False).hexdigest()
     if not_modified(etag):
         return not_modified_response(etag)
     key = f"progress-api-v3:{token}"  # v2: (plain, gzip) bytes; v3: figures split by level
     cached = cache.get(key)
     if cached is None:
-        figures = queries.progress_figures()
+        figures = queries.filtered_figures(filters)
         body = json.dumps(ProgressSchema().dump(figures), separators=(",", ":"), ensure_ascii=False)
         cached = (pack(body), figures["as_of"])
         cache.set(key, cached, ttl=24 * 3600)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
-from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
     Pledge,
@@ -73,7 +73,7 @@ class Batch:
         """Pledge columns with the lead's stakeholder group and region."""
         stmt = (
             select(Pledge.id, Pledge.status, Pledge.focus_area_code, Pledge.pledge_type_code, Pledge.usd_value,
-                   Pledge.start_year, Pledge.approved_at, Pledge.is_global, Pledge.targets_ldc,
+                   Pledge.start_year, Pledge.pledged_on, Pledge.approved_at, Pledge.is_global, Pledge.targets_ldc,
                    Pledge.targets_lldc, Pledge.targets_sids, Pledge.event_code, Pledge.lead_organization_id,
                    Organization.stakeholder_group_code, Country.itu_region)
             .join(Organization, Organization.id == Pledge.lead_organization_id)
@@ -144,6 +144,46 @@ class Batch:
         return latest, achieved, disbursed
 
 
+    def ledger(self) -> dict[int, list[tuple[str, str, str, int]]]:
+        """pledge id -> [(year, recipient country or "", recipient region key, usd cents)]: the entries of
+        its approved reports, summed per year and recipient (see `disbursed_region`)."""
+        out: dict[int, dict[tuple[str, str, str], int]] = defaultdict(lambda: defaultdict(int))
+        rows = db.session.execute(
+            select(DisbursementEntry.pledge_id, DisbursementEntry.year, DisbursementEntry.recipient,
+                   Country.itu_region, DisbursementEntry.usd_value)
+            .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
+            .outerjoin(Country, Country.iso3 == DisbursementEntry.recipient)
+            .where(self._where(DisbursementEntry.pledge_id), ProgressReport.status == ReviewStatus.APPROVED))
+        for pid, year, recipient, region, usd in rows:
+            country = recipient if region is not None else ""
+            out[pid][(str(year), country, disbursed_region(recipient, region))] += cents(usd)
+        return {pid: [(y, c, r, v) for (y, c, r), v in by.items()] for pid, by in out.items()}
+
+
+def disbursed_region(recipient: str, country_region: str | None) -> str:
+    """Where an entry went, as a region key: its country's ITU region, the region it names, "global",
+    or NONE_KEY when not stated (migrated totals)."""
+    if country_region is not None:
+        return country_region
+    return recipient or NONE_KEY
+
+
+def ledger_entries(p, u: int, ledger: list[tuple[str, str, str, int]]) -> tuple[int, list[Entry]]:
+    """The ledger's entries of one pledge: disbursed (amount cents) by year, recipient country and region,
+    and under its lead organization (with its pledged value there). Returns (disbursed cents, entries)."""
+    disbursed = sum(v for _y, _c, _r, v in ledger)
+    by: dict[tuple[str, str], int] = defaultdict(int)
+    for year, country, region, value in ledger:
+        by[("disb_year", year)] += value
+        by[("disb_region", region)] += value
+        if country:
+            by[("disb_country", country)] += value
+    entries: list[Entry] = [(d, k, 0, v) for (d, k), v in sorted(by.items())]
+    entries.append(("ledger", "", u, disbursed))
+    entries.append(("disb_org", str(p.lead_organization_id), u, disbursed))
+    return disbursed, entries
+
+
 def level_value(level) -> str:
     """A figure level as its stored code (the database may hand back the enum or the string)."""
     return str(level.value if hasattr(level, "value") else level)
@@ -162,18 +202,23 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
     initiatives = batch.links(pledge_initiative, "initiative_code")
     targets = batch.targets()
     latest, achieved, disbursed = batch.reports()
+    ledgers = batch.ledger()
     out = {}
     for p in pledges:
         u = cents(p.usd_value)
         last_report, impl, level = latest.get(p.id, (None, "not_started", ""))
         approved = day_key(p.approved_at)
         activity = max(approved, day_key(last_report)) if last_report is not None else approved
+        # amount cents of the additive dimensions: USD disbursed (the pledge's approved ledger entries).
+        d, ledger = ledger_entries(p, u, ledgers[p.id]) if p.id in ledgers else (0, [])
         entries: list[Entry] = [
             ("total", "", u, 0),
-            ("focus_area", p.focus_area_code, u, 0),
-            ("pledge_type", p.pledge_type_code, u, 0),
-            ("stakeholder", p.stakeholder_group_code, u, 0),
-            ("lead_region", p.itu_region or NONE_KEY, u, 0),
+            ("focus_area", p.focus_area_code, u, d),
+            ("pledge_type", p.pledge_type_code, u, d),
+            ("stakeholder", p.stakeholder_group_code, u, d),
+            ("lead_region", p.itu_region or NONE_KEY, u, d),
+            ("pledged_year", str(p.pledged_on.year) if p.pledged_on else NONE_KEY, u, 0),
+            *ledger,
             ("start_year", str(p.start_year) if p.start_year else NONE_KEY, u, 0),
             ("approved_day", approved, u, 0),
             ("activity_day", activity, u, 0),

@@ -15,7 +15,7 @@ from sqlalchemy import BigInteger, String, and_, case, cast, distinct, func, lit
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
-from p2c.implementation.models import ProgressValue
+from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
     Pledge,
@@ -53,12 +53,27 @@ def counted_pledges(cutoff: datetime | None = None) -> list:
                 and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
 
 
-def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
+def approved_entries(cutoff: datetime | None = None):
+    """The ledger entries of approved reports (approved on or before `cutoff`), with the recipient's
+    ITU region when it is a country: columns pid, year, recipient, itu_region, c (USD cents)."""
+    conds = [ProgressReport.status == ReviewStatus.APPROVED]
+    if cutoff is not None:
+        conds.append(ProgressReport.approved_at <= cutoff)
+    return (select(DisbursementEntry.pledge_id.label("pid"), DisbursementEntry.year, DisbursementEntry.recipient,
+                   Country.itu_region, _cents(DisbursementEntry.usd_value).label("c"))
+            .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
+            .outerjoin(Country, Country.iso3 == DisbursementEntry.recipient)
+            .where(*conds).subquery())
+
+
+def raw_aggregates(cutoff: datetime | None = None, where: tuple = ()) -> tuple[Raw, int]:
     """{(dimension, key): [pledges, usd_cents, amount_cents]} and the number of pledging organizations,
     for pledges approved now (None), or approved on or before `cutoff` as they stood then: still approved,
     or withdrawn after the cut-off (an approved pledge can only be withdrawn, which sets decided_at; the
     same rule as p2c.publications.content, so a published report agrees with itself)."""
-    conds = counted_pledges(cutoff)
+    conds = [*counted_pledges(cutoff), *where]
+    entries = approved_entries(cutoff)
+    per_pledge = select(entries.c.pid, func.sum(entries.c.c).label("d")).group_by(entries.c.pid).subquery()
     # The latest approved report as of the cut-off (p2c.implementation.latest, the one definition);
     # `last` is the pledge's most recent report approval, which restarts its reporting clock.
     latest = latest_approved_reports(true(), as_of=cutoff).subquery()
@@ -73,8 +88,11 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
                _day(Pledge.approved_at).label("approved_day"), _day(activity).label("activity_day"),
                func.coalesce(latest.c.implementation_status, "not_started").label("impl_status"),
                Pledge.event_code.label("event"), Pledge.lead_organization_id.label("lead"),
-               Pledge.is_global, Pledge.targets_ldc, Pledge.targets_lldc, Pledge.targets_sids)
+               Pledge.is_global, Pledge.targets_ldc, Pledge.targets_lldc, Pledge.targets_sids,
+               func.coalesce(func.substr(_day(Pledge.pledged_on), 1, 4), "none").label("pledged_year"),
+               func.coalesce(per_pledge.c.d, 0).label("d"), per_pledge.c.pid.label("ledger_pid"))
         .join(Organization, Organization.id == Pledge.lead_organization_id)
+        .outerjoin(per_pledge, per_pledge.c.pid == Pledge.id)
         .outerjoin(Country, Country.iso3 == Organization.country_iso3)
         .outerjoin(latest, latest.c.pledge_id == Pledge.id)
         .where(*conds)
@@ -92,10 +110,13 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
     total = run(select(literal(""), func.count(), func.sum(base.c.u), literal(0)).select_from(base)).all()
     if total and total[0][1]:
         put("total", total)
-    for name in ("focus_area", "pledge_type", "stakeholder", "lead_region", "start_year", "approved_day",
-                 "activity_day", "impl_status", "event"):
+    for name in ("focus_area", "pledge_type", "stakeholder", "lead_region"):  # amount: USD disbursed
+        col = base.c[name]
+        put(name, run(select(col, func.count(), func.sum(base.c.u), func.sum(base.c.d)).group_by(col)))
+    for name in ("start_year", "approved_day", "activity_day", "impl_status", "event", "pledged_year"):
         col = base.c[name]
         put(name, run(select(col, func.count(), func.sum(base.c.u), literal(0)).group_by(col)))
+    _ledger(base, entries, put)
     for flag, name in ((base.c.is_global, "global"), (base.c.targets_ldc, "ldc"), (base.c.targets_lldc, "lldc"),
                        (base.c.targets_sids, "sids")):
         put("scope", run(select(literal(name), func.count(), func.sum(base.c.u), literal(0)).where(
@@ -141,5 +162,26 @@ def raw_aggregates(cutoff: datetime | None = None) -> tuple[Raw, int]:
                          .where(latest.c.usd_disbursed.is_not(None)).having(func.count() > 0)))
     organizations = run(select(func.count(distinct(base.c.lead)))).scalar() or 0
     return dict(raw), int(organizations)
+
+
+def _ledger(base, entries, put) -> None:
+    """The ledger's dimensions (p2c.reporting.contributions.ledger_entries), from SQL."""
+    run = db.session.execute
+    with_ledger = base.c.ledger_pid.is_not(None)
+    put("ledger", run(select(literal(""), func.count(), func.sum(base.c.u), func.sum(base.c.d))
+                      .where(with_ledger).having(func.count() > 0)))
+    lead = cast(base.c.lead, String)
+    put("disb_org", run(select(lead, func.count(), func.sum(base.c.u), func.sum(base.c.d))
+                        .where(with_ledger).group_by(lead)))
+    joined = entries.join(base, base.c.pid == entries.c.pid)
+    year = cast(entries.c.year, String)
+    put("disb_year", run(select(year, func.count(distinct(entries.c.pid)), literal(0), func.sum(entries.c.c))
+                         .select_from(joined).group_by(year)))
+    put("disb_country", run(select(entries.c.recipient, func.count(distinct(entries.c.pid)), literal(0),
+                                   func.sum(entries.c.c)).select_from(joined)
+                            .where(entries.c.itu_region.is_not(None)).group_by(entries.c.recipient)))
+    region = func.coalesce(entries.c.itu_region, func.nullif(entries.c.recipient, ""), "none")
+    put("disb_region", run(select(region, func.count(distinct(entries.c.pid)), literal(0), func.sum(entries.c.c))
+                           .select_from(joined).group_by(region)))
 
 

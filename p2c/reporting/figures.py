@@ -29,6 +29,7 @@ from p2c.reference.models import (
 )
 from p2c.reference.regions import REGION_CODES
 from p2c.reporting.contributions import NONE_KEY
+from p2c.reporting.finance import finance_figures
 from p2c.reporting.models import Goal
 
 # (dimension, filter parameter of the directory, additive?)
@@ -120,15 +121,19 @@ def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
     out = []
     goals = db.session.scalars(select(Goal).where(Goal.active.is_(True)).order_by(Goal.position, Goal.id))
     for goal in goals:
+        # Active (pledges not inactive) and all-time, side by side; the goal's setting says which it counts.
+        # Organizations and indicators have no active figure: both are the all-time one.
         if goal.metric == "usd_value":
-            reached = Decimal(totals["usd_value"])
+            all_time, active = Decimal(totals["usd_value"]), Decimal(totals["active_usd_value"])
         elif goal.metric == "pledges":
-            reached = Decimal(totals["pledges"])
+            all_time, active = Decimal(totals["pledges"]), Decimal(totals["active_pledges"])
         elif goal.metric == "organizations":
-            reached = Decimal(totals["organizations"])
+            all_time = active = Decimal(totals["organizations"])
         else:
             cents = by_dim.get("indicator", {}).get(goal.indicator_code or "", [0, 0, 0])[2]
-            reached = Decimal(cents) / 100
+            all_time = active = Decimal(cents) / 100
+        counts = goal.counts if goal.counts in ("active", "all_time") else "active"
+        reached = active if counts == "active" else all_time
         target = Decimal(goal.target_value)
         pace = _pace(by_dim, today, goal.metric, goal.indicator_code)
         projected = None
@@ -141,6 +146,8 @@ def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
             "metric": goal.metric, "indicator": goal.indicator_code,
             "target_value": str(target.quantize(Decimal("0.01"))), "target_date": goal.target_date.isoformat(),
             "reached_value": str(reached.quantize(Decimal("0.01"))), "share": ratio(reached, target),
+            "counts": counts, "reached_active": str(active.quantize(Decimal("0.01"))),
+            "reached_all_time": str(all_time.quantize(Decimal("0.01"))),
             "met": reached >= target,
             "pace_per_year": str(pace.quantize(Decimal("0.01"))) if pace is not None else None,
             "projected_date": projected,
@@ -214,7 +221,7 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
     return {
         "as_of": as_of.replace(microsecond=0).isoformat(), "today": today.isoformat(), "source": source,
         "totals": totals, "goals": _goals(by_dim, totals, today), "breakdowns": breakdowns,
-        "indicators": _indicators(by_dim), "reporting_status": reporting,
+        "indicators": _indicators(by_dim), "reporting_status": reporting, "finance": finance_figures(by_dim, names),
         "notes": {
             "approved_only": "Only approved pledges are counted; a joint pledge counts once, under its lead.",
             "usd": "Amounts are converted to USD at the yearly average rate of the pledge date.",
@@ -228,6 +235,11 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
                       "independently verified (a verifier confirmed the report's evidence).",
             "usd_disbursed": "USD disbursed is achieved, not pledged: the 'disbursed to date' of each pledge's "
                              "latest approved progress report, summed over the pledges that state one.",
+            "finance": ("Pledged is the approved pledges' USD value; disbursed is the USD value of the entries of "
+                        "their approved progress reports, each converted at the rate of its year. Pledged by "
+                        "country and region is where pledges were meant to go (a multi-country pledge counts in "
+                        "each); disbursed is where each entry went. By year: pledged by pledge date, disbursed "
+                        "by year disbursed. The two are never added."),
             "gaps": "Contributions to the 2030 gaps are pledged, not achieved.",
             "reporting_status": "Current: approved or reported within 12 months; due: 12 to 24 months; "
                                 "inactive: over 24 months (left out of active totals).",

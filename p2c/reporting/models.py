@@ -27,4 +27,7 @@ class Goal(TimestampMixin, VersionedMixin, db.Model):
     target_value: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     target_date: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Which pledges the goal counts: "active" (not inactive: reported or approved within 24 months) or
+    # "all_time" (every approved pledge). Both are shown; this says which one the bar and share use.
+    counts: Mapped[str] = mapped_column(String(10), default="active", server_default="active")
     position: Mapped[int] = mapped_column(Integer, default=0)

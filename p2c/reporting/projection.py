@@ -28,7 +28,7 @@ from p2c.core.bulk import insert_rows
 from p2c.core.enums import ReviewStatus
 from p2c.core.signals import bulk_loaded, organization_changed, submission_decided
 from p2c.extensions import db
-from p2c.implementation.models import ProgressReport, ProgressValue
+from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
 from p2c.reporting.models import Goal
@@ -201,7 +201,7 @@ def _after_flush(session, flush_context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Pledge):
             mark_dirty(session, obj.id)
-        elif isinstance(obj, ProgressReport | PledgeTarget):
+        elif isinstance(obj, ProgressReport | PledgeTarget | DisbursementEntry):
             mark_dirty(session, obj.pledge_id)
         elif isinstance(obj, ProgressValue) and obj.report is not None:
             mark_dirty(session, obj.report.pledge_id)

@@ -7,6 +7,7 @@ pledges) and caches the result under the data version, so it is fast and never s
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
@@ -14,7 +15,9 @@ from sqlalchemy import func, select
 from p2c.core.enums import ReviewStatus
 from p2c.core.numbers import money
 from p2c.extensions import cache, db
+from p2c.pledges.filters import active_filters
 from p2c.pledges.models import Pledge
+from p2c.pledges.queries import conditions
 from p2c.reference.models import Country
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.figures import assemble
@@ -67,6 +70,24 @@ def progress_figures(as_of: date | None = None, *, today: date | None = None) ->
         # Cached with the figures: any approved report bumps the data version, so it is never stale.
         figures["forecast"] = forecasts()
         cache.set(key, figures, ttl=24 * 3600)
+    return figures
+
+
+def filtered_figures(filters: dict, *, today: date | None = None) -> dict:
+    """The same figures for the approved pledges matching the directory's filters (p2c.pledges.filters),
+    computed from the pledge tables (p2c.reporting.direct) and cached under the data version and the
+    filters. Without any filter: `progress_figures()`. No 2030 forecast for a narrowed set (`forecast`
+    is empty): the forecast is the coalition's."""
+    active = active_filters(filters)
+    if not active:
+        return {**progress_figures(today=today), "filters": {}}
+    today = today or _now().date()
+    key = f"progress-filtered:{state_token(today)}:{json.dumps(active, sort_keys=True, default=str)}"
+    figures = cache.get(key)
+    if figures is None:
+        raw, organizations = raw_aggregates(None, where=tuple(conditions(active, today)))
+        figures = {**assemble(raw, organizations, today, _now(), "direct"), "forecast": [], "filters": active}
+        cache.set(key, figures, ttl=3600)
     return figures
 
 

@@ -64,7 +64,11 @@ class GoalSchema(Schema):
     indicator = fields.String(allow_none=True)
     target_value = fields.String()
     target_date = fields.String()
-    reached_value = fields.String()
+    reached_value = fields.String(metadata={"description": "what the goal counts (see `counts`)"})
+    counts = fields.String(metadata={"description": "active (pledges inactive for over 24 months left out) "
+                                                    "or all_time"})
+    reached_active = fields.String()
+    reached_all_time = fields.String()
     share = fields.String(allow_none=True)
     met = fields.Boolean()
     pace_per_year = fields.String(allow_none=True)
@@ -129,6 +133,41 @@ class ForecastSchema(Schema):
     share_of_gap_high = fields.String(allow_none=True)
 
 
+class FinanceRowSchema(Schema):
+    """Pledged and disbursed for one key of a dimension (pledged is null where it has no meaning)."""
+
+    key = fields.String()
+    name = fields.String()
+    pledges = fields.Integer()
+    pledged_usd = fields.String(allow_none=True)
+    disbursed_usd = fields.String()
+    share = fields.String(allow_none=True, metadata={"description": "disbursed / pledged, 4 decimals"})
+
+
+class FinanceBreakdownSchema(Schema):
+    """Pledged versus disbursed by one dimension."""
+
+    dimension = fields.String()
+    filter = fields.String(allow_none=True)
+    additive = fields.Boolean()
+    rows = fields.List(fields.Nested(FinanceRowSchema))
+
+
+class FinanceSchema(Schema):
+    """The financial commitments ledger, rolled up: pledged versus disbursed (never added together)."""
+
+    pledged_usd = fields.String()
+    disbursed_usd = fields.String()
+    share = fields.String(allow_none=True)
+    pledges = fields.Integer()
+    reporting_pledges = fields.Integer(metadata={"description": "pledges with at least one approved "
+                                                                "disbursement entry"})
+    reporting_pledged_usd = fields.String()
+    reporting_share = fields.String(allow_none=True, metadata={"description": "share of pledges that reported "
+                                                                              "disbursements"})
+    breakdowns = fields.List(fields.Nested(FinanceBreakdownSchema))
+
+
 class ProgressSchema(Schema):
     """The figures of the progress page."""
 
@@ -141,4 +180,7 @@ class ProgressSchema(Schema):
     indicators = fields.List(fields.Nested(IndicatorSchema))
     reporting_status = fields.List(fields.Nested(ReportingStatusSchema))
     forecast = fields.List(fields.Nested(ForecastSchema))
+    finance = fields.Nested(FinanceSchema)
+    filters = fields.Dict(keys=fields.String(), values=fields.Raw(),
+                          metadata={"description": "the filters applied (empty: every approved pledge)"})
     notes = fields.Dict(keys=fields.String(), values=fields.String())

@@ -7,10 +7,11 @@ so a read costs one small query whatever the number of pledges, and an approval 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date, datetime
 
 from babel.numbers import format_compact_currency
-from flask import Blueprint, Response, render_template, session, url_for
+from flask import Blueprint, Response, render_template, request, session, url_for
 from flask_babel import format_date, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,8 @@ from p2c.core.compress import not_modified, not_modified_response, pack, packed_
 from p2c.core.enums import FigureLevel, ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, text_direction
 from p2c.extensions import cache, db
+from p2c.pledges.directory_views import _options, _selects
+from p2c.pledges.filters import active_filters, parse_filters
 from p2c.reference.initiatives import initiative_titles
 from p2c.reference.models import Country
 from p2c.reference.regions import GROUP_NAMES, REGION_NAMES
@@ -71,6 +74,31 @@ def row_label(dimension: str, key: str, name: str) -> str:
     if key == "none":
         return _("Not stated")
     return ref_name(name) if dimension != "start_year" else key
+
+
+FINANCE_TITLES = {
+    "focus_area": _l("Pledged and disbursed by focus area"), "pledge_type": _l("Pledged and disbursed by pledge type"),
+    "stakeholder": _l("Pledged and disbursed by stakeholder group of the lead"),
+    "lead_region": _l("Pledged and disbursed by ITU region of the lead organization"),
+    "country": _l("By country: pledged where it was meant to go, disbursed where it went"),
+    "region": _l("By ITU region: pledged where it was meant to go, disbursed where it went"),
+    "year": _l("By year: pledged by pledge date, disbursed by year disbursed"),
+    "lead_organization": _l("Lead organizations that disbursed the most"),
+}
+FINANCE_COLUMNS = {
+    "focus_area": _l("Focus area"), "pledge_type": _l("Pledge type"), "stakeholder": _l("Stakeholder group"),
+    "lead_region": _l("ITU region"), "country": _l("Country"), "region": _l("ITU region"), "year": _l("Year"),
+    "lead_organization": _l("Lead organization"),
+}
+
+
+def finance_label(dimension: str, key: str, name: str) -> str:
+    """The reader's-language label of one row of the finance tables."""
+    if dimension == "region":
+        return str(_l("Global")) if key == "global" else str(ROW_REGION_NAMES.get(key, key))
+    if dimension == "year":
+        return key if key != "none" else _("Not stated")
+    return row_label(dimension, key, name)
 
 
 def _charts(figures: dict, rtl: bool) -> list[dict]:
@@ -140,11 +168,33 @@ def _map(figures: dict):
                                               country=name, count=format_number(n)))
 
 
+# The directory's filters offered on the progress page (the API takes every one of them).
+PAGE_FILTERS = ("region", "country", "group", "focus_area", "type", "stakeholder", "year")
+
+
+def _filter_box(filters: dict, errors: dict) -> dict:
+    """The filter form's option lists (the directory's own) and the chips of the active filters."""
+    selects = _selects(filters, None)
+    options = _options()
+    chips = []
+    for name, value in active_filters(filters).items():
+        label = dict(options.get(name, [])).get(str(value), str(value))
+        rest = {k: v for k, v in active_filters(filters).items() if k != name}
+        chips.append((name, label, url_for("reporting.progress", **rest)))
+    return {"selects": selects, "chips": chips, "errors": errors, "names": PAGE_FILTERS}
+
+
 @bp.get("/progress")
 def progress():
-    """Headline figures, goals, breakdowns, indicators, reporting status and the map."""
+    """Headline figures, goals, breakdowns, indicators, reporting status and the map; the directory's
+    filters narrow them (the URL says which, so it can be shared)."""
     lang = current_language()
+    # Without a query string (most readers) nothing is parsed: the cached page is served as before.
+    filters, errors = parse_filters(request.args) if request.args else ({}, {})
+    active = active_filters(filters)
     token = queries.state_token(committed=True)  # a GET: nothing of its own to see
+    if active or errors:
+        token = f"{token}:{json.dumps(active, sort_keys=True, default=str)}:{sorted(errors)}"
     etag = hashlib.sha1(f"{token}.{lang}".encode(), usedforsecurity=False).hexdigest()
     if not_modified(etag):
         return not_modified_response(etag)
@@ -158,14 +208,15 @@ def progress():
         body_key = f"progress-body-v2:{token}:{lang}"
         body = cache.get(body_key)
         if body is None:
-            figures = queries.progress_figures()
+            figures = queries.filtered_figures(active)
             rtl = text_direction(lang) == "rtl"
             goals = _goals(figures)
             body = render_template(
                 "reporting/_progress_body.html", figures=figures, goals=goals, charts=_charts(figures, rtl),
                 world=_map(figures), countries=_countries(figures), map_legend=_map_legend(figures),
-                timeline=_timeline(),
+                timeline=_timeline() if not active else None, filter_box=_filter_box(filters, errors),
                 reporting_titles={s.value: s.title for s in ReportingStatus},
+                finance_titles=FINANCE_TITLES, finance_columns=FINANCE_COLUMNS, finance_label=finance_label,
                 to_date=date.fromisoformat, to_datetime=datetime.fromisoformat)
             cache.set(body_key, body, ttl=24 * 3600)
         html = render_template("reporting/progress.html", body=Markup(body))  # noqa: S704 - our own rendered template

@@ -120,7 +120,8 @@ def test_progress_reports_through_the_api(client, builder, token):
     foreign = builder.pledge()
     pending = builder.pledge(status=ReviewStatus.SUBMITTED, lead=own.lead_organization)
     db.session.commit()
-    report = {"period": 2025, "implementation_status": "on_track", "usd_disbursed": "1000.00",
+    report = {"period": 2025, "implementation_status": "on_track",
+              "entries": [{"amount": "1000.00", "currency": "USD", "recipient": "KEN", "instrument": "grant"}],
               "narrative": "We connected the first 40 schools and trained teachers in each of them.",
               "values": [{"indicator": "people_connected", "achieved_value": "400"}]}
     headers = auth(secret, **{"Idempotency-Key": "r-1"})

@@ -35,7 +35,7 @@ NOT_PAGES = {
     "static", "web.healthz", "web.readyz", "members.search_organizations", "opendata.pledges", "opendata.iati",
     "publications.detail_csv", "publications.detail_json", "review.queue_csv", "api.openapi_json",
     "api.docs_asset", "api.list_pledges", "api.get_pledge", "api.list_organizations", "api.progress",
-    "publications.detail_pdf", "reporting.country_brief",
+    "publications.detail_pdf", "reporting.country_brief", "opendata.ledger", "reporting.task_force_csv",
     # Images and machine endpoints: the SVG widgets (their HTML twins are audited) and Prometheus metrics.
     "embed.coalition_svg", "embed.country_svg", "embed.pledge_svg", "metrics.prometheus",
     # Shown only to the browser that just submitted (session): the pledge confirmation is audited by
@@ -146,7 +146,8 @@ def _paths(site) -> dict[str, list[str]]:
         "web.home": ["/"], "members.join": ["/join"], "pledges.new": ["/pledges/new"],
         "pledges.directory": ["/pledges", "/pledges?country=KEN&focus_area=connect"],
         "pledges.detail": [f"/pledges/{p['approved'].reference}"],
-        "reporting.progress": ["/progress"], "reporting.country": ["/countries/KEN"],
+        "reporting.progress": ["/progress", "/progress?region=AFR&focus_area=connect"],
+        "reporting.country": ["/countries/KEN"], "reporting.task_force": ["/progress/task-force"],
         "reporting.regions": ["/regions"], "reporting.region": ["/regions/AFR"],
         "publications.index": ["/reports"], "publications.detail": [f"/reports/{p['publication'].slug}"],
         "publications.compare": [f"/reports/compare?a={p['earlier'].slug}&b={p['publication'].slug}"],

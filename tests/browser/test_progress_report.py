@@ -38,15 +38,17 @@ def test_focal_point_files_a_report_on_a_phone(live_server, phone_page, builder)
     # First a mistake: a negative disbursement; the message shows next to the field and nothing is saved.
     page.select_option("#period", "2025")
     page.check("input[name=implementation_status][value=on_track]")
-    page.fill("#usd_disbursed", "-10")
+    page.fill("#entry_1_amount", "-10")
     page.fill("#narrative", "We connected 12 schools and 1,800 people in the first year.")
     page.click("button[type=submit]")
-    assert page.locator("#usd_disbursed-error").inner_text() == "Enter a number of zero or more."
+    assert page.locator("#entry_1_amount-error").inner_text() == "Enter a number of zero or more."
     assert page.locator(".error-summary").is_visible()
     screenshot(page, "progress-report-form-error-en-phone")
     assert db.session.scalars(select(ProgressReport)).all() == []
 
-    page.fill("#usd_disbursed", "200000")
+    page.fill("#entry_1_amount", "200000")  # in the pledge's currency, this year
+    page.select_option("#entry_1_recipient", "KEN")
+    page.select_option("#entry_1_instrument", "grant")
     page.fill(f"#target_{pledge.targets[0].id}", "1800")
     page.fill(f"#target_{pledge.targets[1].id}", "12")
     page.fill("#reached_schools", "12")
@@ -57,6 +59,7 @@ def test_focal_point_files_a_report_on_a_phone(live_server, phone_page, builder)
     db.session.expire_all()
     report = db.session.scalars(select(ProgressReport)).one()
     assert report.status == ReviewStatus.SUBMITTED and len(report.values) == 2
+    assert [(e.amount, e.recipient, e.instrument) for e in report.entries] == [(200000, "KEN", "grant")]
 
 
 def test_published_report_at_phone_width(live_server, phone_page, builder):

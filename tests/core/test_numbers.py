@@ -148,22 +148,26 @@ REPORT_ROWS = [r for r in ROWS if currency_places(r[2]) == 2]
 @pytest.mark.parametrize(("locale", "typed", "currency", "right"), REPORT_ROWS, ids=_ids(REPORT_ROWS))
 def test_progress_report_form_and_api_read_the_disbursement_alike(app, usd_pledge, locale, typed, currency, right):
     good = {"period": 2025, "implementation_status": "on_track", "narrative": "We connected 40 schools this year."}
+    row = {"entry_1_currency": "USD", "entry_1_recipient": "KEN", "entry_1_instrument": "grant"}
+    entry = {"currency": "USD", "recipient": "KEN", "instrument": "grant"}
     with app.test_request_context(method="POST"), force_locale(locale):
         value, message = _expected(locale, typed, "USD")
-        form = report_form(usd_pledge, [], formdata=MultiDict({**{k: str(v) for k, v in good.items()},
-                                                                "usd_disbursed": typed}), meta={"csrf": False},
+        form = report_form(usd_pledge, [], formdata=MultiDict({**{k: str(v) for k, v in good.items()}, **row,
+                                                                "entry_1_amount": typed}), meta={"csrf": False},
                            today=REPORT_DAY)
         form.validate()
         schema = ProgressReportInputSchema(pledge=usd_pledge, today=REPORT_DAY)
         try:
-            loaded, api_errors = schema.load({**good, "usd_disbursed": typed}), {}
+            loaded, api_errors = schema.load({**good, "entries": [{**entry, "amount": typed}]}), {}
         except ValidationError as exc:
             loaded, api_errors = None, exc.messages
         if value is not None:
-            assert form.usd_disbursed.errors == [] and form.usd_disbursed.data == value == loaded["usd_disbursed"]
+            assert form.entry_1_amount.errors == []
+            assert form.entry_1_amount.data == value == loaded["entries"][0]["amount"]
+            assert loaded["usd_disbursed"] == value
         else:
-            assert form.usd_disbursed.errors == [message]
-            assert api_errors == {"usd_disbursed": [message]}
+            assert form.entry_1_amount.errors == [message]
+            assert api_errors == {"entries": {0: {"amount": [message]}}}
 
 
 @pytest.fixture

@@ -118,7 +118,8 @@ def test_unsafe_characters_in_every_text_field_of_every_channel_end_up_nowhere(c
 
     own = builder.pledge(lead=lead)  # approved: it takes progress reports through the API
     db.session.commit()
-    report = {"period": 2025, "implementation_status": "on_track", "usd_disbursed": "1000.00",
+    report = {"period": 2025, "implementation_status": "on_track",
+              "entries": [{"amount": "1000.00", "currency": "USD", "recipient": "KEN", "instrument": "grant"}],
               "narrative": dirty("We connected the first 40 schools and trained teachers in each of them."),
               "disbursement_explanation": dirty("Paid in two instalments."),
               "evidence_links": [dirty("https://example.org/report")],

@@ -23,7 +23,8 @@ def _link(pledge) -> str:
 def _valid(pledge, **changes) -> dict:
     target = pledge.targets[0]
     data = {
-        "period": "2025", "implementation_status": "on_track", "usd_disbursed": "250000",
+        "period": "2025", "implementation_status": "on_track", "entry_1_amount": "250000",
+        "entry_1_currency": "USD", "entry_1_recipient": "KEN", "entry_1_instrument": "grant",
         "disbursement_explanation": "", "narrative": "We connected 40 schools in Turkana county this year.",
         "evidence_links": "https://example.org/report-2025\nhttp://example.com/photos",
         f"target_{target.id}": "400", "reached_women_girls": "1200", "reached_youth": "",
@@ -54,7 +55,9 @@ def test_valid_report_end_to_end_through_private_link(client, pledge, mail_to):
     assert report.reference == f"{pledge.reference}-R2025"
     assert report.status == ReviewStatus.SUBMITTED
     assert report.period == 2025 and report.implementation_status == ImplementationStatus.ON_TRACK
-    assert report.usd_disbursed == Decimal("250000.00")
+    assert report.usd_disbursed == Decimal("250000.00")  # derived: once approved, disbursed to date
+    assert [(e.amount, e.currency_code, e.year, e.recipient, e.instrument, e.usd_value) for e in report.entries] == [
+        (Decimal("250000.00"), "USD", 2025, "KEN", "grant", Decimal("250000.00"))]
     assert report.evidence_links == ["https://example.org/report-2025", "http://example.com/photos"]
     assert [(v.target_id, v.achieved_value) for v in report.values] == [(pledge.targets[0].id, Decimal("400.00"))]
     assert [(b.beneficiary_code, b.people_reached) for b in report.beneficiaries] == [("women_girls", 1200)]
@@ -72,8 +75,13 @@ def test_valid_report_end_to_end_through_private_link(client, pledge, mail_to):
     ("period", "2099", "Not a valid choice"),
     ("implementation_status", "", "Choose the implementation status."),
     ("implementation_status", "finished", "Not a valid choice"),
-    ("usd_disbursed", "-5", "Enter a number of zero or more."),
-    ("usd_disbursed", "lots", "Enter a number using digits only"),
+    ("entry_1_amount", "-5", "Enter a number of zero or more."),
+    ("entry_1_amount", "lots", "Enter a number using digits only"),
+    ("entry_1_amount", "0", "Enter the amount disbursed, above zero."),
+    ("entry_1_recipient", "XXX", "Choose the country or region that received it"),
+    ("entry_1_instrument", "gift", "Choose the instrument."),
+    ("entry_1_currency", "XTS", "No exchange rate is known for XTS"),
+    ("entry_1_year", "2026", "The year of a disbursement must be between 2024 and the year reported on, 2025."),
     ("narrative", "", "Describe what was done this year."),
     ("narrative", "Too short.", "Write between 20 and 5000 characters."),
     ("evidence_links", "javascript:alert(1)", "is not a web address starting with http:// or https://"),
@@ -87,7 +95,7 @@ def test_every_invalid_field_is_explained_and_nothing_is_saved(client, pledge, f
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert message in body
-    assert f'id="{field}-error"' in body
+    assert f'id="{field if not field.startswith("entry_") else "entry_1_amount"}-error"' in body
     assert _count() == 0
 
 
@@ -100,12 +108,12 @@ def test_negative_achieved_value_is_refused(client, pledge):
 
 
 def test_disbursement_above_pledged_value_needs_an_explanation(client, pledge):
-    response = client.post(_link(pledge), data=_valid(pledge, usd_disbursed="1500000"))
+    response = client.post(_link(pledge), data=_valid(pledge, entry_1_amount="1500000"))
     assert response.status_code == 422
     assert "please explain why" in response.get_data(as_text=True)
     assert _count() == 0
     response = client.post(_link(pledge), data=_valid(
-        pledge, usd_disbursed="1500000", disbursement_explanation="A co-funder joined the programme."))
+        pledge, entry_1_amount="1500000", disbursement_explanation="A co-funder joined the programme."))
     assert response.status_code == 302
     assert _count() == 1
 
@@ -232,7 +240,8 @@ def test_review_kind_is_registered_with_detail_template(app, client, login, pled
 
 def test_schema_applies_the_same_rules(pledge):
     target = pledge.targets[0]
-    good = {"period": 2025, "implementation_status": "delayed", "usd_disbursed": "100",
+    good = {"period": 2025, "implementation_status": "delayed",
+            "entries": [{"amount": "100", "recipient": "KEN", "instrument": "grant"}],
             "narrative": "Roll-out slowed by the rainy season, resumed in May.",
             "evidence_links": ["https://example.org/x"],
             "values": [{"indicator": target.indicator_code, "achieved_value": "12.5"}],
@@ -242,11 +251,17 @@ def test_schema_applies_the_same_rules(pledge):
     assert data["implementation_status"] == ImplementationStatus.DELAYED
     from marshmallow import ValidationError
 
-    for change, field in [({"usd_disbursed": "-1"}, "usd_disbursed"), ({"period": 1990}, "period"),
+    entry = {"recipient": "KEN", "instrument": "grant"}
+    assert data["entries"] == [{**entry, "amount": Decimal("100.00"), "currency": "USD", "year": 2025,
+                                "cofinancing": False}]
+    assert data["usd_disbursed"] == Decimal("100.00")
+    for change, field in [({"entries": [{**entry, "amount": "-1"}]}, "entries"), ({"period": 1990}, "period"),
+                          ({"usd_disbursed": "100"}, "usd_disbursed"),
+                          ({"entries": [{**entry, "amount": "1", "recipient": "Kenya"}]}, "entries"),
                           ({"evidence_links": ["ftp://x.org"]}, "evidence_links"),
                           ({"beneficiaries": {"martians": 3}}, "beneficiaries"),
                           ({"values": [{"target_id": 999999, "achieved_value": "1"}]}, "values"),
-                          ({"usd_disbursed": "2000000"}, "disbursement_explanation"),
+                          ({"entries": [{**entry, "amount": "2000000"}]}, "disbursement_explanation"),
                           ({"narrative": "short"}, "narrative")]:
         with pytest.raises(ValidationError) as exc:
             ProgressReportInputSchema(pledge=pledge).load({**good, **change})
@@ -294,7 +309,7 @@ def test_schema_refuses_too_many_people_with_its_own_message(app, pledge):
 def test_report_form_reads_numbers_like_the_pledge_form(client, pledge, typed, status):
     """Issue 18 item 7: sNaN was a 500; issue 12: 1,200 and 900,000 were refused in English."""
     target = pledge.targets[0]
-    response = client.post(_link(pledge), data=_valid(pledge, usd_disbursed=typed, **{f"target_{target.id}": typed}))
+    response = client.post(_link(pledge), data=_valid(pledge, entry_1_amount=typed, **{f"target_{target.id}": typed}))
     assert response.status_code == status
     if status == 422:
         assert "Enter a number using digits only" in response.get_data(as_text=True)

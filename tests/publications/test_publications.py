@@ -245,11 +245,13 @@ def test_csv_has_every_frozen_figure(client, pledges):
         if key in ("key", "id", "code", "status", "dimension") and any(r[1] == cell for r in rows):
             continue  # identifiers are the item column
         if key == "dimension":
-            assert any(r[0] == f"figures.breakdowns.{value}" for r in rows)
+            assert any(r[0] in (f"figures.breakdowns.{value}", f"figures.finance.breakdowns.{value}") for r in rows)
             continue
         assert (key, cell) in cells, (key, cell)
     assert ["figures.totals", "", "pledges", "3"] in rows
     assert ["figures.totals", "", "usd_value", "14000000.00"] in rows
+    assert ["figures.finance", "", "pledged_usd", pub.content["figures"]["finance"]["pledged_usd"]] in rows
+    assert ["figures.finance.breakdowns.year", "", "additive", "true"] in rows
     assert ["figures.breakdowns.country", "KEN", "pledges", "3"] in rows
     assert ["figures.breakdowns.focus_area", "empower", "usd_value", "2000000.00"] in rows
     assert ["figures.indicators", "people_connected", "achieved", "1000.00"] in rows

@@ -112,11 +112,17 @@ def test_reporting_status_boundaries(last, approved, expected):
 
 def test_goal_share_and_projection(known):
     db.session.add(Goal(title="USD 3 million by 2027", metric="usd_value", target_value=Decimal(3_000_000),
-                        target_date=date(2027, 12, 31), active=True, position=1))
+                        target_date=date(2027, 12, 31), active=True, position=1, counts="all_time"))
+    db.session.add(Goal(title="USD 3 million, active", metric="usd_value", target_value=Decimal(3_000_000),
+                        target_date=date(2027, 12, 31), active=True, position=2))
     db.session.commit()
     goals = progress_figures(today=TODAY)["goals"]
     goal = next(g for g in goals if g["title"] == "USD 3 million by 2027")
-    assert goal["reached_value"] == "1540650.00" and goal["share"] == "0.5136"
+    assert goal["reached_value"] == "1540650.00" and goal["share"] == "0.5136" and goal["counts"] == "all_time"
+    # The default counts active pledges only: the inactive one (USD 540,650) is out of it; both are given.
+    active = next(g for g in goals if g["title"] == "USD 3 million, active")
+    assert (active["counts"], active["reached_value"], active["share"]) == ("active", "1000000.00", "0.3333")
+    assert (active["reached_active"], active["reached_all_time"]) == ("1000000.00", "1540650.00")
     # Pace over the last 12 months: only p3 (approved 2025-12-01, no value) -> no USD pace, no projection.
     assert goal["pace_per_year"] == "0.00" and goal["projected_date"] is None and goal["met"] is False
 

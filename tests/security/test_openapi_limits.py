@@ -42,7 +42,11 @@ def test_the_pledge_body_documents_every_reference_field(app):
     assert "enum" in target["indicator"] and target["value"]["maximum"] > 0
     report = spec["components"]["schemas"]["ProgressReportBody"]["properties"]
     assert report["beneficiaries"]["additionalProperties"] is False and report["beneficiaries"]["properties"]
-    assert report["usd_disbursed"]["exclusiveMaximum"] is True
+    assert "usd_disbursed" not in report  # derived from the entries, never typed
+    entry = spec["components"]["schemas"]["DisbursementEntry"]["properties"]
+    assert entry["amount"]["exclusiveMaximum"] is True and entry["amount"]["minimum"] == 0
+    assert entry["instrument"]["enum"] == ["grant", "loan", "equity", "guarantee", "in_kind", "other"]
+    assert "enum" in entry["currency"]
 
 
 def test_every_documented_enum_is_what_the_api_enforces(app, client, token):  # noqa: F811

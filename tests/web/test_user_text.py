@@ -38,6 +38,8 @@ EXEMPT = {
     # Names built from reference data and our own labels, already in the reader's language.
     ("implementation/templates/implementation/compliance.html", "row.name"),
     ("publications/templates/publications/_macros.html", "breakdown_label(b.dimension, r.key, r.name)"),
+    # Reference-data names and codes (focus areas, countries, regions, years); organizations go through user_text.
+    ("reporting/templates/reporting/_finance.html", "finance_label(b.dimension, r.key, r.name)"),
     ("reporting/templates/reporting/_progress_body.html", "c.title"),
     ("reporting/templates/reporting/_progress_body.html", "timeline.title"),
     ("review/templates/review/queue.html", "r.title"),

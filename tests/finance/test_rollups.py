@@ -1,0 +1,40 @@
+"""Pledged versus disbursed rolled up (by destination country, year, ...) on /api/v1/progress: exact
+figures from the known set, and the maintained rollups equal to the direct computation."""
+
+from __future__ import annotations
+
+from p2c.reporting.direct import raw_aggregates
+from p2c.reporting.queries import rollup_raw
+
+
+def _breakdown(body: dict, dimension: str) -> list[tuple]:
+    rows = next(b for b in body["finance"]["breakdowns"] if b["dimension"] == dimension)["rows"]
+    return [(r["key"], r["pledges"], r["pledged_usd"], r["disbursed_usd"], r["share"]) for r in rows]
+
+
+def test_rollups_by_destination_country_and_year(eur_pledge, client):
+    body = client.get("/api/v1/progress").get_json()
+    finance = body["finance"]
+    assert (finance["pledged_usd"], finance["disbursed_usd"], finance["share"]) == ("1081300.00", "383930.00",
+                                                                                    "0.3551")
+    assert (finance["pledges"], finance["reporting_pledges"], finance["reporting_share"]) == (1, 1, "1.0000")
+    # Pledged where it was meant to go (both countries in full), disbursed where it went.
+    assert _breakdown(body, "country") == [("KEN", 1, "1081300.00", "333930.00", "0.3088"),
+                                           ("UGA", 1, "1081300.00", "50000.00", "0.0462")]
+    assert _breakdown(body, "region") == [("AFR", 1, "1081300.00", "383930.00", "0.3551")]
+    # Pledged by pledge date, disbursed by year disbursed.
+    assert _breakdown(body, "year") == [("2023", 1, "1081300.00", "108130.00", "0.1000"),
+                                        ("2024", 0, "0.00", "50000.00", None),
+                                        ("2025", 0, "0.00", "225800.00", None)]
+    assert _breakdown(body, "focus_area")[0] == ("connect", 1, "1081300.00", "383930.00", "0.3551")
+    organization = _breakdown(body, "lead_organization")
+    assert organization == [(str(eur_pledge.lead_organization_id), 1, "1081300.00", "383930.00", "0.3551")]
+
+
+def test_rollups_equal_the_direct_computation(eur_pledge, builder):
+    rolled, orgs = rollup_raw()
+    direct, direct_orgs = raw_aggregates()
+    assert {k: v for k, v in rolled.items() if v[0]} == {k: v for k, v in direct.items() if v[0]}
+    assert rolled[("disb_year", "2023")] == [1, 0, 10813000]
+    assert rolled[("disb_country", "KEN")] == [1, 0, 33393000]
+    assert orgs == direct_orgs == 1
