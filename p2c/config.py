@@ -68,6 +68,9 @@ class Config:
     WORKER_REMINDERS_SECONDS = _env_int("P2C_WORKER_REMINDERS_SECONDS", 3600)
     WORKER_DIGESTS_SECONDS = _env_int("P2C_WORKER_DIGESTS_SECONDS", 600)
     WORKER_CHECKS_SECONDS = _env_int("P2C_WORKER_CHECKS_SECONDS", 3600)
+    # How often the worker, and each web process at most, counts pledges whose embargo has ended.
+    WORKER_EMBARGO_SECONDS = _env_int("P2C_WORKER_EMBARGO_SECONDS", 30)
+    EMBARGO_RELEASE_SECONDS = _env_int("P2C_EMBARGO_RELEASE_SECONDS", 5)
     DIGEST_HOUR = _env_int("P2C_DIGEST_HOUR", 7)  # UTC; one digest per reviewer per day from this hour
 
     # i18n
@@ -135,6 +138,7 @@ class TestingConfig(Config):
     MAIL_PORT = 1  # nothing listens here: mail stays in the outbox unless a test starts SMTP
     MAIL_TIMEOUT = 2
     REDIS_URL = ""
+    EMBARGO_RELEASE_SECONDS = 0  # every request looks: an announcement shows at once in tests
 
 
 class ProductionConfig(Config):

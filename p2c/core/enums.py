@@ -88,3 +88,13 @@ class SubmissionKind(RichEnum):
     EOI = "eoi", _l("Expression of interest")
     PLEDGE = "pledge", _l("Pledge")
     PROGRESS_REPORT = "progress_report", _l("Progress report")
+
+
+class EventKind(RichEnum):
+    """What kind of pledging moment an event is."""
+
+    WSIS_FORUM = "wsis_forum", _l("WSIS Forum")
+    WTDC = "wtdc", _l("World Telecommunication Development Conference")
+    REGIONAL_FORUM = "regional_forum", _l("Regional Development Forum")
+    P2C_ANNUAL = "p2c_annual", _l("P2C annual meeting")
+    OTHER = "other", _l("Other event")

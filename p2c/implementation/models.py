@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2c.core.db import TimestampMixin, VersionedMixin
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.members.models import REVIEW_STATUS
-from p2c.pledges.models import IMPLEMENTATION_STATUS, Pledge, PledgeTarget
+from p2c.pledges.models import IMPLEMENTATION_STATUS, Pledge, PledgeMilestone, PledgeTarget
 from p2c.reference.models import BeneficiaryGroup
 
 
@@ -50,6 +50,9 @@ class ProgressReport(TimestampMixin, VersionedMixin, db.Model):
     beneficiaries: Mapped[list[ProgressBeneficiary]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="selectin"
     )
+    milestones: Mapped[list[ProgressMilestone]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class ProgressValue(db.Model):
@@ -80,3 +83,16 @@ class ProgressBeneficiary(db.Model):
 
     report: Mapped[ProgressReport] = relationship(back_populates="beneficiaries")
     beneficiary_group: Mapped[BeneficiaryGroup] = relationship()
+
+
+class ProgressMilestone(db.Model):
+    """Whether one qualitative milestone of the pledge is done, as of the report."""
+
+    __tablename__ = "progress_milestone"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id", ondelete="CASCADE"), primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("pledge_milestone.id", ondelete="CASCADE"), primary_key=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[ProgressReport] = relationship(back_populates="milestones")
+    milestone: Mapped[PledgeMilestone] = relationship(lazy="joined")

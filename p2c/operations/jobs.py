@@ -94,9 +94,19 @@ def check_figures() -> str:
     return "rollups agree"
 
 
+def release_embargoes() -> str:
+    """Count the pledges whose announcement time has come in the figures (the rollups)."""
+    from p2c.reporting.projection import release_due
+
+    released = release_due()
+    commit()
+    return f"released {released}"
+
+
 JOBS = [
     Job("mail", "WORKER_MAIL_SECONDS", deliver_mail),
     Job("reminders", "WORKER_REMINDERS_SECONDS", send_reminders),
     Job("digests", "WORKER_DIGESTS_SECONDS", send_digests),
     Job("check_figures", "WORKER_CHECKS_SECONDS", check_figures),
+    Job("embargoes", "WORKER_EMBARGO_SECONDS", release_embargoes),
 ]

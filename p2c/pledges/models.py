@@ -31,10 +31,12 @@ from p2c.reference.models import (
     Currency,
     Event,
     FocusArea,
+    GdcObjective,
     Indicator,
     Pillar,
     PledgeType,
     Sdg,
+    SdgTarget,
     WsisLine,
 )
 
@@ -61,6 +63,8 @@ pledge_beneficiary = _link("pledge_beneficiary", "beneficiary_code", "beneficiar
 pledge_sdg = _link("pledge_sdg", "sdg_number", "sdg.number")
 pledge_wsis = _link("pledge_wsis", "wsis_code", "wsis_line.code")
 pledge_partner = _link("pledge_partner", "organization_id", "organization.id")
+pledge_sdg_target = _link("pledge_sdg_target", "sdg_target_code", "sdg_target.code")
+pledge_gdc = _link("pledge_gdc", "gdc_code", "gdc_objective.code")
 
 
 class Pledge(TimestampMixin, VersionedMixin, db.Model):
@@ -115,6 +119,9 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
     status: Mapped[ReviewStatus] = mapped_column(REVIEW_STATUS, default=ReviewStatus.SUBMITTED)
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "To be announced": an approved pledge is public only from this time (UTC; None: from approval).
+    # The one rule is p2c.pledges.visibility.public_clause.
+    public_from: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
@@ -137,6 +144,11 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
     beneficiary_groups: Mapped[list[BeneficiaryGroup]] = relationship(secondary=pledge_beneficiary)
     sdgs: Mapped[list[Sdg]] = relationship(secondary=pledge_sdg, order_by="Sdg.number")
     wsis_lines: Mapped[list[WsisLine]] = relationship(secondary=pledge_wsis)
+    sdg_targets: Mapped[list[SdgTarget]] = relationship(secondary=pledge_sdg_target, order_by="SdgTarget.position")
+    gdc_objectives: Mapped[list[GdcObjective]] = relationship(secondary=pledge_gdc, order_by="GdcObjective.position")
+    milestones: Mapped[list[PledgeMilestone]] = relationship(
+        back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeMilestone.due_on"
+    )
     targets: Mapped[list[PledgeTarget]] = relationship(
         back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeTarget.id"
     )
@@ -161,3 +173,19 @@ class PledgeTarget(db.Model):
 
     pledge: Mapped[Pledge] = relationship(back_populates="targets")
     indicator: Mapped[Indicator] = relationship(lazy="joined")
+
+
+class PledgeMilestone(db.Model):
+    """A qualitative target of a pledge (a law adopted, a policy published, a strategy launched) with a
+    date, instead of a number; a progress report says whether it is done."""
+
+    __tablename__ = "pledge_milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    # p2c.pledges.constants.MILESTONE_KINDS: law, policy, strategy, other.
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    description: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date] = mapped_column(Date)
+
+    pledge: Mapped[Pledge] = relationship(back_populates="milestones")

@@ -16,7 +16,6 @@ from decimal import Decimal
 from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
-from p2c.core.enums import ReviewStatus
 from p2c.core.reporting_status import reporting_status
 from p2c.extensions import db
 from p2c.members.models import Organization
@@ -31,6 +30,7 @@ from p2c.pledges.models import (
     pledge_wsis,
 )
 from p2c.pledges.reporting_status import reporting_status_filter
+from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Country, FocusArea, PledgeType
 from p2c.rollups.models import Rollup, RollupOrganization
 
@@ -58,7 +58,7 @@ def _link_exists(table, column: str, value) -> object:
 def conditions(filters: dict, today: date | None = None) -> list:
     """WHERE clauses for approved pledges matching the filters."""
     f = active_filters(filters)
-    where = [Pledge.status == ReviewStatus.APPROVED]
+    where = [public_clause()]
     simple = {"focus_area": Pledge.focus_area_code, "type": Pledge.pledge_type_code, "year": Pledge.start_year,
               "implementation": Pledge.implementation_status, "event": Pledge.event_code}
     for name, column in simple.items():
@@ -223,8 +223,7 @@ def facet_counts() -> dict[str, dict[str, int]]:
 
 def public_pledge(reference: str) -> Pledge | None:
     """An approved pledge by its public reference, or None."""
-    pid = db.session.scalar(select(Pledge.id).where(Pledge.reference == reference.upper(),
-                                                    Pledge.status == ReviewStatus.APPROVED))
+    pid = db.session.scalar(select(Pledge.id).where(Pledge.reference == reference.upper(), public_clause()))
     found = load_pledges([pid]) if pid else []
     return found[0] if found else None
 

@@ -21,11 +21,13 @@ from p2c.reference.models import (
     Event,
     ExchangeRate,
     FocusArea,
+    GdcObjective,
     Indicator,
     Pillar,
     PledgeType,
     ReferenceSource,
     Sdg,
+    SdgTarget,
     StakeholderGroup,
     WsisLine,
 )
@@ -134,6 +136,21 @@ def load_sdgs() -> int:
     return _upsert(Sdg, "number", ({"number": int(r["number"]), "name": r["name"]} for r in _rows("sdgs.csv")))
 
 
+@_loader("sdg_targets")
+def load_sdg_targets() -> int:
+    """SDG targets (goal.target) that digital pledges align with (9.c, 4.4, 5.b, 17.6 ...)."""
+    return _upsert(SdgTarget, "code", (
+        {"code": r["code"], "sdg_number": int(r["sdg_number"]), "name": r["name"], "position": int(r["position"])}
+        for r in _rows("sdg_targets.csv")
+    ))
+
+
+@_loader("gdc_objectives")
+def load_gdc_objectives() -> int:
+    """The five objectives of the Global Digital Compact."""
+    return _code_name(GdcObjective, "gdc_objectives.csv")
+
+
 @_loader("wsis_lines")
 def load_wsis_lines() -> int:
     """WSIS Action Lines C1-C11."""
@@ -163,10 +180,11 @@ def load_currencies() -> int:
 def load_events() -> int:
     """Pledging moments (announced at)."""
     return _upsert(Event, "code", (
-        {"code": r["code"], "name": r["name"], "starts_on": _opt_date(r["starts_on"]),
+        {"code": r["code"], "name": r["name"], "slug": r["slug"], "kind": r["kind"],
+         "starts_on": _opt_date(r["starts_on"]), "ends_on": _opt_date(r["ends_on"]),
          "location": r["location"], "position": int(r["position"])}
         for r in _rows("events.csv")
-    ), keep=("name", "starts_on", "location"))
+    ), keep=("name", "slug", "kind", "starts_on", "ends_on", "location"))
 
 
 @_loader("exchange_rates")

@@ -16,7 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
-from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
 from p2c.implementation.models import ProgressReport, ProgressValue
@@ -30,6 +29,7 @@ from p2c.pledges.models import (
     pledge_sdg,
     pledge_wsis,
 )
+from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Country
 
 Entry = tuple[str, str, int, int]
@@ -80,7 +80,7 @@ class Batch:
             .where(self._where(Pledge.id))
         )
         if self.approved_only:
-            stmt = stmt.where(Pledge.status == ReviewStatus.APPROVED)
+            stmt = stmt.where(public_clause())
         return db.session.execute(stmt).all()
 
     def links(self, table, column: str) -> dict[int, list[str]]:
