@@ -24,6 +24,7 @@ from tests.builders import Builder
 REFERENCE_TABLES = {
     "country", "focus_area", "pillar", "pledge_type", "stakeholder_group", "beneficiary_group", "sdg",
     "wsis_line", "indicator", "currency", "exchange_rate", "event", "reference_source", "alembic_version",
+    "sdg_target", "gdc_objective",
 }
 
 

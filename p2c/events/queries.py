@@ -10,12 +10,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from p2c.core.db import utcnow
-from p2c.core.enums import ImplementationStatus
+from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
 from p2c.implementation.models import ProgressMilestone, ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
-from p2c.pledges.visibility import embargoed_clause, public_clause
+from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Event, FocusArea, Indicator
 
 LIST_LIMIT = 50
@@ -122,6 +122,9 @@ def figures(event: Event, now: datetime | None = None) -> EventFigures:
 
 
 def to_be_announced(event: Event, now: datetime | None = None) -> list[Pledge]:
-    """The team's list: approved pledges of this event still under embargo, by announcement time."""
-    return list(db.session.scalars(select(Pledge).where(embargoed_clause(now), Pledge.event_code == event.code)
-                                   .order_by(Pledge.public_from, Pledge.id)))
+    """The team's list: pledges of this event with an announcement time still to come (approved or in
+    review), by announcement time."""
+    return list(db.session.scalars(
+        select(Pledge).where(Pledge.public_from > (now or utcnow()), Pledge.event_code == event.code,
+                             Pledge.status.not_in([ReviewStatus.REJECTED, ReviewStatus.WITHDRAWN]))
+        .order_by(Pledge.public_from, Pledge.id)))

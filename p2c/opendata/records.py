@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
-from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus
 from p2c.core.text import safe_text
 from p2c.extensions import db
@@ -35,7 +34,7 @@ from p2c.pledges.models import (
     pledge_sdg,
     pledge_wsis,
 )
-from p2c.pledges.visibility import announced_by, public_clause
+from p2c.pledges.visibility import announced_by, now, public_clause
 from p2c.reference.models import Country
 
 BATCH_SIZE = 1000
@@ -75,7 +74,7 @@ def _base_select() -> Select:
         )
         .join(Organization, Organization.id == Pledge.lead_organization_id)
         .outerjoin(org_country, org_country.iso3 == Organization.country_iso3)
-        .where(is_approved(Pledge.status), announced_by(utcnow()))
+        .where(is_approved(Pledge.status), announced_by(now()))
         # SQLite: walk the rowid range, never a secondary index (the hint is ignored elsewhere).
         .with_hint(Pledge, "NOT INDEXED", dialect_name="sqlite")
     )

@@ -19,24 +19,29 @@ from p2c.core.enums import ReviewStatus
 from p2c.pledges.models import Pledge
 
 
+def now() -> datetime:
+    """The moment the rule is read at (naive UTC; one place, so a test can move the clock)."""
+    return utcnow()
+
+
 def announced_by(moment: datetime, column=None) -> ColumnElement[bool]:
     """No embargo, or an embargo over at `moment`."""
     column = Pledge.public_from if column is None else column
     return or_(column.is_(None), column <= moment)
 
 
-def public_clause(now: datetime | None = None) -> ColumnElement[bool]:
+def public_clause(at: datetime | None = None) -> ColumnElement[bool]:
     """Approved and announced: the condition every public query on pledges carries."""
-    return and_(Pledge.status == ReviewStatus.APPROVED, announced_by(now or utcnow()))
+    return and_(Pledge.status == ReviewStatus.APPROVED, announced_by(at or now()))
 
 
-def embargoed_clause(now: datetime | None = None) -> ColumnElement[bool]:
+def embargoed_clause(at: datetime | None = None) -> ColumnElement[bool]:
     """Approved but not yet announced (the team's "to be announced" list)."""
-    return and_(Pledge.status == ReviewStatus.APPROVED, Pledge.public_from > (now or utcnow()))
+    return and_(Pledge.status == ReviewStatus.APPROVED, Pledge.public_from > (at or now()))
 
 
-def is_public(pledge: Pledge | None, now: datetime | None = None) -> bool:
+def is_public(pledge: Pledge | None, at: datetime | None = None) -> bool:
     """The same rule for one loaded pledge."""
     if pledge is None or pledge.status != ReviewStatus.APPROVED:
         return False
-    return pledge.public_from is None or pledge.public_from <= (now or utcnow())
+    return pledge.public_from is None or pledge.public_from <= (at or now())

@@ -30,7 +30,7 @@ NOT_PAGES = {
     "static", "web.healthz", "web.readyz", "members.search_organizations", "opendata.pledges", "opendata.iati",
     "publications.detail_csv", "publications.detail_json", "review.queue_csv", "api.openapi_json",
     "api.docs_asset", "api.list_pledges", "api.get_pledge", "api.list_organizations", "api.progress",
-    "publications.detail_pdf",
+    "publications.detail_pdf", "events.counter",
     # Images and machine endpoints: the SVG widgets (their HTML twins are audited) and Prometheus metrics.
     "embed.coalition_svg", "embed.country_svg", "embed.pledge_svg", "metrics.prometheus",
     # Shown only to the browser that just submitted (session): the pledge confirmation is audited by
@@ -105,6 +105,8 @@ def _paths(site) -> dict[str, list[str]]:
         "web.privacy": ["/privacy"], "web.contact": ["/contact"],
         "embed.coalition": ["/embed/coalition"], "embed.country": ["/embed/countries/KEN"],
         "embed.pledge": [f"/embed/pledges/{p['approved'].reference}"],
+        "events.index": ["/events"], "events.detail": ["/events/wtdc-25"],
+        "events.announcements": ["/review/events/wtdc-25/announcements"],
         # Staff
         "review.queue": ["/review/", "/review/?status=approved"],
         "review.record": [f"/review/pledge/{p['submitted'].id}", f"/review/eoi/{p['eoi'].id}",

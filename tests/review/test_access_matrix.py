@@ -43,6 +43,7 @@ def params(builder):
         "call_id": call.id, "token_id": api_token.id, "goal_id": goal.id,
         "pillar_code": db.session.query(Pillar.code).first()[0],
         "rate_id": db.session.query(ExchangeRate.id).first()[0], "event_code": db.session.query(Event.code).first()[0],
+        "slug": "wtdc-25",  # an event page's address (/review/events/<slug>/announcements)
         "token": make_token("pledge", pledge.id, pledge.focal_point.email),
     }
     db.session.commit()
