@@ -137,7 +137,8 @@ class EventForm(CleanForm):
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Address of its page (/events/…)"), validators=[DataRequired(), Length(max=80), Regexp(
+    slug = StringField(_l("Address of its page (/events/…; optional, made from the code)"), validators=[
+        Optional(), Length(max=80), Regexp(
         r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and single hyphens."))])
     kind = SelectField(_l("Kind"), choices=[(k.value, k._title) for k in EventKind], default=EventKind.OTHER.value)
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
@@ -150,6 +151,12 @@ class EventForm(CleanForm):
         description=_l("Give it to the delegates at the venue: with it, submissions from the venue's shared "
                        "address are limited per person. Clear it after the event."))
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Without a page address, the code gives one (wtdc_25 -> wtdc-25)."""
+        if not (self.slug.data or "").strip() and self.code.data:
+            self.slug.data = "-".join(p for p in str(self.code.data).lower().replace("_", "-").split("-") if p)
+        return super().validate(extra_validators)
 
     def validate_ends_on(self, field) -> None:
         """An event ends on or after the day it starts."""

@@ -87,14 +87,15 @@ def test_the_team_prepares_an_announcement(client, builder, login):
     db.session.commit()
     login("reviewer")
     when = (utcnow() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
-    refused = client.post("/review/events/wtdc-25/announcements", data={"reference": pledge.reference, "public_from": when})
+    url = "/review/events/wtdc-25/announcements"
+    refused = client.post(url, data={"reference": pledge.reference, "public_from": when})
     assert refused.status_code == 422
     assert "public already" in refused.get_data(as_text=True)
     past = client.post("/review/events/wtdc-25/announcements",
                        data={"reference": pending.reference, "public_from": "2020-01-01T10:00"})
     assert past.status_code == 422
     assert "Choose a time in the future." in past.get_data(as_text=True)
-    done = client.post("/review/events/wtdc-25/announcements", data={"reference": pending.reference, "public_from": when})
+    done = client.post(url, data={"reference": pending.reference, "public_from": when})
     assert done.status_code == 302
     db.session.expire_all()
     assert pending.event_code == "wtdc25"
