@@ -20,7 +20,7 @@ from p2c.core.errors import Conflict, Forbidden, NotAllowed, ServiceError
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.implementation import notifications, queries
-from p2c.implementation.models import ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.implementation.models import ProgressBeneficiary, ProgressMilestone, ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge
 
 REPORT_FIELDS = ["period", "implementation_status", "usd_disbursed", "disbursement_explanation", "narrative",
@@ -60,6 +60,8 @@ def _apply(report: ProgressReport, data: dict) -> None:
                      for tid, value in sorted((data.get("values") or {}).items())]
     report.beneficiaries = [ProgressBeneficiary(beneficiary_code=code, people_reached=people)
                             for code, people in sorted((data.get("beneficiaries") or {}).items())]
+    report.milestones = [ProgressMilestone(milestone_id=mid, done=bool(done))
+                         for mid, done in sorted((data.get("milestones") or {}).items())]
 
 
 def _flush_or_duplicate(period: int) -> None:

@@ -205,7 +205,8 @@ def load_pledges(ids: list[int]) -> list[Pledge]:
         return []
     options = [selectinload(Pledge.countries), selectinload(Pledge.partners), selectinload(Pledge.focus_area),
                selectinload(Pledge.pledge_type), selectinload(Pledge.pillars), selectinload(Pledge.beneficiary_groups),
-               selectinload(Pledge.sdgs), selectinload(Pledge.wsis_lines), selectinload(Pledge.targets)]
+               selectinload(Pledge.sdgs), selectinload(Pledge.wsis_lines), selectinload(Pledge.targets),
+               selectinload(Pledge.milestones), selectinload(Pledge.sdg_targets), selectinload(Pledge.gdc_objectives)]
     rows = db.session.scalars(select(Pledge).where(Pledge.id.in_(ids)).options(*options))
     by_id = {p.id: p for p in rows}
     return [by_id[i] for i in ids if i in by_id]
