@@ -140,7 +140,8 @@ class EventForm(CleanForm):
     slug = StringField(_l("Address of its page (/events/…; optional, made from the code)"), validators=[
         Optional(), Length(max=80), Regexp(
         r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and single hyphens."))])
-    kind = SelectField(_l("Kind"), choices=[(k.value, k._title) for k in EventKind], default=EventKind.OTHER.value)
+    kind = SelectField(_l("Kind of event"), choices=[(k.value, k._title) for k in EventKind],
+                       default=EventKind.OTHER.value)
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=120)])

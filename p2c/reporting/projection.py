@@ -189,12 +189,17 @@ def rebuild(batch_size: int = REBUILD_BATCH) -> int:
     return counted
 
 
+def due_for_release_query(now=None):
+    """SELECT of the pledges whose embargo is over ("to be announced" until `public_from`) that the
+    rollups do not count yet. Few rows: only pledges that ever had an announcement time (indexed)."""
+    return select(Pledge.id).where(
+        Pledge.public_from.is_not(None), public_clause(now),
+        ~select(RollupPledge.pledge_id).where(RollupPledge.pledge_id == Pledge.id).exists())
+
+
 def due_for_release(now=None) -> list[int]:
-    """Pledges whose embargo is over ("to be announced" until `public_from`) that the rollups do not
-    count yet. Few rows: only pledges that ever had an announcement time (indexed)."""
-    return list(db.session.scalars(
-        select(Pledge.id).where(Pledge.public_from.is_not(None), public_clause(now),
-                                ~select(RollupPledge.pledge_id).where(RollupPledge.pledge_id == Pledge.id).exists())))
+    """The ids `due_for_release_query` finds."""
+    return list(db.session.scalars(due_for_release_query(now)))
 
 
 def release_due(now=None) -> int:
