@@ -71,6 +71,8 @@ class Config:
     # How often the worker, and each web process at most, counts pledges whose embargo has ended.
     WORKER_EMBARGO_SECONDS = _env_int("P2C_WORKER_EMBARGO_SECONDS", 30)
     EMBARGO_RELEASE_SECONDS = _env_int("P2C_EMBARGO_RELEASE_SECONDS", 5)
+    # How often an event page's live counter asks for the figures (static/js/event-counter.js).
+    EVENT_COUNTER_SECONDS = _env_int("P2C_EVENT_COUNTER_SECONDS", 15)
     DIGEST_HOUR = _env_int("P2C_DIGEST_HOUR", 7)  # UTC; one digest per reviewer per day from this hour
 
     # i18n

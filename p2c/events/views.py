@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from p2c.core.auth import staff_required
@@ -19,7 +19,6 @@ from p2c.web.hooks import format_usd
 
 bp = Blueprint("events", __name__, template_folder="templates")
 
-COUNTER_SECONDS = 15  # how often the event page's script asks for the counter
 
 
 def _event_or_404(slug: str):
@@ -54,7 +53,7 @@ def detail(slug: str):
     return render_template("events/detail.html", event=event, figures=figures,
                            status=queries.event_status(event),
                            pledges=pledge_queries.list_items(figures.pledge_ids),
-                           counter_seconds=COUNTER_SECONDS)
+                           counter_seconds=current_app.config.get("EVENT_COUNTER_SECONDS", 15))
 
 
 @bp.get("/events/<slug>/counter.json")
