@@ -82,7 +82,10 @@ def check_figures() -> str:
     if not claim_period("check_figures", today.isoformat()):
         rollback()
         return "already checked today"
-    raw, organizations = raw_aggregates(None)  # every approved pledge, from the pledge tables
+    from p2c.reporting.projection import release_due
+
+    release_due()  # a pledge announced a moment ago is public in the tables: count it in the rollups first
+    raw, organizations = raw_aggregates(None)  # every public pledge, from the pledge tables
     shown, computed = progress_figures(today=today), assemble(raw, organizations, today, utcnow(), "direct")
     differing = [key for key in ("totals", "breakdowns", "goals", "indicators", "reporting_status")
                  if json.dumps(shown[key], sort_keys=True) != json.dumps(computed[key], sort_keys=True)]
