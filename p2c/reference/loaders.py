@@ -178,13 +178,34 @@ def load_currencies() -> int:
 
 @_loader("events")
 def load_events() -> int:
-    """Pledging moments (announced at)."""
-    return _upsert(Event, "code", (
-        {"code": r["code"], "name": r["name"], "slug": r["slug"], "kind": r["kind"],
-         "starts_on": _opt_date(r["starts_on"]), "ends_on": _opt_date(r["ends_on"]),
-         "location": r["location"], "position": int(r["position"])}
-        for r in _rows("events.csv")
-    ), keep=("name", "slug", "kind", "starts_on", "ends_on", "location"))
+    """Pledging moments (announced at). Admins edit events: an existing one keeps what it has and gets
+    only what it lacks (dates, place, kind, and the shipped page address in place of the one migration
+    0007 made from the code)."""
+    existing = {e.code: e for e in db.session.scalars(select(Event))}
+    slugs = {e.slug for e in existing.values()}
+    count = 0
+    for r in _rows("events.csv"):
+        record = {"code": r["code"], "name": r["name"], "slug": r["slug"], "kind": r["kind"],
+                  "starts_on": _opt_date(r["starts_on"]), "ends_on": _opt_date(r["ends_on"]),
+                  "location": r["location"], "position": int(r["position"])}
+        event = existing.get(r["code"])
+        count += 1
+        if event is None:
+            db.session.add(Event(**record))
+            continue
+        event.position = record["position"]
+        if event.kind in (None, "", "other"):
+            event.kind = record["kind"]
+        if event.starts_on is None and event.ends_on is None:
+            event.starts_on, event.ends_on = record["starts_on"], record["ends_on"]
+        elif event.ends_on is None and event.starts_on == record["starts_on"]:
+            event.ends_on = record["ends_on"]
+        if not event.location:
+            event.location = record["location"]
+        if event.slug in (None, "", event.code.replace("_", "-")) and record["slug"] not in slugs:
+            event.slug = record["slug"]
+    db.session.flush()
+    return count
 
 
 @_loader("exchange_rates")
