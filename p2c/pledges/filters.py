@@ -23,8 +23,10 @@ from p2c.reference.models import (
     Country,
     Event,
     FocusArea,
+    GdcObjective,
     Pillar,
     PledgeType,
+    SdgTarget,
     StakeholderGroup,
     WsisLine,
 )
@@ -37,10 +39,11 @@ MAX_PAGE_SIZE = 100
 # Filter parameter -> reference model whose codes it accepts.
 CODE_FILTERS = {
     "focus_area": FocusArea, "pillar": Pillar, "type": PledgeType, "stakeholder": StakeholderGroup,
-    "beneficiary": BeneficiaryGroup, "wsis": WsisLine, "event": Event,
+    "beneficiary": BeneficiaryGroup, "wsis": WsisLine, "event": Event, "sdg_target": SdgTarget,
+    "gdc": GdcObjective,
 }
 FILTER_NAMES = ("q", "focus_area", "pillar", "type", "region", "lead_region", "country", "group", "stakeholder",
-                "beneficiary", "sdg", "wsis", "implementation", "reporting", "year", "event")
+                "beneficiary", "sdg", "wsis", "implementation", "reporting", "year", "event", "sdg_target", "gdc")
 
 
 def _known(model) -> set[str]:
@@ -68,6 +71,8 @@ class PledgeFilterSchema(Schema):
     beneficiary = fields.String()
     wsis = fields.String()
     event = fields.String()
+    sdg_target = fields.String(validate=validate.Length(max=8))
+    gdc = fields.String(validate=validate.Length(max=40))
     region = fields.String(validate=validate.OneOf(REGION_CODES, error=_l("Choose one of the ITU regions.")))
     lead_region = fields.String(validate=validate.OneOf(REGION_CODES, error=_l("Choose one of the ITU regions.")))
     country = fields.String()

@@ -24,9 +24,11 @@ from p2c.pledges.models import (
     Pledge,
     pledge_beneficiary,
     pledge_country,
+    pledge_gdc,
     pledge_partner,
     pledge_pillar,
     pledge_sdg,
+    pledge_sdg_target,
     pledge_wsis,
 )
 from p2c.pledges.reporting_status import reporting_status_filter
@@ -69,7 +71,8 @@ def conditions(filters: dict, today: date | None = None) -> list:
                       "global": Pledge.is_global}[f["group"]].is_(True))
     links = {"country": (pledge_country, "country_iso3"), "pillar": (pledge_pillar, "pillar_code"),
              "beneficiary": (pledge_beneficiary, "beneficiary_code"), "sdg": (pledge_sdg, "sdg_number"),
-             "wsis": (pledge_wsis, "wsis_code")}
+             "wsis": (pledge_wsis, "wsis_code"), "sdg_target": (pledge_sdg_target, "sdg_target_code"),
+             "gdc": (pledge_gdc, "gdc_code")}
     for name, (table, column) in links.items():
         if name in f:
             where.append(_link_exists(table, column, f[name]))

@@ -93,3 +93,21 @@ def test_the_api_takes_milestones_instead_of_targets(app):
     with app.test_request_context():
         data = PledgeInputSchema().load(payload)
     assert data["targets"] == [] and data["milestones"][0]["due_on"] == date(2027, 3, 31)
+
+
+def test_the_directory_the_api_and_the_export_filter_by_sdg_target_and_gdc_objective(client, builder):
+    from p2c.reference.models import GdcObjective as Gdc
+
+    aligned = builder.pledge(title="Aligned with 9.c and GDC 1")
+    aligned.sdg_targets = [db.session.get(SdgTarget, "9.c")]
+    aligned.gdc_objectives = [db.session.get(Gdc, "gdc1")]
+    other = builder.pledge(title="Aligned with nothing")
+    db.session.commit()
+    for query in ("sdg_target=9.c", "gdc=gdc1"):
+        html = client.get(f"/pledges?{query}").get_data(as_text=True)
+        assert aligned.reference in html and other.reference not in html
+        api = client.get(f"/api/v1/pledges?{query}").get_json()
+        assert [p["reference"] for p in api["results"]] == [aligned.reference]
+        csv_text = client.get(f"/data/pledges.csv?{query}").get_data(as_text=True)
+        assert aligned.reference in csv_text and other.reference not in csv_text
+    assert client.get("/api/v1/pledges?sdg_target=99.z").status_code == 400
