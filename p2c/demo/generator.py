@@ -335,8 +335,9 @@ class DemoGenerator:
                     ))
                     for tid, value in targets:
                         vid = vid0 + len(rows["value"])
+                        # Whole schools, people and sites: a count achieved is a whole number.
                         rows["value"].append((vid, rid, tid, (value * Decimal(str(round(share, 2)))).quantize(
-                            Decimal("0.01"))))
+                            Decimal("1"), rounding=ROUND_HALF_UP)))
                     if rng.random() < 0.5:
                         bid = bid0 + len(rows["rbenef"])
                         rows["rbenef"].append((bid, rid, "women_girls", rng.randint(50, 50_000)))
