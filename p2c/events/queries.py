@@ -17,6 +17,7 @@ from p2c.implementation.models import ProgressMilestone, ProgressReport, Progres
 from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Event, FocusArea, Indicator
+from p2c.rollups.models import Rollup
 
 LIST_LIMIT = 50
 
@@ -56,11 +57,19 @@ def event_status(event: Event, today: date | None = None) -> str:
     return "ongoing" if (event.ends_on or event.starts_on) >= today else "past"
 
 
-def events_with_counts(now: datetime | None = None) -> list[EventRow]:
-    """Every event, latest first (undated ones last), with its public pledges: one GROUP BY."""
-    counts = {code: (n, v) for code, n, v in db.session.execute(
-        select(Pledge.event_code, func.count(), func.coalesce(func.sum(Pledge.usd_value), 0))
-        .where(public_clause(now), Pledge.event_code.is_not(None)).group_by(Pledge.event_code))}
+def _rollup_counts(codes: list[str] | None = None) -> dict[str, tuple[int, Decimal]]:
+    """{event code: (public pledges, USD)} from the rollups (dimension "event"): one small read at any
+    number of pledges. The rollups count public pledges only (p2c.pledges.visibility) and take in an
+    announced pledge within seconds of its time (p2c.reporting.embargo)."""
+    stmt = select(Rollup.key, Rollup.pledges, Rollup.usd_cents).where(Rollup.dimension == "event")
+    if codes is not None:
+        stmt = stmt.where(Rollup.key.in_(codes))
+    return {k: (int(n), Decimal(int(c)) / 100) for k, n, c in db.session.execute(stmt)}
+
+
+def events_with_counts() -> list[EventRow]:
+    """Every event, latest first (undated ones last), with its public pledges."""
+    counts = _rollup_counts()
     events = db.session.scalars(select(Event)).all()
     events = sorted(events, key=lambda e: (e.starts_on is None, -(e.starts_on.toordinal() if e.starts_on else 0),
                                            e.position))
@@ -73,12 +82,10 @@ def event_by_slug(slug: str) -> Event | None:
     return db.session.scalar(select(Event).where(Event.slug == slug))
 
 
-def counter(event: Event, now: datetime | None = None) -> dict:
-    """The live counter: public pledges announced at the event and their USD value."""
-    n, usd = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Pledge.usd_value), 0))
-        .where(public_clause(now), Pledge.event_code == event.code)).one()
-    return {"pledges": int(n), "usd_value": Decimal(usd or 0)}
+def counter(event: Event) -> dict:
+    """The live counter: public pledges announced at the event and their USD value (the rollups)."""
+    n, usd = _rollup_counts([event.code]).get(event.code, (0, Decimal(0)))
+    return {"pledges": n, "usd_value": usd}
 
 
 def figures(event: Event, now: datetime | None = None) -> EventFigures:
