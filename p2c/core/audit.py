@@ -39,6 +39,7 @@ ACTION_TITLES = {
     "progress_report.submitted": _l("Progress report submitted"),
     "progress_report.resubmitted": _l("Progress report resubmitted"),
     "publication.published": _l("Report published"),
+    "schedule_announcement": _l("Announcement time set"),
     "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
     # staff accounts
