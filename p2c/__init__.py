@@ -67,6 +67,9 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
     register_request_ids(app)
     register_metrics(app)
     register_input_guard(app)
+    from p2c.reporting.embargo import init_app as register_embargo_release
+
+    register_embargo_release(app)
 
     from p2c.cli import register_cli
 
@@ -138,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from p2c.admin.views import bp as admin_bp
     from p2c.api import api_blueprint
     from p2c.embed.views import bp as embed_bp
+    from p2c.events.views import bp as events_bp
     from p2c.extensions import csrf
     from p2c.members.views import bp as members_bp
     from p2c.pledges.blueprint import bp as pledges_bp
@@ -169,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     from p2c.matchmaking.views import bp as matchmaking_bp
 
     app.register_blueprint(matchmaking_bp)
+    app.register_blueprint(events_bp)
     # The API authenticates with bearer tokens, not cookies: no CSRF there.
     api_bp = api_blueprint()
     csrf.exempt(api_bp)

@@ -68,6 +68,11 @@ class Config:
     WORKER_REMINDERS_SECONDS = _env_int("P2C_WORKER_REMINDERS_SECONDS", 3600)
     WORKER_DIGESTS_SECONDS = _env_int("P2C_WORKER_DIGESTS_SECONDS", 600)
     WORKER_CHECKS_SECONDS = _env_int("P2C_WORKER_CHECKS_SECONDS", 3600)
+    # How often the worker, and each web process at most, counts pledges whose embargo has ended.
+    WORKER_EMBARGO_SECONDS = _env_int("P2C_WORKER_EMBARGO_SECONDS", 30)
+    EMBARGO_RELEASE_SECONDS = _env_int("P2C_EMBARGO_RELEASE_SECONDS", 5)
+    # How often an event page's live counter asks for the figures (static/js/event-counter.js).
+    EVENT_COUNTER_SECONDS = _env_int("P2C_EVENT_COUNTER_SECONDS", 15)
     DIGEST_HOUR = _env_int("P2C_DIGEST_HOUR", 7)  # UTC; one digest per reviewer per day from this hour
     # The full open-data downloads, written by the worker when the data changed (p2c.opendata.snapshots);
     # empty turns them off (every download streamed live).
@@ -150,6 +155,7 @@ class TestingConfig(Config):
     MAIL_TIMEOUT = 2
     REDIS_URL = ""
     OPENDATA_SNAPSHOT_DIR = ""  # tests that use written downloads give their own directory
+    EMBARGO_RELEASE_SECONDS = 0  # every request looks: an announcement shows at once in tests
 
 
 class ProductionConfig(Config):

@@ -25,6 +25,7 @@ REFERENCE_TABLES = {
     "country", "focus_area", "pillar", "pledge_type", "stakeholder_group", "beneficiary_group", "sdg",
     "wsis_line", "indicator", "currency", "exchange_rate", "event", "reference_source", "alembic_version",
     "regional_initiative",
+    "sdg_target", "gdc_objective",
 }
 
 

@@ -28,7 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from p2c.core.enums import UserRole
+from p2c.core.enums import EventKind, UserRole
 from p2c.core.forms import CleanForm, add_translation_fields
 from p2c.members.forms import NumberField
 from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
@@ -170,7 +170,13 @@ class EventForm(CleanForm):
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Address of its page (/events/…; optional, made from the code)"), validators=[
+        Optional(), Length(max=80), Regexp(
+        r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and single hyphens."))])
+    kind = SelectField(_l("Kind of event"), choices=[(k.value, k._title) for k in EventKind],
+                       default=EventKind.OTHER.value)
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    ends_on = DateField(_l("Ends on"), validators=[Optional()])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=120)])
     access_code = StringField(
         _l("Venue access code (optional)"), filters=[lambda v: (v or "").strip() or None],
@@ -179,3 +185,16 @@ class EventForm(CleanForm):
         description=_l("Give it to the delegates at the venue: with it, submissions from the venue's shared "
                        "address are limited per person. Clear it after the event."))
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Without a page address, the code gives one (wtdc_25 -> wtdc-25)."""
+        if not (self.slug.data or "").strip() and self.code.data:
+            self.slug.data = "-".join(p for p in str(self.code.data).lower().replace("_", "-").split("-") if p)
+        return super().validate(extra_validators)
+
+    def validate_ends_on(self, field) -> None:
+        """An event ends on or after the day it starts."""
+        if field.data is not None and self.starts_on.data is None:
+            raise ValidationError(_l("Enter the start date too."))
+        if field.data is not None and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))

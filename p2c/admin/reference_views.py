@@ -97,7 +97,8 @@ RESOURCES = [
     Resource("events", "event_code", "string", _l("Events (“announced at”)"), EventForm, services.EVENTS,
              queries.events,
              [(_l("Code"), lambda r: r.code), (_l("Name"), lambda r: ref_name(r.name)),
-              (_l("Starts on"), lambda r: _date(r.starts_on)), (_l("Location"), lambda r: r.location)]),
+              (_l("Starts on"), lambda r: _date(r.starts_on)), (_l("Ends on"), lambda r: _date(r.ends_on)),
+              (_l("Location"), lambda r: r.location)]),
 ]
 
 

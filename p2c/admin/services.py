@@ -52,7 +52,8 @@ INITIATIVES = Managed("regional_initiative", RegionalInitiative, "code",
                       ("code", "region", "number", "title_en", "title_ar", "title_es", "title_fr", "title_ru",
                        "title_zh", "period_start", "period_end", "active"),
                       create_only=("code",), unique=("code",), label="code")
-EVENTS = Managed("event", Event, "code", ("code", "name", "starts_on", "location", "access_code", "position"),
+EVENTS = Managed("event", Event, "code", ("code", "name", "slug", "kind", "starts_on", "ends_on", "location",
+                                         "access_code", "position"),
                  create_only=("code",), unique=("code",), label="name")
 
 
@@ -79,6 +80,10 @@ def save(kind: Managed, key: Any, data: dict[str, Any], expected_version: int | 
         clash = db.session.scalars(query).first()
         if clash is not None and clash is not obj:
             raise ServiceError(_("This already exists."), field=kind.unique[-1])
+    if kind.name == "event" and "slug" in values:
+        clash = db.session.scalars(select(Event).where(Event.slug == values["slug"])).first()
+        if clash is not None and clash is not obj:
+            raise ServiceError(_("Another event has this address."), field="slug")
     before = audit.snapshot(obj, list(kind.fields)) if key is not None else None
     for name, value in values.items():
         setattr(obj, name, value)

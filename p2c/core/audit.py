@@ -47,6 +47,7 @@ ACTION_TITLES = {
     "publication.published": _l("Report published"),
     "verification.assign": _l("Assigned for independent verification"),
     "verification.decide": _l("Independent verification decided"),
+    "schedule_announcement": _l("Announcement time set"),
     "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
     "follow.confirmed": _l("Following confirmed by e-mail"),

@@ -108,3 +108,13 @@ class SubmissionKind(RichEnum):
     PROGRESS_REPORT = "progress_report", _l("Progress report")
     PLEDGE_AMENDMENT = "pledge_amendment", _l("Pledge amendment")
     NEED = "need", _l("Country need")
+
+
+class EventKind(RichEnum):
+    """What kind of pledging moment an event is."""
+
+    WSIS_FORUM = "wsis_forum", _l("WSIS Forum")
+    WTDC = "wtdc", _l("World Telecommunication Development Conference")
+    REGIONAL_FORUM = "regional_forum", _l("Regional Development Forum")
+    P2C_ANNUAL = "p2c_annual", _l("P2C annual meeting")
+    OTHER = "other", _l("Other event")

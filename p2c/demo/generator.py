@@ -10,7 +10,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
@@ -19,59 +19,50 @@ from p2c.core.bulk import defer_foreign_key_checks, insert_rows, next_id, reset_
 from p2c.core.enums import CommentVisibility, FigureLevel, ImplementationStatus, ReviewStatus, SubmissionKind
 from p2c.demo import names
 from p2c.demo.calls import ensure_calls
+from p2c.demo.content import pledge_content
 from p2c.demo.ledger import ledger_entries
+from p2c.demo.moments import Moments
+from p2c.demo.shares import (
+    BENEFICIARIES,
+    CURRENCIES,
+    FOCUS_AREAS,
+    GLOBAL_SHARE,
+    GOVERNMENT_SHARE,
+    IMPLEMENTATION,
+    JOINT_SHARE,
+    OTHER_LDC_SHARE,
+    PLEDGE_TYPES,
+    REVIEW_STATES,
+    SDGS,
+    STAKEHOLDERS,
+    WSIS,
+)
 from p2c.extensions import db
-from p2c.implementation.models import DisbursementEntry, ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.implementation.models import (
+    DisbursementEntry,
+    ProgressBeneficiary,
+    ProgressMilestone,
+    ProgressReport,
+    ProgressValue,
+)
 from p2c.members.identity import name_key
 from p2c.members.models import Contact, ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.pledges.models import (
     Pledge,
+    PledgeMilestone,
     PledgeTarget,
     pledge_beneficiary,
     pledge_country,
+    pledge_gdc,
     pledge_partner,
     pledge_pillar,
     pledge_sdg,
+    pledge_sdg_target,
     pledge_wsis,
 )
 from p2c.reference.models import Country, ExchangeRate, Pillar
 from p2c.review.models import Comment
 
-# Published shares (DOMAIN.md): 58% programmatic, 21% advocacy, 12% policy, the rest financial.
-PLEDGE_TYPES = [("programmatic", 58), ("advocacy", 21), ("policy", 12), ("financial", 9)]
-# Most pledges fall under ACCESS and ADOPTION.
-FOCUS_AREAS = [("connect", 40), ("empower", 33), ("ecosystems", 16), ("investment", 11)]
-STAKEHOLDERS = [
-    ("private_sector", 30), ("government", 22), ("civil_society", 16), ("academia", 9),
-    ("international_org", 8), ("un_entity", 5), ("financial_institution", 4), ("foundation", 4), ("other", 2),
-]
-REVIEW_STATES = [
-    (ReviewStatus.APPROVED, 82), (ReviewStatus.SUBMITTED, 6), (ReviewStatus.IN_REVIEW, 4),
-    (ReviewStatus.CHANGES_REQUESTED, 3), (ReviewStatus.REJECTED, 3), (ReviewStatus.WITHDRAWN, 2),
-]
-# Share of pledges naming each beneficiary group: women and girls in about half.
-BENEFICIARIES = {
-    "women_girls": 0.50, "youth": 0.40, "rural": 0.35, "schools": 0.20, "smes": 0.15,
-    "persons_disabilities": 0.15, "older_persons": 0.06, "indigenous": 0.05, "refugees": 0.05,
-}
-# Most cited SDGs: 9, 4, 10, 5, 17.
-SDGS = {9: 0.80, 4: 0.45, 10: 0.40, 5: 0.35, 17: 0.35, 8: 0.20, 1: 0.08, 3: 0.08, 11: 0.06, 13: 0.05, 16: 0.04}
-WSIS = {"C2": 0.6, "C4": 0.4, "C7": 0.25, "C3": 0.2, "C6": 0.15, "C5": 0.12, "C1": 0.08, "C11": 0.1, "C8": 0.05}
-INDICATORS = {
-    "connect": ["people_connected", "households_connected", "schools_connected", "sites_deployed", "devices_provided"],
-    "empower": ["people_trained", "women_trained", "people_connected"],
-    "ecosystems": ["smes_supported", "services_digitalized", "people_trained"],
-    "investment": ["usd_invested", "people_connected"],
-}
-CURRENCIES = [("USD", 72), ("EUR", 12), ("GBP", 3), ("JPY", 3), ("CHF", 2), ("CNY", 2), ("INR", 2),
-              ("SAR", 1), ("ZAR", 1), ("KES", 1), ("XOF", 1)]
-IMPLEMENTATION = [
-    (ImplementationStatus.ON_TRACK, 62), (ImplementationStatus.DELAYED, 13), (ImplementationStatus.COMPLETED, 12),
-    (ImplementationStatus.NOT_STARTED, 9), (ImplementationStatus.DISCONTINUED, 4),
-]
-LDC_SHARE = 0.31  # Dec 2023: 31% of pledges targeted at least one LDC.
-GLOBAL_SHARE = 0.08
-JOINT_SHARE = 0.15
 CHUNK = 20_000
 FIRST_DAY = date(2021, 9, 15)  # P2C launched in September 2021.
 
@@ -113,6 +104,7 @@ class DemoGenerator:
 
     def __init__(self, seed: int, today: date | None = None) -> None:
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = today or date(2026, 11, 1)
         countries = list(db.session.scalars(select(Country).order_by(Country.iso3)))
         if not countries:
@@ -124,6 +116,13 @@ class DemoGenerator:
         region_weight = {"AFR": 3.0, "ASP": 2.2, "AMS": 1.6, "ARB": 1.5, "CIS": 1.0, "EUR": 0.6}
         self.non_ldc_weights = [region_weight.get(c.itu_region, 0.5) for c in members if not c.ldc]
         self.flags = {c.iso3: (c.ldc, c.lldc, c.sids) for c in countries}
+        self.iso2 = {c.iso3: c.iso2 for c in countries}
+        self.region = {c.iso3: c.itu_region for c in countries}
+        self.org_country: dict[int, str] = {}
+        self.government: list[int] = []
+        self.others: list[int] = []
+        self.now = datetime.combine(self.today, time(0))  # nothing is decided after it
+        self.moments = Moments(self.rng, self.today)
         self.member_iso3 = [c.iso3 for c in members]
         self.pillars: dict[str, list[str]] = {}
         for p in db.session.scalars(select(Pillar).where(Pillar.active.is_(True)).order_by(Pillar.code)):
@@ -154,7 +153,7 @@ class DemoGenerator:
         rng = self.rng
         k = min(1 + int(rng.expovariate(0.7)), 12)
         chosen = set(rng.choices(self.non_ldc, weights=self.non_ldc_weights, k=k))
-        if rng.random() < LDC_SHARE:
+        if rng.random() < OTHER_LDC_SHARE:
             chosen.pop()
             chosen.add(rng.choice(self.ldc))
         return sorted(chosen)
@@ -182,7 +181,8 @@ class DemoGenerator:
                 progress(n)
         reset_sequences(Organization.__table__, Contact.__table__, Pledge.__table__, PledgeTarget.__table__,
                         ProgressReport.__table__, ProgressValue.__table__, ProgressBeneficiary.__table__,
-                        ExpressionOfInterest.__table__, Comment.__table__)
+                        ExpressionOfInterest.__table__, Comment.__table__, PledgeMilestone.__table__)
+        self.moments.prepare_announcements(self.now)
         return result
 
     def _organizations(self, count: int, result: DemoResult) -> list[int]:
@@ -202,6 +202,8 @@ class DemoGenerator:
             used.add(name_key(name))
             org_id = first_org + i
             self.org_names[org_id] = name
+            self.org_country[org_id] = iso3
+            (self.government if group == "government" else self.others).append(org_id)
             joined = self._pledge_day()
             orgs.append((org_id, name, name_key(name), acronym, group, iso3, names.website(name), rng.random() < 0.3,
                          True, joined, True, None, now, now, 1))
@@ -240,20 +242,20 @@ class DemoGenerator:
         pid0, cid0 = next_id(Pledge.__table__), next_id(Contact.__table__)
         tid0, rid0 = next_id(PledgeTarget.__table__), next_id(ProgressReport.__table__)
         vid0, bid0 = next_id(ProgressValue.__table__), next_id(ProgressBeneficiary.__table__)
-        mid0 = next_id(Comment.__table__)
+        mid0, msid0 = next_id(Comment.__table__), next_id(PledgeMilestone.__table__)
         now = datetime(2026, 11, 1)
         rows: dict[str, list[tuple]] = {k: [] for k in (
             "pledge", "contact", "country", "pillar", "benef", "sdg", "wsis", "partner", "target", "report",
-            "value", "rbenef", "comment", "entry")}
+            "value", "rbenef", "comment", "entry", "milestone", "rmilestone", "sdg_target", "gdc")}
         eid0 = next_id(DisbursementEntry.__table__)
         for i in range(count):
             pid = pid0 + i
             ptype = _weighted(rng, PLEDGE_TYPES)
             area = _weighted(rng, FOCUS_AREAS)
             status = _weighted(rng, REVIEW_STATES)
-            result.by_status[status.value] = result.by_status.get(status.value, 0) + 1
-            day = self._pledge_day()
-            lead = rng.choice(org_ids)
+            event_code, day = self.moments.draw(self._pledge_day())
+            government = rng.random() < GOVERNMENT_SHARE and self.government
+            lead = rng.choice(self.government if government else (self.others or org_ids))
             usd = self._amount_usd(ptype)
             currency = amount = rate = rate_year = usd_value = None
             if usd is not None:
@@ -261,11 +263,16 @@ class DemoGenerator:
                 rate, rate_year = self._rate(currency, day.year)
                 amount = (usd / rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
                 usd_value = (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            is_global = rng.random() < GLOBAL_SHARE
-            countries = [] if is_global else self._countries()
-            ldc = any(self.flags[c][0] for c in countries)
-            lldc = any(self.flags[c][1] for c in countries)
-            sids = any(self.flags[c][2] for c in countries)
+            home = self.org_country.get(lead)
+            is_global = not government and rng.random() < GLOBAL_SHARE
+            if government and home:  # a ministry or regulator pledges for its own country
+                countries = [home]
+            else:
+                countries = [] if is_global else self._countries()
+            # A global pledge reaches every group (as the pledge services record it).
+            ldc = is_global or any(self.flags[c][0] for c in countries)
+            lldc = is_global or any(self.flags[c][1] for c in countries)
+            sids = is_global or any(self.flags[c][2] for c in countries)
             start = day + timedelta(days=rng.randint(0, 180))
             end = date(rng.choice([2025, 2026, 2027, 2028, 2030, 2030, 2030]), 12, 31)
             end = max(end, start + timedelta(days=180))
@@ -276,23 +283,35 @@ class DemoGenerator:
                 approved_at = decided_at if status == ReviewStatus.APPROVED else None
             elif status == ReviewStatus.CHANGES_REQUESTED:
                 decided_at = submitted + timedelta(days=rng.randint(2, 20))
+            if decided_at is not None and decided_at > self.now:  # nothing is decided in the future
+                status, decided_at, approved_at = ReviewStatus.IN_REVIEW, None, None
+            result.by_status[status.value] = result.by_status.get(status.value, 0) + 1
             cid = cid0 + i
             rows["contact"].append(names.contact(rng, cid, now))
-            title = names.pledge_title(rng, area, ptype, countries)
             lead_name = self.org_names.get(lead, "")
-            description = names.pledge_description(rng, lead_name, area, countries)
+            content = pledge_content(rng, area=area, ptype=ptype, lead=lead_name, lead_country=home,
+                                     lead_region=self.region.get(home or ""),
+                                     iso2_codes=[self.iso2[c] for c in countries], end=end)
+            title, description = content.title, content.description
             impl, last_reported = ImplementationStatus.NOT_STARTED, None
 
             targets = []
-            for indicator in rng.sample(INDICATORS[area], k=min(len(INDICATORS[area]), rng.choice([1, 1, 2]))):
+            if content.indicator:  # the number in the title and the description
                 tid = tid0 + len(rows["target"])
-                if indicator == "usd_invested":
-                    value = usd_value or Decimal(rng.randint(1, 500) * 100_000)
-                else:
-                    value = Decimal(int(math.exp(rng.gauss(8.5, 2.0))) + 10)
-                baseline = Decimal(0) if rng.random() < 0.5 else None
-                rows["target"].append((tid, pid, indicator, value, end.year, baseline, ""))
+                value = Decimal(content.value)
+                rows["target"].append((tid, pid, content.indicator, value, end.year,
+                                       Decimal(0) if rng.random() < 0.5 else None, ""))
                 targets.append((tid, value))
+            if area == "investment" and usd_value:
+                tid = tid0 + len(rows["target"])
+                rows["target"].append((tid, pid, "usd_invested", usd_value, end.year, None, ""))
+                targets.append((tid, usd_value))
+            milestone_id = None
+            if content.milestone:
+                milestone_id = msid0 + len(rows["milestone"])
+                rows["milestone"].append((milestone_id, pid, *content.milestone))
+            rows["sdg_target"].extend((pid, code) for code in content.sdg_targets)
+            rows["gdc"].extend((pid, code) for code in content.gdc)
 
             # Progress reports: approved pledges older than a year mostly reported at least once.
             if status == ReviewStatus.APPROVED and (self.today - day).days > 300 and rng.random() < 0.62:
@@ -309,10 +328,19 @@ class DemoGenerator:
                     if impl == ImplementationStatus.COMPLETED:
                         share = 1.0
                     rstatus = ReviewStatus.APPROVED if rng.random() < 0.92 else ReviewStatus.SUBMITTED
+                    if filed + timedelta(days=10) > self.now:  # not reviewed yet
+                        rstatus = ReviewStatus.SUBMITTED
+                    if milestone_id is not None:
+                        done = impl == ImplementationStatus.COMPLETED or (
+                            period >= content.milestone[2].year - 1 and rng.random() < 0.5)
+                        rows["rmilestone"].append((rid, milestone_id, done))
                     disbursed = None
                     if usd_value:
                         target = (usd_value * Decimal(str(round(share, 2)))).quantize(Decimal("0.01"))
-                        own = ledger_entries(rng, self._rate, rows["entry"], (eid0, rid, pid, period),
+                        # Its own random stream (per pledge and period): the ledger's draws leave the
+                        # pledges' shares, which tests/demo checks against the published ones, untouched.
+                        ledger_rng = random.Random(f"{self.seed}-{pid}-{period}")
+                        own = ledger_entries(ledger_rng, self._rate, rows["entry"], (eid0, rid, pid, period),
                                              max(target - reached, 0), currency or "USD", countries, day.year)
                         disbursed = reached + own  # the derived running total (implementation.services)
                         if rstatus == ReviewStatus.APPROVED:
@@ -328,8 +356,9 @@ class DemoGenerator:
                     ))
                     for tid, value in targets:
                         vid = vid0 + len(rows["value"])
+                        # Whole schools, people and sites: a count achieved is a whole number.
                         rows["value"].append((vid, rid, tid, (value * Decimal(str(round(share, 2)))).quantize(
-                            Decimal("0.01"))))
+                            Decimal("1"), rounding=ROUND_HALF_UP)))
                     if rng.random() < 0.5:
                         bid = bid0 + len(rows["rbenef"])
                         rows["rbenef"].append((bid, rid, "women_girls", rng.randint(50, 50_000)))
@@ -341,7 +370,8 @@ class DemoGenerator:
                     impl = ImplementationStatus.NOT_STARTED
 
             rows["pledge"].append((
-                pid, names.reference(day.year, pid), lead, title, description, "en", area, ptype, None,
+                pid, names.reference(day.year, pid), lead, title, description, content.language, area, ptype,
+                event_code,
                 amount, currency, usd_value, rate, rate_year, is_global, ldc, lldc, sids, start, end,
                 start.year, day, cid, True, status.value, submitted, approved_at, decided_at, None,
                 impl.value, last_reported, None, submitted, decided_at or submitted, 1,
@@ -393,6 +423,10 @@ class DemoGenerator:
                     rows["rbenef"])
         insert_rows(Comment.__table__, ["id", "subject_kind", "subject_id", "visibility", "body", "author_id",
                                         "author_label", "created_at"], rows["comment"])
+        insert_rows(PledgeMilestone.__table__, ["id", "pledge_id", "kind", "description", "due_on"], rows["milestone"])
+        insert_rows(ProgressMilestone.__table__, ["report_id", "milestone_id", "done"], rows["rmilestone"])
+        insert_rows(pledge_sdg_target, ["pledge_id", "sdg_target_code"], rows["sdg_target"])
+        insert_rows(pledge_gdc, ["pledge_id", "gdc_code"], rows["gdc"])
         result.pledges += count
         result.progress_reports += len(rows["report"])
 

@@ -61,6 +61,7 @@ class ProgressReportForm(CleanForm):
     target_fields: list[tuple[str, object]]
     group_fields: list[tuple[str, str]]
     entry_rows: list[str]
+    milestone_fields: list[tuple[str, object]] = []
 
     def __init__(self, pledge: Pledge, *args, today: date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -159,6 +160,8 @@ class ProgressReportForm(CleanForm):
             "remove_evidence_ids": sorted(self.removed_ids()),
             "values": values,
             "beneficiaries": beneficiaries,
+            "milestones": {m.id: self[name].data == "done" for name, m in self.milestone_fields
+                           if self[name].data in ("done", "not_done")},
         }
 
     def fill_from(self, report) -> None:
@@ -183,6 +186,10 @@ class ProgressReportForm(CleanForm):
         by_group = {b.beneficiary_code: b.people_reached for b in report.beneficiaries}
         for name, code in self.group_fields:
             self[name].data = by_group.get(code)
+        by_milestone = {m.milestone_id: m.done for m in report.milestones}
+        for name, milestone in self.milestone_fields:
+            if milestone.id in by_milestone:
+                self[name].data = "done" if by_milestone[milestone.id] else "not_done"
 
 
 def recipient_choices() -> list[tuple[str, str]]:
@@ -239,6 +246,14 @@ def report_form(pledge: Pledge, groups: list[BeneficiaryGroup], *args, rows: int
         setattr(_Form, name, NumberField(ref_name(group.name), upper=PEOPLE_READ_MAX, places=0,
                                          validators=[Optional(), at_most_people]))
         group_fields.append((name, group.code))
+    milestone_fields = []
+    for milestone in pledge.milestones:
+        name = f"milestone_{milestone.id}"
+        setattr(_Form, name, RadioField(milestone.description, choices=[("done", _l("Done")),
+                                                                        ("not_done", _l("Not done yet"))],
+                                        validators=[Optional()]))
+        milestone_fields.append((name, milestone))
     _Form.target_fields = target_fields
     _Form.group_fields = group_fields
+    _Form.milestone_fields = milestone_fields
     return _Form(pledge, *args, **kwargs)

@@ -24,7 +24,7 @@ from p2c.core.db import TimestampMixin, VersionedMixin, utcnow
 from p2c.core.enums import FigureLevel, ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.members.models import REVIEW_STATUS
-from p2c.pledges.models import IMPLEMENTATION_STATUS, Pledge, PledgeTarget
+from p2c.pledges.models import IMPLEMENTATION_STATUS, Pledge, PledgeMilestone, PledgeTarget
 from p2c.reference.models import BeneficiaryGroup
 
 FIGURE_LEVEL = db.Enum(
@@ -79,6 +79,9 @@ class ProgressReport(TimestampMixin, VersionedMixin, db.Model):
     entries: Mapped[list[DisbursementEntry]] = relationship(
         back_populates="report", cascade="all, delete-orphan", lazy="selectin",
         order_by="(DisbursementEntry.year, DisbursementEntry.id)",
+    )
+    milestones: Mapped[list[ProgressMilestone]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
@@ -168,3 +171,16 @@ class DisbursementEntry(db.Model):
     migrated: Mapped[bool] = mapped_column(Boolean, default=False)
 
     report: Mapped[ProgressReport] = relationship(back_populates="entries")
+
+
+class ProgressMilestone(db.Model):
+    """Whether one qualitative milestone of the pledge is done, as of the report."""
+
+    __tablename__ = "progress_milestone"
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id", ondelete="CASCADE"), primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("pledge_milestone.id", ondelete="CASCADE"), primary_key=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    report: Mapped[ProgressReport] = relationship(back_populates="milestones")
+    milestone: Mapped[PledgeMilestone] = relationship(lazy="joined")

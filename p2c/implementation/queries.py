@@ -206,3 +206,14 @@ def progress_history(pledge: Pledge) -> list[ProgressReport]:
     return list(db.session.scalars(select(ProgressReport).where(
         ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED)
         .order_by(ProgressReport.period, ProgressReport.approved_at)))
+
+
+def milestones_done(pledge: Pledge) -> dict[int, bool]:
+    """{milestone id: done} from the pledge's latest approved report (the one latest-report rule);
+    a milestone that report does not mention is left out (not reported)."""
+    from p2c.implementation.latest import latest_approved_reports
+    from p2c.implementation.models import ProgressMilestone
+
+    latest = latest_approved_reports(ProgressReport.pledge_id == pledge.id).subquery()
+    return dict(db.session.execute(select(ProgressMilestone.milestone_id, ProgressMilestone.done)
+                                   .where(ProgressMilestone.report_id.in_(select(latest.c.id)))).all())

@@ -21,7 +21,13 @@ from p2c.core.errors import Conflict, Forbidden, NotAllowed, ServiceError
 from p2c.core.workflow import Action, next_status
 from p2c.extensions import db
 from p2c.implementation import ledger, notifications, queries
-from p2c.implementation.models import EvidenceFile, ProgressBeneficiary, ProgressReport, ProgressValue
+from p2c.implementation.models import (
+    EvidenceFile,
+    ProgressBeneficiary,
+    ProgressMilestone,
+    ProgressReport,
+    ProgressValue,
+)
 from p2c.pledges.models import Pledge
 
 REPORT_FIELDS = ["period", "implementation_status", "usd_disbursed", "disbursement_explanation", "narrative",
@@ -71,6 +77,8 @@ def _apply(report: ProgressReport, data: dict) -> None:
     for checked in data.get("evidence_files") or []:
         report.evidence_files.append(EvidenceFile(filename=checked.filename, content_type=checked.content_type,
                                                   size=checked.size, sha256=checked.sha256, data=checked.data))
+    report.milestones = [ProgressMilestone(milestone_id=mid, done=bool(done))
+                         for mid, done in sorted((data.get("milestones") or {}).items())]
 
 
 def _flush_or_duplicate(period: int) -> None:

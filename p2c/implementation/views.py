@@ -57,6 +57,12 @@ def ledger_instrument(code: str) -> str:
     return ledger.instrument_name(code)
 
 
+@bp.app_template_global("milestones_done_of")
+def milestones_done_of(pledge: Pledge) -> dict[int, bool]:
+    """Template global: {milestone id: done} as the pledge's latest approved report says (the pledge page)."""
+    return queries.milestones_done(pledge)
+
+
 @bp.app_template_global("reporting_status_of")
 def reporting_status_of(pledge: Pledge) -> ReportingStatus | None:
     """Template global: a pledge's reporting status (None unless approved), for any feature's templates."""

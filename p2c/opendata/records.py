@@ -35,6 +35,7 @@ from p2c.pledges.models import (
     pledge_sdg,
     pledge_wsis,
 )
+from p2c.pledges.visibility import announced_by, now, public_clause
 from p2c.reference.models import Country
 
 BATCH_SIZE = 1000
@@ -44,8 +45,8 @@ PledgeFilter = Callable[[Select], Select]
 
 
 def approved_clause() -> ColumnElement[bool]:
-    """Only approved pledges are open data."""
-    return Pledge.status == ReviewStatus.APPROVED
+    """Only public pledges (approved and announced: p2c.pledges.visibility) are open data."""
+    return public_clause()
 
 
 def is_approved(column) -> ColumnElement[bool]:
@@ -74,7 +75,7 @@ def _base_select() -> Select:
         )
         .join(Organization, Organization.id == Pledge.lead_organization_id)
         .outerjoin(org_country, org_country.iso3 == Organization.country_iso3)
-        .where(is_approved(Pledge.status))
+        .where(is_approved(Pledge.status), announced_by(now()))
         # SQLite: walk the rowid range, never a secondary index (the hint is ignored elsewhere).
         .with_hint(Pledge, "NOT INDEXED", dialect_name="sqlite")
     )

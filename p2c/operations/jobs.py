@@ -82,7 +82,10 @@ def check_figures() -> str:
     if not claim_period("check_figures", today.isoformat()):
         rollback()
         return "already checked today"
-    raw, organizations = raw_aggregates(None)  # every approved pledge, from the pledge tables
+    from p2c.reporting.projection import release_due
+
+    release_due()  # a pledge announced a moment ago is public in the tables: count it in the rollups first
+    raw, organizations = raw_aggregates(None)  # every public pledge, from the pledge tables
     shown, computed = progress_figures(today=today), assemble(raw, organizations, today, utcnow(), "direct")
     differing = [key for key in ("totals", "breakdowns", "goals", "indicators", "reporting_status")
                  if json.dumps(shown[key], sort_keys=True) != json.dumps(computed[key], sort_keys=True)]
@@ -101,6 +104,8 @@ def write_open_data() -> str:
     result = write_snapshots()
     rollback()  # read only: end the read transaction the export opened
     return result
+
+
 def purge_drafts() -> str:
     """Delete the drafts whose time (P2C_DRAFT_DAYS after their first save) is over."""
     from p2c.drafts.services import purge_expired
@@ -125,6 +130,15 @@ def send_follow_digests() -> str:
     return f"queued {count}"
 
 
+def release_embargoes() -> str:
+    """Count the pledges whose announcement time has come in the figures (the rollups)."""
+    from p2c.reporting.projection import release_due
+
+    released = release_due()
+    commit()
+    return f"released {released}"
+
+
 JOBS = [
     Job("mail", "WORKER_MAIL_SECONDS", deliver_mail),
     Job("reminders", "WORKER_REMINDERS_SECONDS", send_reminders),
@@ -133,4 +147,5 @@ JOBS = [
     Job("open_data", "WORKER_SNAPSHOT_SECONDS", write_open_data),
     Job("drafts", "WORKER_DRAFTS_SECONDS", purge_drafts),
     Job("follow_digests", "WORKER_FOLLOWS_SECONDS", send_follow_digests),
+    Job("embargoes", "WORKER_EMBARGO_SECONDS", release_embargoes),
 ]

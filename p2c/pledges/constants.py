@@ -16,6 +16,10 @@ TARGET_VALUE_MAX = Decimal(10) ** 15
 MIN_YEAR = 2020
 MAX_YEAR = 2040
 MAX_TARGETS = 10
+# Qualitative targets: a milestone with a date instead of a number (a law adopted, a policy published...).
+MILESTONE_KINDS = ("law", "policy", "strategy", "other")
+MAX_MILESTONES = 10
+MILESTONE_MAX = 300
 MAX_PARTNERS = 20
 MAX_COUNTRIES = 250
 PLEDGE_LANGUAGES = ("en", "ar", "es", "fr", "ru", "zh")

@@ -25,9 +25,11 @@ from p2c.reference.models import (
     Country,
     Event,
     FocusArea,
+    GdcObjective,
     Pillar,
     PledgeType,
     Sdg,
+    SdgTarget,
     StakeholderGroup,
     WsisLine,
 )
@@ -66,6 +68,9 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
             select(WsisLine.code, WsisLine.name).order_by(WsisLine.position))],
         "implementation": ImplementationStatus.choices(), "reporting": ReportingStatus.choices(),
         "year": [(str(y), str(y)) for y in range(2021, 2031)], "event": codes(Event),
+        "sdg_target": [(c, f"{c} {ref_name(n)}") for c, n in db.session.execute(
+            select(SdgTarget.code, SdgTarget.name).order_by(SdgTarget.position))],
+        "gdc": codes(GdcObjective),
         "lead_region": [(r, str(REGION_NAMES[r])) for r in REGION_CODES],
         "initiative": [(i.code, f"{i.code} {i.title}") for i in initiatives(current_language())],
     }

@@ -24,8 +24,10 @@ from p2c.reference.models import (
     Country,
     Event,
     FocusArea,
+    GdcObjective,
     Pillar,
     PledgeType,
+    SdgTarget,
     StakeholderGroup,
     WsisLine,
 )
@@ -39,9 +41,11 @@ MAX_PAGE_SIZE = 100
 CODE_FILTERS = {
     "focus_area": FocusArea, "pillar": Pillar, "type": PledgeType, "stakeholder": StakeholderGroup,
     "beneficiary": BeneficiaryGroup, "wsis": WsisLine, "event": Event, "initiative": RegionalInitiative,
+    "sdg_target": SdgTarget, "gdc": GdcObjective,
 }
 FILTER_NAMES = ("q", "focus_area", "pillar", "type", "region", "lead_region", "country", "group", "stakeholder",
-                "beneficiary", "sdg", "wsis", "implementation", "reporting", "year", "event", "initiative")
+                "beneficiary", "sdg", "wsis", "implementation", "reporting", "year", "event", "initiative",
+                "sdg_target", "gdc")
 
 
 def _known(model) -> set[str]:
@@ -70,6 +74,8 @@ class PledgeFilterSchema(Schema):
     wsis = fields.String()
     event = fields.String()
     initiative = fields.String()  # a WTDC-25 regional initiative code (AFR1 ...)
+    sdg_target = fields.String(validate=validate.Length(max=8))
+    gdc = fields.String(validate=validate.Length(max=40))
     region = fields.String(validate=validate.OneOf(REGION_CODES, error=_l("Choose one of the ITU regions.")))
     lead_region = fields.String(validate=validate.OneOf(REGION_CODES, error=_l("Choose one of the ITU regions.")))
     country = fields.String()

@@ -47,6 +47,9 @@ from p2c.reference.regions import region_name
 
 # Empty target rows shown without JavaScript (JS adds rows up to MAX_TARGETS).
 TARGET_ROWS = 3
+MILESTONE_ROWS = 2
+MILESTONE_KIND_TITLES = {"law": _l("A law adopted"), "policy": _l("A policy or regulation published"),
+                         "strategy": _l("A strategy or plan launched"), "other": _l("Another milestone")}
 LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "es": "Español", "fr": "Français", "ru": "Русский", "zh": "中文"}
 
 
@@ -66,6 +69,18 @@ class TargetForm(Form):
     def is_empty(self) -> bool:
         """Nothing typed or chosen in this row."""
         return not any((self.indicator.data, self.value.data, self.year.data, self.baseline.data))
+
+
+class MilestoneForm(Form):
+    """One qualitative target: what will be done, and by when. A row left entirely empty is ignored."""
+
+    kind = SelectField(_l("Milestone"), validate_choice=False)
+    description = StringField(_l("What will be done"), filters=[strip_filter])
+    due_on = DateField(_l("By (date)"), validators=[Optional()])
+
+    def is_empty(self) -> bool:
+        """Nothing typed in this row (the kind alone does not count: it has a default)."""
+        return not (self.description.data or self.due_on.data or self.due_on.raw_data and any(self.due_on.raw_data))
 
 
 def currency_choices(currencies: dict, rated: set | frozenset | dict) -> list[tuple[str, str]]:
@@ -146,6 +161,9 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
     start_date = DateField(_l("Start date"), validators=[DataRequired(_l("Enter the start date."))])
     end_date = DateField(_l("End date"), validators=[DataRequired(_l("Enter the end date."))])
     targets = FieldList(FormField(TargetForm), min_entries=TARGET_ROWS, max_entries=C.MAX_TARGETS)
+    milestones = FieldList(FormField(MilestoneForm), min_entries=MILESTONE_ROWS, max_entries=C.MAX_MILESTONES)
+    sdg_targets = CheckboxesField(_l("SDG targets (optional)"))
+    gdc_objectives = CheckboxesField(_l("Global Digital Compact objectives (optional)"))
     event = SelectField(_l("Announced at (optional)"), validate_choice=False)
 
     focal_name = _text(_l("Full name"), C.PERSON_NAME_MAX, _l("Enter the focal point's name."))
@@ -179,6 +197,11 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         for entry in self.targets.entries:
             entry.form.indicator.choices = indicators
             entry.form.year.choices = year_choices()
+        kinds = [(k, str(MILESTONE_KIND_TITLES[k])) for k in C.MILESTONE_KINDS]
+        for entry in self.milestones.entries:
+            entry.form.kind.choices = kinds
+        self.sdg_targets.choices = [(c, f"{c} {ref_name(t.name)}") for c, t in cat.sdg_targets.items()]
+        self.gdc_objectives.choices = [(c, ref_name(o.name)) for c, o in cat.gdc_objectives.items()]
         self.parsed_amount: Decimal | None = None
         self.known_lead = None
         self.cleaned: dict = {}
@@ -240,14 +263,37 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
             result.append(target)
         return result
 
+    def _milestones(self) -> list[dict]:
+        """Parse the filled-in milestone rows: a description and a date each."""
+        result = []
+        for entry in self.milestones.entries:
+            row: MilestoneForm = entry.form
+            if row.is_empty():
+                continue
+            milestone = {"kind": row.kind.data or "other", "description": text.clean_text(row.description.data or "",
+                                                                                             multiline=False)}
+            if not milestone["description"]:
+                row.description.errors = [*row.description.errors, str(_l("Say what will be done."))]
+            elif len(milestone["description"]) > C.MILESTONE_MAX:
+                row.description.errors = [*row.description.errors, str(
+                    _l("Use at most %(n)s characters.", n=C.MILESTONE_MAX))]
+            if row.due_on.data is None:
+                if not row.due_on.errors:
+                    row.due_on.errors = [*row.due_on.errors, str(_l("Enter the date of the milestone."))]
+            else:
+                milestone["due_on"] = row.due_on.data
+            result.append(milestone)
+        return result
+
     def validate(self, extra_validators=None) -> bool:
         """Field checks, then the shared rules (reference data, pillars, dates, countries)."""
         valid = super().validate(extra_validators)
         targets = self._targets()
-        if any(e.form.errors for e in self.targets.entries if hasattr(e, "form")):
+        milestones = self._milestones()
+        if any(e.form.errors for e in [*self.targets.entries, *self.milestones.entries] if hasattr(e, "form")):
             valid = False
         self.known_lead = match_organization(self.lead_name.data or "", self.lead_country.data or None)
-        data = self.to_data(targets=targets)
+        data = self.to_data(targets=targets, milestones=milestones)
         self.cleaned = data
         _, _, unknown = rules.resolve_countries(self.countries.data or [], self.shortcuts.data or [])
         errors = rules.check_pledge(data, known_lead=self.known_lead is not None, unknown_countries=unknown)
@@ -261,9 +307,9 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         return valid
 
     def _field_for(self, name: str):
-        if name.startswith("targets-") and name.count("-") == 2:
-            _, index, sub = name.split("-")
-            filled = [e for e in self.targets.entries if not e.form.is_empty()]
+        if name.startswith(("targets-", "milestones-")) and name.count("-") == 2:
+            rows, index, sub = name.split("-")
+            filled = [e for e in getattr(self, rows).entries if not e.form.is_empty()]
             return getattr(filled[int(index)].form, sub)
         if name == "targets":
             # No row filled in: show the message on the first row's indicator.
@@ -281,7 +327,7 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         if found:
             self.usd_estimate = (to_usd(self.parsed_amount, found[0]), found[0], found[1])
 
-    def to_data(self, targets: list[dict] | None = None) -> dict:
+    def to_data(self, targets: list[dict] | None = None, milestones: list[dict] | None = None) -> dict:
         """The plain data `p2c.pledges.services.create_pledge` takes."""
         countries, is_global, _ = rules.resolve_countries(self.countries.data or [], self.shortcuts.data or [])
         return {
@@ -310,6 +356,9 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
             "start_date": self.start_date.data,
             "end_date": self.end_date.data,
             "targets": targets if targets is not None else self._targets(),
+            "milestones": milestones if milestones is not None else self._milestones(),
+            "sdg_targets": list(dict.fromkeys(self.sdg_targets.data or [])),
+            "gdc_objectives": list(dict.fromkeys(self.gdc_objectives.data or [])),
             "event": self.event.data or None,
             "focal_point": {
                 "name": self.focal_name.data or "",
@@ -347,6 +396,8 @@ def initial_data(pledge) -> dict:
         "start_date": pledge.start_date, "end_date": pledge.end_date,
         "targets": [{"indicator": t.indicator_code, "value": number(t.target_value), "year": str(t.target_year),
                      "baseline": number(t.baseline)} for t in pledge.targets],
+        "milestones": [{"kind": m.kind, "description": m.description, "due_on": m.due_on} for m in pledge.milestones],
+        "sdg_targets": [t.code for t in pledge.sdg_targets], "gdc_objectives": [o.code for o in pledge.gdc_objectives],
         "event": pledge.event_code or "",
         "focal_name": pledge.focal_point.name, "focal_title": pledge.focal_point.title,
         "focal_email": pledge.focal_point.email, "focal_phone": pledge.focal_point.phone,

@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, literal_column, select
 from werkzeug.routing import BuildError
 
 from p2c.core.db import utcnow
-from p2c.core.enums import ReviewStatus, SubmissionKind
+from p2c.core.enums import SubmissionKind
 from p2c.core.submissions import SubmissionType, register
 from p2c.core.tokens import private_link
 from p2c.extensions import db
@@ -22,6 +22,7 @@ from p2c.pledges.models import Pledge, PledgeAmendment, pledge_country
 from p2c.pledges.queries import partner_contacts
 from p2c.pledges.reporting_status import reporting_status_filter
 from p2c.pledges.services import apply_amendment
+from p2c.pledges.visibility import is_public
 from p2c.reference.models import Country, FocusArea
 
 
@@ -33,7 +34,7 @@ def _pledge_approved(record: Pledge) -> None:
 
 def _pledge_public_url(record: Pledge) -> str | None:
     """The public page of an approved pledge (None before approval or without the pledges pages)."""
-    if record.status != ReviewStatus.APPROVED:
+    if not is_public(record):  # an approved pledge "to be announced" has no public page yet
         return None
     try:
         return url_for("pledges.detail", ref=record.reference)

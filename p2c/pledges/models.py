@@ -33,10 +33,12 @@ from p2c.reference.models import (
     Currency,
     Event,
     FocusArea,
+    GdcObjective,
     Indicator,
     Pillar,
     PledgeType,
     Sdg,
+    SdgTarget,
     WsisLine,
 )
 
@@ -65,6 +67,8 @@ pledge_wsis = _link("pledge_wsis", "wsis_code", "wsis_line.code")
 pledge_partner = _link("pledge_partner", "organization_id", "organization.id")
 # WTDC-25 regional initiatives the pledge is aligned with (p2c.reference.initiatives).
 pledge_initiative = _link("pledge_initiative", "initiative_code", "regional_initiative.code")
+pledge_sdg_target = _link("pledge_sdg_target", "sdg_target_code", "sdg_target.code")
+pledge_gdc = _link("pledge_gdc", "gdc_code", "gdc_objective.code")
 
 
 class Pledge(TimestampMixin, VersionedMixin, db.Model):
@@ -119,6 +123,9 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
     status: Mapped[ReviewStatus] = mapped_column(REVIEW_STATUS, default=ReviewStatus.SUBMITTED)
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "To be announced": an approved pledge is public only from this time (UTC; None: from approval).
+    # The one rule is p2c.pledges.visibility.public_clause.
+    public_from: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
@@ -143,6 +150,11 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
     wsis_lines: Mapped[list[WsisLine]] = relationship(secondary=pledge_wsis)
     initiatives: Mapped[list[RegionalInitiative]] = relationship(
         secondary=pledge_initiative, order_by="RegionalInitiative.code")
+    sdg_targets: Mapped[list[SdgTarget]] = relationship(secondary=pledge_sdg_target, order_by="SdgTarget.position")
+    gdc_objectives: Mapped[list[GdcObjective]] = relationship(secondary=pledge_gdc, order_by="GdcObjective.position")
+    milestones: Mapped[list[PledgeMilestone]] = relationship(
+        back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeMilestone.due_on"
+    )
     targets: Mapped[list[PledgeTarget]] = relationship(
         back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeTarget.id"
     )
@@ -224,3 +236,19 @@ class PledgeTarget(db.Model):
 
     pledge: Mapped[Pledge] = relationship(back_populates="targets")
     indicator: Mapped[Indicator] = relationship(lazy="joined")
+
+
+class PledgeMilestone(db.Model):
+    """A qualitative target of a pledge (a law adopted, a policy published, a strategy launched) with a
+    date, instead of a number; a progress report says whether it is done."""
+
+    __tablename__ = "pledge_milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledge.id", ondelete="CASCADE"), index=True)
+    # p2c.pledges.constants.MILESTONE_KINDS: law, policy, strategy, other.
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    description: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date] = mapped_column(Date)
+
+    pledge: Mapped[Pledge] = relationship(back_populates="milestones")

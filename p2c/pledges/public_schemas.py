@@ -56,6 +56,14 @@ class TargetSchema(Schema):
     baseline = DecimalString(allow_none=True)
 
 
+class MilestoneSchema(Schema):
+    """A qualitative target: a milestone with its date."""
+
+    kind = fields.String()
+    description = fields.String()
+    due_on = fields.Date()
+
+
 class PublicPledgeSchema(Schema):
     """An approved pledge, as the public sees it."""
 
@@ -94,6 +102,15 @@ class PublicPledgeSchema(Schema):
     reporting_status = fields.Method("_reporting")
     last_reported_at = UtcDateTime(allow_none=True)
     targets = fields.List(fields.Nested(TargetSchema))
+    milestones = fields.List(fields.Nested(MilestoneSchema))
+    sdg_targets = fields.Method("_sdg_targets")
+    gdc_objectives = fields.Method("_gdc")
+
+    def _sdg_targets(self, pledge) -> list[str]:
+        return [t.code for t in pledge.sdg_targets]
+
+    def _gdc(self, pledge) -> list[str]:
+        return [o.code for o in pledge.gdc_objectives]
 
     def _url(self, pledge) -> str:
         return url_for("pledges.detail", ref=pledge.reference, _external=True)

@@ -27,13 +27,16 @@ from p2c.pledges.models import (
     PledgeAmendment,
     pledge_beneficiary,
     pledge_country,
+    pledge_gdc,
     pledge_initiative,
     pledge_partner,
     pledge_pillar,
     pledge_sdg,
+    pledge_sdg_target,
     pledge_wsis,
 )
 from p2c.pledges.reporting_status import reporting_status_filter
+from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Country, FocusArea, PledgeType
 from p2c.rollups.models import Rollup, RollupOrganization
 
@@ -61,7 +64,7 @@ def _link_exists(table, column: str, value) -> object:
 def conditions(filters: dict, today: date | None = None) -> list:
     """WHERE clauses for approved pledges matching the filters."""
     f = active_filters(filters)
-    where = [Pledge.status == ReviewStatus.APPROVED]
+    where = [public_clause()]
     simple = {"focus_area": Pledge.focus_area_code, "type": Pledge.pledge_type_code, "year": Pledge.start_year,
               "implementation": Pledge.implementation_status, "event": Pledge.event_code}
     for name, column in simple.items():
@@ -72,7 +75,8 @@ def conditions(filters: dict, today: date | None = None) -> list:
                       "global": Pledge.is_global}[f["group"]].is_(True))
     links = {"country": (pledge_country, "country_iso3"), "pillar": (pledge_pillar, "pillar_code"),
              "beneficiary": (pledge_beneficiary, "beneficiary_code"), "sdg": (pledge_sdg, "sdg_number"),
-             "wsis": (pledge_wsis, "wsis_code"), "initiative": (pledge_initiative, "initiative_code")}
+             "wsis": (pledge_wsis, "wsis_code"), "initiative": (pledge_initiative, "initiative_code"),
+             "sdg_target": (pledge_sdg_target, "sdg_target_code"), "gdc": (pledge_gdc, "gdc_code")}
     for name, (table, column) in links.items():
         if name in f:
             where.append(_link_exists(table, column, f[name]))
@@ -209,7 +213,8 @@ def load_pledges(ids: list[int]) -> list[Pledge]:
     options = [selectinload(Pledge.countries), selectinload(Pledge.partners), selectinload(Pledge.focus_area),
                selectinload(Pledge.pledge_type), selectinload(Pledge.pillars), selectinload(Pledge.beneficiary_groups),
                selectinload(Pledge.sdgs), selectinload(Pledge.wsis_lines), selectinload(Pledge.targets),
-               selectinload(Pledge.initiatives)]
+               selectinload(Pledge.initiatives), selectinload(Pledge.milestones), selectinload(Pledge.sdg_targets),
+               selectinload(Pledge.gdc_objectives)]
     rows = db.session.scalars(select(Pledge).where(Pledge.id.in_(ids)).options(*options))
     by_id = {p.id: p for p in rows}
     return [by_id[i] for i in ids if i in by_id]
@@ -227,8 +232,7 @@ def facet_counts() -> dict[str, dict[str, int]]:
 
 def public_pledge(reference: str) -> Pledge | None:
     """An approved pledge by its public reference, or None."""
-    pid = db.session.scalar(select(Pledge.id).where(Pledge.reference == reference.upper(),
-                                                    Pledge.status == ReviewStatus.APPROVED))
+    pid = db.session.scalar(select(Pledge.id).where(Pledge.reference == reference.upper(), public_clause()))
     found = load_pledges([pid]) if pid else []
     return found[0] if found else None
 
@@ -323,7 +327,7 @@ def organization_pledges(org_id: int, limit: int = 500) -> OrganizationPledges |
     org = db.session.get(Organization, org_id)
     if org is None or org.merged_into_id is not None:
         return None
-    approved = Pledge.status == ReviewStatus.APPROVED
+    approved = public_clause()  # approved and announced (an embargoed pledge is not shown yet)
     lead = db.session.scalars(select(Pledge).where(approved, Pledge.lead_organization_id == org_id)
                               .order_by(Pledge.approved_at.desc(), Pledge.id.desc()).limit(limit)).all()
     partner = db.session.scalars(

@@ -37,6 +37,9 @@ CODE_POOLS = {
     "sdgs": lambda cat: list(cat.sdgs),
     "wsis_lines": lambda cat: list(cat.wsis_lines),
     "events": lambda cat: list(cat.events),
+    "sdg_targets": lambda cat: list(cat.sdg_targets),
+    "gdc_objectives": lambda cat: list(cat.gdc_objectives),
+    "milestone_kinds": lambda cat: list(C.MILESTONE_KINDS),
     "indicators": lambda cat: list(cat.indicators),
     "initiatives": lambda cat: sorted(initiative_codes(active_only=True)),
     "shortcuts": lambda cat: [GLOBAL, *(f"region:{r}" for r in ITU_REGIONS), *GROUP_SHORTCUTS],
@@ -137,7 +140,8 @@ def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] =
     elif not data.get("countries") and not data.get("is_global"):
         add("countries", _("Choose at least one target country, a shortcut, or Global."))
     for name, pool in (("beneficiary_groups", cat.beneficiary_groups), ("sdgs", cat.sdgs),
-                       ("wsis_lines", cat.wsis_lines)):
+                       ("wsis_lines", cat.wsis_lines), ("sdg_targets", cat.sdg_targets),
+                       ("gdc_objectives", cat.gdc_objectives)):
         if any(code not in pool for code in data.get(name) or []):
             add(name, _("Choose from the list."))
     chosen = data.get("initiatives") or []
@@ -152,9 +156,20 @@ def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] =
     if isinstance(start, date) and isinstance(end, date) and end < start:
         add("end_date", _("The end date must be on or after the start date."))
     targets = data.get("targets") or []
-    if not targets:
-        add("targets", _("Add at least one quantified target."))
+    milestones = data.get("milestones") or []
+    if not targets and not milestones:
+        # A policy or advocacy pledge may have milestones with a date instead of a number.
+        add("targets", _("Add at least one quantified target, or a milestone with its date."))
     for index, target in enumerate(targets):
         if target.get("indicator") and target["indicator"] not in cat.indicators:
             add(f"targets-{index}-indicator", _("Choose an indicator from the list."))
+    if len(milestones) > C.MAX_MILESTONES:
+        add("milestones", _("Add at most %(n)s milestones.", n=C.MAX_MILESTONES))
+    for index, milestone in enumerate(milestones):
+        if milestone.get("kind") not in C.MILESTONE_KINDS:
+            add(f"milestones-{index}-kind", _("Choose what the milestone is."))
+        due = milestone.get("due_on")
+        if isinstance(due, date) and not C.MIN_YEAR <= due.year <= C.MAX_YEAR:
+            add(f"milestones-{index}-due_on",
+                _("Enter a date between %(first)s and %(last)s.", first=C.MIN_YEAR, last=C.MAX_YEAR))
     return errors

@@ -106,6 +106,17 @@ class TargetInputSchema(Schema):
     baseline = Number(load_default=None, allow_none=True, upper=C.TARGET_VALUE_MAX)
 
 
+class MilestoneInputSchema(Schema):
+    """One qualitative target: a milestone with its date instead of a number."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    kind = Text(required=True, validate=OneOf(C.MILESTONE_KINDS), metadata={"codes": rules.codes("milestone_kinds")})
+    description = Text(required=True, validate=_length(1, C.MILESTONE_MAX))
+    due_on = fields.Date(required=True)
+
+
 def _codes(max_len: int = 40, *, pool: str, **kwargs) -> fields.List:
     return fields.List(Text(validate=_length(1, max_len), metadata={"codes": rules.codes(pool)}), load_default=list,
                        **kwargs)
@@ -143,7 +154,11 @@ class PledgeInputSchema(Schema):
     initiatives = _codes(10, pool="initiatives", validate=Length(max=40))
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)
-    targets = fields.List(fields.Nested(TargetInputSchema), required=True, validate=Length(max=C.MAX_TARGETS))
+    targets = fields.List(fields.Nested(TargetInputSchema), load_default=list, validate=Length(max=C.MAX_TARGETS))
+    milestones = fields.List(fields.Nested(MilestoneInputSchema), load_default=list,
+                             validate=Length(max=C.MAX_MILESTONES))
+    sdg_targets = _codes(8, pool="sdg_targets")
+    gdc_objectives = _codes(pool="gdc_objectives")
     event = Text(load_default=None, allow_none=True, validate=_length(0, 40), metadata={"codes": rules.codes("events")})
     focal_name = Text(required=True, validate=_length(1, C.PERSON_NAME_MAX))
     focal_title = Text(load_default="", validate=_length(0, C.PERSON_NAME_MAX))
@@ -172,6 +187,10 @@ class PledgeInputSchema(Schema):
             "start_date": data.get("start_date"), "end_date": data.get("end_date"),
             "targets": [{"indicator": t.get("indicator"), "value": t.get("value"), "year": t.get("year"),
                          "baseline": t.get("baseline")} for t in data.get("targets") or []],
+            "milestones": [{"kind": m.get("kind"), "description": m.get("description"), "due_on": m.get("due_on")}
+                           for m in data.get("milestones") or []],
+            "sdg_targets": list(dict.fromkeys(data.get("sdg_targets") or [])),
+            "gdc_objectives": list(dict.fromkeys(data.get("gdc_objectives") or [])),
             "event": data.get("event") or None,
             "focal_point": {"name": data.get("focal_name", ""), "title": data.get("focal_title", ""),
                             "email": data.get("focal_email", ""), "phone": data.get("focal_phone", "")},

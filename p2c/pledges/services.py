@@ -4,7 +4,8 @@
 lead {name, acronym, stakeholder_group, country, website}, partners [names], title, description,
 language, focus_area, pillars, pledge_type, amount (Decimal|None), currency, countries [ISO3],
 is_global, beneficiary_groups, sdgs [int], wsis_lines, initiatives [codes], start_date, end_date,
-targets [{indicator, value, year, baseline}], event, focal_point {name, title, email, phone}, consent.
+targets [{indicator, value, year, baseline}], milestones [{kind, description, due_on}], sdg_targets [codes],
+gdc_objectives [codes], event, focal_point {name, title, email, phone}, consent.
 Services never commit.
 """
 
@@ -35,9 +36,9 @@ from p2c.members.services import (
 )
 from p2c.pledges import notifications
 from p2c.pledges.constants import pledge_reference
-from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.reference.initiatives import RegionalInitiative
-from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
+from p2c.reference.models import BeneficiaryGroup, Country, GdcObjective, Pillar, Sdg, SdgTarget, WsisLine
 from p2c.reference.queries import to_usd, usd_rate
 
 NONCE_SCOPE = "pledge_form"
@@ -56,6 +57,9 @@ def _snapshot(pledge: Pledge) -> dict:
     values["partners"] = sorted(o.name for o in pledge.partners)
     values["targets"] = [[t.indicator_code, str(t.target_value), t.target_year,
                           None if t.baseline is None else str(t.baseline)] for t in pledge.targets]
+    values["milestones"] = [[m.kind, m.description, m.due_on.isoformat()] for m in pledge.milestones]
+    values["sdg_targets"] = sorted(t.code for t in pledge.sdg_targets)
+    values["gdc_objectives"] = sorted(o.code for o in pledge.gdc_objectives)
     return values
 
 
@@ -110,6 +114,8 @@ def _apply(pledge: Pledge, data: dict, actor_label: str = "public form") -> None
     pledge.sdgs = _rows(Sdg, Sdg.number, data.get("sdgs"))
     pledge.wsis_lines = _rows(WsisLine, WsisLine.code, data.get("wsis_lines"))
     pledge.initiatives = _rows(RegionalInitiative, RegionalInitiative.code, data.get("initiatives"))
+    pledge.sdg_targets = _rows(SdgTarget, SdgTarget.code, data.get("sdg_targets"))
+    pledge.gdc_objectives = _rows(GdcObjective, GdcObjective.code, data.get("gdc_objectives"))
     pledge.start_date, pledge.end_date = data["start_date"], data["end_date"]
     pledge.start_year = data["start_date"].year if data.get("start_date") else None
     pledge.targets = [
@@ -117,6 +123,8 @@ def _apply(pledge: Pledge, data: dict, actor_label: str = "public form") -> None
                      baseline=t.get("baseline"))
         for t in data.get("targets") or []
     ]
+    pledge.milestones = [PledgeMilestone(kind=m["kind"], description=m["description"], due_on=m["due_on"])
+                         for m in data.get("milestones") or []]
 
 
 def create_pledge(data: dict, *, ui_language: str, nonce: str | None = None,

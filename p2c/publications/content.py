@@ -45,7 +45,8 @@ def _approved_by(cutoff: date):
     end = _end_of(cutoff)
     still_or_later = or_(Pledge.status == ReviewStatus.APPROVED,
                          and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at >= end))
-    return and_(Pledge.approved_at.is_not(None), Pledge.approved_at < end, still_or_later)
+    return and_(Pledge.approved_at.is_not(None), Pledge.approved_at < end, still_or_later,
+                Pledge.public_from.is_(None) | (Pledge.public_from < end))
 
 
 def _pledge_rows(query) -> list[dict]:

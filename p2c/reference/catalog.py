@@ -21,10 +21,12 @@ from p2c.reference.models import (
     Event,
     ExchangeRate,
     FocusArea,
+    GdcObjective,
     Indicator,
     Pillar,
     PledgeType,
     Sdg,
+    SdgTarget,
     StakeholderGroup,
     WsisLine,
 )
@@ -56,6 +58,8 @@ class Catalog:
     wsis_lines: dict
     indicators: dict
     events: dict
+    sdg_targets: dict = field(default_factory=dict)
+    gdc_objectives: dict = field(default_factory=dict)
 
 
 def _rows(model, key: str, *order) -> dict:
@@ -90,6 +94,8 @@ def catalog() -> Catalog:
         wsis_lines=_rows(WsisLine, "code", WsisLine.position),
         indicators=_rows(Indicator, "code", Indicator.position),
         events=_rows(Event, "code", Event.position),
+        sdg_targets=_rows(SdgTarget, "code", SdgTarget.position),
+        gdc_objectives=_rows(GdcObjective, "code", GdcObjective.position),
     )
     g._p2c_catalog = result
     return result

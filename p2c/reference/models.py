@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2c.extensions import db
@@ -138,15 +138,39 @@ class ExchangeRate(db.Model):
 
 
 class Event(_CodeName, db.Model):
-    """A pledging moment (WTDC-22, WSIS+20...), admin-managed, for 'announced at'."""
+    """A pledging moment (WTDC-22, WSIS+20...), admin-managed, for 'announced at'; its page is /events/<slug>."""
 
     __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates_in_order"),
+    )
 
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # p2c.core.enums.EventKind values (wsis_forum, wtdc, regional_forum, p2c_annual, other).
+    kind: Mapped[str] = mapped_column(String(20), default="other")
     starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
     location: Mapped[str] = mapped_column(String(120), default="")
     # Issued by admins for a pledging event: delegates sharing the venue's address who send it with the
     # form are limited per person, not per address (p2c.core.limits). Cleared after the event.
     access_code: Mapped[str | None] = mapped_column(String(40))
+
+
+class SdgTarget(db.Model):
+    """An SDG target (goal.target, e.g. 9.c), the level at which WSIS roadmaps monitor alignment."""
+
+    __tablename__ = "sdg_target"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    sdg_number: Mapped[int] = mapped_column(ForeignKey("sdg.number"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GdcObjective(_CodeName, db.Model):
+    """One of the five objectives of the Global Digital Compact (UN, September 2024)."""
+
+    __tablename__ = "gdc_objective"
 
 
 class ReferenceSource(db.Model):

@@ -31,6 +31,7 @@ from p2c.pledges.models import (
     pledge_sdg,
     pledge_wsis,
 )
+from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Country
 
 Entry = tuple[str, str, int, int]
@@ -81,7 +82,7 @@ class Batch:
             .where(self._where(Pledge.id))
         )
         if self.approved_only:
-            stmt = stmt.where(Pledge.status == ReviewStatus.APPROVED)
+            stmt = stmt.where(public_clause())
         return db.session.execute(stmt).all()
 
     def links(self, table, column: str) -> dict[int, list[str]]:

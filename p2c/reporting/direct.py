@@ -27,6 +27,7 @@ from p2c.pledges.models import (
     pledge_sdg,
     pledge_wsis,
 )
+from p2c.pledges.visibility import announced_by, public_clause
 from p2c.reference.models import Country
 
 Raw = dict[tuple[str, str], list[int]]
@@ -47,8 +48,8 @@ def counted_pledges(cutoff: datetime | None = None) -> list:
     before `cutoff` as they stood then: still approved, or withdrawn after the cut-off (an approved pledge
     can only be withdrawn, which sets decided_at; the same rule as p2c.publications.content)."""
     if cutoff is None:
-        return [Pledge.status == ReviewStatus.APPROVED]
-    return [Pledge.approved_at.is_not(None), Pledge.approved_at <= cutoff,
+        return [public_clause()]
+    return [Pledge.approved_at.is_not(None), Pledge.approved_at <= cutoff, announced_by(cutoff),
             or_(Pledge.status == ReviewStatus.APPROVED,
                 and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
 

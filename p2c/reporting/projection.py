@@ -25,11 +25,11 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import delete, event, func, select, update
 
 from p2c.core.bulk import insert_rows
-from p2c.core.enums import ReviewStatus
 from p2c.core.signals import bulk_loaded, organization_changed, submission_decided
 from p2c.extensions import db
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.pledges.visibility import public_clause
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
 from p2c.reporting.models import Goal
 from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
@@ -115,7 +115,7 @@ def refresh(pledge_ids: Iterable[int]) -> int:
     ledger = dict(db.session.execute(
         select(RollupPledge.pledge_id, RollupPledge.contribution).where(RollupPledge.pledge_id.in_(ids))).all())
     approved = set(db.session.scalars(
-        select(Pledge.id).where(Pledge.id.in_(ids), Pledge.status == ReviewStatus.APPROVED)))
+        select(Pledge.id).where(Pledge.id.in_(ids), public_clause())))
     relevant = [i for i in ids if i in ledger or i in approved]
     if not relevant:
         return 0
@@ -160,7 +160,7 @@ def rebuild(batch_size: int = REBUILD_BATCH) -> int:
     for model in (Rollup, RollupOrganization, RollupPledge):
         db.session.execute(delete(model))
     lo, hi = db.session.execute(
-        select(func.min(Pledge.id), func.max(Pledge.id)).where(Pledge.status == ReviewStatus.APPROVED)).one()
+        select(func.min(Pledge.id), func.max(Pledge.id)).where(public_clause())).one()
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     orgs: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     counted = 0
@@ -187,6 +187,25 @@ def rebuild(batch_size: int = REBUILD_BATCH) -> int:
     db.session.execute(update(RollupState).where(RollupState.id == STATE_ID)
                        .values(epoch=_new_epoch(), organizations=len(orgs)))
     return counted
+
+
+def due_for_release_query(now=None):
+    """SELECT of the pledges whose embargo is over ("to be announced" until `public_from`) that the
+    rollups do not count yet. Few rows: only pledges that ever had an announcement time (indexed)."""
+    return select(Pledge.id).where(
+        Pledge.public_from.is_not(None), public_clause(now),
+        ~select(RollupPledge.pledge_id).where(RollupPledge.pledge_id == Pledge.id).exists())
+
+
+def due_for_release(now=None) -> list[int]:
+    """The ids `due_for_release_query` finds."""
+    return list(db.session.scalars(due_for_release_query(now)))
+
+
+def release_due(now=None) -> int:
+    """Count the pledges announced since the last look (the embargo's end is a moment, not a write)."""
+    ids = due_for_release(now)
+    return refresh(ids) if ids else 0
 
 
 # -- wiring: ORM events and signals -------------------------------------------------------------

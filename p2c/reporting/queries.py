@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
 
-from p2c.core.enums import ReviewStatus
 from p2c.core.numbers import money
 from p2c.extensions import cache, db
 from p2c.pledges.filters import active_filters
 from p2c.pledges.models import Pledge
 from p2c.pledges.queries import conditions
+from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Country
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.figures import assemble
@@ -111,7 +111,7 @@ def monthly_pledged() -> list[tuple[date, float]]:
     month = func.extract("month", Pledge.pledged_on)
     rows = db.session.execute(
         select(year, month, func.coalesce(func.sum(Pledge.usd_value), 0))
-        .where(Pledge.status == ReviewStatus.APPROVED, Pledge.pledged_on.is_not(None))
+        .where(public_clause(), Pledge.pledged_on.is_not(None))
         .group_by(year, month).order_by(year, month)).all()
     if not rows:
         return []

@@ -18,6 +18,7 @@ MAIN_NAV = [
 
 FOOTER_NAV = [
     ("access.request_link", _l("Focal points: get your private link")),
+    ("events.index", _l("Pledging events")),
     ("opendata.index", _l("Open data and API")),
     ("accounts.login", _l("Coalition team login")),
     ("web.contact", _l("Contact")),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from p2c.core.enums import ReviewStatus
 from p2c.extensions import cache, db
 from p2c.pledges.models import Pledge
+from p2c.pledges.visibility import public_clause
 
 
 def home_stats() -> dict:
@@ -23,7 +23,7 @@ def home_stats() -> dict:
         return cached
     row = db.session.execute(
         select(func.count(Pledge.id), func.coalesce(func.sum(Pledge.usd_value), 0)).where(
-            Pledge.status == ReviewStatus.APPROVED
+            public_clause()
         )
     ).one()
     stats = {"pledges": row[0], "usd_value": row[1]}

@@ -36,6 +36,7 @@ NOT_PAGES = {
     "publications.detail_csv", "publications.detail_json", "review.queue_csv", "api.openapi_json",
     "api.docs_asset", "api.list_pledges", "api.get_pledge", "api.list_organizations", "api.progress",
     "publications.detail_pdf", "reporting.country_brief", "opendata.ledger", "reporting.task_force_csv",
+    "events.counter",
     # Images and machine endpoints: the SVG widgets (their HTML twins are audited) and Prometheus metrics.
     "embed.coalition_svg", "embed.country_svg", "embed.pledge_svg", "metrics.prometheus",
     # Shown only to the browser that just submitted (session): the pledge confirmation is audited by
@@ -174,6 +175,8 @@ def _paths(site) -> dict[str, list[str]]:
         "matchmaking.detail": [f"/needs/{p['need'].id}"], "matchmaking.mine": [f"/my/{p['need_token']}/need"],
         "matchmaking.edit": [f"/my/{p['changes_token']}/need/edit"],
         "matchmaking.for_pledge": [f"/my/{p['token']}/needs"],
+        "events.index": ["/events"], "events.detail": ["/events/wtdc-25"],
+        "events.announcements": ["/review/events/wtdc-25/announcements"],
         # Staff
         "review.queue": ["/review/", "/review/?status=approved"],
         "review.record": [f"/review/pledge/{p['submitted'].id}", f"/review/eoi/{p['eoi'].id}",

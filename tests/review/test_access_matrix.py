@@ -70,6 +70,7 @@ def params(builder):
         "pillar_code": db.session.query(Pillar.code).first()[0],
         "rate_id": db.session.query(ExchangeRate.id).first()[0], "event_code": db.session.query(Event.code).first()[0],
         "initiative_code": "AFR1",
+        "slug": "wtdc-25",  # an event page's address (/review/events/<slug>/announcements)
         "token": make_token("pledge", pledge.id, pledge.focal_point.email),
         "report_id": report.id, "verification_id": verification.id, "verifier_user_id": verifier.id,
         "file_id": evidence.id, "name": evidence.filename, "segment": "countries", "key": "KEN",
