@@ -50,7 +50,10 @@ def export(fmt: str, output: Path | None) -> None:
 @click.option("--locale", default=EXPORT_FORMAT, show_default=True,
               help="How numbers are written in the file: 'export' (1234.50, as the export writes them) or a "
                    "language code whose format the file uses (fr: 1 234,50; es: 1.234,50).")
-def import_(file: Path, dry_run: bool, locale: str) -> None:
+@click.option("--restore", is_flag=True,
+              help="The file is this platform's own export, loaded back: keep the level of the achieved figures "
+                   "each row states (reviewed, verified). Without it, imported figures are self-reported.")
+def import_(file: Path, dry_run: bool, locale: str, restore: bool) -> None:
     """Import pledges from a CSV, XLSX or JSON file in the export format (all or nothing)."""
     if locale != EXPORT_FORMAT:
         from babel import Locale, UnknownLocaleError
@@ -59,7 +62,7 @@ def import_(file: Path, dry_run: bool, locale: str) -> None:
             Locale.parse(locale)
         except (UnknownLocaleError, ValueError):
             raise click.BadParameter(f"unknown language code {locale!r}", param_hint="--locale") from None
-    result = import_file(file, dry_run=dry_run, progress=_progress, locale=locale)
+    result = import_file(file, dry_run=dry_run, progress=_progress, locale=locale, restore=restore)
     if not result.ok:
         rollback()
         for line in iter_errors(result):

@@ -156,9 +156,13 @@ def _existing_statuses(references: list[str]) -> dict[str, ReviewStatus]:
 
 
 def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_progress,
-                locale: str = EXPORT_FORMAT) -> ImportResult:
+                locale: str = EXPORT_FORMAT, restore: bool = False) -> ImportResult:
     """Check the file, then (unless dry_run or invalid) write every row, reading the file a second
-    time rather than keeping it in memory. The caller commits."""
+    time rather than keeping it in memory. The caller commits.
+
+    Figures the import writes are self-reported. `restore=True` (the command line's `--restore`, for
+    the platform's own export loaded back by an administrator) keeps the level each row states instead.
+    """
     result = validate_file(path, progress, locale=locale)
     if not result.ok:
         return result
@@ -166,7 +170,7 @@ def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_p
         result.created = result.rows - result.updated
         return result
     result.updated = 0
-    writer = _Writer()
+    writer = _Writer(trust_levels=restore)
     validator = Validator(locale)
     _fmt, raw_rows = open_rows(path)
     with progress(raw_rows, _("importing")) as items:
@@ -193,7 +197,8 @@ def _differs(current: Any, wanted: Any) -> bool:
 class _Writer:
     """Creates or updates pledges from validated records, caching organizations and reference rows."""
 
-    def __init__(self) -> None:
+    def __init__(self, trust_levels: bool = False) -> None:
+        self.trust_levels = trust_levels
         self.contact: Contact | None = None
         self.orgs: dict[tuple[str, str | None], Organization] = {}
         self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
@@ -329,11 +334,14 @@ class _Writer:
         self._level(report, rec)
         return report
 
-    @staticmethod
-    def _level(report: ProgressReport, rec: dict[str, Any]) -> None:
-        """The figures the import writes carry the level the file states (`achieved_level`, as exported),
-        self-reported when it states none: nobody here reviewed them."""
-        level = FigureLevel(rec.get("achieved_level") or FigureLevel.SELF_REPORTED.value)
+    def _level(self, report: ProgressReport, rec: dict[str, Any]) -> None:
+        """Figures an import writes are self-reported, whatever level the file states: nobody here reviewed
+        or verified them (an export's `achieved_level` is the level of the figures it held, and a file can
+        say anything). Only the review queue makes figures "reviewed", only a verifier "verified"; a
+        restore of the platform's own export (`trust_levels`) keeps the stated level."""
+        level = FigureLevel.SELF_REPORTED
+        if self.trust_levels and rec.get("achieved_level"):
+            level = FigureLevel(rec["achieved_level"])
         report.figure_level = level
         report.verified_at = (report.verified_at or report.approved_at) if level == FigureLevel.VERIFIED else None
 
