@@ -4,11 +4,12 @@ Streaming every approved pledge through Python costs minutes at 1M pledges (abou
 CSV on one core). The worker therefore writes each unfiltered download (CSV, CSV for Excel, JSON,
 XLSX, IATI) to a file whenever the data changed, with the same generators as the live download, so
 the bytes are those the live download would send. `/data/pledges.csv` without filters sends that
-file (with its SHA-256 as ETag) only while it is current: its data version, the rollups' (epoch,
-version), must equal the database's at the time of the request. Every approval, withdrawal,
-report approval or organization change bumps that version (`p2c.reporting.projection`), so a
-download is never older than the data; until the worker has caught up, it is streamed live as before.
-Filtered downloads are always live.
+file (with its SHA-256 as ETag) only while it is current: its export version must equal the
+database's at the time of the request. The export version is the rollups' (epoch, version), which
+every write to a pledge, its links, targets or reports bumps (`p2c.reporting.projection`), plus the
+organizations' count and latest `updated_at` (a renamed organization changes every row that names
+it without touching a pledge). So a download is never older than the data; until the worker has
+caught up, it is streamed live as before. Filtered downloads are always live.
 
 Files: `<dir>/manifest.json` names the current set, `<stem>-<epoch>-<version>.<ext>` each file. A
 new set is written beside the old one and the manifest replaced atomically (`os.replace`); the set
@@ -21,15 +22,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import func, select
 
+from p2c.extensions import db
+from p2c.members.models import Organization
 from p2c.opendata.exports import FORMATS
 from p2c.opendata.iati import iati_chunks
 from p2c.opendata.records import has_records
 from p2c.rollups.queries import data_version
+
+# Files of a set that is neither current nor the one before are removed once this old (seconds): a set
+# another worker is still writing is younger than that.
+STALE_SECONDS = 6 * 3600
 
 MANIFEST = "manifest.json"
 # format -> (mimetype, download name, chunks): the live downloads, plus the IATI file.
@@ -41,6 +51,16 @@ def snapshot_dir() -> Path | None:
     """The directory of the written downloads, or None when they are turned off (setting empty)."""
     setting = current_app.config.get("OPENDATA_SNAPSHOT_DIR") or ""
     return Path(setting) if setting else None
+
+
+def export_version() -> list:
+    """[epoch, version, organizations, latest organization update] of what is committed: the key of the
+    written files. Two reads on a connection of its own (what every other process sees)."""
+    epoch, version = data_version(committed=True)
+    with db.engine.connect() as connection:
+        count, latest = connection.execute(
+            select(func.count(Organization.id), func.max(Organization.updated_at))).one()
+    return [epoch, version, int(count or 0), str(latest or "")]
 
 
 def read_manifest(directory: Path) -> dict | None:
@@ -60,7 +80,7 @@ def current_file(fmt: str) -> tuple[Path, dict] | None:
     if directory is None:
         return None
     manifest = read_manifest(directory)
-    if not manifest or manifest.get("version") != list(data_version(committed=True)):
+    if not manifest or manifest.get("version") != export_version():
         return None
     entry = manifest.get("files", {}).get(fmt)
     if not entry:
@@ -71,8 +91,10 @@ def current_file(fmt: str) -> tuple[Path, dict] | None:
 
 def _write(path: Path, chunks: Iterator[bytes]) -> dict:
     digest, size = hashlib.sha256(), 0
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as fh:
+    # A name of its own: two workers sharing the directory never write into each other's file.
+    fd, partial_name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".partial")
+    partial = Path(partial_name)
+    with os.fdopen(fd, "wb") as fh:
         for chunk in chunks:
             fh.write(chunk)
             digest.update(chunk)
@@ -94,11 +116,13 @@ def write_snapshots(force: bool = False) -> str:
     if directory is None:
         return "turned off (OPENDATA_SNAPSHOT_DIR empty)"
     directory.mkdir(parents=True, exist_ok=True)
-    version = list(data_version(committed=True))
+    version = export_version()
     previous = read_manifest(directory)
     if previous and previous.get("version") == version and not force:
         return "up to date"
-    stem = f"{version[0]}-{version[1]}"
+    # Unique per writer: a second worker writing the same version makes its own files, and each
+    # manifest names only files whose hash it computed itself.
+    stem = f"{version[0]}-{version[1]}-{os.getpid()}-{time.time_ns()}"
     files = {}
     any_pledge = has_records(None)
     for fmt, (_mimetype, filename, chunks) in SNAPSHOT_FORMATS.items():
@@ -106,18 +130,32 @@ def write_snapshots(force: bool = False) -> str:
             continue  # an IATI file needs at least one activity; the page answers 404 meanwhile
         base, _dot, ext = filename.partition(".")
         files[fmt] = _write(directory / f"{base}-{stem}.{ext}", chunks(None))
-    if list(data_version(committed=True)) != version:
+    if export_version() != version:
         for entry in files.values():
             (directory / entry["file"]).unlink(missing_ok=True)
         return "data changed while writing; will retry"
     manifest = {"version": version, "files": files}
-    partial = directory / (MANIFEST + ".partial")
-    partial.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    fd, partial = tempfile.mkstemp(dir=directory, prefix=MANIFEST + ".", suffix=".partial")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(manifest, indent=1))
     os.replace(partial, directory / MANIFEST)
     keep = {MANIFEST} | {e["file"] for e in files.values()}
     keep |= {e["file"] for e in (previous or {}).get("files", {}).values()}
+    now = time.time()
     for path in directory.iterdir():
-        if path.name not in keep and not path.name.endswith(".partial"):
-            path.unlink(missing_ok=True)
+        if path.name in keep:
+            continue
+        if path.name.endswith(".partial"):
+            # Another worker may be writing it: removed only when left behind (a writer that died).
+            try:
+                if now - path.stat().st_mtime > STALE_SECONDS:
+                    path.unlink(missing_ok=True)
+            except FileNotFoundError:
+                pass
+            continue
+        # A finished file no manifest needs (an older set; rarely, the set of a second worker that lost
+        # the race, whose downloads then stream live until the next run).
+        path.unlink(missing_ok=True)
     total = sum(e["size"] for e in files.values())
-    return f"wrote {len(files)} files ({total / 1e6:.1f} MB) for data version {stem}"
+    return f"wrote {len(files)} files ({total / 1e6:.1f} MB) for data version {version[0]}-{version[1]}"
+

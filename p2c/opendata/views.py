@@ -41,8 +41,6 @@ def _written(fmt: str, mimetype: str, filename: str) -> Response | None:
 
     Same bytes as the stream; conditional requests (If-None-Match on its SHA-256) and ranges work.
     """
-    if request.args:
-        return None  # filtered (or unknown parameters, which the filter answers): live
     found = snapshots.current_file(fmt)
     if found is None:
         return None
@@ -80,7 +78,10 @@ def index():
 def pledges(fmt: str):
     """Approved pledges as CSV, JSON, XLSX or CSV for Excel (UTF-8 with BOM); same columns as the import."""
     mimetype, filename, chunks = FORMATS[fmt]
-    return _written(fmt, mimetype, filename) or _stream(chunks, mimetype, filename, _filter())
+    pledge_filter = _filter()  # 400 on a bad filter; None when nothing narrows (`lang=`, a cache-buster ...)
+    if pledge_filter is None and (written := _written(fmt, mimetype, filename)) is not None:
+        return written
+    return _stream(chunks, mimetype, filename, pledge_filter)
 
 
 @bp.get("/data/ledger.<any(csv, json, xlsx):fmt>")
@@ -93,10 +94,9 @@ def ledger(fmt: str):
 @bp.get("/data/iati-activities.xml")
 def iati():
     """Approved pledges as IATI 2.03 activities; 404 while there is none (the schema needs one activity)."""
-    written = _written("iati", "application/xml", "iati-activities.xml")
-    if written is not None:
-        return written
     pledge_filter = _filter()
+    if pledge_filter is None and (written := _written("iati", "application/xml", "iati-activities.xml")):
+        return written
     if not has_records(pledge_filter):
         return render_error(404, _("Nothing to publish yet: an IATI file needs at least one approved pledge "
                                    "(matching the filters, if any)."))
