@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.core.i18n import current_language, ref_name
 from p2c.core.pdf import html_to_pdf
 from p2c.core.unit import attempt, unit_of_work
+from p2c.extensions import cache, limiter
 from p2c.publications import queries, services
 from p2c.publications.forms import PublishForm
 from p2c.reporting.titles import goal_title
@@ -22,6 +23,9 @@ from p2c.reporting.views import TITLES as BREAKDOWN_TITLES
 from p2c.reporting.views import TOP_COUNTRIES, row_label
 
 bp = Blueprint("publications", __name__, template_folder="templates")
+
+# PDFs per client and minute (each uncached one costs seconds of CPU); cached ones are cheap.
+PDF_RATE_LIMIT = "20 per minute"
 
 
 @bp.context_processor
@@ -105,17 +109,26 @@ def detail_csv(slug: str):
 
 
 @bp.get("/reports/<slug>.pdf")
+@limiter.limit(PDF_RATE_LIMIT)
 def detail_pdf(slug: str):
     """The report as a PDF in the reader's language: its page, a table of contents, page numbers and the
-    data's SHA-256 on every page (WeasyPrint, p2c/core/pdf.py)."""
+    data's SHA-256 on every page (WeasyPrint, p2c/core/pdf.py). A report never changes, so each language's
+    PDF is made once and cached (keyed on the data's hash); making one costs seconds of CPU."""
     publication = _get(slug)
-    html = render_template("publications/detail.html", pub=publication, c=publication.content,
-                           verified=queries.verify(publication), others=[], pdf=True,
-                           layout="publications/pdf_base.html")
-    response = Response(html_to_pdf(html, base_url=request.host_url), mimetype="application/pdf")
-    filename = f"{publication.slug}-{current_language()}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    lang = current_language()
+    key = f"report-pdf:{publication.slug}:{lang}:{publication.content_hash}"
+    pdf = cache.get(key)
+    if pdf is None:
+        html = render_template("publications/detail.html", pub=publication, c=publication.content,
+                               verified=queries.verify(publication), others=[], pdf=True,
+                               layout="publications/pdf_base.html")
+        # Links in the PDF point at the configured site, never at a Host header a client chose.
+        pdf = html_to_pdf(html, base_url=current_app.config["BASE_URL"].rstrip("/") + "/")
+        cache.set(key, pdf, ttl=24 * 3600)
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{publication.slug}-{lang}.pdf"'
     response.headers["X-Content-SHA256"] = publication.content_hash
+    response.headers["Content-Language"] = lang
     return response
 
 

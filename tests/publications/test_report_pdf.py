@@ -67,3 +67,17 @@ def test_the_report_page_links_its_pdf(client, pledges):  # noqa: F811
     _report()
     html = client.get("/reports/report-2024?lang=es").get_data(as_text=True)
     assert 'href="/reports/report-2024.pdf?lang=es"' in html
+
+
+def test_each_language_pdf_is_made_once(client, pledges, monkeypatch):  # noqa: F811
+    from p2c.publications import views
+
+    _report()
+    made = []
+    real = views.html_to_pdf
+    monkeypatch.setattr(views, "html_to_pdf", lambda html, base_url: made.append(base_url) or real(html, base_url))
+    first = client.get("/reports/report-2024.pdf?lang=ru", headers={"Host": "evil.example"}).data
+    assert client.get("/reports/report-2024.pdf?lang=ru").data == first
+    client.get("/reports/report-2024.pdf?lang=zh")
+    assert len(made) == 2  # ru once, zh once
+    assert all("evil.example" not in url for url in made)  # links resolve against the configured site
