@@ -147,8 +147,8 @@ def test_a_reminder_batch_taken_by_two_workers_is_sent_once(app, builder, worker
 def test_the_figures_check_passes_and_a_broken_rollup_is_reported(app, builder):
     builder.pledge(status=ReviewStatus.APPROVED)
     db.session.commit()
-    assert worker.run_job(app, jobs.JOBS[3]) == "rollups agree"
-    assert worker.run_job(app, jobs.JOBS[3]) == "already checked today"
+    assert worker.run_job(app, jobs.JOB_BY_NAME["check_figures"]) == "rollups agree"
+    assert worker.run_job(app, jobs.JOB_BY_NAME["check_figures"]) == "already checked today"
     from p2c.rollups.models import Rollup
 
     db.session.execute(JobPeriod.__table__.delete())
@@ -157,8 +157,22 @@ def test_the_figures_check_passes_and_a_broken_rollup_is_reported(app, builder):
     from p2c.extensions import cache
 
     cache.clear()
-    result = worker.run_job(app, jobs.JOBS[3])
+    result = worker.run_job(app, jobs.JOB_BY_NAME["check_figures"])
     assert result.startswith("failed: rollups differ from the pledge tables in: totals")
     status = db.session.get(JobStatus, "check_figures")
     db.session.refresh(status)
     assert status.failures == 1 and "rollups rebuild" in status.last_error
+
+
+def test_an_upgraded_database_gets_its_rollups_rebuilt_once(app, builder):
+    """A release that counts new dimensions: the worker rebuilds the rollups once per layout."""
+    from p2c.rollups.models import Rollup
+
+    builder.pledge(status=ReviewStatus.APPROVED)
+    db.session.commit()
+    db.session.execute(Rollup.__table__.delete())  # as an upgraded database: no rows of the new layout
+    db.session.commit()
+    job = jobs.JOB_BY_NAME["rollup_layout"]
+    assert worker.run_job(app, job) == "rebuilt from 1 approved pledges (layout 2026-11-30)"
+    assert db.session.scalar(select(func.count()).select_from(Rollup)) > 0
+    assert worker.run_job(app, job) == "rollups up to date"
