@@ -91,6 +91,11 @@ def _figure_rows(figures: dict) -> Iterator[list[str]]:
                                 yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{label}",
                                        field, _cell(point[field])]
                         continue
+                    if isinstance(item[key], dict):  # a goal's title in the team's translations: per language
+                        for lang in sorted(item[key]):
+                            yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{lang}", "text",
+                                   _cell(item[key][lang])]
+                        continue
                     yield [f"figures.{name}", _cell(item.get(ident)), key, _cell(item[key])]
         else:
             yield ["figures", "", name, _cell(value)]
@@ -139,6 +144,9 @@ def csv_rows(publication: Publication) -> Iterator[list[str]]:
                 yield [f"highlights.{kind}", row["report"], key, "" if row.get(key) is None else str(row[key])]
     for name, text in sorted(c.get("sections", {}).items()):
         yield ["sections", name, "text", text]
+    for lang, texts in sorted((c.get("translations") or {}).items()):  # the team's translations, by language
+        for part, text in sorted(texts.items()):
+            yield ["translations", lang, part, text]
     yield from _figure_rows(c.get("figures") or {})
 
 
