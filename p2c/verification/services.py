@@ -5,6 +5,8 @@ Both are audited; they flush and never commit (the view's unit of work does)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from p2c.accounts.models import User
 from p2c.core import audit
@@ -38,7 +40,12 @@ def assign(report_id: int, verifier_id: int, actor: User) -> Verification:
     if verification is None:
         verification = Verification(report=report, verifier=verifier, assigned_by_id=actor.id,
                                     assigned_at=utcnow(), checklist={}, notes="")
-        db.session.add(verification)
+        try:
+            with db.session.begin_nested():  # two first assignments at once: the second is told, not a 500
+                db.session.add(verification)
+                db.session.flush()
+        except IntegrityError:
+            raise Conflict() from None
     else:
         if verification.verifier_id == verifier.id:
             return verification
@@ -81,6 +88,10 @@ def decide(verification: Verification, verifier: User, outcome: VerificationOutc
         raise Conflict()
     _check(outcome, checklist, notes)
     report = verification.report
+    if report.status != ReviewStatus.APPROVED or report.pledge.status != ReviewStatus.APPROVED:
+        # Withdrawn (or its pledge withdrawn) since it was assigned: nothing public left to verify.
+        raise ServiceError(_("This report is no longer approved, so it can no longer be verified."),
+                           field="outcome")
     before = {"level": str(report.figure_level)}
     now = utcnow()
     verification.outcome = outcome
@@ -90,7 +101,10 @@ def decide(verification: Verification, verifier: User, outcome: VerificationOutc
     if outcome == VerificationOutcome.VERIFIED:
         report.figure_level = FigureLevel.VERIFIED
         report.verified_at = now
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:  # another decision on the same assignment was saved first
+        raise Conflict() from None
     audit.record("verification.decide", "progress_report", report.id, label=report.reference, before=before,
                  after={"outcome": outcome.value, "level": str(report.figure_level),
                         "checklist": verification.checklist, "notes": verification.notes,

@@ -275,3 +275,23 @@ def test_a_published_report_freezes_the_split(app, builder, reports):
     db.session.expire_all()
     assert _split(publication.content["figures"])[1]["verified"] == (1, "400.00")
     assert _split(progress_figures())[1]["verified"] == (2, "1400.00")
+
+
+def test_a_report_withdrawn_after_assignment_cannot_be_verified(app, builder):
+    from p2c.core.enums import ReviewStatus, VerificationOutcome
+    from p2c.core.errors import ServiceError
+    from p2c.verification import services as verification_services
+
+    pledge = builder.pledge()
+    report = builder.progress_report(pledge, achieved={"people_connected": 10})
+    admin = builder.user("admin")
+    verifier = builder.user("verifier")
+    db.session.commit()
+    verification = verification_services.assign(report.id, verifier.id, admin)
+    db.session.commit()
+    report.status = ReviewStatus.WITHDRAWN
+    db.session.commit()
+    checklist = {code: "yes" for code in verification_services.CHECKLIST_CODES}
+    with pytest.raises(ServiceError, match="no longer approved"):
+        verification_services.decide(verification, verifier, VerificationOutcome.VERIFIED, checklist, "",
+                                     verification.version)
