@@ -54,12 +54,14 @@ from p2c.pledges.models import (
     pledge_beneficiary,
     pledge_country,
     pledge_gdc,
+    pledge_initiative,
     pledge_partner,
     pledge_pillar,
     pledge_sdg,
     pledge_sdg_target,
     pledge_wsis,
 )
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import Country, ExchangeRate, Pillar
 from p2c.review.models import Comment
 
@@ -124,6 +126,11 @@ class DemoGenerator:
         self.now = datetime.combine(self.today, time(0))  # nothing is decided after it
         self.moments = Moments(self.rng, self.today)
         self.member_iso3 = [c.iso3 for c in members]
+        self.initiatives: dict[str, list[str]] = {}
+        for code, region in db.session.execute(select(RegionalInitiative.code, RegionalInitiative.region)
+                                               .where(RegionalInitiative.active.is_(True))
+                                               .order_by(RegionalInitiative.code)):
+            self.initiatives.setdefault(region, []).append(code)
         self.pillars: dict[str, list[str]] = {}
         for p in db.session.scalars(select(Pillar).where(Pillar.active.is_(True)).order_by(Pillar.code)):
             self.pillars.setdefault(p.focus_area_code, []).append(p.code)
@@ -133,6 +140,17 @@ class DemoGenerator:
         }
 
     # -- helpers -------------------------------------------------------------------------------
+    def _initiatives(self, pid: int, countries: list[str]) -> list[str]:
+        """About 40% of the pledges with target countries are aligned with one or two WTDC-25 regional
+        initiatives of one of their countries' regions (own random stream: the published shares the
+        other draws follow stay as they are)."""
+        rng = random.Random(f"{self.seed}-initiative-{pid}")
+        regions = sorted({self.region[c] for c in countries if self.initiatives.get(self.region.get(c, ""))})
+        if not regions or rng.random() >= 0.4:
+            return []
+        codes = self.initiatives[rng.choice(regions)]
+        return sorted(rng.sample(codes, k=min(len(codes), rng.choice((1, 1, 2)))))
+
 
     def _rate(self, currency: str, year: int) -> tuple[Decimal, int]:
         for y in range(year, 2000, -1):
@@ -246,7 +264,7 @@ class DemoGenerator:
         now = datetime(2026, 11, 1)
         rows: dict[str, list[tuple]] = {k: [] for k in (
             "pledge", "contact", "country", "pillar", "benef", "sdg", "wsis", "partner", "target", "report",
-            "value", "rbenef", "comment", "entry", "milestone", "rmilestone", "sdg_target", "gdc")}
+            "value", "rbenef", "comment", "entry", "milestone", "rmilestone", "sdg_target", "gdc", "initiative")}
         eid0 = next_id(DisbursementEntry.__table__)
         for i in range(count):
             pid = pid0 + i
@@ -312,6 +330,7 @@ class DemoGenerator:
                 rows["milestone"].append((milestone_id, pid, *content.milestone))
             rows["sdg_target"].extend((pid, code) for code in content.sdg_targets)
             rows["gdc"].extend((pid, code) for code in content.gdc)
+            rows["initiative"].extend((pid, code) for code in self._initiatives(pid, countries))
 
             # Progress reports: approved pledges older than a year mostly reported at least once.
             if status == ReviewStatus.APPROVED and (self.today - day).days > 300 and rng.random() < 0.62:
@@ -427,6 +446,7 @@ class DemoGenerator:
         insert_rows(ProgressMilestone.__table__, ["report_id", "milestone_id", "done"], rows["rmilestone"])
         insert_rows(pledge_sdg_target, ["pledge_id", "sdg_target_code"], rows["sdg_target"])
         insert_rows(pledge_gdc, ["pledge_id", "gdc_code"], rows["gdc"])
+        insert_rows(pledge_initiative, ["pledge_id", "initiative_code"], rows["initiative"])
         result.pledges += count
         result.progress_reports += len(rows["report"])
 

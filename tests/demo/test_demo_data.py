@@ -112,3 +112,22 @@ def test_demo_reviewer_password_stays_the_same_between_runs(app, tmp_path, monke
         assert _demo_password() == first and len(first) >= 16
     saved = tmp_path / "demo-reviewer-password"
     assert saved.read_text().strip() == first and saved.stat().st_mode & 0o777 == 0o600
+
+
+def test_demo_pledges_are_aligned_with_regional_initiatives_of_their_countries(app):
+    """`make run` shows non-empty region pages: some pledges are aligned with an initiative of a target
+    country's region (issue 15)."""
+    from p2c.pledges.models import pledge_country, pledge_initiative
+    from p2c.reference.initiatives import RegionalInitiative
+    from p2c.reference.models import Country
+
+    assert app.test_cli_runner().invoke(args=["p2c", "demo-data", "--pledges", "400", "--seed", "3"]).exit_code == 0
+    links = db.session.execute(select(pledge_initiative.c.pledge_id, RegionalInitiative.region)
+                               .join(RegionalInitiative,
+                                     RegionalInitiative.code == pledge_initiative.c.initiative_code)).all()
+    aligned = {pid for pid, _region in links}
+    assert 0.15 * 400 < len(aligned) < 0.5 * 400
+    for pid, region in links:
+        regions = set(db.session.scalars(select(Country.itu_region).join(
+            pledge_country, pledge_country.c.country_iso3 == Country.iso3).where(pledge_country.c.pledge_id == pid)))
+        assert region in regions
