@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import inspect, select
 
 from p2c.extensions import db
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import (
     BeneficiaryGroup,
     Country,
@@ -284,7 +285,8 @@ def load_rates_file(path: Path) -> int:
 
 # Datasets whose table (or columns) came with a later migration than the first: a database migrated
 # only part of the way (an upgrade test, a node before `db upgrade`) loads the others and skips these.
-_LATER_SCHEMA = {"sdg_targets": SdgTarget, "gdc_objectives": GdcObjective, "events": Event}
+_LATER_SCHEMA = {"sdg_targets": SdgTarget, "gdc_objectives": GdcObjective, "events": Event,
+                 "regional_initiatives": RegionalInitiative}
 
 
 def _schema_has(model: type) -> bool:

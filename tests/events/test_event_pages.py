@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, select
 
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.reference.models import Event
 
 
-def test_event_dates_are_checked(client, login):
+@pytest.fixture
+def restore_events():
+    """Events are reference rows the suite keeps between tests: remove the ones this test adds."""
+    yield
+    db.session.rollback()
+    db.session.execute(delete(Event).where(Event.code.in_(["rdf_test_2026", "x_2026", "other_code"])))
+    db.session.commit()
+
+
+def test_event_dates_are_checked(client, login, restore_events):
     login("admin")
     base = {"code": "rdf_test_2026", "name": "Regional Development Forum test", "kind": "regional_forum",
             "location": "Nairobi"}
