@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from p2c import create_app
-from p2c.extensions import cache, db
+from p2c.extensions import cache, db, limiter
 from p2c.reference.loaders import load_all
 from tests.builders import Builder
 
@@ -93,6 +93,11 @@ def _app_context(app):
         yield
         clean_database()
         cache.clear()
+        # The rate limiter is one object for every app of the process: a test that turned it on (an app
+        # made with RATELIMIT_ENABLED) must not leave later tests answering 429.
+        if limiter.enabled:
+            limiter.reset()
+            limiter.enabled = False
 
 
 @pytest.fixture
