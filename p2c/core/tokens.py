@@ -54,8 +54,11 @@ def read_token(token: str, max_age_days: int | None = None) -> AccessGrant:
     return AccessGrant(kind=str(data["k"]), record_id=int(data["i"]), email=str(data["e"]))
 
 
-def private_link(kind: str, record_id: int, email: str, path: str = "") -> str:
+def private_link(kind: str, record_id: int, email: str, path: str = "", lang: str | None = None) -> str:
     """The absolute URL of a focal point's private page, `<P2C_BASE_URL>/my/<token><path>`.
+
+    `lang` (the language the e-mail is written in) opens the page in that language (`?lang=`), whatever
+    the reader's browser asks for.
 
     The one link builder for every e-mail: always the configured public base URL, never the host of
     the request that happens to send the mail (a back-office request may come in through an internal
@@ -63,7 +66,8 @@ def private_link(kind: str, record_id: int, email: str, path: str = "") -> str:
     "/reports/<ref>".
     """
     token = make_token(kind, record_id, email)
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/my/{token}{path}"
+    query = f"{'&' if '?' in path else '?'}lang={lang}" if lang else ""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/my/{token}{path}{query}"
 
 
 def absolute_url(path: str) -> str:

@@ -35,4 +35,4 @@ def report_approved_to_partners(report) -> None:
         if contact.email:
             queue_mail(contact.email, "implementation_partner_report", contact.language or "en",
                        "implementation_partner_report", pledge=report.pledge, report=report, contact=contact,
-                       link=private_link("partner", report.pledge_id, contact.email))
+                       link=private_link("partner", report.pledge_id, contact.email, lang=contact.language or "en"))

@@ -31,7 +31,8 @@ def partners_told(pledge, contacts: list, template: str, **context) -> None:
     for contact in contacts:
         if contact.email:
             queue_mail(contact.email, template, contact.language or "en", template, pledge=pledge, contact=contact,
-                       link=private_link("partner", pledge.id, contact.email), **context)
+                       link=private_link("partner", pledge.id, contact.email, lang=contact.language or "en"),
+                       **context)
 
 
 def handover_requested(handover) -> None:

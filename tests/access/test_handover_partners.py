@@ -130,7 +130,8 @@ def test_partner_contact_is_told_and_reads_the_page(client, builder, login, mail
     link = _links(told)[0]
     view = client.get(link)
     html = view.get_data(as_text=True)
-    assert view.status_code == 200 and pledge.title in html and "read only" in html
+    # The link opens the page in the language the partner's contact was given (Spanish).
+    assert view.status_code == 200 and pledge.title in html and "solo lectura" in html and 'lang="es"' in html
     assert "/amend" not in html and "/withdraw" not in html and "/hand-over" not in html
     assert pledge.focal_point.email not in html  # the focal point's address stays with the focal point
     # A progress report approved later is told too.

@@ -132,3 +132,51 @@ def test_hand_over_to_a_successor_with_the_mails(live_server, live_mail, browser
     assert db.session.get(Pledge, pledge.id).focal_point.email == "amina@example.org"
     former.context.close()
     successor.context.close()
+
+
+def test_a_partner_is_told_reads_the_page_and_contributes(live_server, live_mail, browser, builder):
+    """The focal point (French) gives the partner a contact (Arabic); the team approves the pledge; the
+    partner's contact gets the mail, reads the page right to left without any form of the focal point's, and
+    sends a contribution that reaches the focal point by e-mail."""
+    builder.user(email="partner-reviewer@example.org")
+    partner = builder.organization(name="SchoolNet Africa")
+    pledge = builder.pledge(status=ReviewStatus.SUBMITTED, partners=[partner],
+                            focal_point=builder.contact(email="lead-fr@example.org", language="fr"))
+    db.session.commit()
+    token = make_token("pledge", pledge.id, "lead-fr@example.org")
+    base = live_server.url
+    focal = browser.new_context().new_page()
+    focal.goto(f"{base}/my/{token}?lang=fr")
+    focal.click("#partners details summary")
+    focal.fill(f"#pc-{partner.id}-name", "Salma Partenaire")
+    focal.fill(f"#pc-{partner.id}-email", "salma@example.org")
+    focal.select_option(f"#pc-{partner.id}-language", "ar")
+    focal.click("#partners form button[type=submit]")
+    focal.wait_for_url(f"**/my/{token}**")
+    assert "salma@example.org" in focal.locator("#partners").inner_text()
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    _sign_in(staff, base, "partner-reviewer@example.org", "en")
+    staff.goto(f"{base}/review/pledge/{pledge.id}")
+    staff.check("input[name=action][value=approve]")
+    staff.click("form.decision button[type=submit]")
+    staff.wait_for_url(f"**/review/pledge/{pledge.id}**")
+
+    told = next(m for m in live_mail.wait_for(2) if m["To"] == "salma@example.org")
+    assert told["Content-Language"] == "ar" and pledge.reference in told["Subject"]
+    partner_page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    partner_page.goto(base + LINK.search(LocalSmtpServer.text_of(told)).group(1))
+    assert partner_page.evaluate("document.documentElement.dir") == "rtl"
+    html = partner_page.content()
+    assert pledge.reference in html and "lead-fr@example.org" not in html and "/amend" not in html
+    screenshot(partner_page, "partner-read-only-ar-phone")
+    partner_page.fill("#body", "درّبنا 320 معلمًا في عام 2026.")
+    partner_page.click("form[action$='/contribution'] button[type=submit]")
+    partner_page.wait_for_load_state()
+    contribution = next(m for m in live_mail.wait_for(len(live_mail.messages) + 1)
+                        if m["To"] == "lead-fr@example.org" and "320" in LocalSmtpServer.text_of(m))
+    assert contribution["Content-Language"] == "fr"
+    focal.goto(f"{base}/my/{token}?lang=fr")
+    assert "درّبنا 320 معلمًا" in focal.content()
+    for context_page in (focal, staff, partner_page):
+        context_page.context.close()
