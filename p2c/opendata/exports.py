@@ -12,7 +12,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -122,44 +122,6 @@ def _text_encoder(column: Column):
     return lambda v: ";".join(escape_item(str(i)) for i in v) if v else ""
 
 
-def csv_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
-    """The CSV export, header first, UTF-8, CRLF line ends, fields quoted when needed (RFC 4180);
-    cells that a spreadsheet would run as formulas are protected (`protect_formula`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.name for c in COLUMNS])
-    encoders = [(c.name, _text_encoder(c)) for c in COLUMNS]
-    for batch in iter_batches(pledge_filter):
-        for record in batch:
-            writer.writerow([protect_formula(encode(record[name])) for name, encode in encoders])
-        yield buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
-
-
-def excel_csv_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
-    """The CSV export with a UTF-8 byte order mark: Excel opens it with accents, Arabic and Chinese intact
-    (without the mark it guesses the reader's legacy code page). The import reads both."""
-    yield b"\xef\xbb\xbf"
-    yield from csv_chunks(pledge_filter)
-
-
-def json_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
-    """The JSON export: one array of objects, written object by object."""
-    yield b"["
-    first = True
-    for batch in iter_batches(pledge_filter):
-        parts = []
-        for record in batch:
-            obj = {c.name: json_value(c, record[c.name]) for c in COLUMNS}
-            parts.append(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
-            first = False
-        yield "".join(parts).encode("utf-8")
-    yield b"\n]\n"
-
-
-
 def _xlsx_value(column: Column, value: Any, sheet: Any = None) -> Any:
     """A cell value for the XLSX export; text columns become cells forced to the string type.
 
@@ -190,30 +152,91 @@ def _xlsx_value(column: Column, value: Any, sheet: Any = None) -> Any:
     return cell
 
 
-def write_xlsx(target: Any, pledge_filter: PledgeFilter | None = None) -> None:
-    """Write the XLSX export into `target` (a path or a binary file object)."""
+# Batches of records (dicts keyed by column name), as `records.iter_batches` and the ledger yield them.
+Batches = Iterator[list[dict[str, Any]]]
+
+
+def table_csv_chunks(columns: Sequence[Column], batches: Batches) -> Iterator[bytes]:
+    """A table as CSV, header first, UTF-8, CRLF line ends, fields quoted when needed (RFC 4180); cells
+    that a spreadsheet would run as formulas are protected (`protect_formula`). One chunk per batch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.name for c in columns])
+    encoders = [(c.name, _text_encoder(c)) for c in columns]
+    for batch in batches:
+        for record in batch:
+            writer.writerow([protect_formula(encode(record[name])) for name, encode in encoders])
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def table_json_chunks(columns: Sequence[Column], batches: Batches) -> Iterator[bytes]:
+    """A table as one JSON array of objects, written object by object (decimals as strings)."""
+    yield b"["
+    first = True
+    for batch in batches:
+        parts = []
+        for record in batch:
+            obj = {c.name: json_value(c, record[c.name]) for c in columns}
+            parts.append(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
+            first = False
+        yield "".join(parts).encode("utf-8")
+    yield b"\n]\n"
+
+
+def write_table_xlsx(target: Any, sheet_name: str, columns: Sequence[Column], batches: Batches) -> None:
+    """Write a table as one XLSX sheet into `target` (a path or a binary file object), write-only mode."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("pledges")
-    sheet.append([c.name for c in COLUMNS])
-    for batch in iter_batches(pledge_filter):
+    sheet = workbook.create_sheet(sheet_name)
+    sheet.append([c.name for c in columns])
+    for batch in batches:
         for record in batch:
-            sheet.append([_xlsx_value(c, record[c.name], sheet) for c in COLUMNS])
+            sheet.append([_xlsx_value(c, record[c.name], sheet) for c in columns])
     workbook.save(target)
 
 
-def xlsx_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
-    """The XLSX export, built in a temporary file and streamed from it."""
+def table_xlsx_chunks(sheet_name: str, columns: Sequence[Column], batches: Batches) -> Iterator[bytes]:
+    """A table as XLSX, built in a temporary file (openpyxl needs a seekable target) and streamed from it."""
     fd, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     try:
-        write_xlsx(path, pledge_filter)
+        write_table_xlsx(path, sheet_name, columns, batches)
         with open(path, "rb") as fh:
             while chunk := fh.read(CHUNK):
                 yield chunk
     finally:
         os.unlink(path)
+
+
+def csv_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The pledges' CSV export (see `table_csv_chunks`)."""
+    return table_csv_chunks(COLUMNS, iter_batches(pledge_filter))
+
+
+def excel_csv_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The CSV export with a UTF-8 byte order mark: Excel opens it with accents, Arabic and Chinese intact
+    (without the mark it guesses the reader's legacy code page). The import reads both."""
+    yield b"\xef\xbb\xbf"
+    yield from csv_chunks(pledge_filter)
+
+
+def json_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The pledges' JSON export: one array of objects."""
+    return table_json_chunks(COLUMNS, iter_batches(pledge_filter))
+
+
+def write_xlsx(target: Any, pledge_filter: PledgeFilter | None = None) -> None:
+    """Write the pledges' XLSX export into `target` (a path or a binary file object)."""
+    write_table_xlsx(target, "pledges", COLUMNS, iter_batches(pledge_filter))
+
+
+def xlsx_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
+    """The pledges' XLSX export, sheet "pledges"."""
+    return table_xlsx_chunks("pledges", COLUMNS, iter_batches(pledge_filter))
 
 
 FORMATS = {

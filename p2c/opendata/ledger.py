@@ -8,11 +8,6 @@ matching pledges. Summing `usd_value` gives the "disbursed" figures of /progress
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import os
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,14 +15,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from p2c.core.cells import protect_formula
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
 from p2c.implementation.ledger import INSTRUMENTS, finance_type
 from p2c.implementation.models import DisbursementEntry, ProgressReport
 from p2c.members.models import Organization
 from p2c.opendata.columns import Column, Kind
-from p2c.opendata.exports import CHUNK, _text_encoder, _xlsx_value, json_value
+from p2c.opendata.exports import table_csv_chunks, table_json_chunks, table_xlsx_chunks
 from p2c.opendata.records import PledgeFilter
 from p2c.pledges.models import Pledge
 from p2c.reference.models import Country
@@ -117,52 +111,17 @@ def iter_ledger(pledge_filter: PledgeFilter | None = None, batch: int = BATCH) -
 
 def csv_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
     """The ledger as CSV (RFC 4180, UTF-8, CRLF; formula-like cells protected)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(NAMES)
-    encoders = [(c.name, _text_encoder(c)) for c in LEDGER_COLUMNS]
-    for records in iter_ledger(pledge_filter):
-        for record in records:
-            writer.writerow([protect_formula(encode(record[name])) for name, encode in encoders])
-        yield buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    return table_csv_chunks(LEDGER_COLUMNS, iter_ledger(pledge_filter))
 
 
 def json_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
     """The ledger as one JSON array of objects (decimals as strings)."""
-    yield b"["
-    first = True
-    for records in iter_ledger(pledge_filter):
-        parts = []
-        for record in records:
-            obj = {c.name: json_value(c, record[c.name]) for c in LEDGER_COLUMNS}
-            parts.append(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
-            first = False
-        yield "".join(parts).encode("utf-8")
-    yield b"\n]\n"
+    return table_json_chunks(LEDGER_COLUMNS, iter_ledger(pledge_filter))
 
 
 def xlsx_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
-    """The ledger as one XLSX sheet (write-only mode, from a temporary file)."""
-    from openpyxl import Workbook
-
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("ledger")
-        sheet.append(list(NAMES))
-        for records in iter_ledger(pledge_filter):
-            for record in records:
-                sheet.append([_xlsx_value(c, record[c.name], sheet) for c in LEDGER_COLUMNS])
-        workbook.save(path)
-        with open(path, "rb") as fh:
-            while chunk := fh.read(CHUNK):
-                yield chunk
-    finally:
-        os.unlink(path)
+    """The ledger as one XLSX sheet "ledger"."""
+    return table_xlsx_chunks("ledger", LEDGER_COLUMNS, iter_ledger(pledge_filter))
 
 
 LEDGER_FORMATS = {
