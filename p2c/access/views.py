@@ -21,7 +21,8 @@ from p2c.members import services as member_services
 from p2c.members.forms import JoinEditForm, eoi_initial_data
 from p2c.pledges import handover as handover_services
 from p2c.pledges import services as pledge_services
-from p2c.pledges.forms import PledgeEditForm, amendment_initial_data, initial_data
+from p2c.pledges.forms import PledgeEditForm
+from p2c.pledges.prefill import amendment_initial_data, initial_data
 from p2c.pledges.queries import approved_amendments, partner_contacts
 from p2c.pledges.views import form_context, settle_countries
 

@@ -286,6 +286,8 @@ def _loaded(stored: dict) -> dict:
         data[key] = date.fromisoformat(stored[key]) if stored.get(key) else None
     data["targets"] = [{**t, "value": number(t["value"]), "baseline": number(t.get("baseline"))}
                        for t in stored.get("targets") or []]
+    data["milestones"] = [{**m, "due_on": date.fromisoformat(m["due_on"]) if m.get("due_on") else None}
+                          for m in stored.get("milestones") or []]
     return data
 
 

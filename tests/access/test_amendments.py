@@ -171,3 +171,32 @@ def test_an_amendment_of_a_pledge_withdrawn_meanwhile_is_not_applied(client, bui
     db.session.expire_all()
     assert db.session.get(PledgeAmendment, amendment.id).status == ReviewStatus.SUBMITTED
     assert db.session.get(Pledge, pledge.id).title == "Connect rural schools"
+
+
+def test_an_amendment_keeps_its_milestones_and_initiatives_through_changes_and_approval(client, builder, login):
+    """An amendment sent back keeps the milestones and initiatives it proposed; once approved they are the
+    pledge's (the stored dates are read back as dates)."""
+    pledge = builder.pledge(countries=["KEN"])
+    db.session.commit()
+    token = make_token("pledge", pledge.id, pledge.focal_point.email)
+    milestone = {"milestones-0-kind": "law", "milestones-0-description": "Universal service law adopted",
+                 "milestones-0-due_on": "2027-06-30"}
+    proposal = amendment_post(pledge, countries=["KEN"], initiatives=["AFR1"], **milestone)
+    assert client.post(f"/my/{token}/amend", data=proposal).status_code == 302
+    amendment = db.session.scalars(select(PledgeAmendment)).one()
+    login("reviewer")
+    client.post(f"/review/pledge_amendment/{amendment.id}/decide",
+                data={"action": "request_changes", "message": "Which law?", "version": amendment.version})
+    form = client.get(f"/my/{token}/amend").get_data(as_text=True)
+    assert 'value="Universal service law adopted"' in form and 'value="2027-06-30"' in form
+    assert re.search(r'value="AFR1"[^>]*checked', form)
+    assert client.post(f"/my/{token}/amend", data=proposal).status_code == 302
+    db.session.expire_all()
+    amendment = db.session.scalars(select(PledgeAmendment)).one()
+    assert client.post(f"/review/pledge_amendment/{amendment.id}/decide",
+                       data={"action": "approve", "message": "", "version": amendment.version}).status_code == 302
+    db.session.expire_all()
+    amended = db.session.get(Pledge, pledge.id)
+    assert [(m.kind, m.description, m.due_on) for m in amended.milestones] == [
+        ("law", "Universal service law adopted", date(2027, 6, 30))]
+    assert [i.code for i in amended.initiatives] == ["AFR1"]

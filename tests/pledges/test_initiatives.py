@@ -10,8 +10,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from p2c.extensions import db
-from p2c.pledges.forms import initial_data
 from p2c.pledges.models import Pledge
+from p2c.pledges.prefill import initial_data
 from p2c.pledges.schemas import PledgeInputSchema
 from p2c.reference.initiatives import RegionalInitiative
 from tests.pledges.formdata import valid_pledge
