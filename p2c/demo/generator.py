@@ -36,12 +36,14 @@ from p2c.demo.shares import (
     SDGS,
     STAKEHOLDERS,
     WSIS,
+    pick_shares,
+    weighted,
 )
+from p2c.demo.writes import insert_pledge_rows
 from p2c.extensions import db
 from p2c.implementation.models import (
     DisbursementEntry,
     ProgressBeneficiary,
-    ProgressMilestone,
     ProgressReport,
     ProgressValue,
 )
@@ -51,15 +53,6 @@ from p2c.pledges.models import (
     Pledge,
     PledgeMilestone,
     PledgeTarget,
-    pledge_beneficiary,
-    pledge_country,
-    pledge_gdc,
-    pledge_initiative,
-    pledge_partner,
-    pledge_pillar,
-    pledge_sdg,
-    pledge_sdg_target,
-    pledge_wsis,
 )
 from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import Country, ExchangeRate, Pillar
@@ -67,27 +60,6 @@ from p2c.review.models import Comment
 
 CHUNK = 20_000
 FIRST_DAY = date(2021, 9, 15)  # P2C launched in September 2021.
-
-
-_CUMULATIVE: dict[int, tuple[tuple, list[float]]] = {}
-
-
-def _weighted(rng: random.Random, options: list[tuple]) -> object:
-    """One value drawn by weight; the cumulative weights are computed once per option list."""
-    prepared = _CUMULATIVE.get(id(options))
-    if prepared is None:
-        values, weights = zip(*options, strict=True)
-        cumulative, total = [], 0.0
-        for weight in weights:
-            total += weight
-            cumulative.append(total)
-        prepared = _CUMULATIVE[id(options)] = (values, cumulative)
-    return rng.choices(prepared[0], cum_weights=prepared[1])[0]
-
-
-def _pick_shares(rng: random.Random, shares: dict, at_least_one: object) -> list:
-    chosen = [k for k, p in shares.items() if rng.random() < p]
-    return chosen or [at_least_one]
 
 
 @dataclass
@@ -212,7 +184,7 @@ class DemoGenerator:
         # Demo organizations are all distinct: no two share an identity key (members.identity).
         used: set[str] = set(db.session.scalars(select(Organization.name_key)))
         for i in range(count):
-            group = _weighted(rng, STAKEHOLDERS)
+            group = weighted(rng, STAKEHOLDERS)
             iso3 = rng.choice(self.member_iso3)
             name, acronym = names.organization(rng, group, iso3)
             while name_key(name) in used:
@@ -230,7 +202,7 @@ class DemoGenerator:
                 cid = first_contact + len(contacts)
                 contacts.append(names.contact(rng, cid, now))
                 eid = first_eoi + len(eois)
-                status = ReviewStatus.APPROVED if rng.random() < 0.85 else _weighted(rng, REVIEW_STATES)
+                status = ReviewStatus.APPROVED if rng.random() < 0.85 else weighted(rng, REVIEW_STATES)
                 submitted = datetime.combine(joined, datetime.min.time()) - timedelta(days=rng.randint(5, 60))
                 eois.append((eid, f"EOI-{submitted.year}-{eid:05d}", org_id, None, cid,
                              names.contribution(rng), "en", True, status.value, submitted,
@@ -268,16 +240,16 @@ class DemoGenerator:
         eid0 = next_id(DisbursementEntry.__table__)
         for i in range(count):
             pid = pid0 + i
-            ptype = _weighted(rng, PLEDGE_TYPES)
-            area = _weighted(rng, FOCUS_AREAS)
-            status = _weighted(rng, REVIEW_STATES)
+            ptype = weighted(rng, PLEDGE_TYPES)
+            area = weighted(rng, FOCUS_AREAS)
+            status = weighted(rng, REVIEW_STATES)
             event_code, day = self.moments.draw(self._pledge_day())
             government = rng.random() < GOVERNMENT_SHARE and self.government
             lead = rng.choice(self.government if government else (self.others or org_ids))
             usd = self._amount_usd(ptype)
             currency = amount = rate = rate_year = usd_value = None
             if usd is not None:
-                currency = _weighted(rng, CURRENCIES)
+                currency = weighted(rng, CURRENCIES)
                 rate, rate_year = self._rate(currency, day.year)
                 amount = (usd / rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
                 usd_value = (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -342,7 +314,7 @@ class DemoGenerator:
                     filed = datetime(period, 12, 1) + timedelta(days=rng.randint(0, 80))
                     if filed.date() > self.today:
                         filed = datetime.combine(self.today, datetime.min.time()) - timedelta(days=rng.randint(1, 30))
-                    impl = _weighted(rng, IMPLEMENTATION)
+                    impl = weighted(rng, IMPLEMENTATION)
                     share = min(1.0, (period - first_period + 1) * rng.uniform(0.15, 0.45))
                     if impl == ImplementationStatus.COMPLETED:
                         share = 1.0
@@ -400,11 +372,11 @@ class DemoGenerator:
             area_pillars = self.pillars.get(area, [])
             for code in rng.sample(area_pillars, k=min(len(area_pillars), rng.choice([1, 1, 2]))):
                 rows["pillar"].append((pid, code))
-            for code in _pick_shares(rng, BENEFICIARIES, "youth"):
+            for code in pick_shares(rng, BENEFICIARIES, "youth"):
                 rows["benef"].append((pid, code))
-            for number in _pick_shares(rng, SDGS, 9):
+            for number in pick_shares(rng, SDGS, 9):
                 rows["sdg"].append((pid, number))
-            for code in _pick_shares(rng, WSIS, "C2"):
+            for code in pick_shares(rng, WSIS, "C2"):
                 rows["wsis"].append((pid, code))
             if rng.random() < JOINT_SHARE:
                 for partner in set(rng.sample(org_ids, k=min(len(org_ids), rng.randint(1, 3)))) - {lead}:
@@ -414,49 +386,6 @@ class DemoGenerator:
                 rows["comment"].append((mid0 + len(rows["comment"]), SubmissionKind.PLEDGE.value, pid, visibility,
                                         names.review_message(rng, status), None, "", decided_at))
 
-        insert_rows(Contact.__table__, ["id", "name", "title", "email", "phone", "language", "created_at",
-                                        "updated_at"], rows["contact"])
-        insert_rows(Pledge.__table__, [
-            "id", "reference", "lead_organization_id", "title", "description", "language", "focus_area_code",
-            "pledge_type_code", "event_code", "amount", "currency_code", "usd_value", "usd_rate", "usd_rate_year",
-            "is_global", "targets_ldc", "targets_lldc", "targets_sids", "start_date", "end_date", "start_year",
-            "pledged_on", "focal_point_id", "consent_public", "status", "submitted_at", "approved_at",
-            "decided_at", "assignee_id", "implementation_status", "last_reported_at", "last_reminded_at",
-            "created_at", "updated_at", "version",
-        ], rows["pledge"])
-        insert_rows(pledge_country, ["pledge_id", "country_iso3"], rows["country"])
-        insert_rows(pledge_pillar, ["pledge_id", "pillar_code"], rows["pillar"])
-        insert_rows(pledge_beneficiary, ["pledge_id", "beneficiary_code"], rows["benef"])
-        insert_rows(pledge_sdg, ["pledge_id", "sdg_number"], rows["sdg"])
-        insert_rows(pledge_wsis, ["pledge_id", "wsis_code"], rows["wsis"])
-        insert_rows(pledge_partner, ["pledge_id", "organization_id"], rows["partner"])
-        insert_rows(PledgeTarget.__table__, ["id", "pledge_id", "indicator_code", "target_value", "target_year",
-                                             "baseline", "note"], rows["target"])
-        if rows["report"]:
-            self._insert_reports(rows["report"])
-        insert_rows(DisbursementEntry.__table__, [
-            "id", "report_id", "pledge_id", "amount", "currency_code", "year", "recipient", "instrument",
-            "cofinancing", "usd_rate", "usd_rate_year", "usd_value", "migrated"], rows["entry"])
-        insert_rows(ProgressValue.__table__, ["id", "report_id", "target_id", "achieved_value"], rows["value"])
-        insert_rows(ProgressBeneficiary.__table__, ["id", "report_id", "beneficiary_code", "people_reached"],
-                    rows["rbenef"])
-        insert_rows(Comment.__table__, ["id", "subject_kind", "subject_id", "visibility", "body", "author_id",
-                                        "author_label", "created_at"], rows["comment"])
-        insert_rows(PledgeMilestone.__table__, ["id", "pledge_id", "kind", "description", "due_on"], rows["milestone"])
-        insert_rows(ProgressMilestone.__table__, ["report_id", "milestone_id", "done"], rows["rmilestone"])
-        insert_rows(pledge_sdg_target, ["pledge_id", "sdg_target_code"], rows["sdg_target"])
-        insert_rows(pledge_gdc, ["pledge_id", "gdc_code"], rows["gdc"])
-        insert_rows(pledge_initiative, ["pledge_id", "initiative_code"], rows["initiative"])
+        insert_pledge_rows(rows)
         result.pledges += count
         result.progress_reports += len(rows["report"])
-
-    @staticmethod
-    def _insert_reports(reports: list[tuple]) -> None:
-        columns = [
-            "id", "reference", "pledge_id", "period", "implementation_status", "usd_disbursed",
-            "disbursement_explanation", "narrative", "evidence_links", "language", "status", "submitted_at",
-            "approved_at", "decided_at", "assignee_id", "created_at", "updated_at", "version", "figure_level",
-        ]
-        # The bulk path bypasses SQLAlchemy's JSON type: write the (empty) list as JSON text.
-        reports = [r[:8] + ("[]",) + r[9:] for r in reports]
-        insert_rows(ProgressReport.__table__, columns, reports)

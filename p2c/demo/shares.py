@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 
 # Published shares (DOMAIN.md): 58% programmatic, 21% advocacy, 12% policy, the rest financial.
@@ -39,3 +41,25 @@ GOVERNMENT_SHARE = 0.56
 OTHER_LDC_SHARE = 0.43
 GLOBAL_SHARE = 0.08
 JOINT_SHARE = 0.15
+
+
+_CUMULATIVE: dict[int, tuple[tuple, list[float]]] = {}
+
+
+def weighted(rng: random.Random, options: list[tuple]) -> object:
+    """One value drawn by weight; the cumulative weights are computed once per option list."""
+    prepared = _CUMULATIVE.get(id(options))
+    if prepared is None:
+        values, weights = zip(*options, strict=True)
+        cumulative, total = [], 0.0
+        for weight in weights:
+            total += weight
+            cumulative.append(total)
+        prepared = _CUMULATIVE[id(options)] = (values, cumulative)
+    return rng.choices(prepared[0], cum_weights=prepared[1])[0]
+
+
+def pick_shares(rng: random.Random, shares: dict, at_least_one: object) -> list:
+    """The keys drawn each with its own share; `at_least_one` when none was."""
+    chosen = [k for k, p in shares.items() if rng.random() < p]
+    return chosen or [at_least_one]
