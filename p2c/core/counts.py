@@ -11,7 +11,9 @@ number where they are shown, never written "1,234.00 people" or "12.5 schools".
 - `format_count(value, locale=None)`: a count in the reader's locale (Babel, 0 decimals): '1,235' in
   English, '1 235' in French (narrow no-break space), '–' for None;
 - `json_quantity(value, unit)`: what the API writes: an int for a count, a decimal string with two places
-  for money ("1234.50"), None for None.
+  for money ("1234.50"), None for None (`Quantity` is the marshmallow field that writes it);
+- `count_precision_error(value, unit)`: the message refusing a fraction of a count at input (forms, the
+  write API, the import), so that stored counts are whole and every total of them is too.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from babel.numbers import format_decimal
+from flask_babel import gettext as _
 from marshmallow import fields
 
-from p2c.core.i18n import current_language
+from p2c.core.i18n import current_language, ref_name
 
 MONEY_UNITS = frozenset({"USD"})
 EMPTY = "–"
@@ -83,3 +86,22 @@ class Quantity(fields.Field):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> int | str | None:
         return json_quantity(value, self.unit(obj))
+
+
+def count_precision_error(value: object, unit: str | None) -> str | None:
+    """Why `value` cannot be a figure in `unit`: a fraction of a count ("12.5" schools), in the reader's
+    language; None when it can (a whole count, any amount of money, or no value)."""
+    if value is None or value == "" or not is_count(unit):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None  # not a number at all: the number reader says so
+    if number == number.to_integral_value():
+        return None
+    return _("Enter a whole number: this indicator counts %(unit)s.", unit=unit_name(unit))
+
+
+def unit_name(unit: str | None) -> str:
+    """A unit of the reference list in the reader's language ("people", "schools"...)."""
+    return ref_name(unit or "")

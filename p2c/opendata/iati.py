@@ -24,7 +24,8 @@ Choices (documented on /data and in the README):
   transaction and not on the activity (the IATI rule: one or the other); its commitment is then split
   per target country with the activity percentages (cents to the last). A pledge whose reports have
   no ledger entries keeps the former rule: the increase of "USD disbursed to date" per report.
-- one result per quantified target: baseline, target and latest approved actual.
+- one result per quantified target: baseline, target and latest approved actual (whole numbers for a
+  count, two decimals for USD).
 - languages: the activity's default xml:lang is the pledge's language, and each narrative of known
   language says its own (title and description: the pledge's; the platform's own texts: en).
   Organization and file names inherit the default: the IATI Validator's rule 4.1.1 wants a default or
@@ -46,6 +47,7 @@ from flask import current_app
 from lxml import etree
 from sqlalchemy import select
 
+from p2c.core.counts import is_count
 from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.text import safe_text
@@ -252,19 +254,21 @@ def _results(activity: etree._Element, rec: dict[str, Any], lookups: _Lookups) -
     start = rec["start_date"] or rec["pledged_on"]
     for target in rec["targets"]:
         name, unit = lookups.indicators.get(target["indicator"], (target["indicator"], ""))
+        places = 0 if is_count(unit) else 2  # people, schools... are whole (p2c.core.counts)
         result = etree.SubElement(activity, "result", type="1")
         _text_element(result, "title", name, "en")
         indicator = etree.SubElement(result, "indicator", measure="1", ascending="1")
         _text_element(indicator, "title", f"{name} ({unit})" if unit else name, "en")
         if target["baseline"] is not None:
-            etree.SubElement(indicator, "baseline", year=str(start.year), value=format_decimal(target["baseline"], 2))
+            etree.SubElement(indicator, "baseline", year=str(start.year),
+                             value=format_decimal(target["baseline"], places))
         period = etree.SubElement(indicator, "period")
         end = date(target["target_year"], 12, 31)
         etree.SubElement(period, "period-start", **{"iso-date": min(start, end).isoformat()})
         etree.SubElement(period, "period-end", **{"iso-date": end.isoformat()})
-        etree.SubElement(period, "target", value=format_decimal(target["target_value"], 2))
+        etree.SubElement(period, "target", value=format_decimal(target["target_value"], places))
         if target["achieved_value"] is not None:
-            actual = etree.SubElement(period, "actual", value=format_decimal(target["achieved_value"], 2))
+            actual = etree.SubElement(period, "actual", value=format_decimal(target["achieved_value"], places))
             if rec.get("achieved_level") in ACHIEVED_LEVEL_COMMENTS:  # how far the figure was checked
                 _narrative(etree.SubElement(actual, "comment"), ACHIEVED_LEVEL_COMMENTS[rec["achieved_level"]], "en")
 
