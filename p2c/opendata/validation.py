@@ -133,7 +133,7 @@ class Validator:
         self.codes = {k: set(v) for k, v in reference_values().items()}
         self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
         self.pillar_area = {p.code: p.focus_area_code for p in db.session.scalars(select(Pillar))}
-        self.units = dict(db.session.execute(select(Indicator.code, Indicator.unit)).tuples())
+        self.units = dict(db.session.execute(select(Indicator.code, Indicator.unit)).all())
         self._rates: dict[tuple[str, int], tuple[Decimal, int] | None] = {}
 
     def _rate(self, currency: str, on: date) -> tuple[Decimal, int] | None:

@@ -130,7 +130,7 @@ def goal_unit(metric: str, indicator_unit: str | None = None) -> str:
 def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
     out = []
     goals = list(db.session.scalars(select(Goal).where(Goal.active.is_(True)).order_by(Goal.position, Goal.id)))
-    units = dict(db.session.execute(select(Indicator.code, Indicator.unit))) if any(
+    units = dict(db.session.execute(select(Indicator.code, Indicator.unit)).all()) if any(
         g.metric == "indicator" for g in goals) else {}
     for goal in goals:
         # Active (pledges not inactive) and all-time, side by side; the goal's setting says which it counts.

@@ -73,9 +73,10 @@ class GoalSchema(Schema):
                                                   "unit"})
     target_value = Quantity(_unit)
     target_date = fields.String()
-    reached_value = Quantity(_unit, metadata={"description": "what the goal counts so far (see `counts`): "
-                                                             "pledged for usd_value, pledges and organizations; "
-                                                             "achieved in approved reports for an indicator"})
+    reached_value = Quantity(_unit, metadata={"description": "what the goal counts so far (see `counts`): the "
+                                                             "USD value pledged, approved pledges, pledging "
+                                                             "organizations, or the indicator's pledged targets "
+                                                             "(pledged, not achieved)"})
     counts = fields.String(metadata={"description": "active (pledges inactive for over 24 months left out) "
                                                     "or all_time"})
     reached_active = Quantity(_unit)
