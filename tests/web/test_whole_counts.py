@@ -121,3 +121,17 @@ def test_the_openapi_document_says_counts_are_integers(client):
     assert "JSON integer" in indicator["description"]
     countries = spec["components"]["schemas"]["Totals"]["properties"]["countries"]
     assert "targeted" in countries["description"]
+
+
+def test_the_pledge_form_refuses_half_a_school_on_its_cell(client):
+    from p2c.pledges.models import Pledge
+    from tests.pledges.formdata import valid_pledge
+
+    response = client.post("/pledges/new?lang=en", data=valid_pledge(**{"targets-0-value": "12.5"}))
+    assert response.status_code in (200, 400, 422)
+    html = response.get_data(as_text=True)
+    assert "Enter a whole number: this indicator counts schools." in html
+    assert db.session.query(Pledge).count() == 0
+    fr = client.post("/pledges/new?lang=fr", data=valid_pledge(**{"targets-0-value": "12,5"}))
+    assert "Saisissez un nombre entier : cet indicateur compte des écoles." in fr.get_data(as_text=True)
+    assert db.session.query(Pledge).count() == 0
