@@ -135,3 +135,18 @@ def test_the_pledge_form_refuses_half_a_school_on_its_cell(client):
     fr = client.post("/pledges/new?lang=fr", data=valid_pledge(**{"targets-0-value": "12,5"}))
     assert "Saisissez un nombre entier : cet indicateur compte des écoles." in fr.get_data(as_text=True)
     assert db.session.query(Pledge).count() == 0
+
+
+def test_a_published_report_shows_whole_counts_and_says_so_far(client, legacy):
+    from p2c.core.unit import commit
+    from p2c.publications import services
+
+    pub = services.publish("Report 2026", date.today(), None, {"foreword": "Dear reader."})
+    commit()
+    en = client.get(f"/reports/{pub.slug}?lang=en").get_data(as_text=True)
+    goals = en.split("Progress toward the coalition", 1)[1].split("</table>", 1)[0]
+    assert '<th scope="col" class="num">So far</th>' in goals
+    assert '<td class="num">1,235</td>' in goals and '<td class="num">5,000</td>' in goals  # schools, pledged
+    assert "1,234.5" not in en and "12.5" not in en
+    fr = client.get(f"/reports/{pub.slug}?lang=fr").get_data(as_text=True)
+    assert f'<td class="num">1{NNBSP}235</td>' in fr and "À ce jour" in fr and "234,5" not in fr
