@@ -198,3 +198,30 @@ def test_the_data_dictionary_lists_the_new_columns(client, qualitative):
     assert "<code>9.c</code>" in by_name["sdg_targets"] and "11 codes" in by_name["sdg_targets"]
     assert "<code>gdc5</code>" in by_name["gdc_objectives"] and "5 codes" in by_name["gdc_objectives"]
     assert "law, policy, strategy, other" in by_name["milestones"]
+
+
+@pytest.fixture
+def written(app, tmp_path):
+    app.config["OPENDATA_SNAPSHOT_DIR"] = str(tmp_path / "files")
+    yield
+    app.config["OPENDATA_SNAPSHOT_DIR"] = ""
+
+
+def test_written_files_equal_the_stream_and_follow_an_edit_the_rollups_do_not_count(client, qualitative, written):
+    """A new milestone or SDG target moves no figure, yet the file written ahead must not hide it."""
+    from p2c.operations.jobs import write_open_data
+
+    assert write_open_data().startswith("wrote")
+    served = client.get("/data/pledges.csv")
+    assert served.headers.get("ETag") and served.data == _csv_text().encode()
+    pledge = _pledge(qualitative)
+    pledge.milestones.append(PledgeMilestone(kind="other", description="Regulator's report published",
+                                             due_on=date(2029, 1, 31)))
+    pledge.sdg_targets = [db.session.get(SdgTarget, "5.b")]
+    db.session.commit()
+    served = client.get("/data/pledges.csv")
+    assert b"Regulator's report published" in served.data and b",5.b," in served.data
+    served.close()
+    assert write_open_data().startswith("wrote")
+    again = client.get("/data/pledges.csv")
+    assert again.headers.get("ETag") and again.data == _csv_text().encode()
