@@ -162,3 +162,12 @@ def test_regional_initiatives_with_exact_counts(client, builder, monkeypatch):
     for query, field in (("?region=XYZ", "region"), ("?regions=AFR", "regions")):
         response = client.get("/api/v1/regional-initiatives" + query)
         assert response.status_code == 400 and list(response.get_json()["error"]["fields"]) == [field]
+
+
+def test_a_bad_parameter_is_explained_in_the_readers_language(client):
+    body = client.get("/api/v1/events?kind=concert&colour=red&lang=fr").get_json()["error"]
+    assert body["fields"] == {
+        "kind": ["Choisissez l'une de ces valeurs : wsis_forum, wtdc, regional_forum, p2c_annual, other."],
+        "colour": ["Paramètre inconnu."]}
+    body = client.get("/api/v1/events?limit=500&lang=es").get_json()["error"]
+    assert body["fields"] == {"limit": ["Introduzca un número entero entre 1 y 200."]}
