@@ -13,7 +13,16 @@ from flask_wtf.csrf import generate_csrf
 from p2c.core.auth import is_private_response
 from p2c.core.collation import fold
 from p2c.core.counts import format_count, is_count
-from p2c.core.i18n import LANG_COOKIE, country_name, current_language, ref_name, team_translation, text_direction
+from p2c.core.i18n import (
+    LANG_COOKIE,
+    LINK_LANG_COOKIE,
+    country_name,
+    current_language,
+    link_language,
+    ref_name,
+    team_translation,
+    text_direction,
+)
 from p2c.web.navigation import footer_items, home_cards, nav_items
 from p2c.web.usertext import user_text
 
@@ -125,10 +134,16 @@ def register_hooks(app: Flask) -> None:
             response.headers.pop("Expires", None)
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        lang = request.args.get("lang")
+        secure = app.config.get("SESSION_COOKIE_SECURE", False)
+        lang = request.args.get("lang")  # the reader's choice: kept for a year
         if lang in app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != lang:
-            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
-                                secure=app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", secure=secure,
+                                httponly=True)
+        # A private link's own language (its e-mail's) is not a choice: kept for this browser session
+        # only, so the public pages opened from the private page follow it and a later link wins.
+        link_lang = link_language()
+        if link_lang and request.cookies.get(LINK_LANG_COOKIE) != link_lang:
+            response.set_cookie(LINK_LANG_COOKIE, link_lang, samesite="Lax", secure=secure, httponly=True)
         if "text/html" in response.content_type:
             # Added to whatever the view varies on (/progress sets Accept-Encoding): the language comes
             # from the cookie or Accept-Language, so a shared cache must key on both.
