@@ -39,7 +39,7 @@ def _svg(template: str, **context):
 
 @bp.get("/coalition")
 def coalition():
-    """Coalition counter: approved pledges, USD pledged, organizations and countries reached."""
+    """Coalition counter: approved pledges, USD pledged, organizations and countries targeted."""
     return render_template("embed/coalition.html", figures=queries.coalition())
 
 

@@ -10,6 +10,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from p2c.core.counts import is_count
 from p2c.core.enums import ImplementationStatus
 from p2c.core.forms import CleanForm
 from p2c.core.i18n import ref_name
@@ -238,7 +239,9 @@ def report_form(pledge: Pledge, groups: list[BeneficiaryGroup], *args, rows: int
     for target in pledge.targets:
         name = f"target_{target.id}"
         label = ref_name(target.indicator.name)
-        setattr(_Form, name, NumberField(label, upper=rules.ACHIEVED_MAX, validators=[Optional()]))
+        # A count (people, schools...) is whole; USD may have cents (p2c.core.counts).
+        places = 0 if is_count(target.indicator.unit) else 2
+        setattr(_Form, name, NumberField(label, upper=rules.ACHIEVED_MAX, places=places, validators=[Optional()]))
         target_fields.append((name, target))
     group_fields = []
     for group in groups:

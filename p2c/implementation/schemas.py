@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
 from sqlalchemy import select
 
+from p2c.core.counts import count_precision_error
 from p2c.core.enums import ImplementationStatus
 from p2c.extensions import db
 from p2c.implementation import ledger, rules
@@ -108,6 +109,9 @@ class ProgressReportInputSchema(Schema):
                 target_id = matches[0] if len(matches) == 1 else None
             if target_id not in by_id:
                 raise ValidationError(str(_l("Report only on this pledge's own targets.")), "values")
+            message = count_precision_error(item["achieved_value"], by_id[target_id].indicator.unit)
+            if message:
+                raise ValidationError(message, "values")
             resolved[target_id] = item["achieved_value"]
         return resolved
 

@@ -135,7 +135,8 @@ COLUMNS: tuple[Column, ...] = (
                                 "(self_reported when empty)."),
            Kind.CODE, allowed=", ".join(FigureLevel.values())),
     Column("targets", _l("Quantified targets: indicator, target_value, target_year, baseline, note, and the "
-                         "latest approved progress (achieved_value, achieved_period)."), Kind.JSON,
+                         "latest approved progress (achieved_value, achieved_period). Values are whole numbers "
+                         "for an indicator that counts (people, schools...), with two decimals for USD."), Kind.JSON,
            values_from="indicators"),
     Column("evidence_files", _l("Addresses of the evidence files of the pledge's approved progress reports "
                                 "(downloads)."), Kind.TEXTS, derived=True),

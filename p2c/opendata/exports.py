@@ -14,19 +14,23 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask import g
+
 from p2c.core.cells import protect_formula, unprotect_formula  # noqa: F401 - the export's rule, read back by the import
+from p2c.core.counts import is_count
 from p2c.opendata.columns import COLUMNS, MILESTONE_KEYS, TARGET_KEYS, Column, Kind
 from p2c.opendata.records import PledgeFilter, iter_batches
+from p2c.reference.catalog import catalog
 
 CHUNK = 64 * 1024
 
 
 def format_decimal(value: Any, places: int) -> str:
-    """A decimal with a fixed number of places, never in exponent form."""
-    return format(Decimal(value).quantize(Decimal(1).scaleb(-places)), "f")
+    """A decimal with a fixed number of places (rounded half up), never in exponent form."""
+    return format(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
 
 
 def escape_item(item: str) -> str:
@@ -52,17 +56,29 @@ def split_items(text: str) -> list[str]:
     return [i for i in items if i]
 
 
+def _target_places() -> dict[str, int]:
+    """Decimals per indicator code: 0 for a count (people, schools...: p2c.core.counts), 2 for USD (read once
+    per request or command: the export calls this for every row)."""
+    places = g.get("_p2c_target_places")
+    if places is None:
+        places = g._p2c_target_places = {code: 0 if is_count(row.unit) else 2
+                                         for code, row in catalog().indicators.items()}
+    return places
+
+
 def targets_json(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The `targets` column as JSON-ready dicts (decimals as strings)."""
+    """The `targets` column as JSON-ready dicts (decimals as strings: "1000" for a count, "1000.00" for USD)."""
+    places = _target_places()
     out = []
     for t in targets:
+        n = places.get(t["indicator"], 2)
         out.append({
             "indicator": t["indicator"],
-            "target_value": format_decimal(t["target_value"], 2),
+            "target_value": format_decimal(t["target_value"], n),
             "target_year": t["target_year"],
-            "baseline": format_decimal(t["baseline"], 2) if t["baseline"] is not None else None,
+            "baseline": format_decimal(t["baseline"], n) if t["baseline"] is not None else None,
             "note": t["note"],
-            "achieved_value": format_decimal(t["achieved_value"], 2) if t["achieved_value"] is not None else None,
+            "achieved_value": format_decimal(t["achieved_value"], n) if t["achieved_value"] is not None else None,
             "achieved_period": t["achieved_period"],
         })
     return [{k: t[k] for k in TARGET_KEYS} for t in out]

@@ -25,10 +25,15 @@ Choices (documented on /data and in the README):
   transaction and not on the activity (the IATI rule: one or the other); its commitment is then split
   per target country with the activity percentages (cents to the last). A pledge whose reports have
   no ledger entries keeps the former rule: the increase of "USD disbursed to date" per report.
-- one result per quantified target: baseline, target and latest approved actual.
-- languages: each narrative of known language carries xml:lang (title and description: the pledge's
-  language; the platform's own texts: en); organization names carry none and the activity sets no
-  default language, so no name is claimed to be in a language it may not be in.
+- one result per quantified target: baseline, target and latest approved actual (whole numbers for a
+  count, two decimals for USD).
+- languages: the activity's default xml:lang is the pledge's language, and each narrative of known
+  language says its own (title and description: the pledge's; the platform's own texts: en).
+  Organization and file names inherit the default: the IATI Validator's rule 4.1.1 wants a default or
+  a language on every narrative, and the pledge's language is the one its pledger wrote in.
+- dates: the actual end (the last report of a completed or discontinued pledge) is never before the
+  actual start (rule 11.1.3); identifiers begin with the reporting-org ref and a hyphen (1.1.21).
+  tests/opendata/iati_rules.py checks the Validator's rules beyond the schema on the demo data.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from flask import current_app
 from lxml import etree
 from sqlalchemy import select
 
+from p2c.core.counts import is_count
 from p2c.core.db import utcnow
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.text import safe_text
@@ -82,8 +88,14 @@ ORGANISATION_TYPE = {
 
 
 def identifier_prefix() -> str:
-    """The prefix of every iati-identifier."""
-    return current_app.config.get("IATI_IDENTIFIER_PREFIX", "XM-P2C")
+    """The prefix of every iati-identifier: IATI_IDENTIFIER_PREFIX, else the reporting-org ref (rule 1.1.21:
+    an activity identifier begins with the reporting organisation's identifier and a hyphen)."""
+    return current_app.config.get("IATI_IDENTIFIER_PREFIX") or reporting_org_ref()
+
+
+def reporting_org_ref() -> str:
+    """The reporting-org ref: IATI_REPORTING_ORG_REF, default XM-P2C."""
+    return current_app.config.get("IATI_REPORTING_ORG_REF") or "XM-P2C"
 
 
 def activity_identifier(org_id: int, reference: str) -> str:
@@ -188,13 +200,17 @@ def _dates(activity: etree._Element, rec: dict[str, Any]) -> None:
     start, end = rec["start_date"] or rec["pledged_on"], rec["end_date"]
     status = rec["implementation_status"]
     etree.SubElement(activity, "activity-date", type="1", **{"iso-date": start.isoformat()})
-    if status in ("on_track", "delayed", "completed", "discontinued") and start <= utcnow().date():
+    started = status in ("on_track", "delayed", "completed", "discontinued") and start <= utcnow().date()
+    if started:
         etree.SubElement(activity, "activity-date", type="2", **{"iso-date": start.isoformat()})
     if end:
         etree.SubElement(activity, "activity-date", type="3", **{"iso-date": end.isoformat()})
     if status in ("completed", "discontinued") and rec["last_reported_at"]:
+        # A report filed before the stated start date still ends the activity no earlier than it started
+        # (rule 11.1.3: actual start before actual end); both are in the past.
+        ended = rec["last_reported_at"].date()
         etree.SubElement(activity, "activity-date", type="4",
-                         **{"iso-date": rec["last_reported_at"].date().isoformat()})
+                         **{"iso-date": (max(ended, start) if started else ended).isoformat()})
 
 
 def _transaction(activity: etree._Element, code: str, on: date, value: Decimal, currency: str,
@@ -241,19 +257,21 @@ def _results(activity: etree._Element, rec: dict[str, Any], lookups: _Lookups) -
     start = rec["start_date"] or rec["pledged_on"]
     for target in rec["targets"]:
         name, unit = lookups.indicators.get(target["indicator"], (target["indicator"], ""))
+        places = 0 if is_count(unit) else 2  # people, schools... are whole (p2c.core.counts)
         result = etree.SubElement(activity, "result", type="1")
         _text_element(result, "title", name, "en")
         indicator = etree.SubElement(result, "indicator", measure="1", ascending="1")
         _text_element(indicator, "title", f"{name} ({unit})" if unit else name, "en")
         if target["baseline"] is not None:
-            etree.SubElement(indicator, "baseline", year=str(start.year), value=format_decimal(target["baseline"], 2))
+            etree.SubElement(indicator, "baseline", year=str(start.year),
+                             value=format_decimal(target["baseline"], places))
         period = etree.SubElement(indicator, "period")
         end = date(target["target_year"], 12, 31)
         etree.SubElement(period, "period-start", **{"iso-date": min(start, end).isoformat()})
         etree.SubElement(period, "period-end", **{"iso-date": end.isoformat()})
-        etree.SubElement(period, "target", value=format_decimal(target["target_value"], 2))
+        etree.SubElement(period, "target", value=format_decimal(target["target_value"], places))
         if target["achieved_value"] is not None:
-            actual = etree.SubElement(period, "actual", value=format_decimal(target["achieved_value"], 2))
+            actual = etree.SubElement(period, "actual", value=format_decimal(target["achieved_value"], places))
             if rec.get("achieved_level") in ACHIEVED_LEVEL_COMMENTS:  # how far the figure was checked
                 _narrative(etree.SubElement(actual, "comment"), ACHIEVED_LEVEL_COMMENTS[rec["achieved_level"]], "en")
 
@@ -265,16 +283,17 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list,
     currency = rec["currency"] or "USD"
     updated = max(d for d in (rec["approved_at"], rec["last_reported_at"]) if d is not None) \
         if (rec["approved_at"] or rec["last_reported_at"]) else utcnow()
-    # No default language on the activity: organization names have no known language, and a default
-    # would claim the pledge's (an English name marked "ar"). Every narrative whose language is known
-    # says it; organization names say none.
+    # The default language is the pledge's (rule 4.1.1: a default, or a language on every narrative):
+    # organization and file names have no language of their own and take it; every narrative whose
+    # language is known still says it.
     activity = etree.Element("iati-activity", **{
+        XML_LANG: lang,
         "default-currency": currency,
         "last-updated-datetime": updated.replace(microsecond=0).isoformat() + "Z",
     })
     etree.SubElement(activity, "iati-identifier").text = activity_identifier(rec["org_id"], rec["reference"])
-    reporting = etree.SubElement(activity, "reporting-org", ref=current_app.config.get(
-        "IATI_REPORTING_ORG_REF", "XM-P2C"), type="40", **{"secondary-reporter": "1"})
+    reporting = etree.SubElement(activity, "reporting-org", ref=reporting_org_ref(), type="40",
+                                 **{"secondary-reporter": "1"})
     _narrative(reporting, "Partner2Connect Digital Coalition (ITU)", "en")
     _text_element(activity, "title", rec["title"], lang)
     _text_element(activity, "description", rec["description"] or rec["title"], lang, type="1")

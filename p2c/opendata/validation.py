@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from p2c.core.counts import is_count
 from p2c.core.enums import FigureLevel, ImplementationStatus
 from p2c.core.numbers import EXPORT_FORMAT, NumberError, currency_precision_error, read_machine_number
 from p2c.core.text import find_unsafe
@@ -21,7 +22,7 @@ from p2c.extensions import db
 from p2c.opendata.columns import COLUMNS, KEPT_WHEN_ABSENT, MILESTONE_KEYS, TARGET_KEYS, Column, Kind, reference_values
 from p2c.opendata.exports import split_items
 from p2c.pledges import constants as limits
-from p2c.reference.models import Country, Pillar
+from p2c.reference.models import Country, Indicator, Pillar
 from p2c.reference.queries import to_usd, usd_rate
 
 
@@ -166,6 +167,7 @@ class Validator:
         self.codes = {k: set(v) for k, v in reference_values().items()}
         self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
         self.pillar_area = {p.code: p.focus_area_code for p in db.session.scalars(select(Pillar))}
+        self.units = dict(db.session.execute(select(Indicator.code, Indicator.unit)).all())
         self._rates: dict[tuple[str, int], tuple[Decimal, int] | None] = {}
 
     def _rate(self, currency: str, on: date) -> tuple[Decimal, int] | None:
@@ -273,17 +275,19 @@ class Validator:
         if not limits.MIN_YEAR <= year <= limits.MAX_YEAR:
             raise Invalid(_("the target year must be between %(a)s and %(b)s.", a=limits.MIN_YEAR,
                             b=limits.MAX_YEAR))
+        # A count (people, schools...) is whole; USD may have cents (p2c.core.counts).
+        places = 0 if is_count(self.units.get(item["indicator"])) else 2
         achieved = None if _empty(item.get("achieved_value")) else _decimal(
-            item["achieved_value"], 2, limits.TARGET_VALUE_MAX, self.locale)
+            item["achieved_value"], places, limits.TARGET_VALUE_MAX, self.locale)
         period = None if _empty(item.get("achieved_period")) else _in_range(
             _integer(item["achieved_period"]), YEAR_MIN, YEAR_MAX)
         if (achieved is None) != (period is None):
             raise Invalid(_("achieved_value and achieved_period go together."))
         return {
             "indicator": item["indicator"],
-            "target_value": _decimal(item["target_value"], 2, limits.TARGET_VALUE_MAX, self.locale),
+            "target_value": _decimal(item["target_value"], places, limits.TARGET_VALUE_MAX, self.locale),
             "target_year": year,
-            "baseline": None if _empty(item.get("baseline")) else _decimal(item["baseline"], 2,
+            "baseline": None if _empty(item.get("baseline")) else _decimal(item["baseline"], places,
                                                                           limits.TARGET_VALUE_MAX, self.locale),
             "note": _text(item.get("note") or ""),
             "achieved_value": achieved,

@@ -8,8 +8,10 @@ from datetime import UTC
 from flask import url_for
 from marshmallow import Schema, fields
 
+from p2c.core.counts import Quantity
 from p2c.core.enums import FigureLevel
 from p2c.pledges.queries import status_of
+from p2c.reference.catalog import catalog
 
 
 class DecimalString(fields.String):
@@ -47,13 +49,19 @@ class PublicOrganizationSchema(OrganizationRefSchema):
     usd_value = fields.String()
 
 
+def _indicator_unit(code: str) -> str | None:
+    """The unit of an indicator (reference data, read once per request)."""
+    row = catalog().indicators.get(code)
+    return row.unit if row is not None else None
+
+
 class TargetSchema(Schema):
     """A quantified target."""
 
     indicator = fields.String(attribute="indicator_code")
-    target_value = DecimalString()
+    target_value = Quantity(lambda t: _indicator_unit(t.indicator_code))
     target_year = fields.Integer()
-    baseline = DecimalString(allow_none=True)
+    baseline = Quantity(lambda t: _indicator_unit(t.indicator_code), allow_none=True)
 
 
 class MilestoneSchema(Schema):
@@ -145,7 +153,7 @@ class PublicAchievedValueSchema(Schema):
 
     indicator = fields.Function(lambda v: v.target.indicator_code)
     target_year = fields.Function(lambda v: v.target.target_year)
-    achieved_value = DecimalString()
+    achieved_value = Quantity(lambda v: _indicator_unit(v.target.indicator_code))
 
 
 class PublicPeopleReachedSchema(Schema):

@@ -14,6 +14,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from p2c.core.counts import count_precision_error
 from p2c.core.numbers import currency_precision_error
 from p2c.pledges import constants as C
 from p2c.reference.catalog import catalog
@@ -163,6 +164,12 @@ def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] =
     for index, target in enumerate(targets):
         if target.get("indicator") and target["indicator"] not in cat.indicators:
             add(f"targets-{index}-indicator", _("Choose an indicator from the list."))
+        elif target.get("indicator"):
+            # People, schools, sites... are counted in whole units (p2c.core.counts); USD may have cents.
+            for key in ("value", "baseline"):
+                message = count_precision_error(target.get(key), cat.indicators[target["indicator"]].unit)
+                if message:
+                    add(f"targets-{index}-{key}", message)
     if len(milestones) > C.MAX_MILESTONES:
         add("milestones", _("Add at most %(n)s milestones.", n=C.MAX_MILESTONES))
     for index, milestone in enumerate(milestones):

@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from p2c.core.counts import is_count, whole
 from p2c.extensions import db
 from p2c.publications.canonical import canonical_json, content_hash
 from p2c.publications.models import Publication
 from p2c.reference.models import FocusArea
+from p2c.reporting.figures import goal_unit
 
 
 def focus_area_names() -> dict[str, str]:
@@ -59,6 +61,29 @@ def _cell(value: Any) -> str:
 
 # The field that names an item in each list of the frozen figures.
 _FIGURE_ITEM_KEYS = {"goals": "id", "indicators": "code", "reporting_status": "status", "forecast": "code"}
+# Fields of those items (and of their points) that are figures in the item's unit: whole for a count.
+_QUANTITY_KEYS = {"pledged", "achieved", "gap_value", "forecast", "forecast_low", "forecast_high", "pace_per_year",
+                  "target_value", "reached_value", "reached_active", "reached_all_time"}
+
+
+def _item_units(name: str, items: list[dict], figures: dict) -> dict[Any, str]:
+    """{item id: unit} for the indicators, forecast and goals of frozen figures (goals frozen before they
+    carried a unit: from their metric and indicator)."""
+    ident = _FIGURE_ITEM_KEYS.get(name, "id")
+    if name in ("indicators", "forecast"):
+        return {i.get(ident): i.get("unit") or "" for i in items}
+    if name == "goals":
+        indicator_units = {i.get("code"): i.get("unit") for i in figures.get("indicators") or []}
+        return {g.get(ident): g.get("unit") or goal_unit(g.get("metric", ""), indicator_units.get(g.get("indicator")))
+                for g in items}
+    return {}
+
+
+def _figure_cell(key: str, value: Any, unit: str | None) -> str:
+    """A figure's cell: a count whole ("1000", not "1000.00"; p2c.core.counts), the rest as `_cell`."""
+    if unit is not None and is_count(unit) and key in _QUANTITY_KEYS and value not in (None, ""):
+        return _cell(whole(value))
+    return _cell(value)
 
 
 def _figure_rows(figures: dict) -> Iterator[list[str]]:
@@ -82,21 +107,23 @@ def _figure_rows(figures: dict) -> Iterator[list[str]]:
                 yield [f"figures.{name}", "", key, _cell(value[key])]
         elif isinstance(value, list):
             ident = _FIGURE_ITEM_KEYS.get(name, "id")
+            units = _item_units(name, value, figures)
             for item in value:
+                unit = units.get(item.get(ident))
                 for key in sorted(k for k in item if k != ident):
                     if isinstance(item[key], list):  # the forecast's trajectory (one row per point and field),
                         for point in item[key]:       # an achieved figure split by level (per level and field)
                             label = point.get("period", point.get("level"))
                             for field in sorted(point):
                                 yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{label}",
-                                       field, _cell(point[field])]
+                                       field, _figure_cell(field, point[field], unit)]
                         continue
                     if isinstance(item[key], dict):  # a goal's title in the team's translations: per language
                         for lang in sorted(item[key]):
                             yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{lang}", "text",
                                    _cell(item[key][lang])]
                         continue
-                    yield [f"figures.{name}", _cell(item.get(ident)), key, _cell(item[key])]
+                    yield [f"figures.{name}", _cell(item.get(ident)), key, _figure_cell(key, item[key], unit)]
         else:
             yield ["figures", "", name, _cell(value)]
 

@@ -58,7 +58,7 @@ def progress():
     etag = hashlib.sha1(token.encode(), usedforsecurity=False).hexdigest()
     if not_modified(etag):
         return not_modified_response(etag)
-    key = f"progress-api-v3:{token}"  # v2: (plain, gzip) bytes; v3: figures split by level
+    key = f"progress-api-v4:{token}"  # v2: (plain, gzip) bytes; v3: figures split by level; v4: whole counts
     cached = cache.get(key)
     if cached is None:
         figures = queries.filtered_figures(filters)

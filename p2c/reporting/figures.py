@@ -117,9 +117,21 @@ def _pace(by_dim: dict, today: date, metric: str, indicator: str | None) -> Deci
     return None
 
 
+def goal_unit(metric: str, indicator_unit: str | None = None) -> str:
+    """What a goal's figures are in: "USD" (usd_value), "pledges", "organizations", or its indicator's unit
+    (p2c.core.counts.is_count tells whether it counts things)."""
+    if metric == "usd_value":
+        return "USD"
+    if metric in ("pledges", "organizations"):
+        return metric
+    return indicator_unit or ""
+
+
 def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
     out = []
-    goals = db.session.scalars(select(Goal).where(Goal.active.is_(True)).order_by(Goal.position, Goal.id))
+    goals = list(db.session.scalars(select(Goal).where(Goal.active.is_(True)).order_by(Goal.position, Goal.id)))
+    units = dict(db.session.execute(select(Indicator.code, Indicator.unit)).all()) if any(
+        g.metric == "indicator" for g in goals) else {}
     for goal in goals:
         # Active (pledges not inactive) and all-time, side by side; the goal's setting says which it counts.
         # Organizations and indicators have no active figure: both are the all-time one.
@@ -143,7 +155,8 @@ def _goals(by_dim: dict, totals: dict, today: date) -> list[dict]:
                 projected = (today + timedelta(days=days)).isoformat()
         out.append({
             "id": goal.id, "title": goal.title, "title_translations": dict(goal.title_translations or {}),
-            "metric": goal.metric, "indicator": goal.indicator_code,
+            "metric": goal.metric, "indicator": goal.indicator_code, "unit": goal_unit(goal.metric, units.get(
+                goal.indicator_code or "")),
             "target_value": str(target.quantize(Decimal("0.01"))), "target_date": goal.target_date.isoformat(),
             "reached_value": str(reached.quantize(Decimal("0.01"))), "share": ratio(reached, target),
             "counts": counts, "reached_active": str(active.quantize(Decimal("0.01"))),

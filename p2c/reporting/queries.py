@@ -62,7 +62,7 @@ def progress_figures(as_of: date | None = None, *, today: date | None = None) ->
         return {**assemble(raw, organizations, as_of, cutoff, "direct"), "forecast": forecasts(cutoff)}
     today = today or _now().date()
     token = state_token(today)
-    key = f"progress-figures-v2:{token}"  # v2: achieved figures split by level
+    key = f"progress-figures-v3:{token}"  # v2: achieved figures split by level; v3: goal units
     figures = cache.get(key)
     if figures is None:
         raw, organizations = rollup_raw()

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_dump, validate
 
+from p2c.core.counts import QUANTITY_DOC, Quantity, json_quantity
 from p2c.core.enums import FigureLevel
 from p2c.reference.regions import ITU_REGIONS
+
+
+def _unit(obj: dict) -> str | None:
+    return obj.get("unit")
 
 
 class LevelSchema(Schema):
@@ -25,7 +30,9 @@ class TotalsSchema(Schema):
 
     pledges = fields.Integer()
     organizations = fields.Integer()
-    countries = fields.Integer()
+    countries = fields.Integer(metadata={"description": "Countries targeted by approved pledges (what pledges aim "
+                                                        "at, not countries reached: see `finance` for where "
+                                                        "approved reports say money went)"})
     usd_value = fields.String()
     active_pledges = fields.Integer()
     active_usd_value = fields.String()
@@ -64,18 +71,29 @@ class GoalSchema(Schema):
     title_translations = fields.Dict(keys=fields.String(), values=fields.String())
     metric = fields.String()
     indicator = fields.String(allow_none=True)
-    target_value = fields.String()
+    unit = fields.String(metadata={"description": "USD for usd_value, pledges, organizations, or the indicator's "
+                                                  "unit"})
+    target_value = Quantity(_unit)
     target_date = fields.String()
-    reached_value = fields.String(metadata={"description": "what the goal counts (see `counts`)"})
+    reached_value = Quantity(_unit, metadata={"description": "what the goal counts so far (see `counts`): the "
+                                                             "USD value pledged, approved pledges, pledging "
+                                                             "organizations, or the indicator's pledged targets "
+                                                             "(pledged, not achieved)"})
     counts = fields.String(metadata={"description": "active (pledges inactive for over 24 months left out) "
                                                     "or all_time"})
-    reached_active = fields.String()
-    reached_all_time = fields.String()
+    reached_active = Quantity(_unit)
+    reached_all_time = Quantity(_unit)
     share = fields.String(allow_none=True)
     met = fields.Boolean()
-    pace_per_year = fields.String(allow_none=True)
+    pace_per_year = Quantity(_unit, allow_none=True)
     projected_date = fields.String(allow_none=True)
     on_track = fields.Boolean()
+
+
+class IndicatorLevelSchema(LevelSchema):
+    """An indicator's achieved figure at one verification level."""
+
+    achieved = fields.Raw(metadata={"oneOf": [{"type": "integer"}, {"type": "string"}], "description": QUANTITY_DOC})
 
 
 class IndicatorSchema(Schema):
@@ -85,14 +103,21 @@ class IndicatorSchema(Schema):
     name = fields.String()
     unit = fields.String()
     pledges = fields.Integer()
-    pledged = fields.String()
+    pledged = Quantity(_unit, metadata={"description": "pledged targets, summed"})
     reporting_pledges = fields.Integer()
-    achieved = fields.String()
-    achieved_by_level = fields.List(fields.Nested(LevelSchema), metadata={
+    achieved = Quantity(_unit, metadata={"description": "achieved in approved progress reports"})
+    achieved_by_level = fields.List(fields.Nested(IndicatorLevelSchema), metadata={
         "description": "achieved split by verification level (every level, lowest first; sums to it)"})
-    gap_value = fields.String(allow_none=True)
+    gap_value = Quantity(_unit, allow_none=True)
     gap_source = fields.String(allow_none=True)
     gap_share_pledged = fields.String(allow_none=True)
+
+    @post_dump(pass_original=True)
+    def _whole_levels(self, data: dict, original: dict, **_kwargs) -> dict:
+        # The nested level rows do not know the unit: counts are whole there too.
+        for part in data.get("achieved_by_level") or []:
+            part["achieved"] = json_quantity(part.get("achieved"), original.get("unit"))
+        return data
 
 
 class ReportingStatusSchema(Schema):
@@ -108,7 +133,7 @@ class TrajectoryPointSchema(Schema):
     """The coalition's achieved total as of one reporting period (latest approved report per pledge)."""
 
     period = fields.Integer()
-    achieved = fields.String()
+    achieved = fields.Raw(metadata={"oneOf": [{"type": "integer"}, {"type": "string"}], "description": QUANTITY_DOC})
 
 
 class ForecastSchema(Schema):
@@ -117,7 +142,7 @@ class ForecastSchema(Schema):
     code = fields.String()
     name = fields.String()
     unit = fields.String()
-    gap_value = fields.String()
+    gap_value = Quantity(_unit)
     method = fields.String(metadata={"description": "ols_linear_trend_95_prediction_interval: a least-squares "
                                                     "line through the yearly achieved totals, read at `year`, "
                                                     "with the 95% prediction interval (Student's t, n-2 df)"})
@@ -125,14 +150,20 @@ class ForecastSchema(Schema):
     confidence = fields.String()
     years = fields.Integer(metadata={"description": "Yearly totals the line is fitted to (at least 3 to forecast)"})
     trajectory = fields.List(fields.Nested(TrajectoryPointSchema))
-    forecast = fields.String(allow_none=True)
-    forecast_low = fields.String(allow_none=True, metadata={"description": "Lower end of the range; "
+    forecast = Quantity(_unit, allow_none=True)
+    forecast_low = Quantity(_unit, allow_none=True, metadata={"description": "Lower end of the range; "
                                                                              "forecast and range are not below 0"})
-    forecast_high = fields.String(allow_none=True)
-    pace_per_year = fields.String(allow_none=True)
+    forecast_high = Quantity(_unit, allow_none=True)
+    pace_per_year = Quantity(_unit, allow_none=True)
     share_of_gap = fields.String(allow_none=True)
     share_of_gap_low = fields.String(allow_none=True)
     share_of_gap_high = fields.String(allow_none=True)
+
+    @post_dump(pass_original=True)
+    def _whole_trajectory(self, data: dict, original: dict, **_kwargs) -> dict:
+        for point in data.get("trajectory") or []:
+            point["achieved"] = json_quantity(point.get("achieved"), original.get("unit"))
+        return data
 
 
 class FinanceRowSchema(Schema):

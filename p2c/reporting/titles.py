@@ -12,9 +12,10 @@ from datetime import date
 from decimal import Decimal
 
 from babel.numbers import format_compact_decimal
-from flask_babel import force_locale, format_decimal, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+from p2c.core.counts import format_count
 from p2c.core.i18n import current_language, ref_name, team_translation
 
 
@@ -27,12 +28,12 @@ def generated_title(metric: str, target: Decimal, year: int, indicator_name: str
     count = int(target)
     if metric == "pledges":
         return ngettext("%(count)s approved pledge by %(year)s", "%(count)s approved pledges by %(year)s", count,
-                        count=format_decimal(count), year=year)
+                        count=format_count(count), year=year)
     if metric == "organizations":
         return ngettext("%(count)s pledging organization by %(year)s", "%(count)s pledging organizations by %(year)s",
-                        count, count=format_decimal(count), year=year)
+                        count, count=format_count(count), year=year)
     return _("%(indicator)s: %(amount)s by %(year)s", indicator=ref_name(indicator_name) if indicator_name else "",
-             amount=format_decimal(target), year=year)
+             amount=format_count(target), year=year)
 
 
 def goal_title(goal: dict, indicator_names: dict[str, str]) -> tuple[str, bool]:

@@ -11,6 +11,7 @@ from datetime import date
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
+from p2c.core.counts import format_count, is_count
 from p2c.core.i18n import country_name, ref_name
 
 # Audit fields shown to reviewers, in form order, with their labels; other fields (ids, versions,
@@ -49,6 +50,14 @@ def _names(model_name: str, codes: list[str]) -> dict[str, str]:
     return {c: ref_name(n) for c, n in db.session.execute(select(key, model.name).where(key.in_(codes)))}
 
 
+def _quantity(value: object, unit: str | None) -> str:
+    """A target value: a whole count, or an amount with its decimals (p2c.core.counts)."""
+    try:
+        return format_count(value) if is_count(unit) else format_decimal(value)
+    except (ValueError, TypeError, ArithmeticError):
+        return str(value)
+
+
 def _words(field: str, value: object) -> str:
     """A snapshot value as the reviewer reads it."""
     if value is None or value == "" or value == []:
@@ -64,8 +73,11 @@ def _words(field: str, value: object) -> str:
         names = _names(lookups[field], [str(c) for c in codes])
         return ", ".join(names.get(str(c), str(c)) for c in codes)
     if field == "targets":
+        from p2c.reference.catalog import catalog
+
         indicators = _names("Indicator", [t[0] for t in value])
-        return "; ".join(f"{indicators.get(t[0], t[0])}: {format_decimal(t[1])} ({t[2]})" for t in value)
+        units = {code: row.unit for code, row in catalog().indicators.items()}
+        return "; ".join(f"{indicators.get(t[0], t[0])}: {_quantity(t[1], units.get(t[0]))} ({t[2]})" for t in value)
     if field in ("start_date", "end_date") and isinstance(value, str):
         try:
             return format_date(date.fromisoformat(value[:10]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from babel import Locale
 from babel.numbers import format_compact_currency
@@ -13,6 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from p2c.core.auth import is_private_response
 from p2c.core.collation import fold
+from p2c.core.counts import format_count, is_count
 from p2c.core.i18n import (
     LANG_COOKIE,
     LINK_LANG_COOKIE,
@@ -102,14 +102,14 @@ def format_pct(value: object, fmt: str | None = None) -> str:
     return format_percent(value, format=pattern)
 
 
-def format_quantity(value: object, unit: str = "") -> str:
-    """An indicator value: US dollars for the USD unit, else a whole count (people, schools, sites...
-    are counted in whole units, so a sum never shows "1,234.5 people")."""
+def format_quantity(value: object, unit: str | None = "") -> str:
+    """An indicator value in the reader's locale: whole US dollars for money, else a whole count
+    (p2c.core.counts: people, schools, sites... never "1,234.5 people"); '–' for None."""
     if value is None:
         return "–"
-    if unit == "USD":
+    if not is_count(unit):
         return format_usd(value)
-    return format_decimal(Decimal(str(value)), format="#,##0")
+    return format_count(value)
 
 
 def register_hooks(app: Flask) -> None:
@@ -186,6 +186,7 @@ def register_hooks(app: Flask) -> None:
         number=lambda v, fmt=None: "–" if v is None else format_decimal(v, format=fmt),
         percent=format_pct,
         quantity=format_quantity,
+        count=format_count,
         money=lambda v, cur: "–" if v is None else bidi_isolate(format_currency(v, cur), current_language()),
         usd=format_usd,
         date=lambda v, fmt="medium": "–" if v is None else format_date(v, fmt),

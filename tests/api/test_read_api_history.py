@@ -45,7 +45,7 @@ def test_one_pledge_has_its_progress_history(client, builder):
     assert [(r["period"], r["implementation_status"], r["usd_disbursed"]) for r in reports] == [
         (2024, "on_track", "100.00"), (2025, "delayed", "300.50")]
     assert reports[0]["achieved"] == [{"indicator": "people_connected", "target_year": 2030,
-                                       "achieved_value": "100.00"}]
+                                       "achieved_value": 100}]
     assert reports[0]["people_reached"] == [{"beneficiary_group": "youth", "people_reached": 40}]
     assert b"hidden.person" not in response.get_data() and b"Focal Point" not in response.get_data()
     spec = client.get("/api/v1/openapi.json").get_json()

@@ -52,7 +52,7 @@ def test_coalition_counter_shows_the_progress_figures(client, pledges):
     assert "<strong>2</strong> approved pledges" in html
     assert "<strong>$3.5M</strong> pledged (USD)" in html
     assert "<strong>1</strong> pledging organization" in html
-    assert "<strong>2</strong> countries reached" in html
+    assert "<strong>2</strong> countries targeted" in html
     svg = client.get("/embed/coalition.svg?lang=fr").get_data(as_text=True)
     svg = svg.replace("\u00a0", " ").replace("\u202f", " ")  # CLDR's no-break spaces
     assert "3,5 M $US" in svg and "engagements approuvés" in svg

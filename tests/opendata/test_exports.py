@@ -63,8 +63,8 @@ def test_csv_has_the_columns_and_only_approved_pledges(client, pledges):
     assert row["implementation_status"] == "delayed"
     assert row["usd_disbursed"] == "2500.25"  # latest approved running total
     targets = json.loads(row["targets"])
-    assert targets[0] == {"indicator": "people_connected", "target_value": "1000.00", "target_year": 2030,
-                          "baseline": None, "note": "", "achieved_value": "400.00", "achieved_period": 2025}
+    assert targets[0] == {"indicator": "people_connected", "target_value": "1000", "target_year": 2030,
+                          "baseline": None, "note": "", "achieved_value": "400", "achieved_period": 2025}
     assert targets[1]["achieved_value"] is None
     assert rows[1]["is_global"] == "true" and rows[1]["amount"] == "" and rows[1]["targets"] == "[]"
 

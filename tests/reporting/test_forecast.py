@@ -100,5 +100,5 @@ def test_forecast_on_the_page_and_in_the_api(client, known_set):
     assert "would be about 1,127 in 2030, between 775 and 1,479" in html
     assert "95% prediction interval" in html
     api = client.get("/api/v1/progress").get_json()
-    people = next(f for f in api["forecast"] if f["code"] == "people_connected")
-    assert (people["forecast"], people["forecast_low"], people["forecast_high"]) == ("1127", "775", "1479")
+    people = next(f for f in api["forecast"] if f["code"] == "people_connected")  # people: JSON integers
+    assert (people["forecast"], people["forecast_low"], people["forecast_high"]) == (1127, 775, 1479)

@@ -33,7 +33,7 @@ def test_progress_figures_in_words_a_journalist_accepts(client, builder):
     html = client.get("/progress?lang=en").get_data(as_text=True)
     text = _text(html)
     assert "2 countries targeted" in text and "reached" not in text.replace("People reached", "")
-    assert "3,000" in text and "3,000.5" not in text            # people are whole
+    assert "3,001" in text and "3,000.5" not in text            # people are whole (3,000.5 rounded half up)
     # No pledge names a pledging event: the event breakdown says so instead of "No approved pledges yet".
     assert "No approved pledges yet" not in text
     assert "None of the 2 approved pledges records this." in text

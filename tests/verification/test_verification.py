@@ -144,9 +144,9 @@ def test_pledge_page_api_and_export_carry_the_level(app, builder, reports):
     progress = client.get("/api/v1/progress").get_json()
     connected = next(i for i in progress["indicators"] if i["code"] == "people_connected")
     assert connected["achieved_by_level"] == [
-        {"level": "self_reported", "pledges": 1, "achieved": "250.00"},
-        {"level": "reviewed", "pledges": 1, "achieved": "1000.00"},
-        {"level": "verified", "pledges": 1, "achieved": "400.00"}]
+        {"level": "self_reported", "pledges": 1, "achieved": 250},  # people: JSON integers
+        {"level": "reviewed", "pledges": 1, "achieved": 1000},
+        {"level": "verified", "pledges": 1, "achieved": 400}]
     spec = client.get("/api/v1/openapi.json").get_json()
     level = spec["components"]["schemas"]["Level"]["properties"]["level"]
     assert level["enum"] == ["self_reported", "reviewed", "verified"]
@@ -263,7 +263,7 @@ def test_a_published_report_freezes_the_split(app, builder, reports):
                                  "verified": (1, "400.00")}
     client = app.test_client()
     rows = client.get(f"/reports/{publication.slug}.csv").get_data(as_text=True).splitlines()
-    assert "figures.indicators.achieved_by_level,people_connected/verified,achieved,400.00" in rows
+    assert "figures.indicators.achieved_by_level,people_connected/verified,achieved,400" in rows  # people: whole
     assert "figures.totals.usd_disbursed_by_level,self_reported,achieved,10000.00" in rows
     page = client.get(f"/reports/{publication.slug}").get_data(as_text=True)
     assert '<td class="num" data-level="verified">400</td>' in page
