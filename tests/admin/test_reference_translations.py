@@ -72,6 +72,11 @@ def test_an_event_name_in_the_reader_language_on_every_page(client, login, build
     russian = _breakdown(client.get("/progress?lang=ru").get_data(as_text=True), "event")
     assert f'<a href="/pledges?event=summit_test_2026">{english_span}</a>' in russian
 
+    # The API gives the English name and the team's translations.
+    rows = next(b["rows"] for b in client.get("/api/v1/progress").get_json()["breakdowns"] if b["dimension"] == "event")
+    assert {r["key"]: (r["name"], r["name_translations"], r["pledges"]) for r in rows} == {
+        EVENT: ("Connectivity Summit 2026", {"fr": "Sommet de la connectivité 2026"}, 1)}
+
     # The pledge form's choices and the directory's filter.
     form = client.get("/pledges/new?lang=fr").get_data(as_text=True)
     assert '<option value="summit_test_2026">Sommet de la connectivité 2026</option>' in form
@@ -86,6 +91,10 @@ def test_an_event_name_in_the_reader_language_on_every_page(client, login, build
                                                         AuditEvent.action == "edit")).one()
     assert audit.before["name_translations"] == {"fr": "Sommet de la connectivité 2026"}
     assert audit.after["name_translations"] == {"zh": "2026年连通性峰会"}
+    # The cached /progress moves on with the new translation (no pledge changed).
+    chinese = _breakdown(client.get("/progress?lang=zh").get_data(as_text=True), "event")
+    assert '<a href="/pledges?event=summit_test_2026">2026年连通性峰会</a>' in chinese
+    assert "Sommet" not in _breakdown(client.get("/progress?lang=fr").get_data(as_text=True), "event")
 
 
 def test_a_shipped_event_keeps_its_catalog_name_and_the_team_translation_comes_first(client, login):
