@@ -17,7 +17,7 @@ def access_links(email: str, records: list[tuple[str, object]], ui_language: str
         for kind, record in records
     ] + [{k: item[k] for k in ("reference", "status", "title", "link")} for item in others]
     queue_mail(email, "access_links", ui_language, "access_links", items=items,
-               link=private_link("person", 0, email))
+               link=private_link("person", 0, email, lang=ui_language))
     return len(items)
 
 
@@ -28,4 +28,4 @@ def partner_contribution(pledge, partner, body: str) -> None:
         return
     queue_mail(contact.email, "access_partner_contribution", contact.language or "en", "partner_contribution",
                pledge=pledge, contact=contact, organization=partner.organization, body=body,
-               link=private_link("pledge", pledge.id, contact.email))
+               link=private_link("pledge", pledge.id, contact.email, lang=contact.language or "en"))

@@ -17,6 +17,7 @@ RESOURCE_MODULES: list[str] = [
     "p2c.implementation.api",
     "p2c.reporting.api",
     "p2c.matchmaking.api",
+    "p2c.events.api",
     "p2c.api.openapi",
 ]
 

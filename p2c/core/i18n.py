@@ -12,6 +12,8 @@ import pycountry
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext
 
+from p2c.core.tokens import token_language
+
 LANG_COOKIE = "p2c_lang"
 
 
@@ -20,8 +22,21 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
 
 
+def link_language() -> str:
+    """The language signed into the private link of this request (`/my/<token>/...`), or ""."""
+    token = (request.view_args or {}).get("token") if request.path.startswith("/my/") else None
+    if not token:
+        return ""
+    lang = token_language(token)
+    return lang if lang in supported_languages() else ""
+
+
 def select_locale() -> str:
-    """?lang=, then the cookie, then Accept-Language, then English."""
+    """?lang=, then the cookie, then the private link's own language, then Accept-Language, then English.
+
+    The reader's own choice on this site (?lang= sets the cookie) outranks the link's language, so
+    switching language on a private page sticks on the pages under it.
+    """
     languages = supported_languages()
     if not has_request_context():
         return g.get("p2c_locale", current_app.config["BABEL_DEFAULT_LOCALE"])
@@ -30,6 +45,9 @@ def select_locale() -> str:
         return lang
     lang = request.cookies.get(LANG_COOKIE, "")
     if lang in languages:
+        return lang
+    lang = link_language()
+    if lang:
         return lang
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -27,7 +27,8 @@ class SubmissionType:
     on_approve / on_decided: extra effects inside the same transaction (e.g. EOI makes the
       organization a member; a report updates its pledge). They must not commit.
     public_url: the public page of an approved record, if it has one.
-    private_link: the submitter's absolute private link to the record, given (record, e-mail);
+    private_link: the submitter's absolute private link to the record, given (record, e-mail, the
+      language of the e-mail that carries it, signed into the link: p2c.core.tokens.private_link);
       None means the access pages' /my/<token> link for this kind (EOIs and pledges). A kind the
       access pages do not open (progress reports) builds its own.
     queue_select: given the queue filters, a SELECT of the queue's columns (kind, id, reference,
@@ -46,7 +47,7 @@ class SubmissionType:
     on_approve: Callable[[Any], None] = lambda record: None
     on_decided: Callable[[Any, Any, Any], None] = lambda record, old, new: None
     public_url: Callable[[Any], str | None] = lambda record: None
-    private_link: Callable[[Any, str], str] | None = None
+    private_link: Callable[[Any, str, str | None], str] | None = None
     queue_select: Callable[[Any], Any] | None = None
     # Given record ids, {id: {"focus_area": name, "usd_value": Decimal|None, "countries": [ISO3],
     # "is_global": bool}} for the queue's details line (review/queue.html); None shows none.

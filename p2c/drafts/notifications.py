@@ -18,6 +18,6 @@ def pledge_draft_saved(draft: Draft) -> None:
 
 def report_draft_saved(draft: Draft, pledge) -> None:
     """The pledge's private link to its report form, where the draft waits."""
-    link = private_link("pledge", pledge.id, draft.email, "/report")
+    link = private_link("pledge", pledge.id, draft.email, "/report", lang=draft.language)
     queue_mail(draft.email, "draft_saved", draft.language, "draft_saved", link=link,
                expires_at=draft.expires_at, report=True, reference=pledge.reference)

@@ -20,6 +20,10 @@ from p2c.reference.models import Event, FocusArea, Indicator
 from p2c.rollups.models import Rollup
 
 LIST_LIMIT = 50
+# The event API lists at most this many references of the pledges announced at an event; the rest page
+# through /api/v1/pledges?event=<code>.
+REFERENCE_LIMIT = 1000
+EVENT_STATUSES = ("upcoming", "ongoing", "past")
 
 
 @dataclass
@@ -135,3 +139,38 @@ def to_be_announced(event: Event, now: datetime | None = None) -> list[Pledge]:
         select(Pledge).where(Pledge.public_from > (now or utcnow()), Pledge.event_code == event.code,
                              Pledge.status.not_in([ReviewStatus.REJECTED, ReviewStatus.WITHDRAWN]))
         .order_by(Pledge.public_from, Pledge.id)))
+
+
+def find_events(kind: str | None = None, year: int | None = None, status: str | None = None,
+                today: date | None = None) -> list[Event]:
+    """Events matching the filters (`kind`: an EventKind value; `year`: of the start date, undated events
+    never match; `status`: one of EVENT_STATUSES as `event_status` says on `today`), latest first (undated
+    last), as /events lists them. Events are a short reference list (tens of rows): filtered in Python."""
+    today = today or utcnow().date()
+    found = [row.event for row in events_with_counts()]
+    if kind is not None:
+        found = [e for e in found if e.kind == kind]
+    if year is not None:
+        found = [e for e in found if e.starts_on is not None and e.starts_on.year == year]
+    if status is not None:
+        found = [e for e in found if event_status(e, today) == status]
+    return found
+
+
+def public_counts(codes: list[str], now: datetime | None = None) -> dict[str, tuple[int, Decimal]]:
+    """{event code: (public pledges announced there, their USD value)} straight from the pledge table with
+    the public rule at `now`, so a pledge counts from its announcement time to the second (the rollups
+    take it in when the worker's `embargoes` job next runs). Events without pledges are left out."""
+    if not codes:
+        return {}
+    rows = db.session.execute(
+        select(Pledge.event_code, func.count(), func.coalesce(func.sum(Pledge.usd_value), 0))
+        .where(public_clause(now), Pledge.event_code.in_(codes)).group_by(Pledge.event_code))
+    return {code: (int(n), Decimal(usd or 0)) for code, n, usd in rows}
+
+
+def announced_references(event: Event, now: datetime | None = None, limit: int = REFERENCE_LIMIT) -> list[str]:
+    """References of the public pledges announced at the event, in reference order, at most `limit`."""
+    return list(db.session.scalars(
+        select(Pledge.reference).where(public_clause(now), Pledge.event_code == event.code)
+        .order_by(Pledge.reference).limit(limit)))

@@ -78,9 +78,9 @@ def _public_url(report: ProgressReport) -> str | None:
         return None
 
 
-def _private_link(report: ProgressReport, email: str) -> str:
+def _private_link(report: ProgressReport, email: str, lang: str | None = None) -> str:
     # The access pages open pledges and EOIs only: a report opens through its pledge's link.
-    return notifications.pledge_link(report.pledge, f"/reports/{report.reference}")
+    return notifications.pledge_link(report.pledge, f"/reports/{report.reference}", lang)
 
 
 def _report_details(ids: list[int]) -> dict[int, dict]:

@@ -7,21 +7,23 @@ from p2c.core.mail import queue_mail
 from p2c.core.tokens import private_link
 
 
-def pledge_link(pledge, path: str = "") -> str:
-    """A fresh absolute private link for the pledge's focal point (`p2c.core.tokens.private_link`)."""
-    return private_link("pledge", pledge.id, pledge.focal_point.email, path)
+def pledge_link(pledge, path: str = "", lang: str | None = None) -> str:
+    """A fresh absolute private link for the pledge's focal point (`p2c.core.tokens.private_link`), opening
+    in `lang` (the e-mail's language; default the focal point's)."""
+    return private_link("pledge", pledge.id, pledge.focal_point.email, path,
+                        lang=lang or pledge.focal_point.language or "en")
 
 
 def report_received(report, language: str) -> None:
     """Acknowledge a filed or resubmitted progress report to the pledge's focal point, in `language`."""
     pledge = report.pledge
     queue_mail(pledge.focal_point.email, "implementation_received", language, "progress_report_received",
-               report=report, pledge=pledge, link=pledge_link(pledge))
+               report=report, pledge=pledge, link=pledge_link(pledge, lang=language))
 
 
 def reporting_reminder(candidate) -> None:
     """Queue one reminder (a queries.ReminderCandidate) with a fresh private link, in the focal point's language."""
-    link = private_link("pledge", candidate.pledge_id, candidate.email)
+    link = private_link("pledge", candidate.pledge_id, candidate.email, lang=candidate.language)
     queue_mail(candidate.email, "implementation_reminder", candidate.language, "progress_reminder",
                candidate=candidate, link=link, report_link=link + "/report")
 

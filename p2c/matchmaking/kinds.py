@@ -85,7 +85,7 @@ NEED = SubmissionType(
     on_approve=_approved,
     on_decided=_decided,
     public_url=_public_url,
-    private_link=lambda need, email: notifications.need_link(need),
+    private_link=lambda need, email, lang=None: notifications.need_link(need, lang),
     queue_select=_queue_select,
     queue_details=_details,
 )

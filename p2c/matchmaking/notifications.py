@@ -6,9 +6,10 @@ from p2c.core.mail import queue_mail
 from p2c.core.tokens import absolute_url, private_link
 
 
-def need_link(need) -> str:
-    """A fresh absolute private link to the need's page for its submitter."""
-    return private_link("need", need.id, need.contact.email, "/need")
+def need_link(need, lang: str | None = None) -> str:
+    """A fresh absolute private link to the need's page for its submitter, opening in `lang` (default:
+    the language the need was submitted in)."""
+    return private_link("need", need.id, need.contact.email, "/need", lang=lang or need.language)
 
 
 def need_received(need) -> None:

@@ -10,4 +10,4 @@ def eoi_received(eoi, organization, contact, ui_language: str) -> None:
     """Confirm a new expression of interest to its contact, with the private link, in `ui_language`."""
     queue_mail(contact.email, "eoi_confirmation", ui_language, "eoi_confirmation",
                eoi=eoi, organization=organization, contact=contact,
-               link=private_link("eoi", eoi.id, contact.email))
+               link=private_link("eoi", eoi.id, contact.email, lang=ui_language))

@@ -7,8 +7,9 @@ Encoding rules (the same in every format unless said otherwise):
 - booleans are `true` / `false` in CSV, JSON booleans in JSON;
 - decimals are plain decimal strings with a fixed number of places (CSV, JSON) and numbers in XLSX;
 - dates and times are ISO 8601 (`2026-06-01`, `2026-06-01T09:30:00`, UTC);
-- `targets` holds the quantified targets and the latest approved progress on each, JSON-encoded
-  (a JSON array in the JSON export), so it survives CSV and XLSX without loss;
+- `targets` holds the quantified targets and the latest approved progress on each, and `milestones`
+  the qualitative targets with whether the latest approved report says they are done, both
+  JSON-encoded (a JSON array in the JSON export), so they survive CSV and XLSX without loss;
 - an empty cell (or JSON null) means "no value".
 """
 
@@ -138,6 +139,15 @@ COLUMNS: tuple[Column, ...] = (
            values_from="indicators"),
     Column("evidence_files", _l("Addresses of the evidence files of the pledge's approved progress reports "
                                 "(downloads)."), Kind.TEXTS, derived=True),
+    # Appended, never inserted: scripts that read the files by position keep working.
+    Column("sdg_targets", _l("SDG targets (goal.target, e.g. 9.c) the pledge contributes to."), Kind.CODES,
+           values_from="sdg_targets"),
+    Column("gdc_objectives", _l("Objectives of the Global Digital Compact the pledge contributes to."), Kind.CODES,
+           values_from="gdc_objectives"),
+    Column("milestones", _l("Qualitative targets: kind (law, policy, strategy, other), description, due_on "
+                            "(YYYY-MM-DD) and done (true or false as the latest approved progress report says; "
+                            "null when it does not say). On import, an empty done keeps what is stored."),
+           Kind.JSON),
 )
 
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
@@ -145,6 +155,11 @@ NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
 # Keys of each object in the `targets` column, in order.
 TARGET_KEYS = ("indicator", "target_value", "target_year", "baseline", "note", "achieved_value", "achieved_period")
+# Keys of each object in the `milestones` column, in order.
+MILESTONE_KEYS = ("kind", "description", "due_on", "done")
+# Columns added after files were first published: a file without the column leaves the stored values as
+# they are (an older export re-imported must not wipe them), an empty cell clears them.
+KEPT_WHEN_ABSENT = frozenset({"initiatives", "sdg_targets", "gdc_objectives", "milestones"})
 
 
 def reference_values() -> dict[str, list[str]]:
@@ -159,9 +174,11 @@ def reference_values() -> dict[str, list[str]]:
         Currency,
         Event,
         FocusArea,
+        GdcObjective,
         Indicator,
         Pillar,
         PledgeType,
+        SdgTarget,
         StakeholderGroup,
         WsisLine,
     )
@@ -181,4 +198,6 @@ def reference_values() -> dict[str, list[str]]:
         "initiatives": codes(RegionalInitiative.code),
         "events": codes(Event.code),
         "indicators": codes(Indicator.code),
+        "sdg_targets": codes(SdgTarget.code),
+        "gdc_objectives": codes(GdcObjective.code),
     }

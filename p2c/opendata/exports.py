@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from p2c.core.cells import protect_formula, unprotect_formula  # noqa: F401 - the export's rule, read back by the import
-from p2c.opendata.columns import COLUMNS, TARGET_KEYS, Column, Kind
+from p2c.opendata.columns import COLUMNS, MILESTONE_KEYS, TARGET_KEYS, Column, Kind
 from p2c.opendata.records import PledgeFilter, iter_batches
 
 CHUNK = 64 * 1024
@@ -68,6 +68,17 @@ def targets_json(targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: t[k] for k in TARGET_KEYS} for t in out]
 
 
+def milestones_json(milestones: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `milestones` column as JSON-ready dicts: {kind, description, due_on (ISO date), done (bool or
+    None: the latest approved report does not say)}."""
+    return [{k: (m[k].isoformat() if k == "due_on" else m[k]) for k in MILESTONE_KEYS} for m in milestones]
+
+
+def items_json(column: Column, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A JSON column's value as JSON-ready dicts (`targets` or `milestones`)."""
+    return milestones_json(value) if column.name == "milestones" else targets_json(value)
+
+
 def json_value(column: Column, value: Any) -> Any:
     """A value as it appears in the JSON export."""
     if value is None:
@@ -80,7 +91,7 @@ def json_value(column: Column, value: Any) -> Any:
     if kind == Kind.DATETIME:
         return value.isoformat(timespec="seconds")
     if kind == Kind.JSON:
-        return targets_json(value)
+        return items_json(column, value)
     if kind in (Kind.CODES, Kind.TEXTS, Kind.INTEGERS):
         return list(value)
     return value
@@ -96,7 +107,7 @@ def text_value(column: Column, value: Any) -> str:
     if kind in (Kind.CODES, Kind.TEXTS, Kind.INTEGERS):
         return ";".join(escape_item(str(v)) for v in value)
     if kind == Kind.JSON:
-        return json.dumps(targets_json(value), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(items_json(column, value), ensure_ascii=False, separators=(",", ":"))
     jv = json_value(column, value)
     return str(jv)
 

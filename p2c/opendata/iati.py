@@ -13,7 +13,8 @@ Choices (documented on /data and in the README):
 - countries as ISO 3166-1 alpha-2 recipient-country with equal percentages summing to 100; a global
   pledge (or one without countries) gets recipient-region 998 "developing countries, unspecified".
 - sector 22040 (ICT, DAC 5-digit, vocabulary 1); the focus area as `tag` vocabulary 99 with the /data
-  page as vocabulary URI.
+  page as vocabulary URI; each SDG target as `tag` vocabulary 3 (IATI TagVocabulary: SDG targets; code
+  as the UN writes it, e.g. 9.c), named in English.
 - transaction 2 (commitment): amount and currency, value-date = pledged_on. Transaction 3
   (disbursement): one per ledger entry of an approved progress report (p2c.implementation.ledger):
   its amount and currency, dated 31 December of its year (or the report's approval, if earlier: no
@@ -50,11 +51,12 @@ from p2c.implementation.ledger import finance_type
 from p2c.implementation.models import DisbursementEntry, ProgressReport
 from p2c.opendata.exports import format_decimal
 from p2c.opendata.records import PledgeFilter, iter_batches
-from p2c.reference.models import Country, FocusArea, Indicator
+from p2c.reference.models import Country, FocusArea, Indicator, SdgTarget
 
 IATI_VERSION = "2.03"
 SECTOR_ICT = "22040"
 REGION_UNSPECIFIED = "998"  # OECD DAC region code: developing countries, unspecified
+TAG_SDG_TARGET = "3"  # IATI TagVocabulary: Sustainable Development Goals (SDG) targets
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 ACTIVITY_STATUS = {
@@ -123,6 +125,7 @@ class _Lookups:
     def __init__(self) -> None:
         self.iso2 = {a: b for a, b in db.session.execute(select(Country.iso3, Country.iso2))}
         self.focus = {a: b for a, b in db.session.execute(select(FocusArea.code, FocusArea.name))}
+        self.sdg_targets = {a: b for a, b in db.session.execute(select(SdgTarget.code, SdgTarget.name))}
         self.indicators = {code: (name, unit) for code, name, unit in
                            db.session.execute(select(Indicator.code, Indicator.name, Indicator.unit))}
 
@@ -294,6 +297,9 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list,
     tag = etree.SubElement(activity, "tag", vocabulary="99", code=rec["focus_area"],
                            **{"vocabulary-uri": vocabulary_uri()})
     _narrative(tag, lookups.focus.get(rec["focus_area"], rec["focus_area"]), "en")
+    for code in rec.get("sdg_targets") or []:
+        _narrative(etree.SubElement(activity, "tag", vocabulary=TAG_SDG_TARGET, code=code),
+                   lookups.sdg_targets.get(code, code), "en")
     if entries:
         _ledger_transactions(activity, rec, countries, lookups, entries)
     else:

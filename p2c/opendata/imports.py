@@ -12,8 +12,11 @@ Rules (documented in the README):
   under two spellings, or naming the lead, is one organization.
 - The file has no contact data, so each run creates one placeholder focal point,
   "imported (no focal point)" <noreply@invalid>, for the new pledges (never exported).
-- Latest progress per target and the disbursed total are stored as approved progress reports
-  referenced `<pledge>-R<period>-IMP`, created only when the file differs from the database.
+- Latest progress per target, the disbursed total and the milestones done are stored as approved
+  progress reports referenced `<pledge>-R<period>-IMP`, created only when the file differs from the
+  database (`p2c.opendata.import_figures`).
+- Columns added after the first published files (initiatives, SDG targets, GDC objectives, milestones)
+  may be missing from a file: the stored values then stay (`columns.KEPT_WHEN_ABSENT`).
 - `bulk_loaded` is sent before the caller commits, so derived rollups are rebuilt.
 """
 
@@ -29,32 +32,30 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from p2c.core import audit
 from p2c.core.db import utcnow
-from p2c.core.enums import FigureLevel, ImplementationStatus, ReviewStatus
+from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.core.numbers import EXPORT_FORMAT
 from p2c.core.signals import bulk_loaded
 from p2c.extensions import db
-from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.identity import name_key
 from p2c.members.models import Contact, Organization
 from p2c.members.services import get_or_create_organization
 from p2c.opendata.duplicates import duplicates
+from p2c.opendata.import_figures import FigureWriter
 from p2c.opendata.readers import FileError, open_rows
-from p2c.opendata.records import disbursed_to_date, latest_progress
 from p2c.opendata.validation import Validator
 from p2c.pledges.constants import pledge_reference
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.pledges.services import partner_organizations
 from p2c.reference.initiatives import RegionalInitiative
-from p2c.reference.models import BeneficiaryGroup, Country, Pillar, Sdg, WsisLine
+from p2c.reference.models import BeneficiaryGroup, Country, GdcObjective, Pillar, Sdg, SdgTarget, WsisLine
 from p2c.reference.queries import to_usd, usd_rate
 
 PLACEHOLDER_NAME = "imported (no focal point)"
 PLACEHOLDER_EMAIL = "noreply@invalid"
-IMPORTED_SUFFIX = "IMP"
 
 Progress = Callable[[Iterable, str], AbstractContextManager[Iterable]]
 
@@ -194,7 +195,7 @@ def _differs(current: Any, wanted: Any) -> bool:
     return current != wanted
 
 
-class _Writer:
+class _Writer(FigureWriter):
     """Creates or updates pledges from validated records, caching organizations and reference rows."""
 
     def __init__(self, trust_levels: bool = False) -> None:
@@ -207,6 +208,8 @@ class _Writer:
         self.sdgs = {s.number: s for s in db.session.scalars(select(Sdg))}
         self.wsis = {w.code: w for w in db.session.scalars(select(WsisLine))}
         self.initiatives = {i.code: i for i in db.session.scalars(select(RegionalInitiative))}
+        self.sdg_targets = {t.code: t for t in db.session.scalars(select(SdgTarget))}
+        self.gdc_objectives = {o.code: o for o in db.session.scalars(select(GdcObjective))}
 
     def _placeholder(self) -> Contact:
         if self.contact is None:
@@ -241,7 +244,8 @@ class _Writer:
         db.session.flush()
         if not rec["reference"]:
             pledge.reference = pledge_reference(rec["pledged_on"].year, pledge.id)
-        changed = self._targets(pledge, rec) | self._progress(pledge, rec) | changed
+        changed = self._targets(pledge, rec) | self._milestones(pledge, rec) | self._progress(pledge, rec) | changed
+        changed = self._milestones_done(pledge, rec) | changed
         if created:
             return "created"
         return "updated" if changed else "unchanged"
@@ -284,8 +288,11 @@ class _Writer:
             "sdgs": [self.sdgs[n] for n in rec["sdgs"]],
             "wsis_lines": [self.wsis[c] for c in rec["wsis_lines"]],
         }
-        if rec.get("initiatives") is not None:  # a file written before the column existed keeps them
-            lists["initiatives"] = [self.initiatives[c] for c in rec["initiatives"]]
+        # Columns a file written before they existed lacks (None): the stored values stay.
+        for name, rows in (("initiatives", self.initiatives), ("sdg_targets", self.sdg_targets),
+                           ("gdc_objectives", self.gdc_objectives)):
+            if rec.get(name) is not None:
+                lists[name] = [rows[c] for c in rec[name]]
         for name, items in lists.items():
             current = getattr(pledge, name) if pledge.id else []
             if {id(o) for o in current} != {id(o) for o in items}:
@@ -314,77 +321,6 @@ class _Writer:
             changed = True
         db.session.flush()
         return changed
-
-    def _report(self, pledge: Pledge, period: int, rec: dict[str, Any]) -> ProgressReport | None:
-        """The approved report of that period (one per pledge and period), created when there is none.
-
-        None when a report of that period is still in review: the import never approves it for the team.
-        """
-        report = db.session.scalar(select(ProgressReport).where(
-            ProgressReport.pledge_id == pledge.id, ProgressReport.period == period,
-            ProgressReport.status.not_in([ReviewStatus.REJECTED, ReviewStatus.WITHDRAWN])))
-        if report is not None:
-            return report if report.status == ReviewStatus.APPROVED else None
-        when = rec["last_reported_at"] or pledge.approved_at
-        report = ProgressReport(
-            reference=f"{pledge.reference}-R{period}-{IMPORTED_SUFFIX}", pledge=pledge, period=period,
-            language=pledge.language, narrative="", implementation_status=pledge.implementation_status,
-            status=ReviewStatus.APPROVED, submitted_at=when, approved_at=when, decided_at=when, evidence_links=[])
-        db.session.add(report)
-        self._level(report, rec)
-        return report
-
-    def _level(self, report: ProgressReport, rec: dict[str, Any]) -> None:
-        """Figures an import writes are self-reported, whatever level the file states: nobody here reviewed
-        or verified them (an export's `achieved_level` is the level of the figures it held, and a file can
-        say anything). Only the review queue makes figures "reviewed", only a verifier "verified"; a
-        restore of the platform's own export (`trust_levels`) keeps the stated level."""
-        level = FigureLevel.SELF_REPORTED
-        if self.trust_levels and rec.get("achieved_level"):
-            level = FigureLevel(rec["achieved_level"])
-        report.figure_level = level
-        report.verified_at = (report.verified_at or report.approved_at) if level == FigureLevel.VERIFIED else None
-
-    def _progress(self, pledge: Pledge, rec: dict[str, Any]) -> bool:
-        """Store the file's latest progress and disbursed total when the database differs."""
-        changed = False
-        latest = latest_progress([pledge.id])
-        for target, wanted in zip(pledge.targets, rec["targets"], strict=True):
-            if wanted["achieved_value"] is None:
-                continue
-            if latest.get(target.id) == (wanted["achieved_value"], wanted["achieved_period"]):
-                continue
-            report = self._report(pledge, wanted["achieved_period"], rec)
-            if report is None:
-                continue
-            value = next((v for v in report.values if v.target_id == target.id), None)
-            if value is None:
-                report.values.append(ProgressValue(target=target, achieved_value=wanted["achieved_value"]))
-            else:
-                value.achieved_value = wanted["achieved_value"]
-            self._level(report, rec)
-            db.session.flush()
-            changed = True
-        if rec["usd_disbursed"] is None:
-            return changed
-        wanted_total = rec["usd_disbursed"]
-        # A running total ("disbursed to date"): the latest approved report that states it must hold it.
-        if disbursed_to_date([pledge.id]).get(pledge.id) != wanted_total:
-            periods = [t["achieved_period"] for t in rec["targets"] if t["achieved_period"]]
-            last = db.session.scalar(select(func.max(ProgressReport.period)).where(
-                ProgressReport.pledge_id == pledge.id, ProgressReport.status == ReviewStatus.APPROVED))
-            if last is not None:
-                periods.append(last)
-            period = max(periods) if periods else (rec["last_reported_at"] or pledge.approved_at).year
-            report = self._report(pledge, period, rec)
-            if report is None:
-                return changed
-            report.usd_disbursed = wanted_total
-            self._level(report, rec)
-            db.session.flush()
-            changed = True
-        return changed
-
 
 def iter_errors(result: ImportResult) -> Iterator[str]:
     """Lines for a person: the file problem, or one line per bad field."""

@@ -1,7 +1,7 @@
 """Read approved pledges as open-data records, in batches, in constant memory.
 
 A record is a dict keyed by the column names of `columns.COLUMNS` with Python values (str, Decimal,
-date, datetime, bool, int, lists, and `targets` as a list of dicts). Pledges are read by keyset
+date, datetime, bool, int, lists, and `targets` and `milestones` as lists of dicts). Pledges are read by keyset
 pagination on the primary key (`id > last ORDER BY id LIMIT n`) with Core selects, so no ORM
 object and no whole result set is ever held; related lists are fetched per batch with `IN (...)`.
 Contact data is never selected. Stored text passes through `p2c.core.text.safe_text`, so a character
@@ -22,17 +22,20 @@ from p2c.core.enums import ReviewStatus
 from p2c.core.text import safe_text
 from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
-from p2c.implementation.models import EvidenceFile, ProgressReport, ProgressValue
+from p2c.implementation.models import EvidenceFile, ProgressMilestone, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
     Pledge,
+    PledgeMilestone,
     PledgeTarget,
     pledge_beneficiary,
     pledge_country,
+    pledge_gdc,
     pledge_initiative,
     pledge_partner,
     pledge_pillar,
     pledge_sdg,
+    pledge_sdg_target,
     pledge_wsis,
 )
 from p2c.pledges.visibility import announced_by, now, public_clause
@@ -113,6 +116,8 @@ def _links(ids: list[int]) -> dict[str, dict[int, list]]:
         "sdgs": _grouped(simple(pledge_sdg, "sdg_number")),
         "wsis_lines": _grouped(simple(pledge_wsis, "wsis_code")),
         "initiatives": _grouped(simple(pledge_initiative, "initiative_code")),
+        "sdg_targets": _grouped(simple(pledge_sdg_target, "sdg_target_code")),
+        "gdc_objectives": _grouped(simple(pledge_gdc, "gdc_code")),
     }
 
 
@@ -141,6 +146,29 @@ def _targets(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
             "baseline": row.baseline, "note": safe_text(row.note or ""), "achieved_value": achieved,
             "achieved_period": period,
         })
+    return out
+
+
+def milestones_done(ids: list[int]) -> dict[int, bool]:
+    """Per milestone id: done or not, as its pledge's latest approved report says (the same report as the
+    `targets` column's achieved values; a milestone that report leaves out is not in the dict)."""
+    latest = latest_approved_reports(ProgressReport.pledge_id.in_(ids)).subquery()
+    stmt = (select(ProgressMilestone.milestone_id, ProgressMilestone.done)
+            .join(latest, latest.c.id == ProgressMilestone.report_id))
+    return {milestone_id: bool(done) for milestone_id, done in _execute(stmt)}
+
+
+def _milestones(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Per pledge id: its milestones by due date (then id, so ties keep one order), with `done`."""
+    done = milestones_done(ids)
+    stmt = (select(PledgeMilestone.id, PledgeMilestone.pledge_id, PledgeMilestone.kind,
+                   PledgeMilestone.description, PledgeMilestone.due_on)
+            .where(PledgeMilestone.pledge_id.in_(ids))
+            .order_by(PledgeMilestone.pledge_id, PledgeMilestone.due_on, PledgeMilestone.id))
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in _execute(stmt):
+        out[row.pledge_id].append({"kind": row.kind, "description": safe_text(row.description),
+                                   "due_on": row.due_on, "done": done.get(row.id)})
     return out
 
 
@@ -179,7 +207,7 @@ def achieved_levels(ids: list[int]) -> dict[int, str]:
 
 
 def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict,
-            levels: dict[int, str] | None = None) -> dict[str, Any]:
+            levels: dict[int, str] | None = None, milestones: dict | None = None) -> dict[str, Any]:
     pid = row.id
     return {
         "reference": row.reference, "title": safe_text(row.title), "description": safe_text(row.description or ""),
@@ -203,6 +231,8 @@ def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disburse
         "achieved_level": (levels or {}).get(pid),
         "targets": targets.get(pid, []),
         "evidence_files": links.get("evidence_files", {}).get(pid, []),
+        "sdg_targets": links["sdg_targets"].get(pid, []), "gdc_objectives": links["gdc_objectives"].get(pid, []),
+        "milestones": (milestones or {}).get(pid, []),
         "org_id": row.org_id,  # not columns: the IATI export needs them
         "pledge_id": pid,
     }
@@ -223,7 +253,8 @@ def iter_batches(pledge_filter: PledgeFilter | None = None, batch_size: int = BA
         links, targets, disbursed = _links(ids), _targets(ids), disbursed_to_date(ids)
         levels = achieved_levels(ids)
         links["evidence_files"] = evidence_links(ids)
-        yield [_record(r, links, targets, disbursed, levels) for r in rows]
+        milestones = _milestones(ids)
+        yield [_record(r, links, targets, disbursed, levels, milestones) for r in rows]
         last_id = ids[-1]
         if len(rows) < batch_size:
             return

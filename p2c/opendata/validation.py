@@ -18,7 +18,7 @@ from p2c.core.enums import FigureLevel, ImplementationStatus
 from p2c.core.numbers import EXPORT_FORMAT, NumberError, currency_precision_error, read_machine_number
 from p2c.core.text import find_unsafe
 from p2c.extensions import db
-from p2c.opendata.columns import COLUMNS, TARGET_KEYS, Column, Kind, reference_values
+from p2c.opendata.columns import COLUMNS, KEPT_WHEN_ABSENT, MILESTONE_KEYS, TARGET_KEYS, Column, Kind, reference_values
 from p2c.opendata.exports import split_items
 from p2c.pledges import constants as limits
 from p2c.reference.models import Country, Pillar
@@ -123,6 +123,40 @@ def _empty(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list) and not raw)
 
 
+def _json_objects(raw: Any, not_json: str, not_objects: str) -> list[dict[str, Any]]:
+    """A JSON column's cell as a list of dicts (a JSON string in CSV and XLSX, a list in JSON)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raise Invalid(not_json) from None
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        raise Invalid(not_objects)
+    return raw
+
+
+def _milestone(item: dict[str, Any]) -> dict[str, Any]:
+    """One milestone object, checked like the pledge form's (p2c.pledges.rules)."""
+    if item.get("kind") not in limits.MILESTONE_KINDS:
+        raise Invalid(_("the kind must be one of %(kinds)s.", kinds=", ".join(limits.MILESTONE_KINDS)))
+    description = item.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise Invalid(_("describe the milestone."))
+    description = _text(description)
+    if len(description) > limits.MILESTONE_MAX:
+        raise Invalid(_("use at most %(n)s characters.", n=limits.MILESTONE_MAX))
+    try:
+        due_on = date.fromisoformat(item.get("due_on"))
+    except (TypeError, ValueError):
+        raise Invalid(_("enter the due date as YYYY-MM-DD.")) from None
+    if not limits.MIN_YEAR <= due_on.year <= limits.MAX_YEAR:
+        raise Invalid(_("the due date must be between %(a)s and %(b)s.", a=limits.MIN_YEAR, b=limits.MAX_YEAR))
+    done = item.get("done")
+    if done is not None and not isinstance(done, bool):
+        raise Invalid(_("done must be true, false or null."))
+    return {"kind": item["kind"], "description": description, "due_on": due_on, "done": done}
+
+
 class Validator:
     """Parses and checks rows; holds the reference codes for one import run."""
 
@@ -209,17 +243,14 @@ class Validator:
             return _date(raw)
         if kind == Kind.DATETIME:
             return _datetime(raw)
+        if column.name == "milestones":
+            return self.milestones(raw)
         return self.targets(raw)
 
     def targets(self, raw: Any) -> list[dict[str, Any]]:
         """The `targets` JSON: a list of objects with the TARGET_KEYS."""
-        if isinstance(raw, str):
-            try:
-                raw = json.loads(raw)
-            except json.JSONDecodeError:
-                raise Invalid(_("Enter the targets as a JSON array, as the export writes them.")) from None
-        if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
-            raise Invalid(_("Enter the targets as a JSON array of objects."))
+        raw = _json_objects(raw, _("Enter the targets as a JSON array, as the export writes them."),
+                            _("Enter the targets as a JSON array of objects."))
         if len(raw) > limits.MAX_TARGETS:
             raise Invalid(_("A pledge has at most %(n)s targets.", n=limits.MAX_TARGETS))
         out = []
@@ -259,11 +290,31 @@ class Validator:
             "achieved_period": period,
         }
 
+    def milestones(self, raw: Any) -> list[dict[str, Any]]:
+        """The `milestones` JSON: a list of objects with the MILESTONE_KEYS (`done` may be left out)."""
+        raw = _json_objects(raw, _("Enter the milestones as a JSON array, as the export writes them."),
+                            _("Enter the milestones as a JSON array of objects."))
+        if len(raw) > limits.MAX_MILESTONES:
+            raise Invalid(_("A pledge has at most %(n)s milestones.", n=limits.MAX_MILESTONES))
+        out = []
+        for i, item in enumerate(raw, start=1):
+            unknown = sorted(set(item) - set(MILESTONE_KEYS))
+            if unknown:
+                raise Invalid(_("Milestone %(i)s: unknown keys %(keys)s.", i=i, keys=", ".join(unknown)))
+            try:
+                out.append(_milestone(item))
+            except Invalid as exc:
+                raise Invalid(_("Milestone %(i)s: %(problem)s", i=i, problem=str(exc))) from None
+        return out
+
     def row(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Parsed record and its errors (field, message)."""
         parsed: dict[str, Any] = {}
         errors: list[tuple[str, str]] = []
         for column in COLUMNS:
+            if column.name in KEPT_WHEN_ABSENT and column.name not in values:
+                parsed[column.name] = None  # a file from before the column: the stored values stay
+                continue
             raw = values.get(column.name)
             if column.required and _empty(raw):
                 errors.append((column.name, _("This field is required.")))

@@ -136,7 +136,7 @@ PLEDGE_AMENDMENT = SubmissionType(
     on_approve=apply_amendment,
     public_url=lambda r: _pledge_public_url(r.pledge),
     # The focal point follows an amendment on the pledge's own private page.
-    private_link=lambda r, email: private_link("pledge", r.pledge_id, email),
+    private_link=lambda r, email, lang=None: private_link("pledge", r.pledge_id, email, lang=lang),
     queue_select=_amendment_select,
 )
 

@@ -12,7 +12,7 @@ def pledge_received(pledge, *, resubmitted: bool) -> None:
     queue_mail(contact.email, "pledge_confirmation", contact.language or "en",
                "pledge_resubmitted" if resubmitted else "pledge_confirmation",
                pledge=pledge, contact=contact, resubmitted=resubmitted,
-               link=private_link("pledge", pledge.id, contact.email))
+               link=private_link("pledge", pledge.id, contact.email, lang=contact.language or "en"))
 
 
 def amendment_received(amendment) -> None:
@@ -23,7 +23,7 @@ def amendment_received(amendment) -> None:
         return
     queue_mail(contact.email, "pledge_amendment_received", contact.language or "en", "pledge_amendment",
                pledge=pledge, amendment=amendment, contact=contact,
-               link=private_link("pledge", pledge.id, contact.email))
+               link=private_link("pledge", pledge.id, contact.email, lang=contact.language or "en"))
 
 
 def partners_told(pledge, contacts: list, template: str, **context) -> None:
@@ -47,7 +47,8 @@ def focal_point_changed(pledge, former) -> None:
     """The new focal point gets the private link; the former one is told that theirs no longer works."""
     contact = pledge.focal_point
     queue_mail(contact.email, "pledge_focal_point_new", contact.language or "en", "pledge_focal_point",
-               pledge=pledge, contact=contact, link=private_link("pledge", pledge.id, contact.email))
+               pledge=pledge, contact=contact,
+               link=private_link("pledge", pledge.id, contact.email, lang=contact.language or "en"))
     # An imported pledge's placeholder focal point (an address at the reserved .invalid name) gets nothing.
     if former is not None and former.email and not former.email.lower().endswith("invalid"):
         queue_mail(former.email, "pledge_focal_point_former", former.language or "en", "pledge_focal_point",

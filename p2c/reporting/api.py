@@ -6,17 +6,21 @@ import hashlib
 import json
 from datetime import datetime
 
-from flask import request
+from flask import request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from p2c.api.blueprint import bp, documented
 from p2c.api.errors import bad_request
+from p2c.api.params import parse_query, usd
+from p2c.api.responses import conditional
 from p2c.core.compress import not_modified, not_modified_response, pack, packed_response
+from p2c.core.i18n import current_language
 from p2c.extensions import cache
 from p2c.pledges.filters import FILTER_NAMES, PledgeFilterSchema, active_filters
-from p2c.reporting import queries
-from p2c.reporting.schemas import ProgressSchema
+from p2c.reference.initiatives import initiatives
+from p2c.reporting import places, queries
+from p2c.reporting.schemas import InitiativeListSchema, InitiativeQuerySchema, ProgressSchema
 
 
 def parse_progress_filters(args) -> tuple[dict, dict]:
@@ -66,3 +70,25 @@ def progress():
     response.last_modified = datetime.fromisoformat(as_of)
     response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response
+
+
+@bp.get("/regional-initiatives")
+@documented("/regional-initiatives", "get", summary="WTDC-25 regional initiatives", tags=["progress"],
+            query_schema=InitiativeQuerySchema, responses={200: InitiativeListSchema, 400: None},
+            description="Every initiative (2026-2029) by region and number, titled in the reader's language where "
+                        "an official translation exists, with the public pledges aligned with it. `region` "
+                        "filters; any other parameter (but `lang`) is a 400.")
+def regional_initiatives():
+    """The initiatives with their public pledges and USD value."""
+    args, errors = parse_query(InitiativeQuerySchema, request.args)
+    if errors:
+        return bad_request(errors)
+    counts = places.initiative_counts()
+    results = []
+    for item in initiatives(current_language(), region=args.get("region")):
+        n, value = counts.get(item.code, (0, 0))
+        results.append({"code": item.code, "region": item.region, "number": item.number, "title": item.title,
+                        "title_lang": item.title_lang, "period_start": item.period_start,
+                        "period_end": item.period_end, "active": item.active, "pledges": n, "usd_value": usd(value),
+                        "url": url_for("reporting.region", code=item.region, _external=True)})
+    return conditional(InitiativeListSchema().dump({"count": len(results), "results": results}))

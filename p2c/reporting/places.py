@@ -24,8 +24,9 @@ from p2c.extensions import db
 from p2c.implementation.latest import latest_approved_reports
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.members.models import Organization
-from p2c.pledges.models import Pledge, PledgeTarget, pledge_country
+from p2c.pledges.models import Pledge, PledgeTarget, pledge_country, pledge_initiative
 from p2c.pledges.queries import conditions, list_items
+from p2c.pledges.visibility import public_clause
 from p2c.reference.initiatives import initiatives
 from p2c.reference.models import Country, Indicator
 from p2c.reference.regions import ITU_REGIONS
@@ -101,6 +102,16 @@ def region_page(code: str, lang: str) -> dict:
                      select(Country.iso3, Country.ldc, Country.lldc, Country.sids).where(Country.itu_region == code))]
     where = conditions({"region": code})
     return {"initiatives": rows, "countries": countries, "pledges": measure(where), "newest": _newest(where)}
+
+
+def initiative_counts(now=None) -> dict[str, tuple[int, Decimal]]:
+    """{initiative code: (public pledges aligned with it, their USD value)}; a pledge aligned with several
+    initiatives counts in full in each. One grouped read of the link table."""
+    rows = db.session.execute(
+        select(pledge_initiative.c.initiative_code, func.count(), func.coalesce(func.sum(Pledge.usd_value), 0))
+        .join(Pledge, Pledge.id == pledge_initiative.c.pledge_id).where(public_clause(now))
+        .group_by(pledge_initiative.c.initiative_code))
+    return {code: (int(n), Decimal(str(usd or 0))) for code, n, usd in rows}
 
 
 # --- countries ------------------------------------------------------------------------------------------

@@ -25,10 +25,11 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import delete, event, func, select, update
 
 from p2c.core.bulk import insert_rows
+from p2c.core.enums import ReviewStatus
 from p2c.core.signals import bulk_loaded, organization_changed, submission_decided
 from p2c.extensions import db
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
-from p2c.pledges.models import Pledge, PledgeTarget
+from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.pledges.visibility import public_clause
 from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import Event
@@ -235,11 +236,22 @@ def _after_flush(session, flush_context) -> None:
             # Goals are part of the figures, and /progress shows event and initiative names (an admin's
             # new translation): the cached pages and API must move on.
             session.info[_GOALS] = True
+        if isinstance(obj, Pledge | PledgeTarget | PledgeMilestone) and _approved(obj):
+            # What the rollups do not count (a title, a note, milestones, SDG targets) is in the pages and
+            # the open-data files written ahead (p2c.opendata.snapshots): the version moves on, so neither
+            # a cache nor a written file is ever older than the data.
+            session.info[_GOALS] = True
         if isinstance(obj, ProgressReport | ProgressValue):
             # The 2030 forecast (p2c.reporting.forecast) reads every approved report, not only each
             # pledge's latest one the rollups hold: a report change must move the caches on even when
             # the pledge's rollup contribution stays the same.
             session.info[_GOALS] = True
+
+
+def _approved(obj) -> bool:
+    """Whether the pledge (or the pledge of a target or milestone) is approved (public or to be announced)."""
+    pledge = obj if isinstance(obj, Pledge) else obj.pledge
+    return pledge is not None and pledge.status == ReviewStatus.APPROVED
 
 
 def _before_commit(session) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, fields, validate
 
 from p2c.core.enums import FigureLevel
+from p2c.reference.regions import ITU_REGIONS
 
 
 class LevelSchema(Schema):
@@ -187,3 +189,35 @@ class ProgressSchema(Schema):
     filters = fields.Dict(keys=fields.String(), values=fields.Raw(),
                           metadata={"description": "the filters applied (empty: every approved pledge)"})
     notes = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class InitiativeQuerySchema(Schema):
+    """Query parameters of /api/v1/regional-initiatives (any other parameter is a 400)."""
+
+    region = fields.String(validate=validate.OneOf(
+        ITU_REGIONS, error=_l("Choose one of: %(values)s.", values=", ".join(ITU_REGIONS))),
+        metadata={"description": "ITU region (AFR, AMS, ARB, ASP, CIS, EUR)."})
+
+
+class InitiativeSchema(Schema):
+    """A WTDC-25 regional initiative (2026-2029) with the public pledges aligned with it."""
+
+    code = fields.String(required=True, metadata={"description": "e.g. AFR1; the pledges' `initiatives`."})
+    region = fields.String(required=True, metadata={"codes": lambda: list(ITU_REGIONS)})
+    number = fields.Integer(required=True)
+    title = fields.String(required=True, metadata={"description": "In the reader's language (?lang=) when an "
+                                                                  "official translation exists, else English."})
+    title_lang = fields.String(required=True, metadata={"description": "The language the title is in."})
+    period_start = fields.Integer(required=True)
+    period_end = fields.Integer(required=True)
+    active = fields.Boolean(required=True, metadata={"description": "Offered on the pledge form."})
+    pledges = fields.Integer(required=True, metadata={"description": "Public pledges aligned with it."})
+    usd_value = fields.String(required=True, metadata={"description": "Their value in US dollars."})
+    url = fields.String(required=True, metadata={"description": "Its region's page, /regions/<region>."})
+
+
+class InitiativeListSchema(Schema):
+    """Every regional initiative (a short reference list: no paging)."""
+
+    count = fields.Integer(required=True)
+    results = fields.List(fields.Nested(InitiativeSchema), required=True)

@@ -10,11 +10,11 @@ from p2c.core.mail import queue_mail
 from p2c.core.tokens import absolute_url, private_link
 
 
-def _link(stype: registry.SubmissionType, record: Any, email: str) -> str:
+def _link(stype: registry.SubmissionType, record: Any, email: str, lang: str) -> str:
     # Each kind knows which private page opens its records (a report opens through its pledge).
     if stype.private_link is not None:
-        return stype.private_link(record, email)
-    return private_link(stype.kind.value, record.id, email)
+        return stype.private_link(record, email, lang)
+    return private_link(stype.kind.value, record.id, email, lang=lang)
 
 
 def _absolute(path: str | None) -> str | None:
@@ -30,11 +30,12 @@ def mail_submitter(stype: registry.SubmissionType, record: Any, template: str, m
     if contact is None or not contact.email:
         return
     organization = stype.organization(record)
+    language = record.language or contact.language or "en"
     queue_mail(
-        contact.email, template, record.language or contact.language or "en", template,
+        contact.email, template, language, template,
         submission_kind=stype.kind, record=record, title=stype.title(record), message=message,
         organization_name=organization.name if organization is not None else "",
-        contact_name=contact.name, link=_link(stype, record, contact.email),
+        contact_name=contact.name, link=_link(stype, record, contact.email, language),
         public_url=_absolute(stype.public_url(record)),
     )
 

@@ -22,4 +22,4 @@ def outcome(verification) -> None:
     pledge = report.pledge
     queue_mail(pledge.focal_point.email, "verification_outcome", pledge.language or "en", "verification_outcome",
                verification=verification, report=report, pledge=pledge,
-               link=pledge_link(pledge, "/reports"))
+               link=pledge_link(pledge, "/reports", lang=pledge.language or "en"))

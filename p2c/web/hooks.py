@@ -17,6 +17,7 @@ from p2c.core.i18n import (
     LANG_COOKIE,
     country_name,
     current_language,
+    link_language,
     ref_name,
     reference_translation,
     team_translation,
@@ -133,7 +134,9 @@ def register_hooks(app: Flask) -> None:
             response.headers.pop("Expires", None)
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        lang = request.args.get("lang")
+        # ?lang= is the reader's choice; a private link's own language (the e-mail's) is kept the same way
+        # when the reader has made none, so the public pages linked from the private page follow it.
+        lang = request.args.get("lang") or (None if request.cookies.get(LANG_COOKIE) else link_language())
         if lang in app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
                                 secure=app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)

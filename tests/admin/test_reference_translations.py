@@ -76,6 +76,9 @@ def test_an_event_name_in_the_reader_language_on_every_page(client, login, build
     rows = next(b["rows"] for b in client.get("/api/v1/progress").get_json()["breakdowns"] if b["dimension"] == "event")
     assert {r["key"]: (r["name"], r["name_translations"], r["pledges"]) for r in rows} == {
         EVENT: ("Connectivity Summit 2026", {"fr": "Sommet de la connectivité 2026"}, 1)}
+    listed = client.get("/api/v1/events/summit-test-2026").get_json()
+    assert (listed["name"], listed["name_translations"], listed["pledges"]) == (
+        "Connectivity Summit 2026", {"fr": "Sommet de la connectivité 2026"}, 1)
 
     # The pledge form's choices and the directory's filter.
     form = client.get("/pledges/new?lang=fr").get_data(as_text=True)

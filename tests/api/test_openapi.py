@@ -19,8 +19,16 @@ def test_every_registered_endpoint_is_documented(spec):
     assert spec["openapi"].startswith("3.")
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
     assert {(e.path, e.method) for e in ENDPOINTS} <= documented
-    for path in ("/pledges", "/pledges/{ref}", "/organizations", "/progress", "/pledges/{ref}/progress-reports"):
+    for path in ("/pledges", "/pledges/{ref}", "/organizations", "/progress", "/pledges/{ref}/progress-reports",
+                 "/events", "/events/{slug}", "/regional-initiatives"):
         assert path in spec["paths"]
+    events = spec["paths"]["/events"]["get"]
+    assert {p["name"] for p in events["parameters"]} == {"kind", "year", "status", "page", "limit"}
+    assert {"200", "400"} <= set(events["responses"])
+    assert {"200", "404"} <= set(spec["paths"]["/events/{slug}"]["get"]["responses"])
+    detail = spec["components"]["schemas"]["EventDetail"]["properties"]
+    assert {"by_focus_area", "references", "since", "starts_on", "location", "kind"} <= set(detail)
+    assert [p["name"] for p in spec["paths"]["/regional-initiatives"]["get"]["parameters"]] == ["region"]
     write = spec["paths"]["/pledges"]["post"]
     assert write["security"] == [{"bearerAuth": []}]
     assert write["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/PledgeInput")

@@ -49,6 +49,7 @@ NOT_PAGES = {
     "follows.feed",
     # Shown only to the browser that just submitted the need (like the pledge confirmation); JSON.
     "matchmaking.submitted", "api.list_needs", "api.get_need", "matchmaking.needs_csv",
+    "api.list_events", "api.get_event", "api.regional_initiatives",
 }
 
 

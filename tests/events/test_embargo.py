@@ -12,6 +12,7 @@ import p2c.pledges.visibility as visibility
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
+from p2c.reference.initiatives import RegionalInitiative
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.queries import progress_figures
 
@@ -24,7 +25,8 @@ def room(builder):
     visible = builder.pledge(amount=1_000_000, event_code="wtdc25", title="Visible school connectivity pledge")
     lead = builder.organization(name="Embargoed Telecom Ministry")
     hidden = builder.pledge(lead=lead, amount=250_000, event_code="wtdc25", title="Secret rural towers pledge",
-                            public_from=utcnow() + ANNOUNCE_IN)
+                            public_from=utcnow() + ANNOUNCE_IN,
+                            initiatives=[db.session.get(RegionalInitiative, "AFR1")])
     db.session.commit()
     return visible, hidden
 
@@ -49,6 +51,11 @@ def _surfaces(client, hidden) -> dict[str, bool]:
     counter = client.get("/events/wtdc-25/counter.json").get_json()
     seen["counter"] = counter["pledges"] == 2
     seen["events_list"] = "1,250,000" in client.get("/events").get_data(as_text=True).replace("\u202f", ",")
+    seen["api_event"] = ref in client.get("/api/v1/events/wtdc-25").get_json()["references"]
+    listed = {r["code"]: r for r in client.get("/api/v1/events?year=2025").get_json()["results"]}
+    seen["api_events"] = (listed["wtdc25"]["pledges"], listed["wtdc25"]["usd_value"]) == (2, "1250000.00")
+    initiatives = client.get("/api/v1/regional-initiatives?region=AFR").get_json()["results"]
+    seen["api_initiatives"] = next(r for r in initiatives if r["code"] == "AFR1")["pledges"] == 1
     return seen
 
 

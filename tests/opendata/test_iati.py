@@ -14,6 +14,7 @@ from lxml import etree
 from p2c.core.enums import ImplementationStatus, ReviewStatus
 from p2c.extensions import db
 from p2c.opendata.iati import country_percentages
+from p2c.reference.models import SdgTarget
 
 # The official schema is not ours to copy into the repository: it comes from the project's shared folder
 # (../shared beside the checkout), or from P2C_IATI_SCHEMA_DIR, or from /work/shared when the checkout
@@ -40,7 +41,8 @@ def document(client, builder):
     partner = builder.organization(name="Rural Links")
     financial = builder.pledge(lead=lead, partners=[partner], pledge_type="financial", countries=["KEN", "NPL", "FJI"],
                                amount="3000000", currency="EUR", pledged_on=date(2024, 5, 2),
-                               targets=[("people_connected", 1000, 2030)], title="Fund rural towers", language="fr")
+                               targets=[("people_connected", 1000, 2030)], title="Fund rural towers", language="fr",
+                               sdg_targets=[db.session.get(SdgTarget, c) for c in ("9.c", "4.4")])
     builder.progress_report(financial, period=2024, achieved={"people_connected": 300}, usd_disbursed="12500.50")
     builder.progress_report(financial, period=2025, achieved={"people_connected": 700}, usd_disbursed=20000,
                             implementation_status=ImplementationStatus.COMPLETED)
@@ -108,6 +110,24 @@ def test_transactions_results_and_code_lists(document):
     assert period.find("target").get("value") == "1000.00"
     assert period.find("actual").get("value") == "700.00"
     assert period.find("period-end").get("iso-date") == "2030-12-31"
+
+
+def test_sdg_targets_are_tags_of_vocabulary_3(schema, document):
+    root, financial, global_pledge, _stopped = document
+    activity = next(a for a in root.findall("iati-activity")
+                    if a.findtext("iati-identifier").endswith(financial.reference))
+    tags = [(t.get("vocabulary"), t.get("code"), t.findtext("narrative"), t.find("narrative").get(XML_LANG))
+            for t in activity.findall("tag")]
+    assert tags == [
+        ("99", "connect", "Connecting people everywhere", "en"),
+        ("3", "4.4", "Increase the number of youth and adults with relevant skills for employment and decent jobs",
+         "en"),
+        ("3", "9.c", "Significantly increase access to ICT and strive to provide universal and affordable access to "
+                     "the Internet in LDCs", "en")]
+    glob = next(a for a in root.findall("iati-activity")
+                if a.findtext("iati-identifier").endswith(global_pledge.reference))
+    assert [t.get("vocabulary") for t in glob.findall("tag")] == ["99"]  # no SDG target: no vocabulary-3 tag
+    schema.assertValid(root)
 
 
 def test_disbursements_are_increments_of_the_running_total(client, builder):
