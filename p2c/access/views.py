@@ -130,8 +130,10 @@ def contribute(token: str):
 
 def _person_page(email: str):
     """Every pledge and EOI of this address, and the pledges it follows as a partner's contact, with links."""
-    rows = [(kind, record, make_token(kind, record.id, email)) for kind, record in queries.records_of(email)]
-    rows += [("partner", p, make_token("partner", p.id, email)) for p in queries.partner_pledges_of(email)]
+    # The links keep the language this page is read in (the person's e-mail's, unless they chose another).
+    lang = current_language()
+    rows = [(kind, record, make_token(kind, record.id, email, lang)) for kind, record in queries.records_of(email)]
+    rows += [("partner", p, make_token("partner", p.id, email, lang)) for p in queries.partner_pledges_of(email)]
     return render_template("access/person.html", rows=rows)
 
 
@@ -286,7 +288,8 @@ def take_over(token: str):
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
         pledge = handover_services.confirm_handover(handover)
-        return redirect(url_for("access.dashboard", token=make_token("pledge", pledge.id, handover.email)))
+        return redirect(url_for("access.dashboard",
+                                token=make_token("pledge", pledge.id, handover.email, handover.language or None)))
     return render_template("access/take_over.html", handover=handover, form=form)
 
 

@@ -15,6 +15,9 @@ from flask_babel import get_locale, gettext
 from p2c.core.tokens import token_language
 
 LANG_COOKIE = "p2c_lang"
+# The language of the last private link opened in this browser session (a session cookie, set by
+# p2c.web.hooks): the reader made no choice, so it never outranks a later link's own language.
+LINK_LANG_COOKIE = "p2c_link_lang"
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -32,10 +35,12 @@ def link_language() -> str:
 
 
 def select_locale() -> str:
-    """?lang=, then the cookie, then the private link's own language, then Accept-Language, then English.
+    """?lang=, then the reader's cookie, then the private link's own language, then the last link's
+    (its session cookie), then Accept-Language, then English.
 
     The reader's own choice on this site (?lang= sets the cookie) outranks the link's language, so
-    switching language on a private page sticks on the pages under it.
+    switching language on a private page sticks on the pages under it; a link's language only
+    carries over to the public pages opened after it in the same browser session.
     """
     languages = supported_languages()
     if not has_request_context():
@@ -46,8 +51,8 @@ def select_locale() -> str:
     lang = request.cookies.get(LANG_COOKIE, "")
     if lang in languages:
         return lang
-    lang = link_language()
-    if lang:
+    lang = link_language() or request.cookies.get(LINK_LANG_COOKIE, "")
+    if lang in languages:
         return lang
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 

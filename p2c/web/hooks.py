@@ -15,6 +15,7 @@ from p2c.core.auth import is_private_response
 from p2c.core.collation import fold
 from p2c.core.i18n import (
     LANG_COOKIE,
+    LINK_LANG_COOKIE,
     country_name,
     current_language,
     link_language,
@@ -134,12 +135,16 @@ def register_hooks(app: Flask) -> None:
             response.headers.pop("Expires", None)
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        # ?lang= is the reader's choice; a private link's own language (the e-mail's) is kept the same way
-        # when the reader has made none, so the public pages linked from the private page follow it.
-        lang = request.args.get("lang") or (None if request.cookies.get(LANG_COOKIE) else link_language())
+        secure = app.config.get("SESSION_COOKIE_SECURE", False)
+        lang = request.args.get("lang")  # the reader's choice: kept for a year
         if lang in app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != lang:
-            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax",
-                                secure=app.config.get("SESSION_COOKIE_SECURE", False), httponly=True)
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", secure=secure,
+                                httponly=True)
+        # A private link's own language (its e-mail's) is not a choice: kept for this browser session
+        # only, so the public pages opened from the private page follow it and a later link wins.
+        link_lang = link_language()
+        if link_lang and request.cookies.get(LINK_LANG_COOKIE) != link_lang:
+            response.set_cookie(LINK_LANG_COOKIE, link_lang, samesite="Lax", secure=secure, httponly=True)
         if "text/html" in response.content_type:
             # Added to whatever the view varies on (/progress sets Accept-Encoding): the language comes
             # from the cookie or Accept-Language, so a shared cache must key on both.

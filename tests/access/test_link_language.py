@@ -25,8 +25,21 @@ def test_the_mailed_link_opens_in_the_mails_language_on_another_browser(app, cli
     page = reader.get(path, headers=ENGLISH)
     assert page.status_code == 200 and '<html lang="fr" dir="ltr">' in page.text
     assert '<html lang="fr"' in reader.get(path + "/withdraw", headers=ENGLISH).text
-    # The first page kept the language as the switcher does, so the public pages follow it.
+    # The public pages opened after it in this browser session follow it, without a lasting choice.
     assert '<html lang="fr"' in reader.get("/", headers=ENGLISH).text
+    assert reader.get_cookie("p2c_lang") is None
+    assert reader.get_cookie("p2c_link_lang").expires is None  # a session cookie
+
+
+def test_a_later_link_in_another_language_opens_in_its_own(app, client, mail_to):
+    path = _mailed_path(client, mail_to)
+    with app.test_request_context():
+        spanish = "/my/" + make_token("pledge", 1, "someone@example.org", "es")
+    reader = app.test_client()
+    assert '<html lang="fr"' in reader.get(path, headers=ENGLISH).text
+    assert '<html lang="es"' in reader.get(spanish, headers=ENGLISH).text  # not the first link's French
+    assert '<html lang="es"' in reader.get("/", headers=ENGLISH).text
+    assert '<html lang="fr"' in reader.get(path, headers=ENGLISH).text
 
 
 def test_a_language_the_reader_chose_outranks_the_links(app, client, mail_to):
