@@ -198,3 +198,31 @@ class EventForm(CleanForm):
             raise ValidationError(_l("Enter the start date too."))
         if field.data is not None and field.data < self.starts_on.data:
             raise ValidationError(_l("The end date must be on or after the start date."))
+
+
+add_translation_fields(EventForm, "name", _l("Name"), 200)
+
+
+class SdgTargetForm(CleanForm):
+    """An SDG target pledges can align with: its code (goal.target) fixes its SDG."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=8), Regexp(
+        r"^[0-9]{1,2}\.([0-9]{1,2}|[a-z])$",
+        message=_l("Write the SDG's number, a dot and the target, e.g. 9.c or 17.6."))],
+                       description=_l("For example 9.c or 17.6: the SDG's number, a dot and the target."))
+    name = TextAreaField(_l("Name"), validators=[DataRequired(), Length(max=1000)])
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    active = BooleanField(_l("Active (offered on the pledge form)"), default=True)
+
+
+class GdcObjectiveForm(CleanForm):
+    """An objective of the Global Digital Compact pledges can align with."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    active = BooleanField(_l("Active (offered on the pledge form)"), default=True)
+
+
+add_translation_fields(SdgTargetForm, "name", _l("Name"), 1000, textarea=True)
+add_translation_fields(GdcObjectiveForm, "name", _l("Name"), 200)

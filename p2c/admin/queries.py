@@ -12,7 +12,7 @@ from p2c.core.models import AuditEvent
 from p2c.extensions import db
 from p2c.members.models import CallForInterest
 from p2c.reference.initiatives import RegionalInitiative
-from p2c.reference.models import Currency, Event, ExchangeRate, FocusArea, Indicator, Pillar
+from p2c.reference.models import Currency, Event, ExchangeRate, FocusArea, GdcObjective, Indicator, Pillar, SdgTarget
 from p2c.reporting.models import Goal
 
 AUDIT_PER_PAGE = 100
@@ -109,6 +109,17 @@ def initiatives() -> list[RegionalInitiative]:
 def events() -> list[Event]:
     """Pledging events in display order."""
     return list(db.session.scalars(select(Event).order_by(Event.position, Event.code)))
+
+
+def sdg_targets() -> list[SdgTarget]:
+    """SDG targets by SDG, then position (a target added by an admin at position 0 comes first in its SDG)."""
+    return list(db.session.scalars(select(SdgTarget).order_by(SdgTarget.sdg_number, SdgTarget.position,
+                                                              SdgTarget.code)))
+
+
+def gdc_objectives() -> list[GdcObjective]:
+    """Global Digital Compact objectives in display order."""
+    return list(db.session.scalars(select(GdcObjective).order_by(GdcObjective.position, GdcObjective.code)))
 
 
 def focus_area_choices() -> list[tuple[str, str]]:

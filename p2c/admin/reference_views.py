@@ -1,8 +1,9 @@
-"""Admin pages for the records admins manage: calls for interest, goals, pillars, exchange rates, events.
+"""Admin pages for the records admins manage: calls for interest, goals, pillars, exchange rates, regional
+initiatives, events, SDG targets and GDC objectives.
 
 Each is a list, a "new" form and an edit form, declared once in RESOURCES and routed in a loop:
-/admin/<plural>, /admin/<plural>/new, /admin/<plural>/<key>. The views parse the form, call
-`services.save` once, commit and redirect.
+/admin/<plural>, /admin/<plural>/new, /admin/<plural>/<key> (<plural> is `path`, e.g. sdg-targets). The
+views parse the form, call `services.save` once, commit and redirect.
 """
 
 from __future__ import annotations
@@ -16,11 +17,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from p2c.admin import queries, services
-from p2c.admin.forms import GOAL_METRICS, CallForm, EventForm, GoalForm, InitiativeForm, PillarForm, RateForm
+from p2c.admin.forms import (
+    GOAL_METRICS,
+    CallForm,
+    EventForm,
+    GdcObjectiveForm,
+    GoalForm,
+    InitiativeForm,
+    PillarForm,
+    RateForm,
+    SdgTargetForm,
+)
 from p2c.admin.views import bp
 from p2c.core.errors import Conflict, ServiceError
 from p2c.core.forms import load_translations, translation_values
-from p2c.core.i18n import ref_name
+from p2c.core.i18n import ref_name, reference_translation
 from p2c.core.unit import attempt, unit_of_work
 from p2c.reference.regions import ITU_REGIONS, region_name
 
@@ -47,6 +58,12 @@ class Resource:
     columns: list[tuple[Any, Callable[[Any], Any]]]
     choices: Callable[[Any], None] = lambda form: None
     translated: tuple[str, ...] = ()  # fields with the team's translations (`<field>_translations`)
+    url: str = ""  # the URL's <plural> when it differs from `slug` (the endpoint name)
+
+    @property
+    def path(self) -> str:
+        """The list's URL below /admin."""
+        return self.url or self.slug
 
 
 def _goal_choices(form: GoalForm) -> None:
@@ -66,6 +83,11 @@ def _rate_choices(form: RateForm) -> None:
 
 
 METRIC_TITLES = dict(GOAL_METRICS)
+
+
+def _translated(record: Any) -> str:
+    """The languages the team translated a record's name into ("fr, zh"), or "–"."""
+    return ", ".join(sorted(record.name_translations or {})) or "–"
 
 RESOURCES = [
     Resource("calls", "call_id", "int", _l("Calls for interest"), CallForm, services.CALLS, queries.calls,
@@ -96,9 +118,22 @@ RESOURCES = [
               (_l("Active"), lambda r: _yes(r.active))], _initiative_choices),
     Resource("events", "event_code", "string", _l("Events (“announced at”)"), EventForm, services.EVENTS,
              queries.events,
-             [(_l("Code"), lambda r: r.code), (_l("Name"), lambda r: ref_name(r.name)),
+             [(_l("Code"), lambda r: r.code),
+              (_l("Name"), lambda r: reference_translation(r.name, r.name_translations)[0]),
               (_l("Starts on"), lambda r: _date(r.starts_on)), (_l("Ends on"), lambda r: _date(r.ends_on)),
-              (_l("Location"), lambda r: r.location)]),
+              (_l("Location"), lambda r: r.location), (_l("Translated into"), _translated)], translated=("name",)),
+    Resource("sdg_targets", "sdg_target_code", "string", _l("SDG targets"), SdgTargetForm, services.SDG_TARGETS,
+             queries.sdg_targets,
+             [(_l("Code"), lambda r: r.code), (_l("Name"), lambda r: reference_translation(r.name,
+                                                                                           r.name_translations)[0]),
+              (_l("Active"), lambda r: _yes(r.active)), (_l("Translated into"), _translated)],
+             translated=("name",), url="sdg-targets"),
+    Resource("gdc_objectives", "gdc_objective_code", "string", _l("Global Digital Compact objectives"),
+             GdcObjectiveForm, services.GDC_OBJECTIVES, queries.gdc_objectives,
+             [(_l("Code"), lambda r: r.code), (_l("Name"), lambda r: reference_translation(r.name,
+                                                                                           r.name_translations)[0]),
+              (_l("Active"), lambda r: _yes(r.active)), (_l("Translated into"), _translated)],
+             translated=("name",), url="gdc-objectives"),
 ]
 
 
@@ -123,6 +158,8 @@ def _edit_view(res: Resource):
         form = res.form(obj=obj)
         res.choices(form)
         for name in res.kind.create_only if obj is not None else ():
+            if not hasattr(form, name):
+                continue  # derived from another field (an SDG target's SDG number)
             getattr(form, name).render_kw = {"disabled": True}
             getattr(form, name).data = getattr(obj, name)
         if request.method == "GET" and obj is not None and hasattr(form, "version"):
@@ -158,7 +195,7 @@ def _edit_view(res: Resource):
 
 
 for _res in RESOURCES:
-    bp.add_url_rule(f"/{_res.slug}", f"{_res.slug}", _list_view(_res), methods=["GET"])
-    bp.add_url_rule(f"/{_res.slug}/new", f"{_res.slug}_new", _edit_view(_res), methods=["GET", "POST"])
-    bp.add_url_rule(f"/{_res.slug}/<{_res.converter}:{_res.param}>", f"{_res.slug}_edit", _edit_view(_res),
+    bp.add_url_rule(f"/{_res.path}", f"{_res.slug}", _list_view(_res), methods=["GET"])
+    bp.add_url_rule(f"/{_res.path}/new", f"{_res.slug}_new", _edit_view(_res), methods=["GET", "POST"])
+    bp.add_url_rule(f"/{_res.path}/<{_res.converter}:{_res.param}>", f"{_res.slug}_edit", _edit_view(_res),
                     methods=["GET", "POST"])

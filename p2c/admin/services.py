@@ -1,4 +1,5 @@
-"""Admin writes on the records admins manage: calls for interest, goals, pillars, rates, events.
+"""Admin writes on the records admins manage: calls for interest, goals, pillars, rates, initiatives,
+events, SDG targets and GDC objectives.
 
 One generic `save()` creates or edits a record from validated plain data, checks the version of
 versioned records (goals), refuses duplicate keys with a message on the field, and records the
@@ -20,7 +21,7 @@ from p2c.core.errors import Conflict, NotFound, ServiceError
 from p2c.extensions import db
 from p2c.members.models import CallForInterest
 from p2c.reference.initiatives import RegionalInitiative
-from p2c.reference.models import Event, ExchangeRate, Pillar
+from p2c.reference.models import Event, ExchangeRate, GdcObjective, Pillar, Sdg, SdgTarget
 from p2c.reporting.models import Goal
 
 
@@ -52,9 +53,26 @@ INITIATIVES = Managed("regional_initiative", RegionalInitiative, "code",
                       ("code", "region", "number", "title_en", "title_ar", "title_es", "title_fr", "title_ru",
                        "title_zh", "period_start", "period_end", "active"),
                       create_only=("code",), unique=("code",), label="code")
-EVENTS = Managed("event", Event, "code", ("code", "name", "slug", "kind", "starts_on", "ends_on", "location",
-                                         "access_code", "position"),
+EVENTS = Managed("event", Event, "code", ("code", "name", "name_translations", "slug", "kind", "starts_on", "ends_on",
+                                         "location", "access_code", "position"),
                  create_only=("code",), unique=("code",), label="name")
+# The SDG number of a target comes from its code (9.c -> 9), checked against the SDGs in save().
+SDG_TARGETS = Managed("sdg_target", SdgTarget, "code", ("code", "sdg_number", "name", "name_translations", "position",
+                                                      "active"),
+                      create_only=("code", "sdg_number"), unique=("code",), label="code")
+GDC_OBJECTIVES = Managed("gdc_objective", GdcObjective, "code", ("code", "name", "name_translations", "position",
+                                                                "active"),
+                         create_only=("code",), unique=("code",), label="code")
+
+
+def _sdg_of(code: str) -> int:
+    """The SDG number of a target code ("9.c" -> 9), or a ServiceError on the code when no such SDG exists."""
+    head = (code or "").split(".", 1)[0]
+    number = int(head) if head.isdigit() else 0
+    if db.session.get(Sdg, number) is None:
+        raise ServiceError(_("There is no SDG %(number)s: the code starts with the number of an SDG (1 to 17).",
+                             number=head or "–"), field="code")
+    return number
 
 
 def get(kind: Managed, key: Any) -> Any:
@@ -72,6 +90,8 @@ def save(kind: Managed, key: Any, data: dict[str, Any], expected_version: int | 
         raise Conflict()
     fields = [f for f in kind.fields if key is None or f not in kind.create_only]
     values = {f: data[f] for f in fields if f in data}
+    if kind.name == "sdg_target" and key is None:
+        values["sdg_number"] = _sdg_of(values.get("code", ""))
     if kind.name == "goal" and values.get("metric") != "indicator":
         values["indicator_code"] = None
     if kind.unique:

@@ -78,6 +78,24 @@ def team_translation(english: str, translations: dict[str, str] | None,
     return english, "en"
 
 
+def reference_translation(english: str, translations: dict[str, str] | None = None) -> tuple[str, str]:
+    """(text, its language code) of a reference name the team may have translated (events, SDG targets,
+    GDC objectives; indicator source notes with no translations).
+
+    Order, for the request's language: the team's translation (`translations`, {"fr": "..."} from the
+    admin form); then the catalog's translation of the English msgid (shipped names, see
+    p2c/reference/babel.py); then the English, marked "en". On an English page: the English, "en".
+    """
+    lang = current_language()
+    text, found = team_translation(english, translations, lang)
+    if found != "en" or lang == "en" or not english:
+        return text, found
+    translated = ref_name(english)
+    if translated != english:
+        return translated, lang
+    return english, "en"
+
+
 def text_direction(lang: str | None = None) -> str:
     """'rtl' for Arabic, else 'ltr'."""
     lang = lang or current_language()

@@ -21,7 +21,8 @@ from p2c.reference.models import Event
 
 def _event_fields(event: Event, status: str, pledges: int, value) -> dict:
     return {
-        "code": event.code, "slug": event.slug, "name": event.name, "kind": event.kind,
+        "code": event.code, "slug": event.slug, "name": event.name,
+        "name_translations": dict(event.name_translations or {}), "kind": event.kind,
         "starts_on": event.starts_on, "ends_on": event.ends_on, "location": event.location or "",
         "status": status, "pledges": pledges, "usd_value": usd(value),
         "url": url_for("events.detail", slug=event.slug, _external=True) if event.slug else None,

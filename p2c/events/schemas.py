@@ -46,7 +46,10 @@ class EventSchema(Schema):
 
     code = fields.String(required=True, metadata={"description": "The event's code (the pledges' `event`)."})
     slug = fields.String(allow_none=True, metadata={"description": "Its address: /events/<slug>."})
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "Its name in English."})
+    name_translations = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "The coalition team's translations of the name ({\"fr\": ...}; a shipped event's name "
+                       "is also translated in the site's catalogs)."})
     kind = fields.String(required=True, metadata={"codes": EventKind.values})
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True)

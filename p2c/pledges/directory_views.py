@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from p2c.core.collation import collated
 from p2c.core.enums import ImplementationStatus, ReportingStatus
-from p2c.core.i18n import country_name, current_language, ref_name
+from p2c.core.i18n import country_name, current_language, ref_name, reference_translation
 from p2c.extensions import cache, db
 from p2c.pledges import queries
 from p2c.pledges.blueprint import bp
@@ -52,6 +52,12 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
         return [(c, ref_name(n)) for c, n in db.session.execute(
             select(model.code, model.name).order_by(order if order is not None else model.position))]
 
+    def translated(model, with_code=False):
+        # Events, SDG targets, GDC objectives: the team's translation, then the catalog's, then English.
+        return [(c, f"{c} {reference_translation(n, t)[0]}" if with_code else reference_translation(n, t)[0])
+                for c, n, t in db.session.execute(
+                    select(model.code, model.name, model.name_translations).order_by(model.position))]
+
     countries = collated(((iso3, country_name(iso3)) for iso3 in db.session.scalars(select(Country.iso3))),
                          key=lambda c: c[1])
     return {
@@ -67,10 +73,8 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
         "wsis": [(c, f"{c} {ref_name(n)}") for c, n in db.session.execute(
             select(WsisLine.code, WsisLine.name).order_by(WsisLine.position))],
         "implementation": ImplementationStatus.choices(), "reporting": ReportingStatus.choices(),
-        "year": [(str(y), str(y)) for y in range(2021, 2031)], "event": codes(Event),
-        "sdg_target": [(c, f"{c} {ref_name(n)}") for c, n in db.session.execute(
-            select(SdgTarget.code, SdgTarget.name).order_by(SdgTarget.position))],
-        "gdc": codes(GdcObjective),
+        "year": [(str(y), str(y)) for y in range(2021, 2031)], "event": translated(Event),
+        "sdg_target": translated(SdgTarget, with_code=True), "gdc": translated(GdcObjective),
         "lead_region": [(r, str(REGION_NAMES[r])) for r in REGION_CODES],
         "initiative": [(i.code, f"{i.code} {i.title}") for i in initiatives(current_language())],
     }

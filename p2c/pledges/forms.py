@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from p2c.core import text
 from p2c.core.db import utcnow
-from p2c.core.i18n import current_language, ref_name
+from p2c.core.i18n import current_language, ref_name, reference_translation
 from p2c.core.numbers import read_decimal
 from p2c.members.forms import (
     CheckboxesField,
@@ -192,7 +192,8 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         self.initiative_groups = initiative_groups(self.countries.data or [], self.shortcuts.data or [],
                                                    self.initiatives.data or [])
         self.initiatives.choices = [(i.code, i.title) for g in self.initiative_groups for i in g["initiatives"]]
-        self.event.choices = [("", str(_l("None")))] + [(c, ref_name(e.name)) for c, e in cat.events.items()]
+        self.event.choices = [("", str(_l("None")))] + [(c, reference_translation(e.name, e.name_translations)[0])
+                                                          for c, e in cat.events.items()]
         indicators = [("", str(_l("Choose...")))] + [(c, ref_name(i.name)) for c, i in cat.indicators.items()]
         for entry in self.targets.entries:
             entry.form.indicator.choices = indicators
@@ -200,8 +201,12 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         kinds = [(k, str(MILESTONE_KIND_TITLES[k])) for k in C.MILESTONE_KINDS]
         for entry in self.milestones.entries:
             entry.form.kind.choices = kinds
-        self.sdg_targets.choices = [(c, f"{c} {ref_name(t.name)}") for c, t in cat.sdg_targets.items()]
-        self.gdc_objectives.choices = [(c, ref_name(o.name)) for c, o in cat.gdc_objectives.items()]
+        # Retired targets and objectives are offered only to a pledge that already names them.
+        kept = set(self.sdg_targets.data or []) | set(self.gdc_objectives.data or [])
+        self.sdg_targets.choices = [(c, f"{c} {reference_translation(t.name, t.name_translations)[0]}")
+                                    for c, t in cat.sdg_targets.items() if t.active or c in kept]
+        self.gdc_objectives.choices = [(c, reference_translation(o.name, o.name_translations)[0])
+                                       for c, o in cat.gdc_objectives.items() if o.active or c in kept]
         self.parsed_amount: Decimal | None = None
         self.known_lead = None
         self.cleaned: dict = {}

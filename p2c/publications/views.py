@@ -20,7 +20,7 @@ from p2c.publications import queries, services
 from p2c.publications.forms import PublishForm
 from p2c.reporting.titles import goal_title
 from p2c.reporting.views import TITLES as BREAKDOWN_TITLES
-from p2c.reporting.views import TOP_COUNTRIES, row_label
+from p2c.reporting.views import TOP_COUNTRIES, row_label_html
 
 bp = Blueprint("publications", __name__, template_folder="templates")
 
@@ -60,7 +60,7 @@ def _helpers() -> dict:
     return {"translations_of": translations_of, "focus_area_name": focus_area_name,
             "implementation_title": implementation_title,
             "reporting_title": reporting_title, "iso_date": iso_date, "breakdown_title": breakdown_title,
-            "breakdown_label": row_label, "top_countries": TOP_COUNTRIES, "goal_title": frozen_goal_title}
+            "breakdown_label": row_label_html, "top_countries": TOP_COUNTRIES, "goal_title": frozen_goal_title}
 
 
 @bp.get("/reports")

@@ -1,7 +1,8 @@
 """Babel extractor: the English names in the reference CSV files are gettext msgids.
 
 babel.cfg points at `extract_reference`, so `make extract` puts focus areas, pillars, SDG names,
-WSIS lines, indicators, groups and types into the catalogs, and `ref_name()` translates them.
+WSIS lines, indicators (with their gap source notes), groups and types into the catalogs, and
+`ref_name()` translates them.
 Countries and currencies are translated by pycountry instead.
 
 A literal "%" in a name ("100% of schools connected") is written "%%" in the msgid, as in every
@@ -15,7 +16,8 @@ import csv
 import io
 from collections.abc import Iterator
 
-TRANSLATED_COLUMNS = ("name", "official_name", "unit", "umc_target")
+# gap_source: the source notes of the 2030 gaps on /progress ("ITU Facts and Figures 2025: ...").
+TRANSLATED_COLUMNS = ("name", "official_name", "unit", "umc_target", "gap_source")
 SKIP_FILES = ("countries.csv", "currencies.csv", "exchange_rates.csv", "un_country_names.csv")
 
 

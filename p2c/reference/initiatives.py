@@ -84,9 +84,9 @@ def initiatives(lang: str, *, region: str | None = None, active_only: bool = Fal
     return [_plain(r, lang) for r in db.session.scalars(stmt)]
 
 
-def initiative_titles(lang: str) -> dict[str, str]:
-    """code -> title in `lang` (English where the language has none), for breakdown rows."""
-    return {r.code: title_in(r, lang)[0] for r in db.session.scalars(select(RegionalInitiative))}
+def initiative_title_langs(lang: str) -> dict[str, tuple[str, str]]:
+    """code -> (title, its language: `lang`, or "en" where `lang` has none), so pages can mark English."""
+    return {r.code: title_in(r, lang) for r in db.session.scalars(select(RegionalInitiative))}
 
 
 def initiative_codes(active_only: bool = False) -> set[str]:

@@ -107,10 +107,10 @@ def load_pillars() -> int:
     ), keep=("name", "active", "position"))
 
 
-def _code_name(model: type, filename: str) -> int:
+def _code_name(model: type, filename: str, keep: tuple[str, ...] = ()) -> int:
     return _upsert(model, "code", (
         {"code": r["code"], "name": r["name"], "position": int(r["position"])} for r in _rows(filename)
-    ))
+    ), keep=keep)
 
 
 @_loader("pledge_types")
@@ -139,17 +139,18 @@ def load_sdgs() -> int:
 
 @_loader("sdg_targets")
 def load_sdg_targets() -> int:
-    """SDG targets (goal.target) that digital pledges align with (9.c, 4.4, 5.b, 17.6 ...)."""
+    """SDG targets (goal.target) that digital pledges align with (9.c, 4.4, 5.b, 17.6 ...): inserted when
+    missing; names and positions admins edited (/admin/sdg-targets) are kept."""
     return _upsert(SdgTarget, "code", (
         {"code": r["code"], "sdg_number": int(r["sdg_number"]), "name": r["name"], "position": int(r["position"])}
         for r in _rows("sdg_targets.csv")
-    ))
+    ), keep=("name", "position"))
 
 
 @_loader("gdc_objectives")
 def load_gdc_objectives() -> int:
-    """The five objectives of the Global Digital Compact."""
-    return _code_name(GdcObjective, "gdc_objectives.csv")
+    """The five objectives of the Global Digital Compact (names admins edited are kept)."""
+    return _code_name(GdcObjective, "gdc_objectives.csv", keep=("name", "position"))
 
 
 @_loader("wsis_lines")

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p2c.extensions import db
@@ -154,6 +166,9 @@ class Event(_CodeName, db.Model):
     # Issued by admins for a pledging event: delegates sharing the venue's address who send it with the
     # form are limited per person, not per address (p2c.core.limits). Cleared after the event.
     access_code: Mapped[str | None] = mapped_column(String(40))
+    # The team's translations of the name, {"fr": "...", ...}: first choice on every page, before the
+    # catalog's translation of a shipped name (p2c.core.i18n.reference_translation).
+    name_translations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class SdgTarget(db.Model):
@@ -165,12 +180,19 @@ class SdgTarget(db.Model):
     sdg_number: Mapped[int] = mapped_column(ForeignKey("sdg.number"), index=True)
     name: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # As Event.name_translations; admins edit targets at /admin/sdg-targets.
+    name_translations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # A retired target is not offered on the pledge form; pledges that name it keep it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class GdcObjective(_CodeName, db.Model):
     """One of the five objectives of the Global Digital Compact (UN, September 2024)."""
 
     __tablename__ = "gdc_objective"
+
+    name_translations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class ReferenceSource(db.Model):

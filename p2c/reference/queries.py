@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from p2c.extensions import db
@@ -29,3 +30,16 @@ def usd_rate(currency: str, on: date) -> tuple[Decimal, int] | None:
 def to_usd(amount: Decimal, rate: Decimal) -> Decimal:
     """Convert with the given rate, rounded to cents."""
     return (Decimal(amount) * Decimal(rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def name_translations(model: type) -> dict[str, dict[str, str]]:
+    """{code: the team's translations of its name ({"fr": "..."})} of a reference table with
+    `name_translations` (Event, SdgTarget, GdcObjective), read once per request (breakdown rows and
+    filter options look names up by code)."""
+    # On the request, not on `g`: an app context (and its `g`) can outlive many requests.
+    cache: dict = {}
+    if has_request_context():
+        cache = request.environ.setdefault("p2c.name_translations", {})
+    if model not in cache:
+        cache[model] = {code: t or {} for code, t in db.session.execute(select(model.code, model.name_translations))}
+    return cache[model]

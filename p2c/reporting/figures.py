@@ -85,11 +85,14 @@ def _names() -> dict[str, dict[str, str]]:
     }
 
 
-def _rows(dimension: str, values: dict[str, list[int]], names: dict[str, str] | None) -> list[dict]:
+def _rows(dimension: str, values: dict[str, list[int]], names: dict[str, str] | None,
+          translations: dict[str, dict[str, str]] | None = None) -> list[dict]:
     rows = []
     order = list(names) if names else []
     for key, (n, u, _a) in values.items():
         rows.append({"key": key, "name": (names or {}).get(key, key), "pledges": n, "usd_value": money(u)})
+        if translations is not None:  # events: the team's translations of the name, {"fr": ...}
+            rows[-1]["name_translations"] = dict(translations.get(key) or {})
     if dimension in ("start_year", "country"):
         rows.sort(key=lambda r: (-r["pledges"], r["key"]) if dimension == "country" else r["key"])
     else:
@@ -225,10 +228,12 @@ def assemble(raw: dict[tuple[str, str], list[int]], organizations: int, today: d
     totals["disbursing_pledges"] = disbursing
     totals["usd_disbursed_by_level"] = _levels(by_dim.get("disbursed_level", {}))
     names = _names()
+    event_translations = dict(db.session.execute(select(Event.code, Event.name_translations)).all())
     breakdowns = []
     for dimension, param, additive in BREAKDOWNS:
         breakdowns.append({"dimension": dimension, "filter": param, "additive": additive,
-                           "rows": _rows(dimension, by_dim.get(dimension, {}), names.get(dimension))})
+                           "rows": _rows(dimension, by_dim.get(dimension, {}), names.get(dimension),
+                                         event_translations if dimension == "event" else None)})
     reporting = [{"status": s.value, "pledges": status_n[s.value], "usd_value": money(status_u[s.value]),
                   "share": ratio(status_n[s.value], total_n)} for s in ReportingStatus]
     return {

@@ -31,6 +31,8 @@ from p2c.extensions import db
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.pledges.visibility import public_clause
+from p2c.reference.initiatives import RegionalInitiative
+from p2c.reference.models import Event
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
 from p2c.reporting.models import Goal
 from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
@@ -230,8 +232,10 @@ def _after_flush(session, flush_context) -> None:
             mark_dirty(session, obj.pledge_id)
         elif isinstance(obj, ProgressValue) and obj.report is not None:
             mark_dirty(session, obj.report.pledge_id)
-        elif isinstance(obj, Goal):
-            session.info[_GOALS] = True  # goals are part of the figures: caches must move on
+        elif isinstance(obj, Goal | Event | RegionalInitiative):
+            # Goals are part of the figures, and /progress shows event and initiative names (an admin's
+            # new translation): the cached pages and API must move on.
+            session.info[_GOALS] = True
         if isinstance(obj, Pledge | PledgeTarget | PledgeMilestone) and _approved(obj):
             # What the rollups do not count (a title, a note, milestones, SDG targets) is in the pages and
             # the open-data files written ahead (p2c.opendata.snapshots): the version moves on, so neither

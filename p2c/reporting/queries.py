@@ -125,9 +125,11 @@ def monthly_pledged() -> list[tuple[date, float]]:
     return points
 
 
-def pledging_events() -> list[tuple[date, str]]:
-    """(start date, name) of the pledging events that have a date, oldest first."""
+def pledging_events() -> list[tuple[date, str, dict[str, str]]]:
+    """(start date, English name, the team's translations {"fr": ...}) of the pledging events that have
+    a date, oldest first."""
     from p2c.reference.models import Event
 
-    return [(d, n) for d, n in db.session.execute(
-        select(Event.starts_on, Event.name).where(Event.starts_on.is_not(None)).order_by(Event.starts_on))]
+    return [(d, n, t or {}) for d, n, t in db.session.execute(
+        select(Event.starts_on, Event.name, Event.name_translations).where(Event.starts_on.is_not(None))
+        .order_by(Event.starts_on))]

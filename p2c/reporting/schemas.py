@@ -49,6 +49,9 @@ class BreakdownRowSchema(Schema):
 
     key = fields.String()
     name = fields.String()
+    name_translations = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "Event rows only: the coalition team's translations of the name ({\"fr\": ...}); a "
+                       "shipped event's name is also translated in the site's catalogs"})
     pledges = fields.Integer()
     usd_value = fields.String()
 

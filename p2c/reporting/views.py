@@ -11,27 +11,29 @@ import json
 from datetime import date, datetime
 
 from babel.numbers import format_compact_currency
-from flask import Blueprint, Response, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, render_template, request, session, url_for
 from flask_babel import format_date, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from p2c.core.collation import collated
 from p2c.core.compress import not_modified, not_modified_response, pack, packed_response
 from p2c.core.enums import FigureLevel, ImplementationStatus, ReportingStatus
-from p2c.core.i18n import country_name, current_language, ref_name, text_direction
+from p2c.core.i18n import country_name, current_language, ref_name, reference_translation, text_direction
 from p2c.extensions import cache, db
 from p2c.pledges.directory_views import _options, _selects
 from p2c.pledges.filters import active_filters, parse_filters
-from p2c.reference.initiatives import initiative_titles
-from p2c.reference.models import Country
+from p2c.reference.initiatives import initiative_title_langs
+from p2c.reference.models import Country, Event
+from p2c.reference.queries import name_translations
 from p2c.reference.regions import GROUP_NAMES, REGION_NAMES
 from p2c.reporting import queries
 from p2c.reporting.charts import Bar, bar_chart, cumulative_chart, progress_bar
 from p2c.reporting.titles import goal_title
 from p2c.reporting.worldmap import legend, world_map
+from p2c.web.usertext import user_text
 
 bp = Blueprint("reporting", __name__, template_folder="templates")
 
@@ -58,7 +60,30 @@ def figure_levels() -> list[FigureLevel]:
 
 
 def row_label(dimension: str, key: str, name: str) -> str:
-    """The reader's-language label of one breakdown row."""
+    """The reader's-language label of one breakdown row (plain text: chart bars, filter chips)."""
+    return row_label_lang(dimension, key, name)[0]
+
+
+def row_label_html(dimension: str, key: str, name: str) -> Markup:
+    """The label of one breakdown row for a table cell: a name shown in English because the reader's
+    language has none (an event or initiative the team has not translated) is marked lang="en"."""
+    label, lang = row_label_lang(dimension, key, name)
+    return user_text(label, lang, languages=tuple(current_app.config["LANGUAGES"])) if lang else escape(label)
+
+
+def row_label_lang(dimension: str, key: str, name: str) -> tuple[str, str | None]:
+    """(label, "en" when it is an English fallback on a page in another language, else None)."""
+    lang = current_language()
+    if dimension == "event" and key != "none":
+        text, text_lang = reference_translation(name, name_translations(Event).get(key))
+        return text, ("en" if text_lang == "en" and lang != "en" else None)
+    if dimension == "initiative":
+        title, title_lang = initiative_title_langs(lang).get(key, (name, "en"))
+        return f"{key} {title}", ("en" if title_lang == "en" and lang != "en" else None)
+    return _row_label(dimension, key, name), None
+
+
+def _row_label(dimension: str, key: str, name: str) -> str:
     if dimension in ("lead_region", "target_region"):
         return str(ROW_REGION_NAMES.get(key, key))
     if dimension == "scope":
@@ -67,8 +92,6 @@ def row_label(dimension: str, key: str, name: str) -> str:
         return ImplementationStatus(key).title if key in ImplementationStatus.values() else key
     if dimension == "country":
         return country_name(key)
-    if dimension == "initiative":
-        return f"{key} {initiative_titles(current_language()).get(key, name)}"
     if dimension == "sdg":
         return _("SDG %(number)s: %(name)s", number=key, name=ref_name(name))
     if key == "none":
@@ -92,13 +115,13 @@ FINANCE_COLUMNS = {
 }
 
 
-def finance_label(dimension: str, key: str, name: str) -> str:
-    """The reader's-language label of one row of the finance tables."""
+def finance_label(dimension: str, key: str, name: str) -> Markup:
+    """The reader's-language label of one row of the finance tables (an English fallback marked)."""
     if dimension == "region":
-        return str(_l("Global")) if key == "global" else str(ROW_REGION_NAMES.get(key, key))
+        return escape(str(_l("Global")) if key == "global" else str(ROW_REGION_NAMES.get(key, key)))
     if dimension == "year":
-        return key if key != "none" else _("Not stated")
-    return row_label(dimension, key, name)
+        return escape(key if key != "none" else _("Not stated"))
+    return row_label_html(dimension, key, name)
 
 
 def _charts(figures: dict, rtl: bool) -> list[dict]:
@@ -111,7 +134,9 @@ def _charts(figures: dict, rtl: bool) -> list[dict]:
                 href = url_for("reporting.country", iso3=r["key"])
             else:
                 href = url_for("pledges.directory", **{b["filter"]: r["key"]}) if r["key"] != "none" else None
-            items.append({**r, "label": row_label(b["dimension"], r["key"], r["name"]), "href": href})
+            label, lang = row_label_lang(b["dimension"], r["key"], r["name"])
+            items.append({**r, "label": label, "href": href, "label_html": user_text(
+                label, lang, languages=tuple(current_app.config["LANGUAGES"])) if lang else escape(label)})
         title = str(TITLES[b["dimension"]])
         bars = [Bar(i["label"], i["pledges"], format_number(i['pledges']), i["href"] or "#") for i in items]
         charts.append({"dimension": b["dimension"], "title": title, "additive": b["additive"], "rows": items,
@@ -143,14 +168,16 @@ def _timeline() -> dict | None:
     if not points:
         return None
     first, last = points[0][0], points[-1][0]
-    events = [(d, ref_name(n)) for d, n in queries.pledging_events() if first <= d <= date(last.year, last.month, 28)]
+    named = [(d, *reference_translation(n, t)) for d, n, t in queries.pledging_events()
+             if first <= d <= date(last.year, last.month, 28)]
+    events = [(d, name) for d, name, _lang in named]
     title = _("Value pledged over time (cumulative, USD, by month of the pledge date)")
     lang = current_language()
     svg = cumulative_chart(points, events, title,
                            lambda v: format_compact_currency(v, "USD", locale=lang, fraction_digits=1),
                            lambda n, name, d: f"{n}. {name} ({format_date(d)})",
                            lambda d: format_date(d, "MMM y"))
-    return {"svg": svg, "title": title, "events": events,
+    return {"svg": svg, "title": title, "events": named,
             "years": [(d.year, v) for d, v in points if d.month == 12 or d == last]}
 
 

@@ -12,7 +12,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from p2c.core.counts import format_count, is_count
-from p2c.core.i18n import country_name, ref_name
+from p2c.core.i18n import country_name, ref_name, reference_translation
 
 # Audit fields shown to reviewers, in form order, with their labels; other fields (ids, versions,
 # derived rates) are bookkeeping and stay in the raw audit data.
@@ -47,6 +47,9 @@ def _names(model_name: str, codes: list[str]) -> dict[str, str]:
 
     model = getattr(ref, model_name)
     key = model.code
+    if hasattr(model, "name_translations"):  # events: the team's translation before the catalog's
+        return {c: reference_translation(n, t)[0] for c, n, t in db.session.execute(
+            select(key, model.name, model.name_translations).where(key.in_(codes)))}
     return {c: ref_name(n) for c, n in db.session.execute(select(key, model.name).where(key.in_(codes)))}
 
 

@@ -20,6 +20,7 @@ from p2c.core.i18n import (
     current_language,
     link_language,
     ref_name,
+    reference_translation,
     team_translation,
     text_direction,
 )
@@ -174,14 +175,22 @@ def register_hooks(app: Flask) -> None:
     def _user_text(text, lang=None, block=False, class_=""):
         return user_text(text, lang, block=block, class_=class_, languages=languages)
 
-    def _team_text(english, translations=None, block=False, class_=""):
+    def _team_text(english, translations=None, block=False, class_="", catalog=False):
         # A title the team wrote: the reader's language when translated, else the English, marked "en".
-        text, lang = team_translation(english, translations)
+        # catalog=True for reference names (events, SDG targets ...): the shipped name's catalog
+        # translation comes between the team's and the English.
+        pick = reference_translation if catalog else team_translation
+        text, lang = pick(english, translations)
         return user_text(text, lang, block=block, class_=class_, languages=languages)
+
+    def _team_string(english, translations=None, catalog=True):
+        # The same choice as plain text, where no element can go (<title>, <option>, attributes).
+        pick = reference_translation if catalog else team_translation
+        return pick(english, translations)[0]
 
     app.jinja_env.globals.update(languages=app.config["LANGUAGES"], text_direction=text_direction,
                                  current_language=current_language, user_text=_user_text,
-                                 team_text=_team_text)
+                                 team_text=_team_text, team_string=_team_string)
     app.jinja_env.filters.update(
         number=lambda v, fmt=None: "–" if v is None else format_decimal(v, format=fmt),
         percent=format_pct,

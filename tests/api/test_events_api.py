@@ -81,8 +81,8 @@ def test_event_list_order_and_paging(client, announced):
     # Latest first: the dated events by start date, then the undated ones.
     assert [r["code"] for r in first["results"]] == ["wsis_forum_2026", "wtdc25", "wsis20_aiforgood_2025"]
     assert first["results"][0] == {
-        "code": "wsis_forum_2026", "slug": "wsis-forum-2026", "name": "WSIS Forum 2026", "kind": "wsis_forum",
-        "starts_on": "2026-07-06", "ends_on": "2026-07-10", "location": "Geneva",
+        "code": "wsis_forum_2026", "slug": "wsis-forum-2026", "name": "WSIS Forum 2026", "name_translations": {},
+        "kind": "wsis_forum", "starts_on": "2026-07-06", "ends_on": "2026-07-10", "location": "Geneva",
         "status": first["results"][0]["status"], "pledges": 1, "usd_value": "9000000.00",
         "url": "http://localhost/events/wsis-forum-2026"}
     seen, url, pages = [], "/api/v1/events?limit=3", 0

@@ -76,13 +76,16 @@ def test_custom_goal_title_is_kept_and_marked_english(client):
     assert "aria-label=\"Connect every school in the Pacific\"" in body
 
 
-def test_gap_source_is_marked_english(client, builder):
+def test_gap_source_is_in_the_reader_language(client, builder):
     from p2c.extensions import db
 
     builder.pledge(status="approved")
     db.session.commit()
     body = client.get("/progress", query_string={"lang": "ar"}).text
-    assert re.search(r'<span class="user-text hint" lang="en" dir="ltr">ITU Facts and Figures', body)
+    # The source note is a catalog msgid (reference data), translated and marked Arabic, right to left.
+    assert ('<span class="user-text hint" lang="ar" dir="rtl">الاتحاد الدولي للاتصالات، حقائق وأرقام 2025: 2,2 '
+            'مليار شخص غير متصلين بالإنترنت</span>') in body
+    assert "ITU Facts and Figures" not in body
 
 
 def test_progress_has_a_table_of_every_country_beyond_the_top_chart(client, builder):

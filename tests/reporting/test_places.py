@@ -188,3 +188,30 @@ def test_the_cached_brief_follows_new_approvals(client, builder):
     builder.pledge(countries=["KEN"], amount=500)
     db.session.commit()
     assert own_row() == "Pledges for this country 2 $1,500 $0"
+
+
+def test_progress_breakdown_titles_initiatives_in_the_reader_language_or_marked_english(client, aligned):
+    before = client.get("/regions/AFR?lang=fr").get_data(as_text=True)  # cached with the English title
+    assert "Sustainable financing of Africa&#39;s digital transformation" in before
+    afr5 = _initiative("AFR5")
+    afr5.title_fr = "Financement durable de la transformation numérique de l'Afrique"
+    db.session.commit()
+    try:
+        # An admin's new title moves the cached pages on (region page and /progress).
+        region = client.get("/regions/AFR?lang=fr").get_data(as_text=True)
+        assert ('<span class="user-text" lang="fr" dir="ltr">Financement durable de la transformation numérique '
+                'de l&#39;Afrique</span>') in region
+        html = client.get("/progress?lang=fr").get_data(as_text=True)
+        start = html.index('id="chart-initiative"')
+        table = html[start:html.index("</table>", start)]
+        # AFR5 has a French title: shown as such; AFR1 has none: the English, marked as English.
+        assert ('<a href="/pledges?initiative=AFR5">AFR5 Financement durable de la transformation numérique de '
+                'l&#39;Afrique</a>') in table
+        assert ('<a href="/pledges?initiative=AFR1"><span class="user-text" lang="en" dir="ltr">AFR1 Meaningful '
+                'connectivity and resilient infrastructure, including emergency telecommunications and early '
+                'warning</span></a>') in table
+        english = client.get("/progress?lang=en").get_data(as_text=True)
+        assert '<a href="/pledges?initiative=AFR5">AFR5 Sustainable financing of Africa&#39;s' in english
+    finally:
+        afr5.title_fr = ""
+        db.session.commit()

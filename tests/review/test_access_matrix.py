@@ -69,7 +69,7 @@ def params(builder):
         "call_id": call.id, "token_id": api_token.id, "goal_id": goal.id,
         "pillar_code": db.session.query(Pillar.code).first()[0],
         "rate_id": db.session.query(ExchangeRate.id).first()[0], "event_code": db.session.query(Event.code).first()[0],
-        "initiative_code": "AFR1",
+        "initiative_code": "AFR1", "sdg_target_code": "9.c", "gdc_objective_code": "gdc1",
         "slug": "wtdc-25",  # an event page's address (/review/events/<slug>/announcements)
         "token": make_token("pledge", pledge.id, pledge.focal_point.email),
         "report_id": report.id, "verification_id": verification.id, "verifier_user_id": verifier.id,

@@ -73,8 +73,9 @@ def _offences(source: str, name: str = "") -> list[str]:
         cleaned = re.sub(r"\|\s*ref\b", "", OURS.sub("", expr))
         # An expression may name several fields; each one must be filtered. Strip the filtered ones.
         cleaned = re.sub(r"[\w.\[\]\"']+(\s*\|\s*\w+(\([^)]*\))?)*?\s*\|\s*user_text\b(\([^)]*\))?", "", cleaned)
-        # team_text(english, translations): a team-written text in the reader's language, marked the same way.
-        cleaned = re.sub(r"\bteam_text\([^)]*\)", "", cleaned)
+        # team_text(english, translations): a team-written text in the reader's language, marked the same way;
+        # team_string(...): the same choice as plain text, where no element can go (attributes, <option>).
+        cleaned = re.sub(r"\bteam_(text|string)\([^)]*\)", "", cleaned)
         if re.search(r"\|\s*ref\b", expr) and not re.search(r"\.(title|description|narrative|body)", cleaned):
             continue
         hit = USER_FIELDS.search(cleaned)
@@ -103,6 +104,8 @@ def test_every_template_marks_user_text():
     ("{{ c.body }}", True),
     ('{{ _("%(call)s opens", call=team_text(call.title, call.title_translations)) }}', False),
     ('{{ _("%(call)s opens", call=call.title) }}', True),
+    ('<abbr title="{{ team_string(t.name, t.name_translations) }}">', False),
+    ('<abbr title="{{ t.name }}">', True),
 ])
 def test_the_guard_itself(source, bad):
     assert bool(_offences(source)) is bad
