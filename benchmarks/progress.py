@@ -110,12 +110,14 @@ def flask(env: dict, *args: str) -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def load(size: int, env: dict) -> float:
-    """Fresh database with `size` pledges, all approved but RESERVED; returns seconds taken."""
+def load(size: int, env: dict, demo: bool = True) -> float:
+    """Fresh database with `size` pledges, all approved but RESERVED; returns seconds taken. With
+    `demo` False the database already has its pledges (--reuse --prepare): upgraded and prepared only."""
     started = time.perf_counter()
     flask(env, "db", "upgrade", "heads")
     flask(env, "p2c", "reference", "load")
-    flask(env, "p2c", "demo-data", "--pledges", str(size), "--seed", "2030")
+    if demo:
+        flask(env, "p2c", "demo-data", "--pledges", str(size), "--seed", "2030")
     approved = subprocess.run([PY, "-c", PREPARE], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     print(f"  loaded {size} pledges ({approved.stdout.strip()}) in {time.perf_counter() - started:.0f} s")
     return time.perf_counter() - started
@@ -229,6 +231,9 @@ def main() -> None:
     parser.add_argument("--accept-encoding", default=ACCEPT_ENCODING[0],
                         help="Accept-Encoding sent with every request, as a browser does ('' for none)")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing SQLite file of the same size")
+    parser.add_argument("--prepare", action="store_true",
+                        help="with --reuse: upgrade the file, approve all but the reserved pledges, rebuild the "
+                             "rollups, and run the approval check (a reused file is otherwise served as it is)")
     args = parser.parse_args()
     ACCEPT_ENCODING[0] = args.accept_encoding
     driver = run_wrk if shutil.which("wrk") else run_python
@@ -254,6 +259,8 @@ def main() -> None:
         print(f"== {size:,} pledges")
         if fresh:
             load(size, env)
+        elif args.prepare:
+            load(size, env, demo=False)
         proc, base = serve(env)
         try:
             rows, latency = {}, {}
@@ -268,7 +275,7 @@ def main() -> None:
                 print(f"  {path:40s} {rps:7.0f} req/s  x{rps / baseline:.2f} of /healthz  p95 {p95:6.1f} ms "
                       f"(at 2 connections: {latency[path]:5.1f} ms)"
                       f"{'  ERRORS ' + str(errors) if errors else ''}")
-            if fresh:
+            if fresh or args.prepare:
                 check = approval_check(base, env)
                 print(f"  approval: commit {check['commit_ms']:.0f} ms; first /api/v1/progress after it "
                       f"{check['first_read_ms']:.0f} ms; visible after {check['visible_after_ms']:.0f} ms; "
