@@ -244,8 +244,9 @@ class _Writer(FigureWriter):
         db.session.flush()
         if not rec["reference"]:
             pledge.reference = pledge_reference(rec["pledged_on"].year, pledge.id)
-        changed = self._targets(pledge, rec) | self._milestones(pledge, rec) | self._progress(pledge, rec) | changed
-        changed = self._milestones_done(pledge, rec) | changed
+        milestones_changed, milestones = self._milestones(pledge, rec)
+        changed = self._targets(pledge, rec) | milestones_changed | self._progress(pledge, rec) | changed
+        changed = self._milestones_done(pledge, milestones, rec) | changed
         if created:
             return "created"
         return "updated" if changed else "unchanged"
