@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from p2c.core.enums import FigureLevel
+from p2c.pledges.public_schemas import DecimalString
 from p2c.reference.regions import ITU_REGIONS
 
 
@@ -209,7 +210,7 @@ class InitiativeSchema(Schema):
     period_end = fields.Integer(required=True)
     active = fields.Boolean(required=True, metadata={"description": "Offered on the pledge form."})
     pledges = fields.Integer(required=True, metadata={"description": "Public pledges aligned with it."})
-    usd_value = fields.String(required=True, metadata={"description": "Their value in US dollars."})
+    usd_value = DecimalString(required=True, metadata={"description": "Their value in US dollars."})
     url = fields.String(required=True, metadata={"description": "Its region's page, /regions/<region>."})
 
 
