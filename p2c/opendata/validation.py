@@ -21,6 +21,7 @@ from p2c.extensions import db
 from p2c.opendata.columns import COLUMNS, KEPT_WHEN_ABSENT, MILESTONE_KEYS, TARGET_KEYS, Column, Kind, reference_values
 from p2c.opendata.exports import split_items
 from p2c.pledges import constants as limits
+from p2c.pledges.models import Pledge, PledgeMilestone
 from p2c.reference.models import Country, Pillar
 from p2c.reference.queries import to_usd, usd_rate
 
@@ -347,6 +348,7 @@ class Validator:
         if rec["amount"] is None and any(rec[k] is not None for k in ("usd_value", "usd_rate", "usd_rate_year")):
             errors.append(("amount", _("A USD value needs an amount.")))
         errors.extend(self._usd(rec))
+        errors.extend(self._target_or_milestone(rec))
         if rec["start_date"] and rec["end_date"] and rec["end_date"] < rec["start_date"]:
             errors.append(("end_date", _("The end date is before the start date.")))
         countries = [self.countries[c] for c in rec["countries"]]
@@ -365,3 +367,15 @@ class Validator:
         if rec["lead_organization_region"] is not None and rec["lead_organization_region"] != region:
             errors.append(("lead_organization_region", _("Does not match the organization's country.")))
         return errors
+
+    def _target_or_milestone(self, rec: dict[str, Any]) -> list[tuple[str, str]]:
+        """The pledge form's rule (`p2c.pledges.rules`, every pledge type): at least one quantified target or
+        one milestone. A file without the milestones column (`None`) keeps the stored milestones, so a pledge
+        that has some in the database passes. [] or one (column, message)."""
+        if rec["targets"] or rec["milestones"]:
+            return []
+        if rec["milestones"] is None and rec["reference"] and db.session.scalar(
+                select(PledgeMilestone.id).join(Pledge, Pledge.id == PledgeMilestone.pledge_id)
+                .where(Pledge.reference == rec["reference"]).limit(1)) is not None:
+            return []
+        return [("targets", _("Give at least one quantified target (targets) or one milestone (milestones)."))]

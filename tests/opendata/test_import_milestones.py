@@ -7,14 +7,17 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import select
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
 
 from p2c.core.enums import FigureLevel
 from p2c.extensions import db
 from p2c.implementation.models import ProgressMilestone, ProgressReport
 from p2c.implementation.queries import milestones_done
+from p2c.opendata.columns import NAMES
 from p2c.opendata.imports import import_file
-from p2c.pledges.models import PledgeMilestone
+from p2c.pledges.models import Pledge, PledgeMilestone
 from p2c.rollups.models import Rollup
 from tests.opendata.test_dimension_columns import _pledge, _rows, qualitative  # noqa: F401
 from tests.opendata.test_imports import _export, _write_csv
@@ -132,3 +135,38 @@ def test_a_done_state_without_any_report_goes_to_a_self_reported_import_report(q
         {"kind": "law", "description": "A law", "due_on": "2026-01-01", "done": True}])
     report = db.session.scalars(select(ProgressReport).where(ProgressReport.pledge_id == _pledge(other).id)).one()
     assert report.reference.endswith("-IMP") and report.figure_level == FigureLevel.SELF_REPORTED
+
+
+@pytest.mark.parametrize(("lang", "line", "message"), [
+    ("en", "line", "Give at least one quantified target (targets) or one milestone (milestones)."),
+    ("fr", "ligne", "Indiquez au moins une cible chiffrée (targets) ou un jalon (milestones)."),
+])
+def test_a_pledge_with_neither_targets_nor_milestones_is_a_row_error(qualitative, tmp_path, lang, line, message):  # noqa: F811
+    """The pledge form's rule, for every pledge type (p2c.pledges.rules): nothing is saved."""
+    path = _export("csv", tmp_path)
+    rows = _rows(path)
+    index = next(i for i, r in enumerate(rows) if r["reference"] == qualitative)
+    assert rows[index]["targets"] == "[]" and rows[index]["pledge_type"] == "policy"
+    rows[index]["milestones"] = ""  # an empty cell clears them
+    for row in rows:
+        row["title"] = "Changed by the file"
+    _write_csv(path, rows)
+    with force_locale(lang):
+        result = import_file(path)
+        errors = [(e.location, e.field, e.message) for e in result.errors]
+    assert not result.ok and errors == [(f"{line} {index + 2}", "targets", message)]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Pledge.id)).where(Pledge.title == "Changed by the file")) == 0
+    assert len(_pledge(qualitative).milestones) == 3
+
+
+def test_a_file_without_the_milestones_column_keeps_a_pledge_with_only_milestones(qualitative, tmp_path):  # noqa: F811
+    path = _export("csv", tmp_path)
+    rows = [{k: v for k, v in r.items() if k != "milestones"} for r in _rows(path)]
+    for row in rows:
+        row["title"] = "Changed by the file"
+    _write_csv(path, rows, header=[n for n in NAMES if n != "milestones"])
+    result = import_file(path)
+    assert result.ok, list(map(str, result.errors))
+    db.session.commit()
+    assert _pledge(qualitative).title == "Changed by the file" and len(_pledge(qualitative).milestones) == 3
