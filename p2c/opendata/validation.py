@@ -21,7 +21,7 @@ from p2c.extensions import db
 from p2c.opendata.columns import COLUMNS, KEPT_WHEN_ABSENT, MILESTONE_KEYS, TARGET_KEYS, Column, Kind, reference_values
 from p2c.opendata.exports import split_items
 from p2c.pledges import constants as limits
-from p2c.pledges.models import Pledge, PledgeMilestone
+from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.reference.models import Country, Pillar
 from p2c.reference.queries import to_usd, usd_rate
 
@@ -161,9 +161,10 @@ def _milestone(item: dict[str, Any]) -> dict[str, Any]:
 class Validator:
     """Parses and checks rows; holds the reference codes for one import run."""
 
-    def __init__(self, locale: str = EXPORT_FORMAT) -> None:
+    def __init__(self, locale: str = EXPORT_FORMAT, *, restore: bool = False) -> None:
         # How numbers in text cells are written: the export's own format, or a locale the file declares.
         self.locale = locale
+        self.restore = restore  # the platform's own export loaded back (`import_file(restore=True)`)
         self.codes = {k: set(v) for k, v in reference_values().items()}
         self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
         self.pillar_area = {p.code: p.focus_area_code for p in db.session.scalars(select(Pillar))}
@@ -370,12 +371,21 @@ class Validator:
 
     def _target_or_milestone(self, rec: dict[str, Any]) -> list[tuple[str, str]]:
         """The pledge form's rule (`p2c.pledges.rules`, every pledge type): at least one quantified target or
-        one milestone. A file without the milestones column (`None`) keeps the stored milestones, so a pledge
-        that has some in the database passes. [] or one (column, message)."""
-        if rec["targets"] or rec["milestones"]:
+        one milestone. [] or one (column, message).
+
+        Not for what the file cannot make worse: a stored pledge that already has neither (approved before
+        the rule), a file without the milestones column (`None`: the stored milestones stay) for a pledge
+        that has some, and a restore of the platform's own export (`restore`), which must load back
+        whatever the platform held."""
+        if rec["targets"] or rec["milestones"] or self.restore:
             return []
-        if rec["milestones"] is None and rec["reference"] and db.session.scalar(
-                select(PledgeMilestone.id).join(Pledge, Pledge.id == PledgeMilestone.pledge_id)
-                .where(Pledge.reference == rec["reference"]).limit(1)) is not None:
-            return []
+        if rec["reference"]:
+            pledge = select(Pledge.id).where(Pledge.reference == rec["reference"]).scalar_subquery()
+            stored = db.session.execute(select(
+                select(PledgeTarget.id).where(PledgeTarget.pledge_id == pledge).exists(),
+                select(PledgeMilestone.id).where(PledgeMilestone.pledge_id == pledge).exists(),
+                select(Pledge.id).where(Pledge.id == pledge).exists())).one()
+            has_targets, has_milestones, exists = stored
+            if exists and not has_targets and (not has_milestones or rec["milestones"] is None):
+                return []
         return [("targets", _("Give at least one quantified target (targets) or one milestone (milestones)."))]

@@ -19,6 +19,7 @@ from p2c.opendata.columns import NAMES
 from p2c.opendata.imports import import_file
 from p2c.pledges.models import Pledge, PledgeMilestone
 from p2c.rollups.models import Rollup
+from tests.conftest import clean_database
 from tests.opendata.test_dimension_columns import _pledge, _rows, qualitative  # noqa: F401
 from tests.opendata.test_imports import _export, _write_csv
 
@@ -170,3 +171,27 @@ def test_a_file_without_the_milestones_column_keeps_a_pledge_with_only_milestone
     assert result.ok, list(map(str, result.errors))
     db.session.commit()
     assert _pledge(qualitative).title == "Changed by the file" and len(_pledge(qualitative).milestones) == 3
+
+
+def test_a_new_pledge_needs_a_target_or_a_milestone_unless_restored(qualitative, tmp_path):  # noqa: F811
+    """A new row is held to the rule; a stored pledge that already has neither (from before the rule) may be
+    updated, and the platform's own export loads back whole (`restore`)."""
+    legacy = _pledge(qualitative)
+    legacy.milestones = []
+    db.session.commit()
+    path = _export("csv", tmp_path)
+    rows = _rows(path)
+    index = next(i for i, r in enumerate(rows) if r["reference"] == qualitative)
+    rows[index]["title"] = "Updated without targets or milestones"
+    _write_csv(path, rows)
+    result = import_file(path)
+    assert result.ok, list(map(str, result.errors))
+    db.session.commit()
+    rows.append({**rows[index], "reference": "", "title": "A new pledge without targets or milestones"})
+    _write_csv(path, rows)
+    result = import_file(path)
+    assert [(e.location, e.field) for e in result.errors] == [(f"line {len(rows) + 1}", "targets")]
+    db.session.rollback()
+    clean_database()
+    result = import_file(path, restore=True)
+    assert result.ok and result.created == 3, list(map(str, result.errors))
