@@ -17,6 +17,7 @@ from flask import abort, current_app, jsonify, render_template, send_from_direct
 from marshmallow import Schema, fields, validate
 
 from p2c.api.blueprint import ENDPOINTS, EndpointDoc, bp
+from p2c.pledges.public_schemas import DecimalString
 
 OPENAPI_VERSION = "3.0.3"
 SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}
@@ -139,6 +140,8 @@ def build_spec() -> dict[str, Any]:
         servers=[{"url": "/api/v1"}],
     )
     plugin.converter.add_attribute_function(_field_limits)
+    # Exact amounts are strings ("2500000.00", never a float): "decimal" says so to client generators.
+    plugin.map_to_openapi_type(DecimalString, "string", "decimal")
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                    "description": "API token issued by a coalition admin"})
     spec.components.schema("Error", schema=ErrorSchema)

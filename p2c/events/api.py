@@ -13,6 +13,7 @@ from p2c.api.errors import bad_request, error
 from p2c.api.params import parse_query, usd
 from p2c.api.responses import conditional
 from p2c.core.db import utcnow
+from p2c.core.i18n import ref_name
 from p2c.events import queries
 from p2c.events.schemas import EventDetailSchema, EventListSchema, EventQuerySchema
 from p2c.pledges import visibility
@@ -72,7 +73,7 @@ def get_event(slug: str):
     references = queries.announced_references(event, moment)
     body = _event_fields(event, queries.event_status(event), figures.pledges, figures.usd_value)
     body.update(
-        by_focus_area=[{"focus_area": code, "name": name, "pledges": n, "usd_value": usd(value)}
+        by_focus_area=[{"focus_area": code, "name": ref_name(name), "pledges": n, "usd_value": usd(value)}
                        for code, name, n, value in figures.by_focus_area],
         since={"reported": figures.reported, "completed": figures.completed,
                "usd_disbursed": usd(figures.usd_disbursed), "milestones": figures.milestones,

@@ -17,6 +17,7 @@ from p2c.implementation.models import ProgressMilestone, ProgressReport, Progres
 from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Event, FocusArea, Indicator
+from p2c.reporting.projection import due_for_release_query
 from p2c.rollups.models import Rollup
 
 LIST_LIMIT = 50
@@ -158,15 +159,23 @@ def find_events(kind: str | None = None, year: int | None = None, status: str | 
 
 
 def public_counts(codes: list[str], now: datetime | None = None) -> dict[str, tuple[int, Decimal]]:
-    """{event code: (public pledges announced there, their USD value)} straight from the pledge table with
-    the public rule at `now`, so a pledge counts from its announcement time to the second (the rollups
-    take it in when the worker's `embargoes` job next runs). Events without pledges are left out."""
+    """{event code: (public pledges announced there, their USD value)} for these events; events without
+    pledges are left out.
+
+    The rollups (`_rollup_counts`, what /events reads: one small read at any number of pledges) plus the
+    pledges public at `now` that the rollups have not taken in yet (an announcement time just passed:
+    `projection.due_for_release_query`, few rows by an index), so a pledge counts from its announcement
+    time to the second."""
     if not codes:
         return {}
-    rows = db.session.execute(
+    counts = _rollup_counts(codes)
+    pending = db.session.execute(
         select(Pledge.event_code, func.count(), func.coalesce(func.sum(Pledge.usd_value), 0))
-        .where(public_clause(now), Pledge.event_code.in_(codes)).group_by(Pledge.event_code))
-    return {code: (int(n), Decimal(usd or 0)) for code, n, usd in rows}
+        .where(Pledge.id.in_(due_for_release_query(now)), Pledge.event_code.in_(codes)).group_by(Pledge.event_code))
+    for code, n, usd in pending:
+        had_n, had_usd = counts.get(code, (0, Decimal(0)))
+        counts[code] = (had_n + int(n), had_usd + Decimal(str(usd or 0)))
+    return counts
 
 
 def announced_references(event: Event, now: datetime | None = None, limit: int = REFERENCE_LIMIT) -> list[str]:

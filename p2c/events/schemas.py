@@ -72,7 +72,7 @@ class FocusAreaFiguresSchema(Schema):
     """Pledges announced at an event in one focus area."""
 
     focus_area = fields.String(required=True)
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "In the reader's language (?lang=)."})
     pledges = fields.Integer(required=True)
     usd_value = DecimalString(required=True)
 

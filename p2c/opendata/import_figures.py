@@ -22,7 +22,7 @@ IMPORTED_SUFFIX = "IMP"
 
 
 def ordered_milestones(pledge: Pledge) -> list[PledgeMilestone]:
-    """The pledge's milestones in the export's order (due date, then id), which the file's rows match."""
+    """The pledge's milestones in the export's order (due date, then id)."""
     return sorted(pledge.milestones, key=lambda m: (m.due_on, m.id or 0))
 
 
@@ -31,15 +31,30 @@ class FigureWriter:
 
     trust_levels: bool = False
 
-    def _milestones(self, pledge: Pledge, rec: dict[str, Any]) -> bool:
-        """Match milestones in the export's order; update, add or remove. True when anything changed.
-        A file without the column (`None`) leaves them as they are."""
+    def _milestones(self, pledge: Pledge, rec: dict[str, Any]) -> tuple[bool, list[tuple[PledgeMilestone, dict]]]:
+        """Update, add or remove the pledge's milestones to match the file's rows. Returns (anything changed,
+        the (milestone, row) pairs in the file's order, for `_milestones_done`).
+
+        A row is the stored milestone with the same kind, description and due date, wherever either stands
+        (a file's rows need not be in date order, and a deleted row must not shift the others' text and done
+        state onto their neighbours); only rows without such a twin take the remaining stored milestones in
+        order (an edited description or date keeps its milestone and its done state); the rest are new or
+        removed. A file without the column (`None`) leaves them as they are."""
         if rec.get("milestones") is None:
-            return False
-        changed = False
+            return False, []
         current = ordered_milestones(pledge)
-        for i, wanted in enumerate(rec["milestones"]):
-            milestone = current[i] if i < len(current) else None
+        by_key: dict[tuple, list[PledgeMilestone]] = {}
+        for m in current:
+            by_key.setdefault((m.kind, m.description, m.due_on), []).append(m)
+        matched: list[PledgeMilestone | None] = [
+            (by_key.get((w["kind"], w["description"], w["due_on"])) or [None]).pop(0) for w in rec["milestones"]]
+        taken = {id(m) for m in matched if m is not None}
+        spare = [m for m in current if id(m) not in taken]
+        changed = False
+        pairs = []
+        for milestone, wanted in zip(matched, rec["milestones"], strict=True):
+            if milestone is None and spare:
+                milestone = spare.pop(0)
             if milestone is None:
                 milestone = PledgeMilestone(kind=wanted["kind"], description=wanted["description"],
                                             due_on=wanted["due_on"])
@@ -49,11 +64,12 @@ class FigureWriter:
                 if getattr(milestone, attr) != wanted[attr]:
                     setattr(milestone, attr, wanted[attr])
                     changed = True
-        for extra in current[len(rec["milestones"]):]:
+            pairs.append((milestone, wanted))
+        for extra in spare:
             pledge.milestones.remove(extra)
             changed = True
         db.session.flush()
-        return changed
+        return changed, pairs
 
     def _period(self, pledge: Pledge, rec: dict[str, Any]) -> int:
         """The period whose report holds figures the file gives without one (the disbursed total, milestones
@@ -130,14 +146,15 @@ class FigureWriter:
             changed = True
         return changed
 
+    def _milestones_done(self, pledge: Pledge, pairs: list[tuple[PledgeMilestone, dict]], rec: dict[str, Any]) -> bool:
+        """Store the file's done / not done per milestone (`pairs` from `_milestones`) in the latest approved
+        report when the database differs. An empty `done` (the latest report does not say) changes nothing.
 
-    def _milestones_done(self, pledge: Pledge, rec: dict[str, Any]) -> bool:
-        """Store the file's done / not done per milestone in the latest approved report when the database
-        differs. An empty `done` (the latest report does not say) changes nothing."""
-        if not rec.get("milestones"):
-            return False
-        wanted = {m.id: w["done"] for m, w in zip(ordered_milestones(pledge), rec["milestones"], strict=True)
-                  if w["done"] is not None}
+        The report keeps its figure level: a level qualifies the figures (achieved values, disbursed
+        amount), which a milestone's done state is not, so a reviewed or verified report whose milestone
+        states change stays reviewed or verified and its figures stay where they are in the rollups. Only
+        a report the import creates for them (`<reference>-R<period>-IMP`) is self-reported."""
+        wanted = {m.id: w["done"] for m, w in pairs if w["done"] is not None}
         current = milestones_done([pledge.id])
         if not wanted or all(current.get(mid) == done for mid, done in wanted.items()):
             return False
@@ -150,6 +167,5 @@ class FigureWriter:
                 by_id[mid].done = done
             else:
                 report.milestones.append(ProgressMilestone(milestone_id=mid, done=done))
-        self._level(report, rec)
         db.session.flush()
         return True

@@ -99,15 +99,17 @@ class ImportResult:
 _KEY_FIELDS = ("reference", "title", "lead_organization", "lead_organization_country", "pledged_on")
 
 
-def validate_file(path: Path, progress: Progress = _no_progress, *, locale: str = EXPORT_FORMAT) -> ImportResult:
+def validate_file(path: Path, progress: Progress = _no_progress, *, locale: str = EXPORT_FORMAT,
+                  restore: bool = False) -> ImportResult:
     """Read and check a whole file, one row at a time: what stays in memory per row is its location
     and the fields the cross-row checks compare (not its text), so a 100 MB CSV checks in bounded
     memory (benchmarks/import_memory.py). `result.updated` holds how many rows name an existing pledge.
 
     `locale` says how numbers in text cells are written (p2c.core.numbers): the export's own format by
-    default, or a language code the person importing declares (a French Excel file: "fr")."""
+    default, or a language code the person importing declares (a French Excel file: "fr"). `restore` as in
+    `import_file`: rows are not held to rules newer than the data they carry."""
     result = ImportResult()
-    validator = Validator(locale)
+    validator = Validator(locale, restore=restore)
     keys: list[tuple[str, dict]] = []
     first_seen: dict[str, str] = {}
     try:
@@ -164,7 +166,7 @@ def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_p
     Figures the import writes are self-reported. `restore=True` (the command line's `--restore`, for
     the platform's own export loaded back by an administrator) keeps the level each row states instead.
     """
-    result = validate_file(path, progress, locale=locale)
+    result = validate_file(path, progress, locale=locale, restore=restore)
     if not result.ok:
         return result
     if dry_run:
@@ -172,7 +174,7 @@ def import_file(path: Path, *, dry_run: bool = False, progress: Progress = _no_p
         return result
     result.updated = 0
     writer = _Writer(trust_levels=restore)
-    validator = Validator(locale)
+    validator = Validator(locale, restore=restore)
     _fmt, raw_rows = open_rows(path)
     with progress(raw_rows, _("importing")) as items:
         for raw in items:
@@ -244,8 +246,9 @@ class _Writer(FigureWriter):
         db.session.flush()
         if not rec["reference"]:
             pledge.reference = pledge_reference(rec["pledged_on"].year, pledge.id)
-        changed = self._targets(pledge, rec) | self._milestones(pledge, rec) | self._progress(pledge, rec) | changed
-        changed = self._milestones_done(pledge, rec) | changed
+        milestones_changed, milestones = self._milestones(pledge, rec)
+        changed = self._targets(pledge, rec) | milestones_changed | self._progress(pledge, rec) | changed
+        changed = self._milestones_done(pledge, milestones, rec) | changed
         if created:
             return "created"
         return "updated" if changed else "unchanged"

@@ -22,6 +22,7 @@ from p2c.extensions import db
 from p2c.opendata.columns import COLUMNS, KEPT_WHEN_ABSENT, MILESTONE_KEYS, TARGET_KEYS, Column, Kind, reference_values
 from p2c.opendata.exports import split_items
 from p2c.pledges import constants as limits
+from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.reference.models import Country, Indicator, Pillar
 from p2c.reference.queries import to_usd, usd_rate
 
@@ -161,9 +162,10 @@ def _milestone(item: dict[str, Any]) -> dict[str, Any]:
 class Validator:
     """Parses and checks rows; holds the reference codes for one import run."""
 
-    def __init__(self, locale: str = EXPORT_FORMAT) -> None:
+    def __init__(self, locale: str = EXPORT_FORMAT, *, restore: bool = False) -> None:
         # How numbers in text cells are written: the export's own format, or a locale the file declares.
         self.locale = locale
+        self.restore = restore  # the platform's own export loaded back (`import_file(restore=True)`)
         self.codes = {k: set(v) for k, v in reference_values().items()}
         self.countries = {c.iso3: c for c in db.session.scalars(select(Country))}
         self.pillar_area = {p.code: p.focus_area_code for p in db.session.scalars(select(Pillar))}
@@ -351,6 +353,7 @@ class Validator:
         if rec["amount"] is None and any(rec[k] is not None for k in ("usd_value", "usd_rate", "usd_rate_year")):
             errors.append(("amount", _("A USD value needs an amount.")))
         errors.extend(self._usd(rec))
+        errors.extend(self._target_or_milestone(rec))
         if rec["start_date"] and rec["end_date"] and rec["end_date"] < rec["start_date"]:
             errors.append(("end_date", _("The end date is before the start date.")))
         countries = [self.countries[c] for c in rec["countries"]]
@@ -369,3 +372,24 @@ class Validator:
         if rec["lead_organization_region"] is not None and rec["lead_organization_region"] != region:
             errors.append(("lead_organization_region", _("Does not match the organization's country.")))
         return errors
+
+    def _target_or_milestone(self, rec: dict[str, Any]) -> list[tuple[str, str]]:
+        """The pledge form's rule (`p2c.pledges.rules`, every pledge type): at least one quantified target or
+        one milestone. [] or one (column, message).
+
+        Not for what the file cannot make worse: a stored pledge that already has neither (approved before
+        the rule), a file without the milestones column (`None`: the stored milestones stay) for a pledge
+        that has some, and a restore of the platform's own export (`restore`), which must load back
+        whatever the platform held."""
+        if rec["targets"] or rec["milestones"] or self.restore:
+            return []
+        if rec["reference"]:
+            pledge = select(Pledge.id).where(Pledge.reference == rec["reference"]).scalar_subquery()
+            stored = db.session.execute(select(
+                select(PledgeTarget.id).where(PledgeTarget.pledge_id == pledge).exists(),
+                select(PledgeMilestone.id).where(PledgeMilestone.pledge_id == pledge).exists(),
+                select(Pledge.id).where(Pledge.id == pledge).exists())).one()
+            has_targets, has_milestones, exists = stored
+            if exists and not has_targets and (not has_milestones or rec["milestones"] is None):
+                return []
+        return [("targets", _("Give at least one quantified target (targets) or one milestone (milestones)."))]

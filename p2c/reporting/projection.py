@@ -22,15 +22,16 @@ from itertools import chain
 
 from flask import has_app_context
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import delete, event, func, inspect, select, update
 
 from p2c.core.bulk import insert_rows
 from p2c.core.enums import ReviewStatus
 from p2c.core.signals import bulk_loaded, organization_changed, submission_decided
 from p2c.extensions import db
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
+from p2c.pledges import visibility
 from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
-from p2c.pledges.visibility import public_clause
+from p2c.pledges.visibility import is_public, public_clause
 from p2c.reference.initiatives import RegionalInitiative
 from p2c.reference.models import Event
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
@@ -236,7 +237,7 @@ def _after_flush(session, flush_context) -> None:
             # Goals are part of the figures, and /progress shows event and initiative names (an admin's
             # new translation): the cached pages and API must move on.
             session.info[_GOALS] = True
-        if isinstance(obj, Pledge | PledgeTarget | PledgeMilestone) and _approved(obj):
+        if isinstance(obj, Pledge | PledgeTarget | PledgeMilestone) and _public_change(session, obj):
             # What the rollups do not count (a title, a note, milestones, SDG targets) is in the pages and
             # the open-data files written ahead (p2c.opendata.snapshots): the version moves on, so neither
             # a cache nor a written file is ever older than the data.
@@ -248,10 +249,44 @@ def _after_flush(session, flush_context) -> None:
             session.info[_GOALS] = True
 
 
-def _approved(obj) -> bool:
-    """Whether the pledge (or the pledge of a target or milestone) is approved (public or to be announced)."""
+# Pledge attributes no public output shows (the review workflow, contact data, bookkeeping): a flush that
+# changes only these (a hand-over, a reviewer picking the pledge up, a reminder sent) moves no page, API
+# answer or open-data file, so the data version stays and the /progress caches and the files written ahead
+# (40 minutes at a million pledges) are not thrown away for nothing.
+_PRIVATE = frozenset({"focal_point", "focal_point_id", "assignee_id", "decided_at", "submitted_at",
+                      "last_reminded_at", "consent_public", "created_at", "updated_at", "version"})
+
+
+def _public_change(session, obj: Pledge | PledgeTarget | PledgeMilestone) -> bool:
+    """Whether this flushed pledge, target or milestone changed something the public sees: its pledge is
+    public (`p2c.pledges.visibility`) now or was before this flush, and the object is new, deleted, or has
+    an attribute outside `_PRIVATE` whose value really changed (setting the same value is no change).
+
+    Histories are read without loading anything (`AttributeState.history`); called from `after_flush`,
+    where they still hold the flush's changes. A target or milestone taken out of its pledge's list has no
+    pledge any more: the pledge's own changed list answers for it."""
     pledge = obj if isinstance(obj, Pledge) else obj.pledge
-    return pledge is not None and pledge.status == ReviewStatus.APPROVED
+    if pledge is None or not (is_public(pledge) or _was_public(pledge)):
+        return False
+    if obj in session.new or obj in session.deleted:
+        return True
+    state = inspect(obj)
+    return any(state.attrs[key].history.has_changes() for key in state.mapper.attrs.keys() if key not in _PRIVATE)
+
+
+def _was_public(pledge: Pledge) -> bool:
+    """Whether the pledge was public with the values it had before this flush (approval withdrawn, or an
+    announcement time moved into the future: the public outputs lose it)."""
+    state = inspect(pledge)
+
+    def before(key: str):
+        history = state.attrs[key].history
+        return history.deleted[0] if history.deleted else getattr(pledge, key)
+
+    if before("status") != ReviewStatus.APPROVED:
+        return False
+    public_from = before("public_from")
+    return public_from is None or public_from <= visibility.now()
 
 
 def _before_commit(session) -> None:

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, post_dump, validate
 
 from p2c.core.counts import QUANTITY_DOC, Quantity, json_quantity
 from p2c.core.enums import FigureLevel
+from p2c.pledges.public_schemas import DecimalString
 from p2c.reference.regions import ITU_REGIONS
 
 
@@ -243,7 +244,7 @@ class InitiativeSchema(Schema):
     period_end = fields.Integer(required=True)
     active = fields.Boolean(required=True, metadata={"description": "Offered on the pledge form."})
     pledges = fields.Integer(required=True, metadata={"description": "Public pledges aligned with it."})
-    usd_value = fields.String(required=True, metadata={"description": "Their value in US dollars."})
+    usd_value = DecimalString(required=True, metadata={"description": "Their value in US dollars."})
     url = fields.String(required=True, metadata={"description": "Its region's page, /regions/<region>."})
 
 

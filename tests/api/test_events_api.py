@@ -171,3 +171,12 @@ def test_a_bad_parameter_is_explained_in_the_readers_language(client):
         "colour": ["Paramètre inconnu."]}
     body = client.get("/api/v1/events?limit=500&lang=es").get_json()["error"]
     assert body["fields"] == {"limit": ["Introduzca un número entero entre 1 y 200."]}
+
+
+def test_event_detail_names_the_focus_areas_in_the_readers_language(client, announced):
+    names = {lang: [r["name"] for r in client.get(f"/api/v1/events/wtdc-25?lang={lang}").get_json()["by_focus_area"]]
+             for lang in ("fr", "es", "en")}
+    assert names["fr"][0] == "Connecter les personnes partout"
+    assert names["es"][0] == "Conectar a las personas en todas partes"
+    assert names["en"][0] == "Connecting people everywhere"
+    assert len({tuple(n) for n in names.values()}) == 3

@@ -100,3 +100,13 @@ def test_docs_page_is_served_by_the_app_without_inline_scripts(client):
     assert client.get("/api/v1/docs/assets/index.html").status_code == 404
     assert client.get("/api/v1/docs/assets/../../../etc/passwd").status_code == 404
     assert client.get("/static/js/api-docs.js").status_code == 200
+
+
+def test_amounts_are_documented_alike_as_exact_decimal_strings(spec):
+    """US dollar amounts are exact strings ("2500000.00") on every endpoint, documented with one type
+    (review of issue 15: the regional initiatives' `usd_value` was a plain string)."""
+    schemas = spec["components"]["schemas"]
+    amounts = {name: schema["properties"]["usd_value"] for name, schema in schemas.items()
+               if name in ("Initiative", "Event", "EventDetail", "FocusAreaFigures")}
+    assert set(amounts) == {"Initiative", "Event", "EventDetail", "FocusAreaFigures"}, sorted(schemas)
+    assert {(a["type"], a["format"]) for a in amounts.values()} == {("string", "decimal")}

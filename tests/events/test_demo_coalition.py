@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from p2c.core.db import utcnow
@@ -14,6 +15,19 @@ from p2c.implementation.models import ProgressReport
 from p2c.members.models import Organization
 from p2c.pledges.models import Pledge, pledge_country
 from p2c.pledges.visibility import public_clause
+from p2c.reference.models import Event
+
+
+@pytest.fixture(autouse=True)
+def _event_dates(_app_context):
+    """The demo dates the next annual meeting in the event table, a reference table that outlives the test
+    (tests/conftest.py REFERENCE_TABLES): put the dates back so later tests see the reference data."""
+    dates = {e.code: (e.starts_on, e.ends_on) for e in db.session.scalars(select(Event))}
+    yield
+    db.session.rollback()
+    for event in db.session.scalars(select(Event)):
+        event.starts_on, event.ends_on = dates[event.code]
+    db.session.commit()
 
 
 def test_demo_data_look_like_the_coalition(app, client):
