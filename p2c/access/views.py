@@ -197,14 +197,16 @@ def _conflict_message(done: Attempt) -> str | None:
 
 
 def _edit_pledge(token: str, pledge, amend: bool = False):
+    kept = frozenset([t.code for t in pledge.sdg_targets] + [o.code for o in pledge.gdc_objectives])
     if request.method == "POST":
-        form = PledgeEditForm()
+        form = PledgeEditForm(kept_codes=kept)
         # The focal point's address and the lead organization stay as they are (the token is tied to them).
         form.focal_email.data = pledge.focal_point.email
         form.lead_name.data = pledge.lead_organization.name
     else:
         pending = pledge_services.pending_amendment(pledge) if amend else None
-        form = PledgeEditForm(data=amendment_initial_data(pledge, pending) if pending else initial_data(pledge))
+        form = PledgeEditForm(data=amendment_initial_data(pledge, pending) if pending else initial_data(pledge),
+                              kept_codes=kept)
     problem = None
     if request.method == "POST":
         if form.validate():

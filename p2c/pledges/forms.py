@@ -175,8 +175,11 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
            "(without the focal point's contact details)."),
         validators=[DataRequired(_l("Please confirm to submit the pledge."))])
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, kept_codes: frozenset[str] = frozenset(), **kwargs) -> None:
+        """`kept_codes`: the retired SDG target and GDC objective codes the edited pledge already names,
+        which it may keep (an admin retired them after the pledge chose them)."""
         super().__init__(*args, **kwargs)
+        self.kept_codes = frozenset(kept_codes)
         cat = catalog.catalog()
         self.lead_stakeholder_group.choices = stakeholder_choices(str(_l("Choose...")))
         self.lead_country.choices = country_choices(str(_l("Not specified / international")))
@@ -201,8 +204,9 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         kinds = [(k, str(MILESTONE_KIND_TITLES[k])) for k in C.MILESTONE_KINDS]
         for entry in self.milestones.entries:
             entry.form.kind.choices = kinds
-        # Retired targets and objectives are offered only to a pledge that already names them.
-        kept = set(self.sdg_targets.data or []) | set(self.gdc_objectives.data or [])
+        # Retired targets and objectives are offered only to a pledge that already names them (what it has
+        # stored, not what a request sends: a hand-made POST cannot bring a retired code back).
+        kept = self.kept_codes
         self.sdg_targets.choices = [(c, f"{c} {reference_translation(t.name, t.name_translations)[0]}")
                                     for c, t in cat.sdg_targets.items() if t.active or c in kept]
         self.gdc_objectives.choices = [(c, reference_translation(o.name, o.name_translations)[0])
@@ -301,7 +305,8 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         data = self.to_data(targets=targets, milestones=milestones)
         self.cleaned = data
         _, _, unknown = rules.resolve_countries(self.countries.data or [], self.shortcuts.data or [])
-        errors = rules.check_pledge(data, known_lead=self.known_lead is not None, unknown_countries=unknown)
+        errors = rules.check_pledge(data, known_lead=self.known_lead is not None, unknown_countries=unknown,
+                                    kept_codes=self.kept_codes)
         for name, messages in errors.items():
             target = self._field_for(name)
             for message in messages:

@@ -38,8 +38,8 @@ CODE_POOLS = {
     "sdgs": lambda cat: list(cat.sdgs),
     "wsis_lines": lambda cat: list(cat.wsis_lines),
     "events": lambda cat: list(cat.events),
-    "sdg_targets": lambda cat: list(cat.sdg_targets),
-    "gdc_objectives": lambda cat: list(cat.gdc_objectives),
+    "sdg_targets": lambda cat: [c for c, t in cat.sdg_targets.items() if t.active],
+    "gdc_objectives": lambda cat: [c for c, o in cat.gdc_objectives.items() if o.active],
     "milestone_kinds": lambda cat: list(C.MILESTONE_KINDS),
     "indicators": lambda cat: list(cat.indicators),
     "initiatives": lambda cat: sorted(initiative_codes(active_only=True)),
@@ -87,12 +87,14 @@ def resolve_countries(selected: list[str], shortcuts: list[str]) -> tuple[list[s
     return sorted(codes), is_global, unknown
 
 
-def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] = ()) -> dict[str, list[str]]:
+def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] = (),
+                 kept_codes: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     """Rules on already-typed pledge data that need reference data. Returns {field: [messages]}.
 
     `data` is the shape `create_pledge` takes (see p2c.pledges.services). `known_lead` says whether
     the lead organization matched an existing one (then its group and country are not needed);
-    `unknown_countries` are codes and shortcuts `resolve_countries` did not know.
+    `unknown_countries` are codes and shortcuts `resolve_countries` did not know. SDG targets and GDC
+    objectives an admin retired are refused unless in `kept_codes` (those the edited pledge already names).
     """
     cat = catalog()
     errors: dict[str, list[str]] = {}
@@ -141,9 +143,11 @@ def check_pledge(data: dict, *, known_lead: bool, unknown_countries: list[str] =
     elif not data.get("countries") and not data.get("is_global"):
         add("countries", _("Choose at least one target country, a shortcut, or Global."))
     for name, pool in (("beneficiary_groups", cat.beneficiary_groups), ("sdgs", cat.sdgs),
-                       ("wsis_lines", cat.wsis_lines), ("sdg_targets", cat.sdg_targets),
-                       ("gdc_objectives", cat.gdc_objectives)):
+                       ("wsis_lines", cat.wsis_lines)):
         if any(code not in pool for code in data.get(name) or []):
+            add(name, _("Choose from the list."))
+    for name, pool in (("sdg_targets", cat.sdg_targets), ("gdc_objectives", cat.gdc_objectives)):
+        if any(code not in pool or not (pool[code].active or code in kept_codes) for code in data.get(name) or []):
             add(name, _("Choose from the list."))
     chosen = data.get("initiatives") or []
     if chosen and any(code not in initiative_codes(active_only=True) for code in chosen):

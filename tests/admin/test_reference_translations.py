@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
@@ -210,3 +210,23 @@ def test_only_admins_manage_targets_and_objectives(client, login, path):
     assert db.session.get(SdgTarget, "9.y") is None
     login("admin")
     assert client.get(path).status_code == 200
+
+
+def test_a_retired_code_is_refused_to_new_pledges_and_kept_by_those_naming_it(client, login, builder, app,
+                                                                              restore_reference):
+    from p2c.pledges import rules
+    from tests.pledges.formdata import valid_pledge
+
+    login("admin")
+    assert client.post("/admin/sdg-targets/new", data=_target_form(code="9.z", name="Test target")).status_code == 302
+    assert client.post("/admin/sdg-targets/9.z", data={"name": "Test target", "position": "0"}).status_code == 302
+    client.get("/logout")
+    # A hand-made POST of the public form naming the retired target: refused, nothing saved.
+    response = client.post("/pledges/new", data=valid_pledge(sdg_targets=["9.z"]))
+    assert response.status_code == 422 and db.session.scalar(select(func.count(Pledge.id))) == 0
+    with app.test_request_context():
+        # The write API's rules: refused for a new pledge, kept for one that already names it.
+        data = {"sdg_targets": ["9.z"], "gdc_objectives": []}
+        assert rules.check_pledge(data, known_lead=True)["sdg_targets"] == ["Choose from the list."]
+        assert "sdg_targets" not in rules.check_pledge(data, known_lead=True, kept_codes=frozenset({"9.z"}))
+        assert "9.z" not in rules.codes("sdg_targets")() and "9.c" in rules.codes("sdg_targets")()
