@@ -7,14 +7,14 @@
   and stays on the pledges that name it (true for every existing row).
 
 Revision ID: 0008_refdata_translations
-Revises: 0007_events_targets
+Revises: 0007_finance_ledger
 Create Date: 2026-11-30 14:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0008_refdata_translations'
-down_revision = '0007_events_targets'
+down_revision = '0007_finance_ledger'
 branch_labels = None
 depends_on = None
 
