@@ -13,7 +13,7 @@
   derived running total.
 
 Revision ID: 0007_finance_ledger
-Revises: 0007_events_targets
+Revises: 0008_queue_review_indexes
 Create Date: 2026-11-30 10:45:00
 """
 from decimal import Decimal
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_finance_ledger'
-down_revision = '0007_events_targets'
+down_revision = '0008_queue_review_indexes'
 branch_labels = None
 depends_on = None
 
