@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import select
 
-from p2c.extensions import cache, db
+from p2c.extensions import db
 from p2c.opendata.columns import COLUMNS, KIND_TITLES, reference_values
 from p2c.opendata.records import PledgeFilter, count_records
 from p2c.reference.models import FocusArea, ReferenceSource
@@ -30,19 +31,14 @@ def data_dictionary(columns=COLUMNS, values: dict | None = None) -> list[dict[st
     return out
 
 
-def published_count() -> int:
-    """How many pledges the full export holds (count_records()), cached under the rollups' data version.
-
-    Counting a million public pledges took most of the page's time (about 60 ms of 75 at 1M); every
-    approval, withdrawal or import bumps that version (p2c.reporting.projection), so every web node
-    shows the new count on its next request, as the home page's figures do.
-    """
-    key = "data_pledge_count:{}.{}".format(*data_version(committed=True))
-    cached = cache.get(key)
-    if cached is None:
-        cached = count_records()
-        cache.set(key, cached, ttl=3600)
-    return int(cached)
+def data_page_key(language: str) -> str:
+    """The cache key of the /data page's content in `language`: it changes with the rollups' data version
+    (every approval, withdrawal, import) and with the reference sources (a `p2c reference load` that
+    changes a dataset's date or row count), the two things the page shows from the database."""
+    sources = db.session.execute(select(ReferenceSource.dataset, ReferenceSource.as_of, ReferenceSource.rows)
+                                 .order_by(ReferenceSource.dataset)).all()
+    digest = hashlib.sha256(repr([tuple(row) for row in sources]).encode()).hexdigest()[:16]
+    return "data-page:{}:{}.{}:{}".format(language, *data_version(committed=True), digest)
 
 
 def data_page() -> dict[str, Any]:
@@ -55,7 +51,7 @@ def data_page() -> dict[str, Any]:
         "ledger_columns": data_dictionary(LEDGER_COLUMNS, values),
         "sources": list(db.session.scalars(select(ReferenceSource).order_by(ReferenceSource.dataset))),
         "focus_areas": list(db.session.scalars(select(FocusArea).order_by(FocusArea.position))),
-        "pledge_count": published_count(),
+        "pledge_count": count_records(),
         "licence_name": LICENCE_NAME,
         "licence_url": LICENCE_URL,
     }
