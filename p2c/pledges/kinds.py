@@ -60,7 +60,7 @@ def _orgs_matching(like: str, *, acronym: bool = True):
 def in_region(pledge_id_column, region: str):
     """A pledge (given by its id column) with a target country in the ITU `region`."""
     return exists().where(pledge_country.c.pledge_id == pledge_id_column,
-                          pledge_country.c.country_iso3.in_(select(Country.iso3).where(Country.itu_region == region)))
+                          Country.iso3 == pledge_country.c.country_iso3, Country.itu_region == region)
 
 
 def _pledge_select(f):
