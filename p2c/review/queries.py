@@ -203,6 +203,26 @@ def _statuses(f: QueueFilters) -> list[str]:
     return [s.value for s in ReviewStatus] if f.status == "all" else [f.status]
 
 
+# Built statements by filters. Building the queue's SELECT (a part per kind and status, each with its
+# correlated subqueries) costs more Python time than running it on an index (20-40 ms against 2-10 ms
+# at 1k): a statement is immutable and holds no connection, so one built for the same filters is
+# reused. Not for age or reporting-status filters, whose conditions hold today's date.
+_STATEMENTS: dict[tuple, Any] = {}
+
+
+def _memo(f: QueueFilters, what: str, build: Any) -> Any:
+    if f.age or f.reporting:
+        return build()
+    key = (what, f.kind, f.status, f.focus_area, f.region, f.assignee, f.user_id, f.search, f.sort,
+           tuple(id(t) for t in registry.all_types()))
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        if len(_STATEMENTS) > 500:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
 def queue_select(f: QueueFilters, first: int | None = None) -> Select:
     """The filtered, sorted queue as one SELECT (rows plus the assignee's e-mail), in the order
     (sort column, kind, id).
@@ -215,6 +235,10 @@ def queue_select(f: QueueFilters, first: int | None = None) -> Select:
     without reading the rest (a million approved pledges for the approved tab's first page). The
     merge is done by the database, so strings and NULLs sort by its own rules, as before.
     """
+    return _memo(f, f"select:{first}", lambda: _queue_select(f, first))
+
+
+def _queue_select(f: QueueFilters, first: int | None) -> Select:
     if first is None:
         q = _union(f)
     else:
@@ -251,11 +275,10 @@ def total(f: QueueFilters) -> int:
     if _countable_alone(f):
         return sum(db.session.scalar(select(func.count()).select_from(t.model).where(*_where(t.model, f))) or 0
                    for t in _types(f))
-    counted = 0
-    for stype in _types(f):
-        part = (s := _kind_select(stype, f)).where(*_where(s.selected_columns, f))
-        counted += db.session.scalar(select(func.count()).select_from(part.subquery())) or 0
-    return counted
+    def build() -> list:
+        return [select(func.count()).select_from((s := _kind_select(t, f)).where(*_where(s.selected_columns, f))
+                                                 .subquery()) for t in _types(f)]
+    return sum(db.session.scalar(statement) or 0 for statement in _memo(f, "total", build))
 
 
 def queue(f: QueueFilters) -> QueuePage:
