@@ -36,14 +36,14 @@ def _on_approve(report: ProgressReport) -> None:
 
 def _queue_select(f: Any):
     """Queue rows of progress reports: the pledge's title and lead organization; its filters apply."""
-    from p2c.pledges.kinds import org_name, pledge_conditions
+    from p2c.pledges.kinds import lead_name, pledge_conditions
 
     m = ProgressReport
     lead = select(Pledge.lead_organization_id).where(Pledge.id == m.pledge_id).scalar_subquery()
     query = select(
         literal_column("'progress_report'").label("kind"), m.id.label("id"), m.reference.label("reference"),
         select(Pledge.title).where(Pledge.id == m.pledge_id).scalar_subquery().label("title"),
-        org_name(lead).label("organization"), lead.label("organization_id"), m.status.label("status"),
+        lead_name(m.pledge_id).label("organization"), lead.label("organization_id"), m.status.label("status"),
         m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
     )
     return query.where(*pledge_conditions(m.pledge_id, m.reference, f))

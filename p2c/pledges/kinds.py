@@ -48,6 +48,14 @@ def org_name(org_id_column):
     return select(Organization.name).where(Organization.id == org_id_column).scalar_subquery()
 
 
+def lead_name(pledge_id_column):
+    """The name of the lead organization of the pledge `pledge_id_column` (an amendment's, a report's),
+    as one correlated scalar subquery: a subquery nested in another would not be correlated to the
+    outer record (SQLAlchemy correlates one level), and would return every pledge's organization."""
+    return (select(Organization.name).join(Pledge, Pledge.lead_organization_id == Organization.id)
+            .where(Pledge.id == pledge_id_column).scalar_subquery())
+
+
 def _orgs_matching(like: str, *, acronym: bool = True):
     """Ids of organizations whose name (or acronym) contains `like` (lower-case LIKE pattern): the
     organization table is small, so the search looks it up once instead of once per record."""
@@ -123,7 +131,7 @@ def _amendment_select(f):
     query = select(
         literal_column("'pledge_amendment'").label("kind"), m.id.label("id"), m.reference.label("reference"),
         select(Pledge.title).where(Pledge.id == m.pledge_id).scalar_subquery().label("title"),
-        org_name(lead).label("organization"), lead.label("organization_id"), m.status.label("status"),
+        lead_name(m.pledge_id).label("organization"), lead.label("organization_id"), m.status.label("status"),
         m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
     )
     return query.where(*pledge_conditions(m.pledge_id, m.reference, f))

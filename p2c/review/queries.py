@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, func, literal_column, null, or_, select, union_all
+from sqlalchemy import Integer, Select, String, cast, func, literal_column, null, or_, select, union_all
 
 from p2c.accounts.models import User
 from p2c.core import submissions as registry
@@ -124,7 +124,8 @@ def default_select(stype: registry.SubmissionType, f: QueueFilters) -> Select:
     m = stype.model
     query = select(
         literal_column(f"'{stype.kind.value}'").label("kind"), m.id.label("id"), m.reference.label("reference"),
-        m.reference.label("title"), null().label("organization"), null().label("organization_id"),
+        m.reference.label("title"), cast(null(), String).label("organization"),
+        cast(null(), Integer).label("organization_id"),
         m.status.label("status"), m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"),
         m.version.label("version"),
     )

@@ -70,3 +70,14 @@ def test_filters_page_the_same_way(app, mixed):
               queries.QueueFilters(status="all", focus_area="connect")):
         whole = [(row.kind, row.id) for row in db.session.execute(queries.queue_select(f)).all()]
         assert whole and _pages(f) == whole
+
+
+def test_rows_of_reports_show_their_own_pledge_and_organization(app, builder):
+    first = builder.pledge(lead=builder.organization(name="First Org"), title="First pledge")
+    second = builder.pledge(lead=builder.organization(name="Second Org"), title="Second pledge")
+    reports = [builder.progress_report(pledge, status=S) for pledge in (first, second)]
+    db.session.commit()
+    rows = {r.id: r for r in queries.queue(queries.QueueFilters(kind="progress_report")).rows}
+    assert [(rows[r.id].title, rows[r.id].organization, rows[r.id].organization_id) for r in reports] == [
+        ("First pledge", "First Org", first.lead_organization_id),
+        ("Second pledge", "Second Org", second.lead_organization_id)]
