@@ -70,6 +70,10 @@ def test_filters_page_the_same_way(app, mixed):
               queries.QueueFilters(status="all", focus_area="connect")):
         whole = [(row.kind, row.id) for row in db.session.execute(queries.queue_select(f)).all()]
         assert whole and _pages(f) == whole
+        counts = queries.status_counts(f)  # each kind grouped alone, summed
+        assert counts["all"] == len(whole)
+        assert counts["open"] == len(db.session.execute(queries.queue_select(
+            queries.QueueFilters(kind=f.kind, search=f.search, region=f.region, focus_area=f.focus_area))).all())
 
 
 def test_rows_of_reports_show_their_own_pledge_and_organization(app, builder):
