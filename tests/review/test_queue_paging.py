@@ -56,7 +56,7 @@ def test_open_queue_pages_are_oldest_first_across_kinds(app, mixed):
 
 
 @pytest.mark.parametrize("status", ["open", "all", "approved", "submitted"])
-@pytest.mark.parametrize("sort", ["oldest", "newest", "title", "reference", "status"])
+@pytest.mark.parametrize("sort", ["oldest", "newest", "title", "reference", "organization", "status"])
 def test_every_page_matches_sorting_the_whole_queue(app, mixed, status, sort):
     f = queries.QueueFilters(status=status, sort=sort)
     whole = [(row.kind, row.id) for row in db.session.execute(queries.queue_select(f)).all()]
@@ -67,7 +67,8 @@ def test_every_page_matches_sorting_the_whole_queue(app, mixed, status, sort):
 def test_filters_page_the_same_way(app, mixed):
     for f in (queries.QueueFilters(kind="pledge", status="all"), queries.QueueFilters(status="all", search="t4"),
               queries.QueueFilters(status="all", region="AFR"),
-              queries.QueueFilters(status="all", focus_area="connect")):
+              queries.QueueFilters(status="all", focus_area="connect"),
+              queries.QueueFilters(status="all", assignee="none", sort="newest")):
         whole = [(row.kind, row.id) for row in db.session.execute(queries.queue_select(f)).all()]
         assert whole and _pages(f) == whole
         counts = queries.status_counts(f)  # each kind grouped alone, summed
