@@ -200,8 +200,11 @@ def total(f: QueueFilters) -> int:
         if _countable_alone(f):
             counts = [select(func.count()).select_from(t.model).where(*_where(t.model, f)) for t in _types(f)]
         else:
-            counts = [select(func.count()).select_from((s := _kind_select(t, f)).where(*_where(s.selected_columns, f))
-                                                       .subquery()) for t in _types(f)]
+            # The kind's own SELECT with its columns replaced by count(*): same FROM and WHERE, and no
+            # subquery around it, which SQLite would not always flatten (it then computed every
+            # organization name only to count the rows).
+            counts = [(s := _kind_select(t, f)).where(*_where(s.selected_columns, f))
+                      .with_only_columns(func.count(), maintain_column_froms=True) for t in _types(f)]
         if not counts:
             return select(literal_column("0"))
         return select(sum((c.scalar_subquery() for c in counts[1:]), counts[0].scalar_subquery()))
@@ -245,16 +248,19 @@ def next_in_queue(f: QueueFilters, kind: str, record_id: int, scan: int = 2000) 
 
 
 def status_counts(f: QueueFilters) -> dict[str, int]:
-    """How many records per status, with every filter but the status one applied: each kind grouped
-    alone (a subquery of one SELECT is flattened, its unused columns not read), in one statement."""
+    """How many records per status, with every filter but the status one applied: each kind's own
+    SELECT grouped by status (its display columns left out), in one statement."""
     def build() -> Select:
         if _countable_alone(f):
             grouped = [select(t.model.status, func.count()).where(*_where(t.model, f, with_status=False))
                        .group_by(t.model.status) for t in _types(f)]
         else:
-            parts = [(s := _kind_select(t, f)).where(*_where(s.selected_columns, f, with_status=False)).subquery()
-                     for t in _types(f)]
-            grouped = [select(q.c.status, func.count()).group_by(q.c.status) for q in parts]
+            grouped = []
+            for t in _types(f):
+                status = (s := _kind_select(t, f)).selected_columns.status
+                grouped.append(s.where(*_where(s.selected_columns, f, with_status=False))
+                               .with_only_columns(status, func.count(), maintain_column_froms=True)
+                               .group_by(status.element))
         return union_all(*grouped) if len(grouped) > 1 else grouped[0]
     rows = db.session.execute(_memo(f, "counts", build)).all() if _types(f) else []
     counts = {s.value: 0 for s in ReviewStatus}
