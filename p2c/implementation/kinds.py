@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import exists, func, literal_column, select
+from sqlalchemy import literal_column, select
 
 from p2c.core.db import utcnow
 from p2c.core.enums import FigureLevel, ReviewStatus, SubmissionKind
@@ -19,9 +19,7 @@ from p2c.core.submissions import SubmissionType, register
 from p2c.extensions import db
 from p2c.implementation import notifications, services
 from p2c.implementation.models import ProgressReport
-from p2c.members.models import Organization
-from p2c.pledges.models import Pledge, pledge_country
-from p2c.reference.models import Country
+from p2c.pledges.models import Pledge
 
 
 def _title(report: ProgressReport) -> str:
@@ -38,28 +36,17 @@ def _on_approve(report: ProgressReport) -> None:
 
 def _queue_select(f: Any):
     """Queue rows of progress reports: the pledge's title and lead organization; its filters apply."""
+    from p2c.pledges.kinds import lead_name, pledge_conditions
+
     m = ProgressReport
-    query = (
-        select(
-            literal_column("'progress_report'").label("kind"), m.id.label("id"), m.reference.label("reference"),
-            Pledge.title.label("title"), Organization.name.label("organization"),
-            Pledge.lead_organization_id.label("organization_id"), m.status.label("status"),
-            m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
-        )
-        .join(Pledge, Pledge.id == m.pledge_id)
-        .join(Organization, Organization.id == Pledge.lead_organization_id)
+    lead = select(Pledge.lead_organization_id).where(Pledge.id == m.pledge_id).scalar_subquery()
+    query = select(
+        literal_column("'progress_report'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+        select(Pledge.title).where(Pledge.id == m.pledge_id).scalar_subquery().label("title"),
+        lead_name(m.pledge_id).label("organization"), lead.label("organization_id"), m.status.label("status"),
+        m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
     )
-    if getattr(f, "focus_area", ""):
-        query = query.where(Pledge.focus_area_code == f.focus_area)
-    if getattr(f, "region", ""):
-        query = query.where(exists().where(pledge_country.c.pledge_id == Pledge.id,
-                                           Country.iso3 == pledge_country.c.country_iso3,
-                                           Country.itu_region == f.region))
-    if getattr(f, "search", ""):
-        like = f"%{f.search.lower()}%"
-        query = query.where(func.lower(m.reference).like(like) | func.lower(Pledge.title).like(like)
-                            | func.lower(Organization.name).like(like))
-    return query
+    return query.where(*pledge_conditions(m.pledge_id, m.reference, f))
 
 
 def _on_decided(report: ProgressReport, old: Any, new: Any) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import func, literal_column, null, select
+from sqlalchemy import Integer, cast, func, literal_column, null, select
 from werkzeug.routing import BuildError
 
 from p2c.core.db import utcnow
@@ -49,11 +49,12 @@ def _public_url(need: Need) -> str | None:
 
 
 def _queue_select(f):
-    """Queue rows of needs (title; the authority in the organization column)."""
+    """Queue rows of needs (title; the authority in the organization column). The NULL organization
+    id is typed: the queue reads each kind as a subquery, where PostgreSQL types a bare NULL as text."""
     m = Need
     query = select(
         literal_column("'need'").label("kind"), m.id.label("id"), m.reference.label("reference"),
-        m.title.label("title"), m.authority.label("organization"), null().label("organization_id"),
+        m.title.label("title"), m.authority.label("organization"), cast(null(), Integer).label("organization_id"),
         m.status.label("status"), m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"),
         m.version.label("version"),
     )

@@ -52,7 +52,9 @@ class Need(TimestampMixin, VersionedMixin, db.Model):
 
     __tablename__ = "need"
     __table_args__ = (Index("ix_need_status_country", "status", "country_iso3"),
-                      Index("ix_need_status_met", "status", "met_at"))
+                      Index("ix_need_status_met", "status", "met_at"),
+                      # The review queue reads each kind in (status, submitted_at) order.
+                      Index("ix_need_status_submitted", "status", "submitted_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(24), unique=True)

@@ -31,27 +31,29 @@ def _eoi_approved(record: ExpressionOfInterest) -> None:
 
 
 def _eoi_select(f):
-    """Queue rows of expressions of interest (title: the organization's name)."""
+    """Queue rows of expressions of interest (title: the organization's name).
+
+    The organization's columns are correlated subqueries and its filters IN/EXISTS lookups, not a
+    join, so that counting the queue reads the EOI table alone (see p2c.pledges.kinds.org_name)."""
     m = ExpressionOfInterest
-    query = (
-        select(
-            literal_column("'eoi'").label("kind"), m.id.label("id"), m.reference.label("reference"),
-            Organization.name.label("title"), Organization.name.label("organization"),
-            m.organization_id.label("organization_id"), m.status.label("status"),
-            m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
-        )
-        .join(Organization, Organization.id == m.organization_id)
+    name = select(Organization.name).where(Organization.id == m.organization_id).scalar_subquery()
+    query = select(
+        literal_column("'eoi'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+        name.label("title"), name.label("organization"),
+        m.organization_id.label("organization_id"), m.status.label("status"),
+        m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
     )
     if f.focus_area:
         query = query.where(exists().where(eoi_focus_area.c.eoi_id == m.id,
                                            eoi_focus_area.c.focus_area_code == f.focus_area))
     if f.region:
-        query = query.where(exists().where(Country.iso3 == Organization.country_iso3,
-                                           Country.itu_region == f.region))
+        query = query.where(exists().where(Organization.id == m.organization_id,
+                                           Country.iso3 == Organization.country_iso3, Country.itu_region == f.region))
     if f.search:
         like = f"%{f.search.lower()}%"
-        query = query.where(func.lower(m.reference).like(like) | func.lower(Organization.name).like(like)
-                            | func.lower(Organization.acronym).like(like))
+        query = query.where(func.lower(m.reference).like(like) | m.organization_id.in_(
+            select(Organization.id).where(func.lower(Organization.name).like(like)
+                                          | func.lower(Organization.acronym).like(like))))
     return query
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from p2c.extensions import db
 from p2c.opendata.columns import COLUMNS, KIND_TITLES, reference_values
 from p2c.opendata.records import PledgeFilter, count_records
 from p2c.reference.models import FocusArea, ReferenceSource
+from p2c.rollups.queries import data_version
 
 LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -27,6 +29,16 @@ def data_dictionary(columns=COLUMNS, values: dict | None = None) -> list[dict[st
             "required": column.required, "derived": column.derived,
         })
     return out
+
+
+def data_page_key(language: str) -> str:
+    """The cache key of the /data page's content in `language`: it changes with the rollups' data version
+    (every approval, withdrawal, import) and with the reference sources (a `p2c reference load` that
+    changes a dataset's date or row count), the two things the page shows from the database."""
+    sources = db.session.execute(select(ReferenceSource.dataset, ReferenceSource.as_of, ReferenceSource.rows)
+                                 .order_by(ReferenceSource.dataset)).all()
+    digest = hashlib.sha256(repr([tuple(row) for row in sources]).encode()).hexdigest()[:16]
+    return "data-page:{}:{}.{}:{}".format(language, *data_version(committed=True), digest)
 
 
 def data_page() -> dict[str, Any]:

@@ -42,30 +42,54 @@ def _pledge_public_url(record: Pledge) -> str | None:
         return None
 
 
+def org_name(org_id_column):
+    """The organization's name as a correlated scalar subquery: counting the queue (SELECT count(*)
+    FROM (...)) then never touches the organization table (a join would be done for every row)."""
+    return select(Organization.name).where(Organization.id == org_id_column).scalar_subquery()
+
+
+def lead_name(pledge_id_column):
+    """The name of the lead organization of the pledge `pledge_id_column` (an amendment's, a report's),
+    as one correlated scalar subquery: a subquery nested in another would not be correlated to the
+    outer record (SQLAlchemy correlates one level), and would return every pledge's organization."""
+    return (select(Organization.name).join(Pledge, Pledge.lead_organization_id == Organization.id)
+            .where(Pledge.id == pledge_id_column).scalar_subquery())
+
+
+def _orgs_matching(like: str, *, acronym: bool = True):
+    """Ids of organizations whose name (or acronym) contains `like` (lower-case LIKE pattern): the
+    organization table is small, so the search looks it up once instead of once per record."""
+    condition = func.lower(Organization.name).like(like)
+    if acronym:
+        condition = condition | func.lower(Organization.acronym).like(like)
+    return select(Organization.id).where(condition)
+
+
+def in_region(pledge_id_column, region: str):
+    """A pledge (given by its id column) with a target country in the ITU `region`."""
+    return exists().where(pledge_country.c.pledge_id == pledge_id_column,
+                          Country.iso3 == pledge_country.c.country_iso3, Country.itu_region == region)
+
+
 def _pledge_select(f):
     """Queue rows of pledges (region: any target country in the ITU region)."""
     m = Pledge
-    query = (
-        select(
-            literal_column("'pledge'").label("kind"), m.id.label("id"), m.reference.label("reference"),
-            m.title.label("title"), Organization.name.label("organization"),
-            m.lead_organization_id.label("organization_id"), m.status.label("status"),
-            m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
-        )
-        .join(Organization, Organization.id == m.lead_organization_id)
+    query = select(
+        literal_column("'pledge'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+        m.title.label("title"), org_name(m.lead_organization_id).label("organization"),
+        m.lead_organization_id.label("organization_id"), m.status.label("status"),
+        m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
     )
     if f.focus_area:
         query = query.where(m.focus_area_code == f.focus_area)
     if getattr(f, "reporting", ""):
         query = query.where(reporting_status_filter(f.reporting))
     if f.region:
-        query = query.where(exists().where(pledge_country.c.pledge_id == m.id,
-                                           Country.iso3 == pledge_country.c.country_iso3,
-                                           Country.itu_region == f.region))
+        query = query.where(in_region(m.id, f.region))
     if f.search:
         like = f"%{f.search.lower()}%"
         query = query.where(func.lower(m.reference).like(like) | func.lower(m.title).like(like)
-                            | func.lower(Organization.name).like(like) | func.lower(Organization.acronym).like(like))
+                            | m.lead_organization_id.in_(_orgs_matching(like)))
     return query
 
 
@@ -103,27 +127,33 @@ register(PLEDGE)
 def _amendment_select(f):
     """Queue rows of amendments (focus area, region and search as for the pledge they amend)."""
     m = PledgeAmendment
-    query = (
-        select(
-            literal_column("'pledge_amendment'").label("kind"), m.id.label("id"), m.reference.label("reference"),
-            Pledge.title.label("title"), Organization.name.label("organization"),
-            Pledge.lead_organization_id.label("organization_id"), m.status.label("status"),
-            m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
-        )
-        .join(Pledge, Pledge.id == m.pledge_id)
-        .join(Organization, Organization.id == Pledge.lead_organization_id)
+    lead = select(Pledge.lead_organization_id).where(Pledge.id == m.pledge_id).scalar_subquery()
+    query = select(
+        literal_column("'pledge_amendment'").label("kind"), m.id.label("id"), m.reference.label("reference"),
+        select(Pledge.title).where(Pledge.id == m.pledge_id).scalar_subquery().label("title"),
+        lead_name(m.pledge_id).label("organization"), lead.label("organization_id"), m.status.label("status"),
+        m.submitted_at.label("submitted_at"), m.assignee_id.label("assignee_id"), m.version.label("version"),
     )
-    if f.focus_area:
-        query = query.where(Pledge.focus_area_code == f.focus_area)
-    if f.region:
-        query = query.where(exists().where(pledge_country.c.pledge_id == Pledge.id,
-                                           Country.iso3 == pledge_country.c.country_iso3,
-                                           Country.itu_region == f.region))
-    if f.search:
+    return query.where(*pledge_conditions(m.pledge_id, m.reference, f))
+
+
+def pledge_conditions(pledge_id_column, reference_column, f) -> list:
+    """Conditions for a record of another kind that belongs to a pledge (an amendment, a progress
+    report): focus area and region of the pledge; search in the record's reference, the pledge's
+    title and its lead organization's name. No join: the matching pledges are read once (IN)."""
+    conditions = []
+    if getattr(f, "focus_area", ""):
+        # IN, not a correlated EXISTS: the database reads the pledges of the focus area from their
+        # index once instead of looking up every record's pledge.
+        conditions.append(pledge_id_column.in_(select(Pledge.id).where(Pledge.focus_area_code == f.focus_area)))
+    if getattr(f, "region", ""):
+        conditions.append(in_region(pledge_id_column, f.region))
+    if getattr(f, "search", ""):
         like = f"%{f.search.lower()}%"
-        query = query.where(func.lower(m.reference).like(like) | func.lower(Pledge.title).like(like)
-                            | func.lower(Organization.name).like(like))
-    return query
+        matching = select(Pledge.id).where(func.lower(Pledge.title).like(like)
+                                           | Pledge.lead_organization_id.in_(_orgs_matching(like, acronym=False)))
+        conditions.append(func.lower(reference_column).like(like) | pledge_id_column.in_(matching))
+    return conditions
 
 
 PLEDGE_AMENDMENT = SubmissionType(

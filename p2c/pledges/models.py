@@ -86,6 +86,8 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
         Index("ix_pledge_status_impl", "status", "implementation_status", "id"),
         Index("ix_pledge_status_usd", "status", "usd_value", "id"),
         Index("ix_pledge_status_submitted", "status", "submitted_at"),
+        # The review queue's focus-area filter, read in submission order (p2c.review.queries).
+        Index("ix_pledge_status_focus_submitted", "status", "focus_area_code", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
