@@ -13,7 +13,7 @@
   derived running total.
 
 Revision ID: 0007_finance_ledger
-Revises: 0008_refdata_translations
+Revises: 0008_revfix_whole_counts
 Create Date: 2026-11-30 10:45:00
 """
 from decimal import Decimal
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007_finance_ledger'
-down_revision = '0008_refdata_translations'
+down_revision = '0008_revfix_whole_counts'
 branch_labels = None
 depends_on = None
 

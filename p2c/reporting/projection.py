@@ -42,7 +42,8 @@ from p2c.rollups.queries import STATE_ID
 # The rollups' layout: change it whenever `contributions` counts a new dimension (this release added the
 # verification levels, the ledger, regional initiatives and the embargo rule), so that the worker's
 # `rollup_layout` job rebuilds the rollups of an upgraded database once (p2c.operations.jobs).
-LAYOUT = "2026-11-30"
+# "-whole": counts typed before the whole-number rule were rounded (migration 0008_revfix_whole_counts).
+LAYOUT = "2026-11-30-whole"
 
 _DIRTY = "p2c_rollup_dirty"
 _GOALS = "p2c_goals_changed"
