@@ -34,3 +34,24 @@ def test_english_fallback_options_carry_lang_en(client):
     finally:
         target.name, target.name_translations, objective.name, objective.name_translations = old
         db.session.commit()
+
+
+def test_pledge_form_marks_english_fallback_names(client):
+    from p2c.reference.models import Event
+
+    target = db.session.get(SdgTarget, "9.c")
+    event = db.session.scalars(db.select(Event).order_by(Event.code)).first()
+    old = (target.name, dict(target.name_translations or {}), event.name, dict(event.name_translations or {}))
+    try:
+        target.name, target.name_translations = "Probe access target", {}
+        event.name, event.name_translations = "Probe summit", {}
+        db.session.commit()
+        html = client.get("/pledges/new?lang=fr").get_data(as_text=True)
+        assert f'<option lang="en" value="{event.code}">Probe summit</option>' in html
+        assert re.search(r'value="9\.c"[^>]*> <span lang="en">9\.c Probe access target</span>', html)
+        english = client.get("/pledges/new?lang=en").get_data(as_text=True)
+        assert f'<option value="{event.code}">Probe summit</option>' in english
+        assert re.search(r'value="9\.c"[^>]*> <span>9\.c Probe access target</span>', english)
+    finally:
+        target.name, target.name_translations, event.name, event.name_translations = old
+        db.session.commit()
