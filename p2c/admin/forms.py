@@ -28,10 +28,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from p2c.core.counts import count_precision_error
 from p2c.core.enums import EventKind, UserRole
 from p2c.core.forms import CleanForm, add_translation_fields
+from p2c.extensions import db
 from p2c.members.forms import NumberField
 from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
+from p2c.reference.models import Indicator
 
 GOAL_METRICS = [("usd_value", _l("USD value of approved pledges")), ("pledges", _l("Number of approved pledges")),
                 ("organizations", _l("Number of pledging organizations")), ("indicator", _l("An indicator"))]
@@ -107,6 +110,19 @@ class GoalForm(CleanForm):
         """An indicator goal names its indicator."""
         if self.metric.data == "indicator" and not field.data:
             raise ValidationError(_l("Choose the indicator."))
+
+    def validate_target_value(self, field) -> None:
+        """A goal on a count (pledges, organizations, an indicator of people, schools...) is a whole number,
+        like every count stored (p2c.core.counts); a goal in USD may have cents."""
+        if self.metric.data == "usd_value":
+            return
+        unit = self.metric.data  # "pledges", "organizations": counts
+        if self.metric.data == "indicator":
+            indicator = db.session.get(Indicator, self.indicator_code.data) if self.indicator_code.data else None
+            unit = indicator.unit if indicator is not None else None
+        message = count_precision_error(field.data, unit)
+        if message:
+            raise ValidationError(message)
 
 
 add_translation_fields(CallForm, "title", _l("Title"), 200)

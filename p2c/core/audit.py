@@ -45,6 +45,8 @@ ACTION_TITLES = {
     "progress_report.submitted": _l("Progress report submitted"),
     "progress_report.resubmitted": _l("Progress report resubmitted"),
     "publication.published": _l("Report published"),
+    # Written by migration 0008_revfix_whole_counts (counts typed before the whole-number rule).
+    "migrate.whole_counts": _l("Counts rounded to whole numbers"),
     "verification.assign": _l("Assigned for independent verification"),
     "verification.decide": _l("Independent verification decided"),
     "schedule_announcement": _l("Announcement time set"),

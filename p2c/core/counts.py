@@ -69,6 +69,8 @@ def json_quantity(value: object, unit: str | None) -> int | str | None:
 
 QUANTITY_DOC = ("a whole number (JSON integer) when the indicator's unit counts things (people, schools, "
                 "sites...); a decimal string with two places when the unit is USD")
+# The rule as a field's whole description (a field without one of its own).
+QUANTITY_SENTENCE = QUANTITY_DOC[0].upper() + QUANTITY_DOC[1:]
 
 
 class Quantity(fields.Field):
@@ -80,7 +82,9 @@ class Quantity(fields.Field):
 
     def __init__(self, unit: Callable[[Any], str | None], **kwargs: Any) -> None:
         metadata = {"oneOf": [{"type": "integer"}, {"type": "string"}], **kwargs.pop("metadata", {})}
-        metadata["description"] = (metadata.get("description", "") + " (" + QUANTITY_DOC + ")").lstrip(" ")
+        given = (metadata.get("description") or "").strip()
+        # Without a description of its own the field's description is the rule itself (not "(a whole...").
+        metadata["description"] = f"{given} ({QUANTITY_DOC})" if given else QUANTITY_SENTENCE
         super().__init__(metadata=metadata, **kwargs)
         self.unit = unit
 

@@ -38,25 +38,45 @@ from p2c.rollups.queries import data_version
 
 
 def _options() -> dict[str, list[tuple[str, str]]]:
-    """(value, label) choices of each facet, in the reader's language (cached a minute per language)."""
-    key = f"directory-options:{current_language()}"
-    options = cache.get(key)
-    if options is None:
-        options = _build_options()
-        cache.set(key, options, ttl=60)
-    return options
+    """(value, label) choices of each facet, in the reader's language (cached a minute per language and
+    data version: an admin's new name or translation shows at once)."""
+    return _options_and_english()[0]
 
 
-def _build_options() -> dict[str, list[tuple[str, str]]]:
+def _english_values() -> dict[str, list[str]]:
+    """{facet: values whose label fell back to English} (team names not translated into the reader's
+    language): their <option> carries lang="en" so that screen readers pronounce them in English."""
+    return _options_and_english()[1]
+
+
+def _options_and_english() -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[str]]]:
+    key = f"directory-options:{current_language()}:{data_version()}"
+    cached = cache.get(key)
+    if cached is None:
+        english: dict[str, list[str]] = {}
+        cached = (_build_options(english), english)
+        cache.set(key, cached, ttl=60)
+    return cached[0], cached[1]
+
+
+def _build_options(english: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
+    """The facets' choices; `english` is filled with {facet: values whose label is the English fallback}."""
+    lang = current_language()
+
     def codes(model, order=None):
         return [(c, ref_name(n)) for c, n in db.session.execute(
             select(model.code, model.name).order_by(order if order is not None else model.position))]
 
-    def translated(model, with_code=False):
+    def translated(model, facet, with_code=False):
         # Events, SDG targets, GDC objectives: the team's translation, then the catalog's, then English.
-        return [(c, f"{c} {reference_translation(n, t)[0]}" if with_code else reference_translation(n, t)[0])
-                for c, n, t in db.session.execute(
-                    select(model.code, model.name, model.name_translations).order_by(model.position))]
+        out = []
+        for c, n, t in db.session.execute(
+                select(model.code, model.name, model.name_translations).order_by(model.position)):
+            text, text_lang = reference_translation(n, t)
+            if text_lang == "en" and lang != "en":
+                english.setdefault(facet, []).append(c)
+            out.append((c, f"{c} {text}" if with_code else text))
+        return out
 
     countries = collated(((iso3, country_name(iso3)) for iso3 in db.session.scalars(select(Country.iso3))),
                          key=lambda c: c[1])
@@ -73,8 +93,8 @@ def _build_options() -> dict[str, list[tuple[str, str]]]:
         "wsis": [(c, f"{c} {ref_name(n)}") for c, n in db.session.execute(
             select(WsisLine.code, WsisLine.name).order_by(WsisLine.position))],
         "implementation": ImplementationStatus.choices(), "reporting": ReportingStatus.choices(),
-        "year": [(str(y), str(y)) for y in range(2021, 2031)], "event": translated(Event),
-        "sdg_target": translated(SdgTarget, with_code=True), "gdc": translated(GdcObjective),
+        "year": [(str(y), str(y)) for y in range(2021, 2031)], "event": translated(Event, "event"),
+        "sdg_target": translated(SdgTarget, "sdg_target", with_code=True), "gdc": translated(GdcObjective, "gdc"),
         "lead_region": [(r, str(REGION_NAMES[r])) for r in REGION_CODES],
         "initiative": [(i.code, f"{i.code} {i.title}") for i in initiatives(current_language())],
     }
@@ -87,21 +107,24 @@ def _selects(filters: dict, facets: dict | None) -> dict[str, Markup]:
     base = cache.get(key)
     if base is None:
         base = {}
+        english = _english_values()
         for name, choices in _options().items():
             counts = (facets or {}).get(name, {})
+            in_english = set(english.get(name, ()))
             parts = [f'<option value="">{escape(_("All"))}</option>']
             for value, label in choices:
                 n = counts.get(value) if facets is not None else None
                 suffix = f" ({format_decimal(n)})" if n is not None else ""
-                parts.append(f'<option value="{escape(value)}">{escape(label)}{suffix}</option>')
+                lang = ' lang="en"' if value in in_english else ""
+                parts.append(f'<option value="{escape(value)}"{lang}>{escape(label)}{suffix}</option>')
             base[name] = "".join(parts)
         cache.set(key, base, ttl=300)
     out = {}
     for name, html in base.items():
         chosen = filters.get(name)
         if chosen not in (None, ""):
-            marker = f'<option value="{escape(str(chosen))}">'
-            html = html.replace(marker, marker[:-1] + " selected>", 1)
+            marker = f'<option value="{escape(str(chosen))}"'  # then ">" or ' lang="en">'
+            html = html.replace(marker, marker + " selected", 1)
         out[name] = Markup(html)  # noqa: S704 - built from escaped parts above
     return out
 

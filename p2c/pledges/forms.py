@@ -195,8 +195,18 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         self.initiative_groups = initiative_groups(self.countries.data or [], self.shortcuts.data or [],
                                                    self.initiatives.data or [])
         self.initiatives.choices = [(i.code, i.title) for g in self.initiative_groups for i in g["initiatives"]]
-        self.event.choices = [("", str(_l("None")))] + [(c, reference_translation(e.name, e.name_translations)[0])
-                                                          for c, e in cat.events.items()]
+        lang = current_language()
+
+        def named(english: str, translations: dict | None) -> tuple[str, bool]:
+            """(name in the reader's language, whether it fell back to English on a non-English page)."""
+            text, text_lang = reference_translation(english, translations)
+            return text, text_lang == "en" and lang != "en"
+
+        # A name shown in its English fallback is marked lang="en" (an <option>'s render_kw, WTForms 3.1+;
+        # the checkbox labels through `english_labels`), so screen readers read it in English.
+        self.event.choices = [("", str(_l("None")))] + [
+            (c, text, {"lang": "en"}) if fallback else (c, text)
+            for c, (text, fallback) in ((c, named(e.name, e.name_translations)) for c, e in cat.events.items())]
         indicators = [("", str(_l("Choose...")))] + [(c, ref_name(i.name)) for c, i in cat.indicators.items()]
         for entry in self.targets.entries:
             entry.form.indicator.choices = indicators
@@ -207,10 +217,14 @@ class PledgeForm(FocalPointChecksMixin, PublicForm):
         # Retired targets and objectives are offered only to a pledge that already names them (what it has
         # stored, not what a request sends: a hand-made POST cannot bring a retired code back).
         kept = self.kept_codes
-        self.sdg_targets.choices = [(c, f"{c} {reference_translation(t.name, t.name_translations)[0]}")
-                                    for c, t in cat.sdg_targets.items() if t.active or c in kept]
-        self.gdc_objectives.choices = [(c, reference_translation(o.name, o.name_translations)[0])
-                                       for c, o in cat.gdc_objectives.items() if o.active or c in kept]
+        targets = {c: named(t.name, t.name_translations) for c, t in cat.sdg_targets.items() if t.active or c in kept}
+        objectives = {c: named(o.name, o.name_translations) for c, o in cat.gdc_objectives.items()
+                      if o.active or c in kept}
+        self.sdg_targets.choices = [(c, f"{c} {text}") for c, (text, _fallback) in targets.items()]
+        self.gdc_objectives.choices = [(c, text) for c, (text, _fallback) in objectives.items()]
+        # {field name: codes whose label is the English fallback}: the template marks those labels lang="en".
+        self.english_labels = {"sdg_targets": {c for c, (_t, fallback) in targets.items() if fallback},
+                               "gdc_objectives": {c for c, (_t, fallback) in objectives.items() if fallback}}
         self.parsed_amount: Decimal | None = None
         self.known_lead = None
         self.cleaned: dict = {}

@@ -79,16 +79,27 @@ def _item_units(name: str, items: list[dict], figures: dict) -> dict[Any, str]:
     return {}
 
 
-def _figure_cell(key: str, value: Any, unit: str | None) -> str:
-    """A figure's cell: a count whole ("1000", not "1000.00"; p2c.core.counts), the rest as `_cell`."""
-    if unit is not None and is_count(unit) and key in _QUANTITY_KEYS and value not in (None, ""):
+def counts_whole(content: dict) -> bool:
+    """Whether a report's counts are shown whole (p2c.core.counts): content frozen since the rule
+    (schema_version 2, or earlier content whose goals carry their unit: frozen between the rule and the
+    version). Older content is shown exactly as frozen ("12.5"), so that a published report never changes."""
+    if (content.get("schema_version") or 1) >= 2:
+        return True
+    return any("unit" in g for g in (content.get("figures") or {}).get("goals") or [])
+
+
+def _figure_cell(key: str, value: Any, unit: str | None, whole_counts: bool = True) -> str:
+    """A figure's cell: a count whole ("1000", not "1000.00"; p2c.core.counts) when `whole_counts`, the rest
+    (and every figure of content frozen before the rule) as `_cell`."""
+    if (whole_counts and unit is not None and is_count(unit) and key in _QUANTITY_KEYS
+            and value not in (None, "")):
         return _cell(whole(value))
     return _cell(value)
 
 
-def _figure_rows(figures: dict) -> Iterator[list[str]]:
+def _figure_rows(figures: dict, whole_counts: bool = True) -> Iterator[list[str]]:
     """Every frozen /progress figure as (section, item, metric, value): one row per scalar, so nothing the
-    JSON holds is left out (the test walks the JSON to check)."""
+    JSON holds is left out (the test walks the JSON to check). `whole_counts`: `counts_whole` of the content."""
     for name in sorted(figures):
         value = figures[name]
         if name == "finance":  # pledged versus disbursed: its scalars, then its breakdowns
@@ -116,14 +127,15 @@ def _figure_rows(figures: dict) -> Iterator[list[str]]:
                             label = point.get("period", point.get("level"))
                             for field in sorted(point):
                                 yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{label}",
-                                       field, _figure_cell(field, point[field], unit)]
+                                       field, _figure_cell(field, point[field], unit, whole_counts)]
                         continue
                     if isinstance(item[key], dict):  # a goal's title in the team's translations: per language
                         for lang in sorted(item[key]):
                             yield [f"figures.{name}.{key}", f"{_cell(item.get(ident))}/{lang}", "text",
                                    _cell(item[key][lang])]
                         continue
-                    yield [f"figures.{name}", _cell(item.get(ident)), key, _figure_cell(key, item[key], unit)]
+                    yield [f"figures.{name}", _cell(item.get(ident)), key,
+                           _figure_cell(key, item[key], unit, whole_counts)]
         else:
             yield ["figures", "", name, _cell(value)]
 
@@ -174,7 +186,7 @@ def csv_rows(publication: Publication) -> Iterator[list[str]]:
     for lang, texts in sorted((c.get("translations") or {}).items()):  # the team's translations, by language
         for part, text in sorted(texts.items()):
             yield ["translations", lang, part, text]
-    yield from _figure_rows(c.get("figures") or {})
+    yield from _figure_rows(c.get("figures") or {}, counts_whole(c))
 
 
 # Comparison -------------------------------------------------------------------------------------

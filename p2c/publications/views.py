@@ -82,7 +82,8 @@ def detail(slug: str):
     publication = _get(slug)
     others = [p for p in queries.all_publications() if p.id != publication.id]
     return render_template("publications/detail.html", pub=publication, c=publication.content,
-                           verified=queries.verify(publication), others=others)
+                           verified=queries.verify(publication), others=others,
+                           whole_counts=queries.counts_whole(publication.content))
 
 
 @bp.get("/reports/<slug>.json")
@@ -121,6 +122,7 @@ def detail_pdf(slug: str):
     if pdf is None:
         html = render_template("publications/detail.html", pub=publication, c=publication.content,
                                verified=queries.verify(publication), others=[], pdf=True,
+                               whole_counts=queries.counts_whole(publication.content),
                                layout="publications/pdf_base.html")
         # Links in the PDF point at the configured site, never at a Host header a client chose.
         pdf = html_to_pdf(html, base_url=current_app.config["BASE_URL"].rstrip("/") + "/")

@@ -33,7 +33,7 @@ from p2c.pledges import visibility
 from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.pledges.visibility import is_public, public_clause
 from p2c.reference.initiatives import RegionalInitiative
-from p2c.reference.models import Event
+from p2c.reference.models import Event, GdcObjective, SdgTarget
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
 from p2c.reporting.models import Goal
 from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
@@ -42,7 +42,8 @@ from p2c.rollups.queries import STATE_ID
 # The rollups' layout: change it whenever `contributions` counts a new dimension (this release added the
 # verification levels, the ledger, regional initiatives and the embargo rule), so that the worker's
 # `rollup_layout` job rebuilds the rollups of an upgraded database once (p2c.operations.jobs).
-LAYOUT = "2026-11-30"
+# "-whole": counts typed before the whole-number rule were rounded (migration 0008_revfix_whole_counts).
+LAYOUT = "2026-11-30-whole"
 
 _DIRTY = "p2c_rollup_dirty"
 _GOALS = "p2c_goals_changed"
@@ -233,9 +234,10 @@ def _after_flush(session, flush_context) -> None:
             mark_dirty(session, obj.pledge_id)
         elif isinstance(obj, ProgressValue) and obj.report is not None:
             mark_dirty(session, obj.report.pledge_id)
-        elif isinstance(obj, Goal | Event | RegionalInitiative):
+        elif isinstance(obj, Goal | Event | RegionalInitiative | SdgTarget | GdcObjective):
             # Goals are part of the figures, and /progress shows event and initiative names (an admin's
-            # new translation): the cached pages and API must move on.
+            # new translation); the directory's dropdowns (cached per data version) name SDG targets and GDC
+            # objectives: the cached pages and API must move on.
             session.info[_GOALS] = True
         if isinstance(obj, Pledge | PledgeTarget | PledgeMilestone) and _public_change(session, obj):
             # What the rollups do not count (a title, a note, milestones, SDG targets) is in the pages and

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, post_dump, validate
 
-from p2c.core.counts import QUANTITY_DOC, Quantity, json_quantity
+from p2c.core.counts import QUANTITY_SENTENCE, Quantity, json_quantity
 from p2c.core.enums import FigureLevel
 from p2c.pledges.public_schemas import DecimalString
 from p2c.reference.regions import ITU_REGIONS
@@ -97,7 +97,8 @@ class GoalSchema(Schema):
 class IndicatorLevelSchema(LevelSchema):
     """An indicator's achieved figure at one verification level."""
 
-    achieved = fields.Raw(metadata={"oneOf": [{"type": "integer"}, {"type": "string"}], "description": QUANTITY_DOC})
+    achieved = fields.Raw(metadata={"oneOf": [{"type": "integer"}, {"type": "string"}],
+                                    "description": QUANTITY_SENTENCE})
 
 
 class IndicatorSchema(Schema):
@@ -137,7 +138,8 @@ class TrajectoryPointSchema(Schema):
     """The coalition's achieved total as of one reporting period (latest approved report per pledge)."""
 
     period = fields.Integer()
-    achieved = fields.Raw(metadata={"oneOf": [{"type": "integer"}, {"type": "string"}], "description": QUANTITY_DOC})
+    achieved = fields.Raw(metadata={"oneOf": [{"type": "integer"}, {"type": "string"}],
+                                    "description": QUANTITY_SENTENCE})
 
 
 class ForecastSchema(Schema):
