@@ -20,10 +20,9 @@ from p2c.pledges.models import PledgeAmendment
 from p2c.reporting.models import Goal
 from tests.access.test_amendments import amendment_post
 from tests.builders import Builder
-from tests.finance.test_migration import FINANCE_DOWN
 from tests.test_migrations import _fresh_database
 
-BEFORE = "0008_refdata_translations"
+BEFORE = "0008_queue_review_indexes"  # the revision before 0008_revfix_whole_counts
 
 
 def _targets(row: dict) -> list[dict]:
@@ -31,7 +30,6 @@ def _targets(row: dict) -> list[dict]:
 
 
 def test_fractional_counts_become_whole_everywhere_and_editable(tmp_path):
-    assert FINANCE_DOWN == "0008_revfix_whole_counts"
     with _fresh_database(tmp_path) as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context(), app.test_request_context():
@@ -44,7 +42,7 @@ def test_fractional_counts_become_whole_everywhere_and_editable(tmp_path):
                                         ("usd_invested", Decimal("100.25"), 2030)])
             builder.progress_report(a, period=2025, achieved={"schools_connected": Decimal("0.5")})
             builder.progress_report(b, period=2025, achieved={"schools_connected": Decimal("0.5")})
-            # goal.counts comes with the finance migration: the goals are written as the table is now.
+            # Goals written with SQL, with a fractional target the goal form now refuses.
             for title, metric, code in (("Schools", "indicator", "schools_connected"), ("Money", "usd_value", None)):
                 db.session.execute(text(
                     "INSERT INTO goal (title, title_translations, metric, indicator_code, target_value, target_date,"
@@ -52,7 +50,7 @@ def test_fractional_counts_become_whole_everywhere_and_editable(tmp_path):
                     " '2030-12-31', :a, 9, '2026-01-01', '2026-01-01', 1)"),
                     {"t": title, "m": metric, "c": code, "a": True})
             db.session.flush()
-            db.session.info.pop("p2c_rollup_dirty", None)  # the finance tables do not exist yet
+            db.session.info.pop("p2c_rollup_dirty", None)  # the rollups are rebuilt after the upgrade
             db.session.commit()
             ids = (a.id, b.id)
             refs = (a.reference, b.reference)
