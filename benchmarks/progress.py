@@ -231,10 +231,14 @@ def main() -> None:
     parser.add_argument("--accept-encoding", default=ACCEPT_ENCODING[0],
                         help="Accept-Encoding sent with every request, as a browser does ('' for none)")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing SQLite file of the same size")
+    parser.add_argument("--endpoints", nargs="+", default=None,
+                        help="measure only these paths (/healthz is always measured first, as the baseline)")
     parser.add_argument("--prepare", action="store_true",
                         help="with --reuse: upgrade the file, approve all but the reserved pledges, rebuild the "
                              "rollups, and run the approval check (a reused file is otherwise served as it is)")
     args = parser.parse_args()
+    if args.endpoints:
+        ENDPOINTS[:] = ["/healthz", *[e for e in args.endpoints if e != "/healthz"]]
     ACCEPT_ENCODING[0] = args.accept_encoding
     driver = run_wrk if shutil.which("wrk") else run_python
     print(f"load generator: {'wrk' if driver is run_wrk else 'python threads'}; gunicorn 2 sync workers; "
