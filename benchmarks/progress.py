@@ -173,9 +173,9 @@ def run_python(url: str, duration: int, connections: int) -> tuple[float, float,
     return len(latencies) / duration, p95, errors[0]
 
 
-def get(url: str) -> tuple[float, bytes]:
+def get(url: str, timeout: float = 30) -> tuple[float, bytes]:
     t = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as r:
+    with urllib.request.urlopen(url, timeout=timeout) as r:
         body = r.read()
     return (time.perf_counter() - t) * 1000, body
 
@@ -191,7 +191,7 @@ def approval_check(base: str, env: dict) -> dict:
         results["commit_ms"].append(float(out.stdout.strip().splitlines()[-1]))
         first = True
         while True:
-            ms, body = get(base + "/api/v1/progress")
+            ms, body = get(base + "/api/v1/progress", timeout=900)
             if first:
                 results["first_read_ms"].append(ms)
                 first = False
@@ -201,7 +201,7 @@ def approval_check(base: str, env: dict) -> dict:
             if time.perf_counter() - committed > 10:
                 results["visible_after_ms"].append(float("inf"))
                 break
-        results["page_ms"].append(get(base + "/progress")[0])
+        results["page_ms"].append(get(base + "/progress", timeout=900)[0])
     return {k: max(v) for k, v in results.items()}
 
 
@@ -216,9 +216,11 @@ def serve(env: dict) -> tuple[subprocess.Popen, str]:
             break
         except OSError:
             time.sleep(0.2)
-    for path in ENDPOINTS:  # warm every worker's cache and imports
+    for path in ENDPOINTS:  # warm every worker's cache and imports (a cold /progress at 1M takes about a minute)
         for _ in range(4):
-            get(base + path)
+            ms, _ = get(base + path, timeout=900)
+            if ms > 1000:
+                print(f"  warm-up: {path} took {ms / 1000:.1f} s")
     return proc, base
 
 
@@ -231,6 +233,8 @@ def main() -> None:
     parser.add_argument("--accept-encoding", default=ACCEPT_ENCODING[0],
                         help="Accept-Encoding sent with every request, as a browser does ('' for none)")
     parser.add_argument("--reuse", action="store_true", help="reuse an existing SQLite file of the same size")
+    parser.add_argument("--check-approval", action="store_true",
+                        help="with --reuse: run the approval check (the file must still have its reserved pledges)")
     parser.add_argument("--endpoints", nargs="+", default=None,
                         help="measure only these paths (/healthz is always measured first, as the baseline)")
     parser.add_argument("--prepare", action="store_true",
@@ -279,7 +283,7 @@ def main() -> None:
                 print(f"  {path:40s} {rps:7.0f} req/s  x{rps / baseline:.2f} of /healthz  p95 {p95:6.1f} ms "
                       f"(at 2 connections: {latency[path]:5.1f} ms)"
                       f"{'  ERRORS ' + str(errors) if errors else ''}")
-            if fresh or args.prepare:
+            if fresh or args.prepare or args.check_approval:
                 check = approval_check(base, env)
                 print(f"  approval: commit {check['commit_ms']:.0f} ms; first /api/v1/progress after it "
                       f"{check['first_read_ms']:.0f} ms; visible after {check['visible_after_ms']:.0f} ms; "
