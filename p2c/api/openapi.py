@@ -17,7 +17,7 @@ from flask import abort, current_app, jsonify, render_template, send_from_direct
 from marshmallow import Schema, fields, validate
 
 from p2c.api.blueprint import ENDPOINTS, EndpointDoc, bp
-from p2c.pledges.public_schemas import DecimalString
+from p2c.core.fields import DecimalString
 
 OPENAPI_VERSION = "3.0.3"
 SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from p2c.core.enums import EventKind
+from p2c.core.fields import DecimalString
 from p2c.events.queries import EVENT_STATUSES
-from p2c.pledges.public_schemas import DecimalString
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

@@ -10,15 +10,9 @@ from marshmallow import Schema, fields
 
 from p2c.core.counts import Quantity
 from p2c.core.enums import FigureLevel
+from p2c.core.fields import DecimalString
 from p2c.pledges.queries import status_of
 from p2c.reference.catalog import catalog
-
-
-class DecimalString(fields.String):
-    """An exact decimal written as a string ("1081.30"), documented as a string."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else str(value)
 
 
 class UtcDateTime(fields.DateTime):

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, post_dump, validate
 
 from p2c.core.counts import QUANTITY_SENTENCE, Quantity, json_quantity
 from p2c.core.enums import FigureLevel
-from p2c.pledges.public_schemas import DecimalString
+from p2c.core.fields import DecimalString
 from p2c.reference.regions import ITU_REGIONS
 
 
