@@ -35,3 +35,26 @@ def test_indicator_goals_speak_of_pledged_targets(client, builder):
     finally:
         db.session.execute(delete(Goal).where(Goal.metric == "indicator"))
         db.session.commit()
+
+
+def test_usd_goals_speak_of_pledged_amounts(client, builder):
+    # A USD goal's value is the sum of pledged amounts (not disbursed): met -> "Pledged amounts meet the
+    # goal.", not met but with a pace -> "pledged amounts would meet it around".
+    builder.pledge(amount=1_000_000, approved_at=datetime.now() - timedelta(days=30))
+    db.session.add(Goal(title="USD 1", metric="usd_value", target_value=Decimal(500_000),
+                        target_date=date(2030, 12, 31), active=True, position=1, counts="all_time"))
+    db.session.add(Goal(title="USD 2", metric="usd_value", target_value=Decimal(10**7),
+                        target_date=date(2099, 12, 31), active=True, position=2, counts="all_time"))
+    db.session.commit()
+    try:
+        goals = [g for g in client.get("/api/v1/progress").get_json()["goals"] if g["metric"] == "usd_value"]
+        assert [g["met"] for g in goals] == [True, False] and goals[1]["projected_date"] is not None
+        english = client.get("/progress?lang=en").get_data(as_text=True)
+        assert "Pledged amounts meet the goal." in english and "Reached." not in english
+        assert "At the pace of the last 12 months, pledged amounts would meet it around" in english
+        assert "it would be reached around" not in english
+        spanish = client.get("/progress?lang=es").get_data(as_text=True)
+        assert "Los importes comprometidos alcanzan el objetivo." in spanish
+    finally:
+        db.session.execute(delete(Goal).where(Goal.metric == "usd_value"))
+        db.session.commit()
