@@ -3,8 +3,8 @@
 For each size it loads demo data into a fresh SQLite file (or reuses one: `--database FILE`, copied
 from e.g. benchmarks/progress.py's prepared file, is never written to except for the reviewer
 account and the migrations), serves the app with gunicorn (2 sync workers on 127.0.0.1), signs a
-reviewer in (session cookie, sent with the staff pages only: the public ones are read as anonymous readers
-read them) and drives every endpoint with `wrk` (Debian package, at /usr/bin/wrk).
+reviewer in (session cookie, sent with the staff pages only: the public ones are read without it, as
+anonymous readers read them) and drives every endpoint with `wrk` (Debian package, at /usr/bin/wrk).
 
 Printed per endpoint: requests/s, p50/p95/p99 latency and the throughput relative to /healthz in the
 same run. The staff pages are measured at `--staff-connections` (default 1: one reviewer's wait,
