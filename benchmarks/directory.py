@@ -133,8 +133,8 @@ def main() -> None:
         for name, code, extra in servers:
             proc, base = serve(code, dict(env, **extra))
             try:
-                health = run_wrk(base + "/healthz", args.duration, args.connections)[0]
-                print(f"== {name}: /healthz {health:.0f} req/s at c={args.connections}")
+                health, h50, h95, _h99, _errors = run_wrk(base + "/healthz", args.duration, args.connections)
+                print(f"== {name}: /healthz {health:.0f} req/s, p50 {h50:.1f} p95 {h95:.1f} ms at c={args.connections}")
                 for url in URLS:
                     for connections in (1, args.connections):
                         rps, p50, p95, p99, errors = run_wrk(base + url, args.duration, connections)
