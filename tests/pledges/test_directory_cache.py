@@ -218,3 +218,20 @@ def test_the_store_forgets_a_page_after_its_time_to_live(monkeypatch):
     assert store.get("a") == (b"page", True)
     clock[0] += 2
     assert store.get("a") is None and store.size == 0
+
+
+@pytest.mark.parametrize("text", [b"<p>before TOKEN after</p>" * 500, b"TOKEN at the start, at the end TOKEN",
+                                  b"TOKEN", b"no token at all", "ذ TOKEN ü".encode() * 3000])
+def test_a_stored_page_with_the_readers_token_spliced_in_is_one_valid_gzip_member(text):
+    import zlib
+
+    from p2c.pledges.directory_cache import _splice, _split
+
+    body, parts = _split(text, b"TOKEN")
+    assert len(parts) == text.count(b"TOKEN") + 1
+    for reader_token in (b"IjRmYjQ.Z2xvYmFs.abc-_", b""):
+        spliced = _splice(body, parts, reader_token)
+        expected = text.replace(b"TOKEN", reader_token)
+        assert gzip.decompress(spliced) == expected  # checks the CRC-32 and the length in the trailer
+        one = zlib.decompressobj(16 + zlib.MAX_WBITS)  # as a browser reads it: one member, nothing after
+        assert one.decompress(spliced) == expected and one.eof and one.unused_data == b""
