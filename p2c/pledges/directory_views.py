@@ -144,14 +144,16 @@ def directory():
         response = directory_cache.cached_response(key)
         if response is not None:
             return response
-    html = _render_directory()
-    if key is not None:
+    filters, errors = parse_filters(request.args)
+    html = _render_directory(filters, errors)
+    # A refused filter value is not stored: the codes it is checked against are cached a minute apart
+    # from the data version (p2c.pledges.filters._known), so a pillar just added could stay "unknown".
+    if key is not None and not errors:
         directory_cache.store(key, html)
     return html
 
 
-def _render_directory() -> str:
-    filters, errors = parse_filters(request.args)
+def _render_directory(filters: dict, errors: dict) -> str:
     page = queries.directory_page(filters)
     active = active_filters(filters)
     args = {k: v for k, v in request.args.items() if (k in FILTER_NAMES or k == "sort") and k not in errors and v}
