@@ -48,6 +48,7 @@ LAYOUT = "2026-11-30-whole"
 
 _DIRTY = "p2c_rollup_dirty"
 _GOALS = "p2c_goals_changed"
+_RENAMED = "p2c_organizations_renamed"
 REBUILD_BATCH = 20_000
 
 
@@ -247,9 +248,10 @@ def _after_flush(session, flush_context) -> None:
             # directory's dropdown and on /progress.
             session.info[_GOALS] = True
         elif isinstance(obj, Organization) and obj not in session.new and _renamed(obj):
-            # The lead organization's name is in the directory's list (its pages are cached whole per
-            # data version) and in the open-data files; the rollups, which count by its id, stay the same.
-            session.info[_GOALS] = True
+            # A lead organization's name is in the directory's list (its pages are cached whole per data
+            # version) and in /progress's finance table; the rollups, which count by its id, stay the
+            # same. Looked at before the commit: only an organization leading a public pledge matters.
+            session.info.setdefault(_RENAMED, set()).add(obj.id)
         if isinstance(obj, Pledge | PledgeTarget | PledgeMilestone) and _public_change(session, obj):
             # What the rollups do not count (a title, a note, milestones, SDG targets) is in the pages and
             # the open-data files written ahead (p2c.opendata.snapshots): the version moves on, so neither
@@ -317,12 +319,17 @@ def _before_commit(session) -> None:
         if not ids:
             break
         refresh(ids)
+    renamed = session.info.pop(_RENAMED, None)
+    if renamed and db.session.scalar(select(Pledge.id).where(
+            Pledge.lead_organization_id.in_(renamed), public_clause()).limit(1)) is not None:
+        session.info[_GOALS] = True
     if session.info.pop(_GOALS, None):
         _bump_version()
 
 
 def _after_rollback(session) -> None:
     session.info.pop(_DIRTY, None)
+    session.info.pop(_RENAMED, None)
     session.info.pop(_GOALS, None)
 
 

@@ -238,3 +238,19 @@ def test_a_stored_page_with_the_readers_token_spliced_in_is_one_valid_gzip_membe
         assert gzip.decompress(spliced) == expected  # checks the CRC-32 and the length in the trailer
         one = zlib.decompressobj(16 + zlib.MAX_WBITS)  # as a browser reads it: one member, nothing after
         assert one.decompress(spliced) == expected and one.eof and one.unused_data == b""
+
+
+def test_renaming_an_organization_without_a_public_pledge_keeps_the_data_version(builder):
+    from p2c.rollups.queries import data_version
+
+    lead = builder.organization(name="Public Lead")
+    builder.pledge(lead=lead)
+    quiet = builder.organization(name="No Pledges Yet")
+    db.session.commit()
+    before = data_version()
+    quiet.name = "Still No Pledges"
+    db.session.commit()
+    assert data_version() == before  # /progress at a million pledges is not recomputed for nothing
+    lead.name = "Public Lead Renamed"
+    db.session.commit()
+    assert data_version() == (before[0], before[1] + 1)
