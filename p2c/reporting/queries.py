@@ -19,6 +19,7 @@ from p2c.pledges.models import Pledge
 from p2c.pledges.queries import conditions
 from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Country
+from p2c.reporting.contributions import FORECAST_DIMENSIONS
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.figures import assemble
 from p2c.reporting.forecast import forecasts
@@ -40,10 +41,12 @@ def state_token(today: date | None = None, *, committed: bool = False) -> str:
 
 
 def rollup_raw() -> tuple[dict[tuple[str, str], list[int]], int]:
-    """The rollup rows as {(dimension, key): [pledges, usd_cents, amount_cents]}, and the organization count."""
+    """The rollup rows as {(dimension, key): [pledges, usd_cents, amount_cents]}, and the organization count
+    (the same as p2c.reporting.direct.raw_aggregates: without the 2030 forecast's own dimensions)."""
     raw = {}
     for d, k, n, u, a in db.session.execute(
-            select(Rollup.dimension, Rollup.key, Rollup.pledges, Rollup.usd_cents, Rollup.amount_cents)):
+            select(Rollup.dimension, Rollup.key, Rollup.pledges, Rollup.usd_cents, Rollup.amount_cents)
+            .where(Rollup.dimension.not_in(FORECAST_DIMENSIONS))):  # the forecast's, read by p2c.reporting.forecast
         raw[(d, k)] = [int(n), int(u), int(a)]
     return raw, organization_count()
 
@@ -67,7 +70,7 @@ def progress_figures(as_of: date | None = None, *, today: date | None = None) ->
     if figures is None:
         raw, organizations = rollup_raw()
         figures = assemble(raw, organizations, today, _now(), "rollups")
-        # Cached with the figures: any approved report bumps the data version, so it is never stale.
+        # From the rollups too (a few rows); any approved report bumps the data version, so never stale.
         figures["forecast"] = forecasts()
         cache.set(key, figures, ttl=24 * 3600)
     return figures
