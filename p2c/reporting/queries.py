@@ -88,7 +88,7 @@ def filtered_figures(filters: dict, *, today: date | None = None) -> dict:
     key = f"progress-filtered:{state_token(today)}:{json.dumps(active, sort_keys=True, default=str)}"
     figures = cache.get(key)
     if figures is None:
-        raw, organizations = raw_aggregates(None, where=tuple(conditions(active, today)))
+        raw, organizations = raw_aggregates(None, where=tuple(conditions(active, today, every=True)))
         figures = {**assemble(raw, organizations, today, _now(), "direct"), "forecast": [], "filters": active}
         cache.set(key, figures, ttl=3600)
     return figures
