@@ -16,9 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
-from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
-from p2c.implementation.latest import latest_approved_per_period, latest_approved_reports
+from p2c.implementation.latest import approved, latest_approved_per_period, latest_approved_reports
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
@@ -60,7 +59,10 @@ def day_key(value: date | datetime | str | None) -> str:
 
 
 class Batch:
-    """The rows needed to compute contributions for a set of pledges (by ids or an id range)."""
+    """The rows needed to compute contributions for a set of pledges (by ids or an id range).
+
+    Reports are read by pledge (`approved(by_pledge=True)`): through the status index SQLite read every
+    approved report for each batch of a rebuild, and for the one pledge an approval re-counts."""
 
     def __init__(self, ids: list[int] | None = None, id_range: tuple[int, int] | None = None,
                  approved_only: bool = True) -> None:
@@ -128,7 +130,8 @@ class Batch:
         latest = {}
         report_ids = {}
         disbursed: dict[int, int] = {}
-        for row in db.session.execute(latest_approved_reports(self._where(ProgressReport.pledge_id))):
+        for row in db.session.execute(latest_approved_reports(self._where(ProgressReport.pledge_id),
+                                                                     by_pledge=True)):
             status = row.implementation_status
             latest[row.pledge_id] = (row.last, str(status.value if hasattr(status, "value") else status),
                                      level_value(row.level))
@@ -154,7 +157,7 @@ class Batch:
         approved report of each period count from that period until its next reported period, so the
         pledge adds +value at the period and -value at the next one (nothing after its last period: the
         series ends at the last period any counted pledge reported). Changes that cancel are left out."""
-        per_period = latest_approved_per_period(self._where(ProgressReport.pledge_id)).subquery()
+        per_period = latest_approved_per_period(self._where(ProgressReport.pledge_id), by_pledge=True).subquery()
         out: dict[int, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
         rows = db.session.execute(
             select(per_period.c.pledge_id, per_period.c.period, per_period.c.next_period,
@@ -168,7 +171,7 @@ class Batch:
                 out[pid][(code, int(next_period))] -= value
         last = dict(db.session.execute(
             select(ProgressReport.pledge_id, func.max(ProgressReport.period))
-            .where(self._where(ProgressReport.pledge_id), ProgressReport.status == ReviewStatus.APPROVED)
+            .where(self._where(ProgressReport.pledge_id), approved(by_pledge=True))
             .group_by(ProgressReport.pledge_id)).all())
         changes = {pid: {k: v for k, v in by.items() if v} for pid, by in out.items()}
         return changes, {int(pid): int(period) for pid, period in last.items()}
@@ -182,7 +185,7 @@ class Batch:
                    Country.itu_region, DisbursementEntry.usd_value)
             .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
             .outerjoin(Country, Country.iso3 == DisbursementEntry.recipient)
-            .where(self._where(DisbursementEntry.pledge_id), ProgressReport.status == ReviewStatus.APPROVED))
+            .where(self._where(DisbursementEntry.pledge_id), approved(by_pledge=True)))
         for pid, year, recipient, region, usd in rows:
             country = recipient if region is not None else ""
             out[pid][(str(year), country, disbursed_region(recipient, region))] += cents(usd)
