@@ -46,14 +46,13 @@ def main() -> None:
                       FLASK_DEBUG="0")
     from sqlalchemy import select
 
+    import p2c
     from p2c import create_app
     from p2c.core.enums import FigureLevel, ReviewStatus
     from p2c.core.unit import commit
     from p2c.extensions import db
     from p2c.implementation.models import ProgressReport
     from p2c.pledges.models import Pledge
-
-    import p2c
     print(f"code: {Path(p2c.__file__).parent}; database: {args.database_url}")
     app = create_app()
     client = app.test_client()
@@ -89,7 +88,7 @@ def main() -> None:
                  ("/api/v1/progress after it", get("/api/v1/progress"))]
     for spec in args.filters:
         rows.append((f"first /api/v1/progress?{spec}", get(f"/api/v1/progress?{spec}")))
-        rows.append((f"  again (cached)", get(f"/api/v1/progress?{spec}")))
+        rows.append(("  again (cached)", get(f"/api/v1/progress?{spec}")))
     print(f"baseline: warm /progress, median of 20: {warm * 1000:.1f} ms")
     for name, seconds in rows:
         print(f"{name:48} {seconds:9.3f} s   x{seconds / warm:,.0f}")

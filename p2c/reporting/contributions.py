@@ -40,6 +40,10 @@ NONE_KEY = "none"
 TRAJECTORY = "trajectory"
 LAST_PERIOD = "last_period"
 FORECAST_DIMENSIONS = (TRAJECTORY, LAST_PERIOD)
+# USD pledged by month of the pledge date (the /progress timeline, p2c.reporting.queries.monthly_pledged).
+PLEDGED_MONTH = "pledged_month"
+# Rollup dimensions that serve one reader each and are not figures (left out of rollup_raw).
+NOT_FIGURES = (*FORECAST_DIMENSIONS, PLEDGED_MONTH)
 
 
 def cents(value: Decimal | float | int | None) -> int:
@@ -251,6 +255,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
             ("stakeholder", p.stakeholder_group_code, u, d),
             ("lead_region", p.itu_region or NONE_KEY, u, d),
             ("pledged_year", str(p.pledged_on.year) if p.pledged_on else NONE_KEY, u, 0),
+            *([(PLEDGED_MONTH, p.pledged_on.isoformat()[:7], u, 0)] if p.pledged_on else []),
             *ledger,
             ("start_year", str(p.start_year) if p.start_year else NONE_KEY, u, 0),
             ("approved_day", approved, u, 0),

@@ -55,7 +55,8 @@ def _filters() -> list[dict]:
     stakeholder = db.session.scalar(select(Organization.stakeholder_group_code).limit(1))
     return [*found, {"region": "AFR"}, {"region": "EUR"}, {"lead_region": "AFR"}, {"focus_area": "connect"},
             {"stakeholder": stakeholder}, {"group": "ldc"}, {"focus_area": "connect", "region": "ASP"},
-            {"reporting": "inactive"}, {"reporting": "current"}, {"country": "KEN", "pillar": _most_common(pledge_pillar, "pillar_code")}]
+            {"reporting": "inactive"}, {"reporting": "current"},
+            {"country": "KEN", "pillar": _most_common(pledge_pillar, "pillar_code")}]
 
 
 def _from_contributions(ids: set[int]) -> tuple[dict, int]:

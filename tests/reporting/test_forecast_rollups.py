@@ -1,6 +1,7 @@
 """The 2030 forecast's yearly totals read from the rollups (dimensions `trajectory` and `last_period`) are
-exactly those computed from the tables (p2c.reporting.forecast, `direct=True`), on demo data and after
-each kind of change that moves them, and the forecast moves on the very next read after a report approval."""
+exactly those computed from the tables (p2c.reporting.forecast, `direct=True`), as is the timeline (USD pledged
+by month, dimension `pledged_month`), on demo data and after each kind of change that moves them, and the
+forecast moves on the very next read after a report approval."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport
 from p2c.pledges.models import Pledge
+from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Indicator
 from p2c.reporting.forecast import trajectories
 from p2c.reporting.projection import rebuild
-from p2c.reporting.queries import progress_figures
+from p2c.reporting.queries import monthly_pledged, progress_figures
 from p2c.rollups.models import Rollup
 
 
@@ -25,10 +27,25 @@ def _codes() -> list[str]:
                                    .order_by(Indicator.position)))
 
 
+def _monthly_from_tables() -> dict[tuple[int, int], Decimal]:
+    """USD pledged per month of the pledge date by the approved pledges, from the pledge table."""
+    out: dict[tuple[int, int], Decimal] = {}
+    for pledged_on, usd in db.session.execute(select(Pledge.pledged_on, Pledge.usd_value).where(
+            public_clause(), Pledge.pledged_on.is_not(None))):
+        key = (pledged_on.year, pledged_on.month)
+        out[key] = out.get(key, Decimal(0)) + Decimal(usd or 0)
+    return out
+
+
 def _same_as_direct() -> dict[str, list[tuple[int, Decimal]]]:
     codes = _codes()
     rolled = trajectories(codes)
     assert rolled == trajectories(codes, direct=True)
+    # The timeline's months (rollup dimension pledged_month) too: each month's step of the cumulative line.
+    points = monthly_pledged()
+    steps = {(d.year, d.month): Decimal(str(round(v - (points[i - 1][1] if i else 0), 2)))
+             for i, (d, v) in enumerate(points)}
+    assert {k: v for k, v in steps.items() if v} == {k: v for k, v in _monthly_from_tables().items() if v}
     return rolled
 
 
