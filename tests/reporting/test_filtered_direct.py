@@ -26,7 +26,7 @@ from p2c.pledges.models import (
     pledge_wsis,
 )
 from p2c.pledges.queries import conditions
-from p2c.reporting.contributions import FORECAST_DIMENSIONS
+from p2c.reporting.contributions import NOT_FIGURES
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.projection import decode
 from p2c.rollups.models import RollupPledge
@@ -68,7 +68,7 @@ def _from_contributions(ids: set[int]) -> tuple[dict, int]:
         lead, _u, entries = decode(text)
         leads.add(lead)
         for d, k, u, a in entries:
-            if d in FORECAST_DIMENSIONS:
+            if d in NOT_FIGURES:
                 continue
             row = raw[(d, k)]
             row[0] += 1
