@@ -40,9 +40,10 @@ def demo(app):
     assert result.exit_code == 0, result.output
 
 
-def _most_common(table, column: str) -> str:
-    return str(db.session.scalar(select(table.c[column]).group_by(table.c[column])
-                                 .order_by(func.count().desc(), table.c[column]).limit(1)))
+def _most_common(table, column: str):
+    """The code most pledges have in a link table, as the column types it (an SDG is a number)."""
+    return db.session.scalar(select(table.c[column]).group_by(table.c[column])
+                             .order_by(func.count().desc(), table.c[column]).limit(1))
 
 
 def _filters() -> list[dict]:
