@@ -58,12 +58,21 @@ def _today() -> date:
     return datetime.utcnow().date()  # noqa: DTZ003 - stored times are naive UTC
 
 
-def _link_exists(table, column: str, value) -> object:
+def _link_exists(table, column: str, value, every: bool = False) -> object:
+    if every:
+        return Pledge.id.in_(select(table.c.pledge_id).where(table.c[column] == value))
     return exists().where(table.c.pledge_id == Pledge.id, table.c[column] == value)
 
 
-def conditions(filters: dict, today: date | None = None) -> list:
-    """WHERE clauses for approved pledges matching the filters."""
+def conditions(filters: dict, today: date | None = None, *, every: bool = False) -> list:
+    """WHERE clauses for approved pledges matching the filters.
+
+    `every`: for a reader of every matching pledge (the filtered progress figures, p2c.reporting.direct),
+    the link and region filters are `id IN (the code's pledges)`, read once from the (code, pledge) index.
+    The directory reads one page in order and stops, so it keeps a correlated EXISTS per row it passes
+    (the IN list would be built in full on every page: a third of the pledges for a region). As an EXISTS
+    over a whole million SQLite probes every approved pledge, once per country of a region (about 45
+    probes each for Africa): 1 s of the 13 s a filtered /api/v1/progress took at 100k pledges."""
     f = active_filters(filters)
     where = [public_clause()]
     simple = {"focus_area": Pledge.focus_area_code, "type": Pledge.pledge_type_code, "year": Pledge.start_year,
@@ -80,11 +89,12 @@ def conditions(filters: dict, today: date | None = None) -> list:
              "sdg_target": (pledge_sdg_target, "sdg_target_code"), "gdc": (pledge_gdc, "gdc_code")}
     for name, (table, column) in links.items():
         if name in f:
-            where.append(_link_exists(table, column, f[name]))
+            where.append(_link_exists(table, column, f[name], every))
     if "region" in f:
-        where.append(exists().where(pledge_country.c.pledge_id == Pledge.id,
-                                    pledge_country.c.country_iso3.in_(
-                                        select(Country.iso3).where(Country.itu_region == f["region"]))))
+        countries = select(Country.iso3).where(Country.itu_region == f["region"])
+        where.append(Pledge.id.in_(select(pledge_country.c.pledge_id).where(pledge_country.c.country_iso3.in_(countries)))
+                     if every else exists().where(pledge_country.c.pledge_id == Pledge.id,
+                                                  pledge_country.c.country_iso3.in_(countries)))
     if "stakeholder" in f:
         where.append(Pledge.lead_organization_id.in_(
             select(Organization.id).where(Organization.stakeholder_group_code == f["stakeholder"])))

@@ -44,7 +44,8 @@ from p2c.rollups.queries import STATE_ID
 # verification levels, the ledger, regional initiatives and the embargo rule), so that the worker's
 # `rollup_layout` job rebuilds the rollups of an upgraded database once (p2c.operations.jobs).
 # "-whole": counts typed before the whole-number rule were rounded (migration 0008_revfix_whole_counts).
-LAYOUT = "2026-11-30-whole"
+# "-trajectory": each pledge's part of the 2030 forecast's yearly totals (contributions.Batch.trajectory).
+LAYOUT = "2026-11-30-trajectory"
 
 _DIRTY = "p2c_rollup_dirty"
 _GOALS = "p2c_goals_changed"
@@ -258,9 +259,9 @@ def _after_flush(session, flush_context) -> None:
             # a cache nor a written file is ever older than the data.
             session.info[_GOALS] = True
         if isinstance(obj, ProgressReport | ProgressValue):
-            # The 2030 forecast (p2c.reporting.forecast) reads every approved report, not only each
-            # pledge's latest one the rollups hold: a report change must move the caches on even when
-            # the pledge's rollup contribution stays the same.
+            # The rollups hold what the 2030 forecast reads (every approved report's period), but a report's
+            # other public fields (narrative, open-data files written ahead) are not in them: a report
+            # change must move the caches on even when the pledge's rollup contribution stays the same.
             session.info[_GOALS] = True
 
 
