@@ -89,6 +89,15 @@ def check_figures() -> str:
     shown, computed = progress_figures(today=today), assemble(raw, organizations, today, utcnow(), "direct")
     differing = [key for key in ("totals", "breakdowns", "goals", "indicators", "reporting_status")
                  if json.dumps(shown[key], sort_keys=True) != json.dumps(computed[key], sort_keys=True)]
+    # The forecast's trajectories and the timeline read rollup dimensions of their own: checked too.
+    from p2c.reporting.forecast import forecasts
+    from p2c.reporting.queries import monthly_pledged
+
+    if json.dumps(shown["forecast"], sort_keys=True) != json.dumps(forecasts(direct=True), sort_keys=True):
+        differing.append("forecast")
+    if ([(d, round(v, 2)) for d, v in monthly_pledged()]
+            != [(d, round(v, 2)) for d, v in monthly_pledged(direct=True)]):
+        differing.append("timeline")
     if differing:
         rollback()  # not done: check again next time
         raise RuntimeError(f"rollups differ from the pledge tables in: {', '.join(differing)}"
@@ -100,11 +109,14 @@ def check_figures() -> str:
 def upgrade_rollups() -> str:
     """Once per rollup layout: rebuild the rollups of a database upgraded to a release that counts more
     dimensions (until then /progress would show the new splits empty). Claimed like the daily jobs."""
-    from p2c.reporting.projection import LAYOUT, rebuild
+    from p2c.reporting.projection import LAYOUT, layout_current, rebuild
 
     if not claim_period("rollup_layout", LAYOUT):
         rollback()
         return "rollups up to date"
+    if layout_current():  # rebuilt already (`flask p2c rollups rebuild`, a bulk load) or created empty
+        commit()
+        return f"rollups up to date (layout {LAYOUT})"
     counted = rebuild()
     commit()
     return f"rebuilt from {counted} approved pledges (layout {LAYOUT})"

@@ -137,13 +137,20 @@ def _direct_deltas(codes: list[str], cutoff: datetime | None) -> tuple[Deltas, i
     return deltas, last
 
 
-def forecasts(cutoff: datetime | None = None) -> list[dict]:
+def forecasts(cutoff: datetime | None = None, *, direct: bool = False) -> list[dict]:
     """One entry per indicator with a 2030 gap, in catalogue order: code, name, unit, gap_value, the
     yearly `trajectory` [{period, achieved}], and the 2030 `forecast`, `forecast_low`, `forecast_high`,
-    `pace_per_year` and their shares of the gap (all decimal strings, None without enough years)."""
+    `pace_per_year` and their shares of the gap (all decimal strings, None without enough years).
+
+    The trajectories come from the rollups, except as of a `cutoff`, with `direct` (the daily check,
+    p2c.operations.jobs.check_figures) and while the rollups are not yet in this release's layout
+    (p2c.reporting.projection.layout_current): then from the tables."""
+    from p2c.reporting.projection import layout_current
+
     indicators = list(db.session.scalars(select(Indicator).where(Indicator.gap_value.is_not(None))
                                          .order_by(Indicator.position)))
-    series = trajectories([i.code for i in indicators], cutoff)
+    series = trajectories([i.code for i in indicators], cutoff,
+                          direct=direct or (cutoff is None and not layout_current()))
     out = []
     for ind in indicators:
         points = series.get(ind.code, [])

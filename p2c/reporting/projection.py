@@ -91,8 +91,19 @@ def _new_epoch() -> int:
 
 def _add_to_state(*, version: int = 0, organizations: int = 0) -> None:
     """Add to the state row's counters (creating the row, with a fresh epoch, the first time)."""
+    # Created with the current layout: the rollups were empty, so every row from now on is in it.
     _upsert(RollupState, ["id"], [{"id": STATE_ID, "epoch": _new_epoch(), "version": version,
-                                   "organizations": organizations}], ["version", "organizations"])
+                                   "organizations": organizations, "layout": LAYOUT}], ["version", "organizations"])
+
+
+def layout_current() -> bool:
+    """Whether the rollups hold every dimension of this release's LAYOUT (False on a database upgraded from
+    an earlier layout until the worker's `rollup_layout` job, or `flask p2c rollups rebuild`, has rebuilt
+    them). Readers of a dimension a layout added (the forecast's trajectory, the timeline's pledged_month)
+    read the tables while it is False: partial rollup rows would show a few re-counted pledges as the
+    coalition's totals. No state row yet: nothing was ever counted, so nothing is partial."""
+    layout = db.session.execute(select(RollupState.layout).where(RollupState.id == STATE_ID)).first()
+    return layout is None or layout[0] == LAYOUT
 
 
 def _bump_version() -> None:
@@ -198,7 +209,7 @@ def rebuild(batch_size: int = REBUILD_BATCH) -> int:
                 [(o, *v) for o, v in orgs.items()])
     _bump_version()
     db.session.execute(update(RollupState).where(RollupState.id == STATE_ID)
-                       .values(epoch=_new_epoch(), organizations=len(orgs)))
+                       .values(epoch=_new_epoch(), organizations=len(orgs), layout=LAYOUT))
     return counted
 
 

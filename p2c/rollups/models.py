@@ -58,7 +58,7 @@ class RollupState(db.Model):
 
     `version` goes up with every rollup write and goal change, and `epoch` changes on every full
     rebuild (a restored database must not reuse an old version number): caches key on both.
-    `organizations` counts the organizations leading at least one approved pledge.
+    `organizations` counts the organizations leading at least one approved pledge. `layout`: see below.
     """
 
     __tablename__ = "rollup_state"
@@ -67,3 +67,7 @@ class RollupState(db.Model):
     epoch: Mapped[int] = mapped_column(BigInteger, default=0)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     organizations: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The layout (p2c.reporting.projection.LAYOUT) the rows were written in: set by a full rebuild and when
+    # the row is first created (empty rollups); an upgraded database keeps the old value until the worker's
+    # `rollup_layout` job rebuilds, and readers of dimensions that layout added read the tables meanwhile.
+    layout: Mapped[str | None] = mapped_column(String(40), nullable=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +19,8 @@ from p2c.implementation import services as implementation_services
 from p2c.operations import jobs, worker
 from p2c.operations.models import JobPeriod, JobStatus
 from p2c.pledges.models import Pledge
+from p2c.reporting.projection import LAYOUT
+from p2c.rollups.models import RollupState
 from tests.pledges.formdata import valid_pledge
 from tests.smtp import HangingSmtpServer
 
@@ -171,8 +173,40 @@ def test_an_upgraded_database_gets_its_rollups_rebuilt_once(app, builder):
     builder.pledge(status=ReviewStatus.APPROVED)
     db.session.commit()
     db.session.execute(Rollup.__table__.delete())  # as an upgraded database: no rows of the new layout
+    db.session.execute(RollupState.__table__.update().values(layout="2026-11-29-old"))
     db.session.commit()
     job = jobs.JOB_BY_NAME["rollup_layout"]
     assert worker.run_job(app, job) == "rebuilt from 1 approved pledges (layout 2026-11-30-trajectory)"
     assert db.session.scalar(select(func.count()).select_from(Rollup)) > 0
     assert worker.run_job(app, job) == "rollups up to date"
+
+
+def test_rollups_already_in_the_layout_are_not_rebuilt_again(app, builder):
+    """A database rebuilt by `flask p2c rollups rebuild` (or created empty) is in the layout already."""
+    builder.pledge(status=ReviewStatus.APPROVED)
+    db.session.commit()
+    assert db.session.scalar(select(RollupState.layout)) == LAYOUT
+    assert worker.run_job(app, jobs.JOB_BY_NAME["rollup_layout"]) == f"rollups up to date (layout {LAYOUT})"
+
+
+def test_the_figures_check_sees_the_forecast_and_timeline_rows(app, builder):
+    """The 2030 forecast and the timeline read rollup dimensions of their own: a drifted row is reported."""
+    from p2c.extensions import cache
+    from p2c.rollups.models import Rollup
+
+    pledge = builder.pledge(status=ReviewStatus.APPROVED, pledged_on=date(2024, 3, 1))
+    for period, value in ((2022, 10), (2023, 20), (2024, 30)):
+        builder.progress_report(pledge, period=period, achieved={"people_connected": value})
+    db.session.commit()
+    assert worker.run_job(app, jobs.JOB_BY_NAME["check_figures"]) == "rollups agree"
+    for dimension, broken in (("trajectory", "forecast"), ("pledged_month", "timeline")):
+        db.session.execute(JobPeriod.__table__.delete())
+        db.session.execute(Rollup.__table__.update().where(Rollup.dimension == dimension)
+                           .values(amount_cents=Rollup.amount_cents + 100, usd_cents=Rollup.usd_cents + 100))
+        db.session.commit()
+        cache.clear()
+        assert worker.run_job(app, jobs.JOB_BY_NAME["check_figures"]).startswith(
+            f"failed: rollups differ from the pledge tables in: {broken}")
+        db.session.execute(Rollup.__table__.update().where(Rollup.dimension == dimension)
+                           .values(amount_cents=Rollup.amount_cents - 100, usd_cents=Rollup.usd_cents - 100))
+        db.session.commit()
