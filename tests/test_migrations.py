@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from p2c import create_app
 from p2c.extensions import db
+from p2c.pledges.search import include_name
 
 
 @contextmanager
@@ -42,7 +43,7 @@ def test_upgrade_matches_models_and_downgrade_reaches_base(tmp_path):
         with app.app_context():
             upgrade(revision="heads")
             with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+                diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name}), db.metadata)
             assert diff == [], f"models and migrations differ: {diff}"
             tables = set(inspect(db.engine).get_table_names())
             assert {"pledge", "organization", "progress_report", "audit_event", "publication"} <= tables
