@@ -94,7 +94,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     # The search index's FTS5 table and trigram indexes are made by migration 0009, not the models.
-    from p2c.pledges.search import include_name
+    from p2c.core.search import include_name
     conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()

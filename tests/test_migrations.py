@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from p2c import create_app
+from p2c.core.search import include_name
 from p2c.extensions import db
-from p2c.pledges.search import include_name
 
 
 @contextmanager

@@ -6,10 +6,12 @@
   alone. Kept in step by triggers on pledge_country (insert, delete), pledge (status, submitted_at)
   and country (itu_region): every writer (form, write API, import, amendments, the demo's bulk
   load, a hand-written INSERT) goes through them. Backfilled with one INSERT ... SELECT.
-- The queue's search (case-insensitive substring of a pledge's reference and title): on SQLite an
-  FTS5 table with the trigram tokenizer (SQLite 3.34+) on pledge (external content, triggers);
-  on PostgreSQL pg_trgm GIN indexes on lower(reference) and lower(title) of the pledge, and on
-  lower(reference) of amendments and progress reports, which answer `lower(x) LIKE '%word%'`.
+- The queue's search (case-insensitive substring of a pledge's reference and title, an
+  organization's name and acronym): on SQLite FTS5 tables with the trigram tokenizer (SQLite 3.34+)
+  on pledge and organization (external content, triggers); on PostgreSQL pg_trgm GIN indexes on
+  lower(reference) and lower(title) of the pledge, lower(name) and lower(acronym) of the
+  organization, and lower(reference) of amendments and progress reports, which answer
+  `lower(x) LIKE '%word%'` (p2c.core.search).
 - pledge (focus_area_code): the other kinds' focus-area filter (their pledge IN the focus area's
   pledges) read the whole pledge table without it (the status-first indexes do not serve it).
 - progress_report and pledge_amendment (status, pledge_id, reference): their counts filtered through
@@ -70,6 +72,18 @@ SQLITE_TRIGGERS = [
         VALUES ('delete', OLD.id, OLD.reference, OLD.title);
         INSERT INTO pledge_search (rowid, reference, title) VALUES (NEW.id, NEW.reference, NEW.title);
     END""",
+    """CREATE TRIGGER organization_search_insert AFTER INSERT ON organization BEGIN
+        INSERT INTO organization_search (rowid, name, acronym) VALUES (NEW.id, NEW.name, NEW.acronym);
+    END""",
+    """CREATE TRIGGER organization_search_delete AFTER DELETE ON organization BEGIN
+        INSERT INTO organization_search (organization_search, rowid, name, acronym)
+        VALUES ('delete', OLD.id, OLD.name, OLD.acronym);
+    END""",
+    """CREATE TRIGGER organization_search_update AFTER UPDATE OF name, acronym ON organization BEGIN
+        INSERT INTO organization_search (organization_search, rowid, name, acronym)
+        VALUES ('delete', OLD.id, OLD.name, OLD.acronym);
+        INSERT INTO organization_search (rowid, name, acronym) VALUES (NEW.id, NEW.name, NEW.acronym);
+    END""",
 ]
 
 POSTGRES_FUNCTIONS = [
@@ -116,6 +130,8 @@ POSTGRES_TRIGRAM_INDEXES = [
     ("ix_pledge_title_trgm", "pledge", "title"),
     ("ix_pledge_amendment_reference_trgm", "pledge_amendment", "reference"),
     ("ix_progress_report_reference_trgm", "progress_report", "reference"),
+    ("ix_organization_name_trgm", "organization", "name"),
+    ("ix_organization_acronym_trgm", "organization", "acronym"),
 ]
 
 
@@ -154,6 +170,9 @@ def upgrade():
         op.execute("CREATE VIRTUAL TABLE pledge_search USING fts5(reference, title, content='pledge',"
                    " content_rowid='id', tokenize='trigram')")
         op.execute("INSERT INTO pledge_search (pledge_search) VALUES ('rebuild')")
+        op.execute("CREATE VIRTUAL TABLE organization_search USING fts5(name, acronym, content='organization',"
+                   " content_rowid='id', tokenize='trigram')")
+        op.execute("INSERT INTO organization_search (organization_search) VALUES ('rebuild')")
         for statement in SQLITE_TRIGGERS:
             op.execute(statement)
 
@@ -171,6 +190,7 @@ def downgrade():
         for statement in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {statement.split()[2]}")
         op.execute("DROP TABLE IF EXISTS pledge_search")
+        op.execute("DROP TABLE IF EXISTS organization_search")
     op.drop_index('ix_pledge_amendment_status_pledge', table_name='pledge_amendment')
     op.drop_index('ix_progress_report_status_pledge', table_name='progress_report')
     op.drop_index('ix_pledge_focus', table_name='pledge')

@@ -17,6 +17,7 @@ from p2c.core.submissions import SubmissionType, register
 from p2c.core.tokens import private_link
 from p2c.extensions import db
 from p2c.members.models import Organization
+from p2c.members.search import organizations_matching
 from p2c.pledges import notifications, search
 from p2c.pledges.models import Pledge, PledgeAmendment, pledge_country, pledge_region
 from p2c.pledges.queries import partner_contacts
@@ -56,15 +57,6 @@ def lead_name(pledge_id_column):
             .where(Pledge.id == pledge_id_column).scalar_subquery())
 
 
-def _orgs_matching(like: str, *, acronym: bool = True):
-    """Ids of organizations whose name (or acronym) contains `like` (lower-case LIKE pattern): the
-    organization table is small, so the search looks it up once instead of once per record."""
-    condition = func.lower(Organization.name).like(like)
-    if acronym:
-        condition = condition | func.lower(Organization.acronym).like(like)
-    return select(Organization.id).where(condition)
-
-
 def region_pledges(region: str):
     """Ids of the pledges with a target country in the ITU `region` (from pledge_region's index)."""
     return select(pledge_region.c.pledge_id).where(pledge_region.c.itu_region == region)
@@ -83,11 +75,11 @@ def _pledge_conditions(f) -> list:
         ids = search.matching_pledges(f.search)
         if ids is not None:
             # Both on the id: a count reads the (status, ...) index alone, never a pledge row.
-            by_lead = select(Pledge.id).where(Pledge.lead_organization_id.in_(_orgs_matching(like)))
+            by_lead = select(Pledge.id).where(Pledge.lead_organization_id.in_(organizations_matching(f.search)))
             conditions.append(m.id.in_(ids) | m.id.in_(by_lead))
         else:
             conditions.append(func.lower(m.reference).like(like) | func.lower(m.title).like(like)
-                              | m.lead_organization_id.in_(_orgs_matching(like)))
+                              | m.lead_organization_id.in_(organizations_matching(f.search)))
     return conditions
 
 
@@ -188,7 +180,7 @@ def pledge_conditions(pledge_id_column, reference_column, f) -> list:
         by_title = (pledge_id_column.in_(ids) if ids is not None
                     else pledge_id_column.in_(select(Pledge.id).where(func.lower(Pledge.title).like(like))))
         by_lead = pledge_id_column.in_(select(Pledge.id).where(
-            Pledge.lead_organization_id.in_(_orgs_matching(like, acronym=False))))
+            Pledge.lead_organization_id.in_(organizations_matching(f.search, acronym=False))))
         conditions.append(func.lower(reference_column).like(like) | by_title | by_lead)
     return conditions
 

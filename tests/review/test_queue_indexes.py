@@ -117,6 +117,7 @@ def test_search_is_a_case_insensitive_substring_with_accents_kept(builder):
     by_org = builder.pledge(status=ReviewStatus.SUBMITTED, title="Digital skills", lead=school_org)
     quoted = builder.pledge(status=ReviewStatus.SUBMITTED, title='The "open" network')
     report = builder.progress_report(schools, status=ReviewStatus.SUBMITTED)
+    eoi = builder.eoi(organization=school_org)
     db.session.commit()
 
     def refs(q, **filters):
@@ -127,10 +128,12 @@ def test_search_is_a_case_insensitive_substring_with_accents_kept(builder):
     assert refs("école") == {ecole.reference, ecoles.reference}
     assert refs("ÉCOLE") == {ecole.reference, ecoles.reference}  # case folded beyond ASCII, as PostgreSQL does
     assert refs("ecole") == {plain.reference}  # accents are not removed
-    # Title in any case, the lead organization's name, and a report through its pledge's title.
-    assert refs("school") == {schools.reference, by_org.reference, report.reference}
-    assert refs("school", status="open") == {by_org.reference, report.reference}
-    assert refs("snl", kind="pledge") == {by_org.reference}  # the organization's acronym (pledges)
+    # Title in any case, the lead organization's name, a report through its pledge's title, an
+    # expression of interest through its organization's name.
+    assert refs("school") == {schools.reference, by_org.reference, report.reference, eoi.reference}
+    assert refs("school", status="open") == {by_org.reference, report.reference, eoi.reference}
+    assert refs("snl") == {by_org.reference, eoi.reference}  # the acronym (pledges and EOIs)
+    assert refs("NETWORKS ltd", kind="pledge") == {by_org.reference}
     assert refs(schools.reference.lower()) == {schools.reference, report.reference}  # reference
     assert refs(report.reference) == {report.reference}
     assert refs('"open"') == {quoted.reference}  # quotes are characters, not FTS syntax
@@ -150,3 +153,6 @@ def test_search_follows_title_changes(builder):
     db.session.commit()
     assert _found(search="kiosk")[0] == set()
     assert _found(search="mesh")[0] == {pledge.reference}
+    pledge.lead_organization.name = "Kiosk Partners"
+    db.session.commit()
+    assert _found(search="kiosk")[0] == {pledge.reference}
