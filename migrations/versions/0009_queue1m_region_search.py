@@ -14,8 +14,9 @@
   `lower(x) LIKE '%word%'` (p2c.core.search).
 - pledge (focus_area_code): the other kinds' focus-area filter (their pledge IN the focus area's
   pledges) read the whole pledge table without it (the status-first indexes do not serve it).
-- progress_report and pledge_amendment (status, pledge_id, reference): their counts filtered through
-  the pledge (focus area, region, search) read this index alone, not every report of the status.
+- progress_report and pledge_amendment (status, pledge_id, reference), expression_of_interest
+  (status, organization_id, reference): their counts filtered through the pledge or organization
+  (focus area, region, search) read this index alone, not every record of the status.
 
 Revision ID: 0009_queue1m_region_search
 Revises: 0008_revfix_whole_counts
@@ -149,6 +150,7 @@ def upgrade():
     op.create_index('ix_pledge_focus', 'pledge', ['focus_area_code'])
     op.create_index('ix_progress_report_status_pledge', 'progress_report', ['status', 'pledge_id', 'reference'])
     op.create_index('ix_pledge_amendment_status_pledge', 'pledge_amendment', ['status', 'pledge_id', 'reference'])
+    op.create_index('ix_eoi_status_organization', 'expression_of_interest', ['status', 'organization_id', 'reference'])
     op.execute(f"INSERT INTO pledge_region (pledge_id, itu_region, status, submitted_at) {_REGIONS_OF}")
     dialect = op.get_bind().dialect.name
     version = op.get_bind().exec_driver_sql("SELECT sqlite_version()").scalar() if dialect == "sqlite" else "0"
@@ -191,6 +193,7 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS {statement.split()[2]}")
         op.execute("DROP TABLE IF EXISTS pledge_search")
         op.execute("DROP TABLE IF EXISTS organization_search")
+    op.drop_index('ix_eoi_status_organization', table_name='expression_of_interest')
     op.drop_index('ix_pledge_amendment_status_pledge', table_name='pledge_amendment')
     op.drop_index('ix_progress_report_status_pledge', table_name='progress_report')
     op.drop_index('ix_pledge_focus', table_name='pledge')

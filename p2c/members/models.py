@@ -158,7 +158,11 @@ class ExpressionOfInterest(TimestampMixin, VersionedMixin, db.Model):
     """An organization's request to join the coalition."""
 
     __tablename__ = "expression_of_interest"
-    __table_args__ = (Index("ix_eoi_status_submitted", "status", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_eoi_status_submitted", "status", "submitted_at"),
+        # The queue's counts filtered through the organization (region, search): index only.
+        Index("ix_eoi_status_organization", "status", "organization_id", "reference"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(24), unique=True)
