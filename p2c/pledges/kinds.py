@@ -57,9 +57,13 @@ def lead_name(pledge_id_column):
             .where(Pledge.id == pledge_id_column).scalar_subquery())
 
 
-def region_pledges(region: str):
-    """Ids of the pledges with a target country in the ITU `region` (from pledge_region's index)."""
-    return select(pledge_region.c.pledge_id).where(pledge_region.c.itu_region == region)
+def in_region(pledge_id_column, region: str):
+    """The pledge `pledge_id_column` has a target country in the ITU `region`: one lookup in
+    pledge_region's primary key (pledge_id, itu_region). A correlated EXISTS, not IN: a page reads
+    its records in order and stops at 50, and a count probes once per record, where IN built the
+    region's whole set of pledges first (130 ms at 200,000 pledges even for a kind with no record)."""
+    return (select(pledge_region.c.pledge_id)  # a column of the key, so the lookup reads the index alone
+            .where(pledge_region.c.pledge_id == pledge_id_column, pledge_region.c.itu_region == region).exists())
 
 
 def _pledge_conditions(f) -> list:
@@ -173,7 +177,7 @@ def pledge_conditions(pledge_id_column, reference_column, f) -> list:
         # index once instead of looking up every record's pledge.
         conditions.append(pledge_id_column.in_(select(Pledge.id).where(Pledge.focus_area_code == f.focus_area)))
     if getattr(f, "region", ""):
-        conditions.append(pledge_id_column.in_(region_pledges(f.region)))
+        conditions.append(in_region(pledge_id_column, f.region))
     if getattr(f, "search", ""):
         like = f"%{f.search.lower()}%"
         ids = search.matching_pledges(f.search, reference=False)
