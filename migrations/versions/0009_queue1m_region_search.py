@@ -12,8 +12,10 @@
   lower(reference) and lower(title) of the pledge, lower(name) and lower(acronym) of the
   organization, and lower(reference) of amendments and progress reports, which answer
   `lower(x) LIKE '%word%'` (p2c.core.search).
-- pledge (focus_area_code): the other kinds' focus-area filter (their pledge IN the focus area's
-  pledges) read the whole pledge table without it (the status-first indexes do not serve it).
+- pledge (focus_area_code, status): the other kinds' focus-area filter (their pledge IN the focus
+  area's pledges) read the whole pledge table without it (the status-first indexes do not serve
+  it), and the focus area's counts by status read it alone; progress_report and pledge_amendment
+  (pledge_id, status) likewise for their counts by status.
 - progress_report and pledge_amendment (status, pledge_id, reference), expression_of_interest
   (status, organization_id, reference): their counts filtered through the pledge or organization
   (focus area, region, search) read this index alone, not every record of the status.
@@ -147,9 +149,11 @@ def upgrade():
         sa.PrimaryKeyConstraint('pledge_id', 'itu_region'),
     )
     op.create_index('ix_pledge_region_queue', 'pledge_region', ['itu_region', 'status', 'submitted_at', 'pledge_id'])
-    op.create_index('ix_pledge_focus', 'pledge', ['focus_area_code'])
+    op.create_index('ix_pledge_focus', 'pledge', ['focus_area_code', 'status'])
     op.create_index('ix_progress_report_status_pledge', 'progress_report', ['status', 'pledge_id', 'reference'])
     op.create_index('ix_pledge_amendment_status_pledge', 'pledge_amendment', ['status', 'pledge_id', 'reference'])
+    op.create_index('ix_progress_report_pledge_status', 'progress_report', ['pledge_id', 'status'])
+    op.create_index('ix_pledge_amendment_pledge_status', 'pledge_amendment', ['pledge_id', 'status'])
     op.create_index('ix_eoi_status_organization', 'expression_of_interest', ['status', 'organization_id', 'reference'])
     op.execute(f"INSERT INTO pledge_region (pledge_id, itu_region, status, submitted_at) {_REGIONS_OF}")
     dialect = op.get_bind().dialect.name
@@ -194,6 +198,8 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS pledge_search")
         op.execute("DROP TABLE IF EXISTS organization_search")
     op.drop_index('ix_eoi_status_organization', table_name='expression_of_interest')
+    op.drop_index('ix_pledge_amendment_pledge_status', table_name='pledge_amendment')
+    op.drop_index('ix_progress_report_pledge_status', table_name='progress_report')
     op.drop_index('ix_pledge_amendment_status_pledge', table_name='pledge_amendment')
     op.drop_index('ix_progress_report_status_pledge', table_name='progress_report')
     op.drop_index('ix_pledge_focus', table_name='pledge')

@@ -44,6 +44,8 @@ class ProgressReport(TimestampMixin, VersionedMixin, db.Model):
         # The queue's counts filtered through the pledge (focus area, region, search) read this index
         # alone: (status, submitted_at) would read every report of the status for its pledge_id.
         Index("ix_progress_report_status_pledge", "status", "pledge_id", "reference"),
+        # The counts by status (the tabs) of a focus area's reports: each pledge's reports by status.
+        Index("ix_progress_report_pledge_status", "pledge_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

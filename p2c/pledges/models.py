@@ -104,8 +104,9 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
         Index("ix_pledge_status_submitted", "status", "submitted_at"),
         # The review queue's focus-area filter, read in submission order (p2c.review.queries).
         Index("ix_pledge_status_focus_submitted", "status", "focus_area_code", "submitted_at"),
-        # The other kinds' focus-area filter: their pledge among the focus area's pledges.
-        Index("ix_pledge_focus", "focus_area_code"),
+        # The other kinds' focus-area filter (their pledge among the focus area's pledges) and the
+        # focus area's counts by status (the tabs), from the index alone.
+        Index("ix_pledge_focus", "focus_area_code", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,6 +191,7 @@ class PledgeAmendment(TimestampMixin, VersionedMixin, db.Model):
         Index("ix_pledge_amendment_status", "status", "submitted_at"),
         # The queue's counts filtered through the pledge (focus area, region, search): index only.
         Index("ix_pledge_amendment_status_pledge", "status", "pledge_id", "reference"),
+        Index("ix_pledge_amendment_pledge_status", "pledge_id", "status"),  # the same, counted by status
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
