@@ -16,9 +16,12 @@
   area's pledges) read the whole pledge table without it (the status-first indexes do not serve
   it), and the focus area's counts by status read it alone; progress_report and pledge_amendment
   (pledge_id, status) likewise for their counts by status.
-- progress_report and pledge_amendment (status, pledge_id, reference), expression_of_interest
-  (status, organization_id, reference): their counts filtered through the pledge or organization
-  (focus area, region, search) read this index alone, not every record of the status.
+- progress_report and pledge_amendment (status, submitted_at, id, pledge_id, reference),
+  expression_of_interest (status, submitted_at, id, organization_id, reference): a page filtered
+  through the pledge or organization (focus area, region, search) is read in order testing each
+  record on this index alone, not reading every record's row; (status, pledge_id, reference) and
+  (status, organization_id, reference) for their counts, in pledge order (each record's
+  pledge_region lookup lands next to the last one: twice as fast as in submission order).
 
 Revision ID: 0009_queue1m_region_search
 Revises: 0008_revfix_whole_counts
@@ -150,11 +153,15 @@ def upgrade():
     )
     op.create_index('ix_pledge_region_queue', 'pledge_region', ['itu_region', 'status', 'submitted_at', 'pledge_id'])
     op.create_index('ix_pledge_focus', 'pledge', ['focus_area_code', 'status'])
+    for table, column in (('progress_report', 'pledge_id'), ('pledge_amendment', 'pledge_id'),
+                          ('expression_of_interest', 'organization_id')):
+        name = 'ix_eoi_queue' if table == 'expression_of_interest' else f'ix_{table}_queue'
+        op.create_index(name, table, ['status', 'submitted_at', 'id', column, 'reference'])
     op.create_index('ix_progress_report_status_pledge', 'progress_report', ['status', 'pledge_id', 'reference'])
     op.create_index('ix_pledge_amendment_status_pledge', 'pledge_amendment', ['status', 'pledge_id', 'reference'])
+    op.create_index('ix_eoi_status_organization', 'expression_of_interest', ['status', 'organization_id', 'reference'])
     op.create_index('ix_progress_report_pledge_status', 'progress_report', ['pledge_id', 'status'])
     op.create_index('ix_pledge_amendment_pledge_status', 'pledge_amendment', ['pledge_id', 'status'])
-    op.create_index('ix_eoi_status_organization', 'expression_of_interest', ['status', 'organization_id', 'reference'])
     op.execute(f"INSERT INTO pledge_region (pledge_id, itu_region, status, submitted_at) {_REGIONS_OF}")
     dialect = op.get_bind().dialect.name
     version = op.get_bind().exec_driver_sql("SELECT sqlite_version()").scalar() if dialect == "sqlite" else "0"
@@ -198,10 +205,13 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS pledge_search")
         op.execute("DROP TABLE IF EXISTS organization_search")
     op.drop_index('ix_eoi_status_organization', table_name='expression_of_interest')
-    op.drop_index('ix_pledge_amendment_pledge_status', table_name='pledge_amendment')
-    op.drop_index('ix_progress_report_pledge_status', table_name='progress_report')
     op.drop_index('ix_pledge_amendment_status_pledge', table_name='pledge_amendment')
     op.drop_index('ix_progress_report_status_pledge', table_name='progress_report')
+    op.drop_index('ix_eoi_queue', table_name='expression_of_interest')
+    op.drop_index('ix_pledge_amendment_pledge_status', table_name='pledge_amendment')
+    op.drop_index('ix_progress_report_pledge_status', table_name='progress_report')
+    op.drop_index('ix_pledge_amendment_queue', table_name='pledge_amendment')
+    op.drop_index('ix_progress_report_queue', table_name='progress_report')
     op.drop_index('ix_pledge_focus', table_name='pledge')
     op.drop_index('ix_pledge_region_queue', table_name='pledge_region')
     op.drop_table('pledge_region')

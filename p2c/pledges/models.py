@@ -189,7 +189,10 @@ class PledgeAmendment(TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "pledge_amendment"
     __table_args__ = (
         Index("ix_pledge_amendment_status", "status", "submitted_at"),
-        # The queue's counts filtered through the pledge (focus area, region, search): index only.
+        # The queue filtered through the pledge (focus area, region, search): a page read in order
+        # and its count test every record on this index alone, never reading a row that fails.
+        Index("ix_pledge_amendment_queue", "status", "submitted_at", "id", "pledge_id", "reference"),
+        # ... and its counts, in pledge order (each record's pledge_region lookup follows the last).
         Index("ix_pledge_amendment_status_pledge", "status", "pledge_id", "reference"),
         Index("ix_pledge_amendment_pledge_status", "pledge_id", "status"),  # the same, counted by status
     )
