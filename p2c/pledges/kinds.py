@@ -170,7 +170,8 @@ def _amendment_select(f):
 def pledge_conditions(pledge_id_column, reference_column, f) -> list:
     """Conditions for a record of another kind that belongs to a pledge (an amendment, a progress
     report): focus area and region of the pledge; search in the record's reference, the pledge's
-    title and its lead organization's name. No join: the matching pledges are read once (IN)."""
+    title and its lead organization's name. No join: the region and, on a page, the focus area are one
+    index lookup per record (EXISTS); a count's focus area and the search sets are read once (IN)."""
     conditions = []
     if getattr(f, "focus_area", ""):
         if getattr(f, "counting", False):
