@@ -13,9 +13,11 @@ load on a 2-core machine, so part of their p95 is queueing). Goals (DESIGN.md, i
 page under 250 ms; the directory's p95 under 50 ms at 8 clients.
 
     python benchmarks/staff.py [--sizes 1000 100000] [--database FILE] [--duration 10]
+    python benchmarks/staff.py --database-url postgresql+psycopg://postgres@127.0.0.1/p2c_bench --sizes 20000
 
-With `--database FILE` only that file is measured (its size is read from it). Files go to
-benchmarks/out/ (git-ignored).
+With `--database FILE` only that file is measured (its size is read from it); `--database-url` measures
+any database SQLAlchemy opens (PostgreSQL), loading `--sizes`' first size of demo data when it has no
+pledge. Files go to benchmarks/out/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -79,24 +80,38 @@ def load(size: int, env: dict) -> None:
     print(f"  loaded {size:,} pledges in {time.perf_counter() - started:.0f} s")
 
 
-def prepare(path: Path, size: int | None, env: dict) -> None:
-    """A database with the demo data (loaded unless the file exists), migrated, with the reviewer."""
-    if not path.exists():
+def prepare(url: str, size: int | None, env: dict) -> None:
+    """A database with the demo data (loaded when it has no pledge), migrated, with the reviewer."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    empty = "pledge" not in inspect(engine).get_table_names()
+    if not empty:
+        with engine.connect() as connection:
+            empty = not connection.execute(text("SELECT count(*) FROM pledge")).scalar()
+    if empty:
         load(size or 1000, env)
     else:
         flask(env, "db", "upgrade", "heads")
-    with sqlite3.connect(path) as connection:
+    with engine.begin() as connection:
         # A file prepared by another checkout may stand at a head that comes after this branch's
         # migration in the chain (its revision is then never run there): create its indexes.
         for statement in INDEXES:
-            connection.execute(statement)
-        if connection.execute("SELECT 1 FROM user WHERE email = ?", (EMAIL,)).fetchone() is None:
-            flask(env, "p2c", "create-user", EMAIL, "--role", "reviewer", stdin=PASSWORD + "\n")
+            connection.execute(text(statement))
+        known = connection.execute(text('SELECT 1 FROM "user" WHERE email = :e'), {"e": EMAIL}).first()
+    if known is None:
+        flask(env, "p2c", "create-user", EMAIL, "--role", "reviewer", stdin=PASSWORD + "\n")
+    engine.dispose()
 
 
-def pledge_count(path: Path) -> int:
-    with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT count(*) FROM pledge").fetchone()[0]
+def pledge_count(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM pledge")).scalar()
+    engine.dispose()
+    return count
 
 
 def serve(env: dict) -> tuple[subprocess.Popen, str]:
@@ -155,13 +170,15 @@ def run_wrk(url: str, duration: int, connections: int, cookie: str) -> tuple[flo
     return float(rps), float(p50), float(p95), float(p99), int(errors)
 
 
-def measure(path: Path, size: int | None, args: argparse.Namespace) -> None:
+def measure(url: str, size: int | None, args: argparse.Namespace) -> None:
     # PYTHONPATH: this checkout's `p2c`, not another one installed in the same virtualenv.
     env = dict(os.environ, P2C_CONFIG="production", SECRET_KEY="benchmark-only", FLASK_DEBUG="0",
-               PYTHONPATH=str(ROOT), SESSION_COOKIE_SECURE="0", DATABASE_URL=f"sqlite:///{path}",
+               PYTHONPATH=str(ROOT), SESSION_COOKIE_SECURE="0", DATABASE_URL=url,
                LOGIN_RATE_LIMIT="1000/minute")
-    prepare(path, size, env)
-    print(f"== {pledge_count(path):,} pledges ({path.name})")
+    prepare(url, size, env)
+    from sqlalchemy.engine import make_url
+
+    print(f"== {pledge_count(url):,} pledges ({make_url(url).render_as_string(hide_password=True)})")
     proc, base = serve(env)
     try:
         cookie = sign_in(base)
@@ -188,17 +205,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
     parser.add_argument("--database", type=Path, help="measure this prepared SQLite file instead of loading")
+    parser.add_argument("--database-url", help="measure this database (e.g. postgresql+psycopg://user@host/db): "
+                        "migrated, loaded with --sizes[0] demo pledges when it has none, given the reviewer")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8, help="for /healthz, /data and the directory")
     parser.add_argument("--staff-connections", type=int, default=1, help="for the review pages")
     args = parser.parse_args()
     print(f"wrk; gunicorn 2 sync workers; {args.duration} s per endpoint")
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.database_url:
+        measure(args.database_url, args.sizes[0], args)
+        return
     if args.database:
-        measure(args.database.resolve(), None, args)
+        measure(f"sqlite:///{args.database.resolve()}", None, args)
         return
     for size in args.sizes:
-        measure(OUT / f"staff-{size}.sqlite", size, args)
+        measure(f"sqlite:///{OUT / f'staff-{size}.sqlite'}", size, args)
 
 
 if __name__ == "__main__":

@@ -93,6 +93,10 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # The search index's FTS5 table and trigram indexes are made by migration 0009, not the models.
+    from p2c.core.search import include_name
+    conf_args.setdefault("include_name", include_name)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -41,6 +41,15 @@ class ProgressReport(TimestampMixin, VersionedMixin, db.Model):
         CheckConstraint("usd_disbursed IS NULL OR usd_disbursed >= 0", name="disbursed_non_negative"),
         Index("ix_progress_report_pledge_period", "pledge_id", "period"),
         Index("ix_progress_report_status_submitted", "status", "submitted_at"),
+        # The queue filtered through the pledge (focus area, region, search): a page read in order and
+        # its count test every report on this index alone; (status, submitted_at) read each report's
+        # row for its pledge_id (a search matching few reports read them all).
+        Index("ix_progress_report_queue", "status", "submitted_at", "id", "pledge_id", "reference"),
+        # ... and its counts, in pledge order: each report's pledge_region lookup lands next to the
+        # last one (in submission order the lookups were random: twice the time at 200,000).
+        Index("ix_progress_report_status_pledge", "status", "pledge_id", "reference"),
+        # The counts by status (the tabs) of a focus area's reports: each pledge's reports by status.
+        Index("ix_progress_report_pledge_status", "pledge_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

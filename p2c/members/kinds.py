@@ -14,6 +14,7 @@ from p2c.core.db import utcnow
 from p2c.core.enums import SubmissionKind
 from p2c.core.submissions import SubmissionType, register
 from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
+from p2c.members.search import organizations_matching
 from p2c.reference.models import Country
 
 MEMBERSHIP_FIELDS = ["is_member", "member_since"]
@@ -51,9 +52,8 @@ def _eoi_select(f):
                                            Country.iso3 == Organization.country_iso3, Country.itu_region == f.region))
     if f.search:
         like = f"%{f.search.lower()}%"
-        query = query.where(func.lower(m.reference).like(like) | m.organization_id.in_(
-            select(Organization.id).where(func.lower(Organization.name).like(like)
-                                          | func.lower(Organization.acronym).like(like))))
+        query = query.where(func.lower(m.reference).like(like)
+                            | m.organization_id.in_(organizations_matching(f.search)))
     return query
 
 

@@ -158,7 +158,13 @@ class ExpressionOfInterest(TimestampMixin, VersionedMixin, db.Model):
     """An organization's request to join the coalition."""
 
     __tablename__ = "expression_of_interest"
-    __table_args__ = (Index("ix_eoi_status_submitted", "status", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_eoi_status_submitted", "status", "submitted_at"),
+        # The queue filtered through the organization (region, search): a page read in order and its
+        # count test every EOI on this index alone (a search matching no EOI read every row).
+        Index("ix_eoi_queue", "status", "submitted_at", "id", "organization_id", "reference"),
+        Index("ix_eoi_status_organization", "status", "organization_id", "reference"),  # its counts
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(24), unique=True)

@@ -54,6 +54,9 @@ class QueueFilters:
     page: int = 1
     user_id: int | None = None  # who "me" is
     statuses: tuple = field(default=())
+    # Set by the queue's counts (not from a request): a kind may then prefer a filter that reads a
+    # set once (IN) to one looked up per record (EXISTS), which is what a page, stopping at 50, wants.
+    counting: bool = False
 
     @classmethod
     def from_args(cls, args: Any, user_id: int | None) -> QueueFilters:

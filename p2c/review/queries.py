@@ -13,7 +13,7 @@ organization's columns as correlated subqueries, not joins, so counting it reads
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -203,7 +203,7 @@ def total(f: QueueFilters) -> int:
             # The kind's own SELECT with its columns replaced by count(*): same FROM and WHERE, and no
             # subquery around it, which SQLite would not always flatten (it then computed every
             # organization name only to count the rows).
-            counts = [(s := _kind_select(t, f)).where(*_where(s.selected_columns, f))
+            counts = [(s := _kind_select(t, replace(f, counting=True))).where(*_where(s.selected_columns, f))
                       .with_only_columns(func.count(), maintain_column_froms=True) for t in _types(f)]
         if not counts:
             return select(literal_column("0"))
@@ -257,7 +257,7 @@ def status_counts(f: QueueFilters) -> dict[str, int]:
         else:
             grouped = []
             for t in _types(f):
-                status = (s := _kind_select(t, f)).selected_columns.status
+                status = (s := _kind_select(t, replace(f, counting=True))).selected_columns.status
                 grouped.append(s.where(*_where(s.selected_columns, f, with_status=False))
                                .with_only_columns(status, func.count(), maintain_column_froms=True)
                                .group_by(status.element))

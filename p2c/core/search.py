@@ -1,0 +1,55 @@
+"""Substring search through trigram indexes: the review queue's search at 1M records.
+
+A case-insensitive substring (`lower(x) LIKE '%word%'`) is answered by no B-tree index: the queue's
+search read every record of the status (10-14 s at 1M pledges). Migration 0009_queue1m_region_search
+adds trigram indexes: on SQLite FTS5 tables with the trigram tokenizer (SQLite 3.34+), external
+content on the indexed table and kept by triggers (`pledge_search`: reference, title;
+`organization_search`: name, acronym); on PostgreSQL pg_trgm GIN indexes on lower(column), which
+answer the LIKE itself. Callers test `id IN (matching ids)`, so that a count reads an index and
+probes the set. A trigram index needs 3 characters: shorter searches keep the LIKE of before.
+
+The trigram tokenizer folds case for every letter (SQLite's own lower() and LIKE only for ASCII), so
+"ÉCOLE" finds "École" as on PostgreSQL; accents are kept ("ecole" does not find "École"), as before.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, column, literal_column, select, table
+
+from p2c.extensions import db
+
+MIN_LENGTH = 3  # a trigram index cannot answer fewer characters
+
+# Schema the migrations make outside the models: the FTS5 tables and their shadow tables
+# (<name>_data, _idx, _docsize, _config) and PostgreSQL's trigram expression indexes. Autogenerate
+# and the migrations test leave them out (include_name).
+FTS_TABLES = ("pledge_search", "organization_search")
+TRIGRAM_INDEXES = ("ix_pledge_reference_trgm", "ix_pledge_title_trgm", "ix_pledge_amendment_reference_trgm",
+                   "ix_progress_report_reference_trgm", "ix_organization_name_trgm", "ix_organization_acronym_trgm")
+
+
+def indexed(search: str) -> bool:
+    """Whether `search` can be answered from a trigram index (3 characters or more)."""
+    return len(search) >= MIN_LENGTH
+
+
+def uses_fts() -> bool:
+    """SQLite reads the FTS5 tables; PostgreSQL's trigram indexes answer LIKE itself."""
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def fts_ids(fts_table: str, search: str, only_column: str | None = None) -> Select:
+    """Rowids (the indexed table's ids) whose columns (or `only_column`) contain `search`."""
+    phrase = '"' + search.replace('"', '""') + '"'  # one FTS5 string: every character literal
+    query = f"{only_column} : {phrase}" if only_column else phrase
+    fts = table(fts_table, column("rowid"))
+    return select(fts.c.rowid).where(literal_column(fts_table).op("MATCH")(query))
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's include_name: False for the search indexes' own schema objects."""
+    if type_ == "table":
+        return not (name or "").startswith(FTS_TABLES)
+    if type_ == "index":
+        return name not in TRIGRAM_INDEXES
+    return True

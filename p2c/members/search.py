@@ -1,0 +1,21 @@
+"""Organizations whose name (or acronym) contains a search: the review queue's search (pledges,
+amendments, reports and EOIs match their organization's name), through the trigram index on 3
+characters or more (p2c.core.search): about 480,000 organizations at 1M demo pledges."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+
+from p2c.core import search
+from p2c.members.models import Organization
+
+
+def organizations_matching(text: str, *, acronym: bool = True) -> Select:
+    """Ids of organizations whose name (or, with `acronym`, acronym) contains `text`, case folded."""
+    if search.indexed(text) and search.uses_fts():
+        return search.fts_ids("organization_search", text, None if acronym else "name")
+    like = f"%{text.lower()}%"  # PostgreSQL: answered by the pg_trgm indexes on lower(name), lower(acronym)
+    condition = func.lower(Organization.name).like(like)
+    if acronym:
+        condition = condition | func.lower(Organization.acronym).like(like)
+    return select(Organization.id).where(condition)
