@@ -24,14 +24,14 @@
   pledge_region lookup lands next to the last one: twice as fast as in submission order).
 
 Revision ID: 0009_queue1m_region_search
-Revises: 0008_revfix_whole_counts
+Revises: 0009_progress1m_rollup_layout
 Create Date: 2026-11-30 17:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0009_queue1m_region_search'
-down_revision = '0008_revfix_whole_counts'
+down_revision = '0009_progress1m_rollup_layout'
 branch_labels = None
 depends_on = None
 
