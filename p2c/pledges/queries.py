@@ -20,6 +20,7 @@ from p2c.core.enums import ReviewStatus
 from p2c.core.reporting_status import reporting_status
 from p2c.extensions import db
 from p2c.members.models import Organization
+from p2c.pledges import visibility
 from p2c.pledges.filters import active_filters, decode_cursor, encode_cursor
 from p2c.pledges.models import (
     PartnerContact,
@@ -55,7 +56,9 @@ FACETS = [("focus_area", "focus_area"), ("type", "pledge_type"), ("pillar", "pil
 
 
 def _today() -> date:
-    return datetime.utcnow().date()  # noqa: DTZ003 - stored times are naive UTC
+    # The visibility rule's clock (naive UTC), so the directory's cache key (p2c.pledges.directory_cache)
+    # and the reporting-status filter read the same day.
+    return visibility.now().date()
 
 
 def _link_exists(table, column: str, value, every: bool = False) -> object:

@@ -26,15 +26,27 @@ from sqlalchemy import delete, event, func, inspect, select, update
 
 from p2c.core.bulk import insert_rows
 from p2c.core.enums import ReviewStatus
-from p2c.core.signals import bulk_loaded, organization_changed, submission_decided
+from p2c.core.signals import bulk_loaded, organization_changed, organizations_merged, submission_decided
 from p2c.extensions import db
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges import visibility
-from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
+from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget, pledge_partner
 from p2c.pledges.visibility import is_public, public_clause
 from p2c.reference.initiatives import RegionalInitiative
-from p2c.reference.models import Event, GdcObjective, Pillar, SdgTarget
+from p2c.reference.models import (
+    BeneficiaryGroup,
+    Country,
+    Event,
+    FocusArea,
+    GdcObjective,
+    Pillar,
+    PledgeType,
+    Sdg,
+    SdgTarget,
+    StakeholderGroup,
+    WsisLine,
+)
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
 from p2c.reporting.models import Goal
 from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
@@ -245,6 +257,13 @@ def mark_dirty(session, pledge_id: int | None) -> None:
         session.info.setdefault(_DIRTY, set()).add(pledge_id)
 
 
+# Reference rows whose names, regions or flags the cached pages and the open data show (a reviewer's finding:
+# focus areas, types, groups, SDGs, WSIS lines and countries were missing, so a rename or a country's new
+# region left the directory's cached pages as they were).
+_SHOWN_REFERENCE = (Goal, Event, RegionalInitiative, SdgTarget, GdcObjective, Pillar, FocusArea, PledgeType,
+                    StakeholderGroup, BeneficiaryGroup, Sdg, WsisLine, Country)
+
+
 def _after_flush(session, flush_context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Pledge):
@@ -253,7 +272,7 @@ def _after_flush(session, flush_context) -> None:
             mark_dirty(session, obj.pledge_id)
         elif isinstance(obj, ProgressValue) and obj.report is not None:
             mark_dirty(session, obj.report.pledge_id)
-        elif isinstance(obj, Goal | Event | RegionalInitiative | SdgTarget | GdcObjective | Pillar):
+        elif isinstance(obj, _SHOWN_REFERENCE):
             # Goals are part of the figures, and /progress shows event and initiative names (an admin's
             # new translation); the directory's dropdowns (cached per data version) name SDG targets and GDC
             # objectives: the cached pages and API must move on. Pillars: an admin's new name is in the
@@ -362,6 +381,14 @@ def _on_organization_changed(sender, organization_id: int, **extra) -> None:
         mark_dirty(db.session, pledge_id)
 
 
+def _on_organizations_merged(sender, keep_id: int, merged_id: int, **extra) -> None:
+    # A merge rewrites partner links with bulk statements the ORM does not see: a public pledge that had the
+    # merged organization as a partner now shows another partner list (the directory, the open data).
+    if db.session.scalar(select(Pledge.id).join(pledge_partner, pledge_partner.c.pledge_id == Pledge.id)
+                         .where(pledge_partner.c.organization_id == keep_id, public_clause()).limit(1)) is not None:
+        db.session.info[_GOALS] = True
+
+
 _ORM_EVENTS = (("after_flush", _after_flush), ("before_commit", _before_commit), ("after_rollback", _after_rollback))
 
 
@@ -374,3 +401,4 @@ def connect() -> None:
     submission_decided.connect(_on_decided)
     bulk_loaded.connect(_on_bulk_loaded)
     organization_changed.connect(_on_organization_changed)
+    organizations_merged.connect(_on_organizations_merged)
