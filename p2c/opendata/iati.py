@@ -50,13 +50,13 @@ from sqlalchemy import select
 
 from p2c.core.counts import is_count
 from p2c.core.db import utcnow
-from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.core.enums import ImplementationStatus
 from p2c.core.text import safe_text
 from p2c.extensions import db
 from p2c.implementation.ledger import finance_type
 from p2c.implementation.models import DisbursementEntry, ProgressReport
 from p2c.opendata.exports import format_decimal
-from p2c.opendata.records import PledgeFilter, iter_batches
+from p2c.opendata.records import PledgeFilter, is_approved, iter_batches, pledge_in
 from p2c.reference.models import Country, FocusArea, Indicator, SdgTarget
 
 IATI_VERSION = "2.03"
@@ -152,7 +152,7 @@ def _disbursements(ids: list[int]) -> dict[int, list[tuple[date, Decimal, str]]]
     """
     stmt = (select(ProgressReport.pledge_id, ProgressReport.approved_at, ProgressReport.usd_disbursed,
                    ProgressReport.reference)
-            .where(ProgressReport.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED,
+            .where(pledge_in(ProgressReport.pledge_id, ids), is_approved(ProgressReport.status),
                    ProgressReport.usd_disbursed.is_not(None))
             .order_by(ProgressReport.pledge_id, ProgressReport.period, ProgressReport.approved_at,
                       ProgressReport.id))
@@ -177,7 +177,7 @@ def _ledger(ids: list[int]) -> dict[int, list[tuple]]:
                    DisbursementEntry.amount, DisbursementEntry.currency_code, DisbursementEntry.recipient,
                    DisbursementEntry.instrument, ProgressReport.approved_at, ProgressReport.reference)
             .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
-            .where(DisbursementEntry.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED)
+            .where(pledge_in(DisbursementEntry.pledge_id, ids), is_approved(ProgressReport.status))
             .order_by(DisbursementEntry.pledge_id, DisbursementEntry.year, DisbursementEntry.id))
     out: dict[int, list] = defaultdict(list)
     for pid, eid, year, amount, currency, recipient, instrument, approved, ref in db.session.connection().execute(
