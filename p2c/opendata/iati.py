@@ -132,9 +132,11 @@ def _text_element(parent: etree._Element, tag: str, text: str, lang: str | None,
 
 
 class _Lookups:
-    """Small reference tables read once per export."""
+    """Small reference tables and the platform's settings, read once per export (not once per activity)."""
 
     def __init__(self) -> None:
+        self.prefix, self.reporting_ref = identifier_prefix(), reporting_org_ref()
+        self.vocabulary_uri = vocabulary_uri()
         self.iso2 = {a: b for a, b in db.session.execute(select(Country.iso3, Country.iso2))}
         self.focus = {a: b for a, b in db.session.execute(select(FocusArea.code, FocusArea.name))}
         self.sdg_targets = {a: b for a, b in db.session.execute(select(SdgTarget.code, SdgTarget.name))}
@@ -291,8 +293,9 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list,
         "default-currency": currency,
         "last-updated-datetime": updated.replace(microsecond=0).isoformat() + "Z",
     })
-    etree.SubElement(activity, "iati-identifier").text = activity_identifier(rec["org_id"], rec["reference"])
-    reporting = etree.SubElement(activity, "reporting-org", ref=reporting_org_ref(), type="40",
+    # activity_identifier(), with the prefix read once per export
+    etree.SubElement(activity, "iati-identifier").text = f"{lookups.prefix}-{rec['org_id']}-{rec['reference']}"
+    reporting = etree.SubElement(activity, "reporting-org", ref=lookups.reporting_ref, type="40",
                                  **{"secondary-reporter": "1"})
     _narrative(reporting, "Partner2Connect Digital Coalition (ITU)", "en")
     _text_element(activity, "title", rec["title"], lang)
@@ -314,7 +317,7 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list,
         etree.SubElement(activity, "recipient-region", code=REGION_UNSPECIFIED, vocabulary="1", percentage="100")
     etree.SubElement(activity, "sector", vocabulary="1", code=SECTOR_ICT, percentage="100")
     tag = etree.SubElement(activity, "tag", vocabulary="99", code=rec["focus_area"],
-                           **{"vocabulary-uri": vocabulary_uri()})
+                           **{"vocabulary-uri": lookups.vocabulary_uri})
     _narrative(tag, lookups.focus.get(rec["focus_area"], rec["focus_area"]), "en")
     for code in rec.get("sdg_targets") or []:
         _narrative(etree.SubElement(activity, "tag", vocabulary=TAG_SDG_TARGET, code=code),
