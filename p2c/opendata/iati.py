@@ -39,7 +39,6 @@ Choices (documented on /data and in the README):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -56,7 +55,7 @@ from p2c.extensions import db
 from p2c.implementation.ledger import finance_type
 from p2c.implementation.models import DisbursementEntry, ProgressReport
 from p2c.opendata.exports import format_decimal
-from p2c.opendata.records import PledgeFilter, is_approved, iter_batches, pledge_in
+from p2c.opendata.records import is_approved, pledge_in
 from p2c.reference.models import Country, FocusArea, Indicator, SdgTarget
 
 IATI_VERSION = "2.03"
@@ -347,63 +346,3 @@ def _evidence_documents(activity: etree._Element, urls: list[str]) -> None:
                                 format=ACCEPTED.get(name.rpartition(".")[2], "application/octet-stream"))
         _narrative(etree.SubElement(link, "title"), name, None)
         etree.SubElement(link, "category", code="A08")
-
-
-class _Sink:
-    """A write-only byte buffer the incremental writer fills and the generator drains."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> None:
-        self.parts.append(data)
-
-    def drain(self) -> bytes:
-        data, self.parts = b"".join(self.parts), []
-        return data
-
-
-class IatiDocument:
-    """The IATI activities document written batch by batch: `batch(records)` returns the bytes of their
-    activities (the first call also the declaration and the opening tag), `end()` the rest. The live
-    download (`iati_chunks`) and the written file (`snapshots`) share it, so their bytes are the same."""
-
-    def __init__(self) -> None:
-        self.lookups = _Lookups()
-        self.sink = _Sink()
-        self._writer = self._write()
-        next(self._writer)
-
-    def _write(self) -> Iterator[None]:
-        with etree.xmlfile(self.sink, encoding="utf-8") as xf:
-            xf.write_declaration()
-            generated = utcnow().replace(microsecond=0).isoformat() + "Z"
-            with xf.element("iati-activities", version=IATI_VERSION, **{"generated-datetime": generated}):
-                while True:
-                    batch = yield
-                    if batch is None:
-                        break
-                    ids = [r["pledge_id"] for r in batch]
-                    disbursed, ledger = _disbursements(ids), _ledger(ids)
-                    for rec in batch:
-                        pid = rec["pledge_id"]
-                        xf.write(build_activity(rec, self.lookups, disbursed.get(pid, []), ledger.get(pid)))
-                        xf.write("\n")
-                    xf.flush()
-        yield
-
-    def batch(self, records: list[dict[str, Any]]) -> bytes:
-        self._writer.send(records)
-        return self.sink.drain()
-
-    def end(self) -> bytes:
-        self._writer.send(None)
-        return self.sink.drain()
-
-
-def iati_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
-    """The IATI activities document, streamed batch by batch."""
-    document = IatiDocument()
-    for batch in iter_batches(pledge_filter):
-        yield document.batch(batch)
-    yield document.end()

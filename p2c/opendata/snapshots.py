@@ -33,7 +33,7 @@ from p2c.extensions import db
 from p2c.members.models import Organization
 from p2c.opendata.columns import COLUMNS
 from p2c.opendata.exports import CsvTable, JsonTable
-from p2c.opendata.iati import IatiDocument
+from p2c.opendata.iati_stream import IatiDocument
 from p2c.opendata.records import has_records, iter_batches
 from p2c.opendata.xlsx_rows import XlsxTable
 from p2c.rollups.queries import data_version
@@ -132,6 +132,7 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
     live downloads' own writers (`CsvTable`, `JsonTable`, `XlsxTable`, `IatiDocument`), the CSV once
     for both CSV files (the excel one is the same bytes after its byte order mark)."""
     out: dict[str, _Partial] = {}
+    xlsx = None
     for fmt, filename in SNAPSHOT_FILES.items():
         if fmt == "iati" and not with_iati:
             continue  # an IATI file needs at least one activity; the page answers 404 meanwhile
@@ -164,6 +165,8 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
     except BaseException:
         for partial in out.values():
             partial.discard()
+        if xlsx is not None:
+            xlsx.discard()
         raise
 
 

@@ -125,6 +125,17 @@ class XlsxTable:
         self.row = row
         self.rows.write("".join(parts))
 
+    def discard(self) -> None:
+        """Drop the rows written so far and openpyxl's sheet file (a writer that failed half-way)."""
+        self.rows.close()
+        try:
+            if not self.sheet.closed:
+                self.sheet.close()
+                self.sheet._writer.cleanup()
+        finally:
+            if os.path.exists(self.rows_path):
+                os.unlink(self.rows_path)
+
     def save(self, target: Any) -> None:
         """Close the sheet (openpyxl writes `</sheetData>` and the rest), put the rows before `</sheetData>`
         and zip the workbook into `target`."""

@@ -53,7 +53,7 @@ def test_no_batch_query_reads_the_progress_reports_by_status(app, builder):
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append((statement, parameters))
 
-    from p2c.opendata.iati import iati_chunks
+    from p2c.opendata.iati_stream import iati_chunks
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:

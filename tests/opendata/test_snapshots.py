@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from p2c.extensions import db
 from p2c.opendata import snapshots
+from p2c.opendata.iati_stream import IatiDocument
 from p2c.operations.jobs import write_open_data
 
 LIVE = ["/data/pledges.csv", "/data/pledges.json", "/data/pledges.excel.csv"]
@@ -117,3 +118,16 @@ def test_turned_off_without_a_directory(client, builder):
     db.session.commit()
     assert write_open_data().startswith("turned off")
     assert not client.get("/data/pledges.csv").headers.get("ETag")
+
+
+def test_a_writer_failing_half_way_leaves_no_file_behind(builder, written, monkeypatch):
+    builder.pledge(title="Fibre for 40 schools")
+    db.session.commit()
+
+    def broken(self, records):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(IatiDocument, "batch", broken)
+    with pytest.raises(OSError, match="disk full"):
+        snapshots.write_snapshots()
+    assert [p.name for p in written.iterdir()] == []
