@@ -3,7 +3,8 @@
 A record is a dict keyed by the column names of `columns.COLUMNS` with Python values (str, Decimal,
 date, datetime, bool, int, lists, and `targets` and `milestones` as lists of dicts). Pledges are read by keyset
 pagination on the primary key (`id > last ORDER BY id LIMIT n`) with Core selects, so no ORM
-object and no whole result set is ever held; related lists are fetched per batch with `IN (...)`.
+object and no whole result set is ever held; related lists are fetched per batch (`pledge_in`: a range
+of ids, or `IN (...)` for a sparse batch).
 Contact data is never selected. Stored text passes through `p2c.core.text.safe_text`, so a character
 stored before the text rule existed (a U+000B in a name) can never break a CSV, XLSX or IATI file.
 """

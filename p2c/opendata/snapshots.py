@@ -2,7 +2,7 @@
 
 Streaming every approved pledge through Python costs minutes at 1M pledges (about 15 MB a minute of
 CSV on one core). The worker therefore writes each unfiltered download (CSV, CSV for Excel, JSON,
-XLSX, IATI) to a file whenever the data changed, with the same generators as the live download, so
+XLSX, IATI) to a file whenever the data changed, with the same writers as the live download, so
 the bytes are those the live download would send. `/data/pledges.csv` without filters sends that
 file (with its SHA-256 as ETag) only while it is current: its export version must equal the
 database's at the time of the request. The export version is the rollups' (epoch, version), which
