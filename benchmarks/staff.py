@@ -3,7 +3,8 @@
 For each size it loads demo data into a fresh SQLite file (or reuses one: `--database FILE`, copied
 from e.g. benchmarks/progress.py's prepared file, is never written to except for the reviewer
 account and the migrations), serves the app with gunicorn (2 sync workers on 127.0.0.1), signs a
-reviewer in (session cookie) and drives every endpoint with `wrk` (Debian package, at /usr/bin/wrk).
+reviewer in (session cookie, sent with the staff pages only: the public ones are read without it, as
+anonymous readers read them) and drives every endpoint with `wrk` (Debian package, at /usr/bin/wrk).
 
 Printed per endpoint: requests/s, p50/p95/p99 latency and the throughput relative to /healthz in the
 same run. The staff pages are measured at `--staff-connections` (default 1: one reviewer's wait,
@@ -131,7 +132,8 @@ def sign_in(base: str) -> str:
 
 
 def single(url: str, cookie: str) -> float:
-    request = urllib.request.Request(url, headers={"Cookie": cookie, "Accept-Encoding": "gzip, deflate"})
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(url, headers={**headers, "Accept-Encoding": "gzip, deflate"})
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=300) as response:
         response.read()
@@ -144,7 +146,7 @@ def run_wrk(url: str, duration: int, connections: int, cookie: str) -> tuple[flo
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(WRK_LUA)
     out = subprocess.run(["wrk", "-t1" if connections == 1 else "-t2", f"-c{connections}", f"-d{duration}s",
-                          "--timeout", "60s", "-s", f.name, "-H", f"Cookie: {cookie}",
+                          "--timeout", "60s", "-s", f.name, *(("-H", f"Cookie: {cookie}") if cookie else ()),
                           "-H", "Accept-Encoding: gzip, deflate", url],
                          capture_output=True, text=True, check=True).stdout
     os.unlink(f.name)
@@ -165,10 +167,13 @@ def measure(path: Path, size: int | None, args: argparse.Namespace) -> None:
         cookie = sign_in(base)
         results = {}
         for endpoint, staff in ENDPOINTS:
-            first = single(base + endpoint, cookie)  # also warms both workers' caches
-            single(base + endpoint, cookie)
+            # The public pages are measured as the public reads them: no session cookie (a signed-in
+            # reviewer gets the directory rendered for them, an anonymous reader its cached page).
+            who = cookie if staff else ""
+            first = single(base + endpoint, who)  # also warms both workers' caches
+            single(base + endpoint, who)
             connections = args.staff_connections if staff else args.connections
-            results[endpoint] = (connections, first, *run_wrk(base + endpoint, args.duration, connections, cookie))
+            results[endpoint] = (connections, first, *run_wrk(base + endpoint, args.duration, connections, who))
         baseline = results["/healthz"][2]
         for endpoint, (connections, first, rps, p50, p95, p99, errors) in results.items():
             print(f"  {endpoint:46s} c={connections} {rps:7.1f} req/s x{rps / baseline:.3f} of /healthz  "

@@ -78,12 +78,13 @@ def create_app(config: Any = None, **overrides: Any) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from p2c.core.i18n import select_locale
+    from p2c.core.i18n import install_fast_gettext, select_locale
     from p2c.extensions import babel, cache, cors, csrf, db, limiter, login, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_path("migrations")), render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=select_locale)
+    install_fast_gettext(app)  # after Babel's own (p2c.core.i18n.request_translations)
     csrf.init_app(app)
     login.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

@@ -132,6 +132,9 @@ class Config:
 
     # Cache: in-process by default, Redis when REDIS_URL is set.
     CACHE_TTL_SECONDS = _env_int("P2C_CACHE_TTL", 300)
+    # Rendered directory pages for anonymous readers, per worker process (p2c.pledges.directory_cache):
+    # megabytes of gzip-compressed pages (about 8 KB each); 0 renders every request.
+    DIRECTORY_PAGE_CACHE_MB = _env_int("P2C_DIRECTORY_PAGE_CACHE_MB", 16)
 
     # Development only: `make run` creates this reviewer when it does not exist.
     DEMO_REVIEWER_EMAIL = "reviewer@example.org"

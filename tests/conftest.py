@@ -18,6 +18,7 @@ from sqlalchemy import select, text, update
 
 from p2c import create_app
 from p2c.extensions import cache, db, limiter
+from p2c.pledges.directory_cache import pages as directory_pages
 from p2c.reference.loaders import load_all
 from tests.builders import Builder
 
@@ -112,6 +113,7 @@ def _app_context(app):
         yield
         clean_database()
         cache.clear()
+        directory_pages.clear()
         # The rate limiter is one object for every app of the process: a test that turned it on (an app
         # made with RATELIMIT_ENABLED) must not leave later tests answering 429.
         if limiter.enabled:

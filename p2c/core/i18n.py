@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pycountry
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations
 
 from p2c.core.tokens import token_language
 
@@ -141,6 +141,19 @@ def country_name(iso3: str, english_name: str | None = None, lang: str | None = 
     pycountry's translation of the common name ("Bolivia") and of the ISO name, then the English name.
     """
     lang = lang or current_language()
+    if english_name is None:
+        return _country_name(iso3, lang)
+    return _lookup_country_name(iso3, english_name, lang)
+
+
+@lru_cache(maxsize=4096)
+def _country_name(iso3: str, lang: str) -> str:
+    # Lists show thousands of names a minute from about 250 countries in six languages: each looked
+    # up once (pycountry's record and its gettext catalog), then remembered.
+    return _lookup_country_name(iso3, None, lang)
+
+
+def _lookup_country_name(iso3: str, english_name: str | None, lang: str) -> str:
     record = pycountry.countries.get(alpha_3=iso3)
     if english_name is None:
         english_name = _SHORT_NAMES.get(iso3) or (getattr(record, "common_name", None) or record.name
@@ -169,9 +182,41 @@ def ref_name(name: str) -> str:
     """
     if not name:
         return name
+    translations = request_translations()
     if "%" not in name:
-        return gettext(name)
-    return gettext(name.replace("%", "%%")).replace("%%", "%")
+        return translations.ugettext(name)
+    return translations.ugettext(name.replace("%", "%%")).replace("%%", "%")
+
+
+def request_translations():
+    """flask_babel.get_translations(), remembered in the request's Babel context for its locale.
+
+    Flask-Babel finds the catalog again for every string (its domain, the locale, the locale's name as
+    the cache key: about as much work as the lookup itself); a directory page asks for about a hundred
+    strings. Keyed on the locale object, so `force_locale` (e-mails in the recipient's language) gets
+    its own catalog."""
+    locale = get_locale()
+    ctx = g.get("_flask_babel") if g else None  # made by get_locale() (None outside an app context)
+    if ctx is None or locale is None:
+        return get_translations()
+    found = getattr(ctx, "p2c_translations", None)
+    if found is not None and found[0] is locale:
+        return found[1]
+    translations = get_translations()
+    ctx.p2c_translations = (locale, translations)
+    return translations
+
+
+def install_fast_gettext(app) -> None:
+    """Templates' _(), gettext and ngettext through `request_translations` (same strings, same
+    autoescaping and %-formatting: Jinja's newstyle gettext wraps these callables)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
 
 
 def catalog_problems() -> list[str]:

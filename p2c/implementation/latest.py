@@ -28,6 +28,15 @@ def figure_level(as_of: datetime | None = None) -> ColumnElement:
                 else_=ProgressReport.figure_level)
 
 
+def approved(*, by_pledge: bool = False) -> ColumnElement[bool]:
+    """The report is approved. `by_pledge`: written so that no index serves it (`status || ''`), for reads
+    restricted to a set of pledges (`pledge_id IN (...)`): without statistics SQLite's planner otherwise
+    prefers the status index and reads every approved report, checking each against the set."""
+    if by_pledge:
+        return ProgressReport.status.concat("") == ReviewStatus.APPROVED.value
+    return ProgressReport.status == ReviewStatus.APPROVED
+
+
 def latest_approved_reports(pledge_clause: ColumnElement[bool], as_of: datetime | None = None, *,
                             by_pledge: bool = False) -> Select:
     """One row per pledge matched by `pledge_clause` (a condition on `ProgressReport.pledge_id`):
@@ -36,15 +45,10 @@ def latest_approved_reports(pledge_clause: ColumnElement[bool], as_of: datetime 
     figure level as of `as_of`, see `figure_level`).
 
     With `as_of`, only reports approved at or before that time count: the latest report as it stood
-    then (a report approved later, even for an earlier period, is left out).
-
-    `by_pledge`: for a clause that picks a few pledges out of many (a batch of the open-data export), the
-    status test is written so that no index on status can serve it: SQLite without statistics otherwise
-    reads every approved report through `ix_progress_report_status_submitted` instead of the pledge's."""
-    approved = [func.coalesce(ProgressReport.status, "") == ReviewStatus.APPROVED.value if by_pledge
-                else ProgressReport.status == ReviewStatus.APPROVED, pledge_clause]
+    then (a report approved later, even for an earlier period, is left out). `by_pledge` as in `approved`."""
+    conds = [approved(by_pledge=by_pledge), pledge_clause]
     if as_of is not None:
-        approved.append(ProgressReport.approved_at <= as_of)
+        conds.append(ProgressReport.approved_at <= as_of)
     ranked = (
         select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.period,
                ProgressReport.implementation_status, ProgressReport.usd_disbursed,
@@ -55,30 +59,31 @@ def latest_approved_reports(pledge_clause: ColumnElement[bool], as_of: datetime 
                    order_by=(ProgressReport.period.desc(), ProgressReport.approved_at.desc(),
                              ProgressReport.id.desc()),
                ).label("rn"))
-        .where(*approved)
+        .where(*conds)
         .subquery()
     )
     return select(ranked.c.id, ranked.c.pledge_id, ranked.c.period, ranked.c.implementation_status,
                   ranked.c.usd_disbursed, ranked.c.last, ranked.c.level).where(ranked.c.rn == 1)
 
 
-def latest_approved_per_period(pledge_clause: ColumnElement[bool], as_of: datetime | None = None) -> Select:
+def latest_approved_per_period(pledge_clause: ColumnElement[bool], as_of: datetime | None = None, *,
+                               by_pledge: bool = False) -> Select:
     """One row per pledge and reporting period: the latest approved report of that period (same order
     as above within a period: latest approval, then highest id), with columns id, pledge_id, period and
     `next_period` (the pledge's next period with an approved report, None for its last). A pledge's
     achieved values as of year Y are those of its row with period <= Y < next_period, so summing rows
     over that span gives the coalition's yearly trajectory (p2c.reporting.forecast).
 
-    `as_of` as in `latest_approved_reports`."""
-    approved = [ProgressReport.status == ReviewStatus.APPROVED, pledge_clause]
+    `as_of` and `by_pledge` as in `latest_approved_reports`."""
+    conds = [approved(by_pledge=by_pledge), pledge_clause]
     if as_of is not None:
-        approved.append(ProgressReport.approved_at <= as_of)
+        conds.append(ProgressReport.approved_at <= as_of)
     ranked = (
         select(ProgressReport.id, ProgressReport.pledge_id, ProgressReport.period,
                func.row_number().over(partition_by=(ProgressReport.pledge_id, ProgressReport.period),
                                       order_by=(ProgressReport.approved_at.desc(), ProgressReport.id.desc()))
                .label("rn"))
-        .where(*approved)
+        .where(*conds)
         .subquery()
     )
     return select(ranked.c.id, ranked.c.pledge_id, ranked.c.period,

@@ -16,7 +16,7 @@ from p2c.core.collation import collated
 from p2c.core.enums import ImplementationStatus, ReportingStatus
 from p2c.core.i18n import country_name, current_language, ref_name, reference_translation
 from p2c.extensions import cache, db
-from p2c.pledges import queries
+from p2c.pledges import directory_cache, queries
 from p2c.pledges.blueprint import bp
 from p2c.pledges.filters import FILTER_NAMES, GROUPS, active_filters, parse_filters
 from p2c.reference.initiatives import initiatives
@@ -137,8 +137,23 @@ def _without(args: dict, name: str) -> str:
 
 @bp.get("/pledges")
 def directory():
-    """Approved pledges with faceted filters, sorting and keyset pagination."""
+    """Approved pledges with faceted filters, sorting and keyset pagination (anonymous readers get the
+    page from `directory_cache` while the data and the URL are the same)."""
+    key = directory_cache.page_key()
+    if key is not None:
+        response = directory_cache.cached_response(key)
+        if response is not None:
+            return response
     filters, errors = parse_filters(request.args)
+    html = _render_directory(filters, errors)
+    # A refused filter value is not stored: the codes it is checked against are cached a minute apart
+    # from the data version (p2c.pledges.filters._known), so a pillar just added could stay "unknown".
+    if key is not None and not errors:
+        directory_cache.store(key, html)
+    return html
+
+
+def _render_directory(filters: dict, errors: dict) -> str:
     page = queries.directory_page(filters)
     active = active_filters(filters)
     args = {k: v for k, v in request.args.items() if (k in FILTER_NAMES or k == "sort") and k not in errors and v}

@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
-from p2c.implementation.latest import latest_approved_reports
+from p2c.implementation.latest import approved, latest_approved_per_period, latest_approved_reports
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
@@ -37,6 +36,14 @@ from p2c.reference.models import Country
 Entry = tuple[str, str, int, int]
 
 NONE_KEY = "none"
+# Dimensions of the 2030 forecast's yearly totals (see Batch.trajectory); not figures of their own.
+TRAJECTORY = "trajectory"
+LAST_PERIOD = "last_period"
+FORECAST_DIMENSIONS = (TRAJECTORY, LAST_PERIOD)
+# USD pledged by month of the pledge date (the /progress timeline, p2c.reporting.queries.monthly_pledged).
+PLEDGED_MONTH = "pledged_month"
+# Rollup dimensions that serve one reader each and are not figures (left out of rollup_raw).
+NOT_FIGURES = (*FORECAST_DIMENSIONS, PLEDGED_MONTH)
 
 
 def cents(value: Decimal | float | int | None) -> int:
@@ -56,7 +63,10 @@ def day_key(value: date | datetime | str | None) -> str:
 
 
 class Batch:
-    """The rows needed to compute contributions for a set of pledges (by ids or an id range)."""
+    """The rows needed to compute contributions for a set of pledges (by ids or an id range).
+
+    Reports are read by pledge (`approved(by_pledge=True)`): through the status index SQLite read every
+    approved report for each batch of a rebuild, and for the one pledge an approval re-counts."""
 
     def __init__(self, ids: list[int] | None = None, id_range: tuple[int, int] | None = None,
                  approved_only: bool = True) -> None:
@@ -124,7 +134,8 @@ class Batch:
         latest = {}
         report_ids = {}
         disbursed: dict[int, int] = {}
-        for row in db.session.execute(latest_approved_reports(self._where(ProgressReport.pledge_id))):
+        for row in db.session.execute(latest_approved_reports(self._where(ProgressReport.pledge_id),
+                                                                     by_pledge=True)):
             status = row.implementation_status
             latest[row.pledge_id] = (row.last, str(status.value if hasattr(status, "value") else status),
                                      level_value(row.level))
@@ -144,6 +155,30 @@ class Batch:
                     achieved[report_ids[rid]][code] += cents(value)
         return latest, achieved, disbursed
 
+    def trajectory(self) -> tuple[dict[int, dict[tuple[str, int], int]], dict[int, int]]:
+        """pledge id -> {(indicator, year): change in cents} and pledge id -> its last reported period: the
+        pledge's part of the 2030 forecast's yearly totals (p2c.reporting.forecast). The values of its latest
+        approved report of each period count from that period until its next reported period, so the
+        pledge adds +value at the period and -value at the next one (nothing after its last period: the
+        series ends at the last period any counted pledge reported). Changes that cancel are left out."""
+        per_period = latest_approved_per_period(self._where(ProgressReport.pledge_id), by_pledge=True).subquery()
+        out: dict[int, dict[tuple[str, int], int]] = defaultdict(lambda: defaultdict(int))
+        rows = db.session.execute(
+            select(per_period.c.pledge_id, per_period.c.period, per_period.c.next_period,
+                   PledgeTarget.indicator_code, ProgressValue.achieved_value)
+            .join(ProgressValue, ProgressValue.report_id == per_period.c.id)
+            .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id))
+        for pid, period, next_period, code, value in rows:
+            value = cents(value)
+            out[pid][(code, int(period))] += value
+            if next_period is not None:
+                out[pid][(code, int(next_period))] -= value
+        last = dict(db.session.execute(
+            select(ProgressReport.pledge_id, func.max(ProgressReport.period))
+            .where(self._where(ProgressReport.pledge_id), approved(by_pledge=True))
+            .group_by(ProgressReport.pledge_id)).all())
+        changes = {pid: {k: v for k, v in by.items() if v} for pid, by in out.items()}
+        return changes, {int(pid): int(period) for pid, period in last.items()}
 
     def ledger(self) -> dict[int, list[tuple[str, str, str, int]]]:
         """pledge id -> [(year, recipient country or "", recipient region key, usd cents)]: the entries of
@@ -154,7 +189,7 @@ class Batch:
                    Country.itu_region, DisbursementEntry.usd_value)
             .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
             .outerjoin(Country, Country.iso3 == DisbursementEntry.recipient)
-            .where(self._where(DisbursementEntry.pledge_id), ProgressReport.status == ReviewStatus.APPROVED))
+            .where(self._where(DisbursementEntry.pledge_id), approved(by_pledge=True)))
         for pid, year, recipient, region, usd in rows:
             country = recipient if region is not None else ""
             out[pid][(str(year), country, disbursed_region(recipient, region))] += cents(usd)
@@ -204,6 +239,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
     targets = batch.targets()
     latest, achieved, disbursed = batch.reports()
     ledgers = batch.ledger()
+    trajectory, last_period = batch.trajectory()
     out = {}
     for p in pledges:
         u = cents(p.usd_value)
@@ -219,6 +255,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
             ("stakeholder", p.stakeholder_group_code, u, d),
             ("lead_region", p.itu_region or NONE_KEY, u, d),
             ("pledged_year", str(p.pledged_on.year) if p.pledged_on else NONE_KEY, u, 0),
+            *([(PLEDGED_MONTH, p.pledged_on.isoformat()[:7], u, 0)] if p.pledged_on else []),
             *ledger,
             ("start_year", str(p.start_year) if p.start_year else NONE_KEY, u, 0),
             ("approved_day", approved, u, 0),
@@ -251,6 +288,12 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
         if p.id in disbursed:
             entries.append(("disbursed", "", 0, disbursed[p.id]))
             entries.append(("disbursed_level", level, 0, disbursed[p.id]))
+        # The forecast's trajectory (not part of the figures' raw aggregates: p2c.reporting.queries.rollup_raw
+        # leaves these dimensions out, p2c.reporting.forecast reads them).
+        entries.extend((TRAJECTORY, f"{code}|{year}", 0, value)
+                       for (code, year), value in sorted(trajectory.get(p.id, {}).items()))
+        if p.id in last_period:
+            entries.append((LAST_PERIOD, str(last_period[p.id]), 0, 0))
         out[p.id] = (p.lead_organization_id, u, entries)
     return out
 

@@ -37,7 +37,7 @@ from sqlalchemy.sql.ddl import CreateIndex, CreateTableAs, DropTable
 
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
-from p2c.implementation.latest import latest_approved_reports
+from p2c.implementation.latest import approved, latest_approved_reports
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
 from p2c.members.models import Organization
 from p2c.pledges.models import (
@@ -77,12 +77,15 @@ def counted_pledges(cutoff: datetime | None = None) -> list:
                 and_(Pledge.status == ReviewStatus.WITHDRAWN, Pledge.decided_at > cutoff))]
 
 
-def approved_entries(cutoff: datetime | None = None):
+def approved_entries(cutoff: datetime | None = None, pledges=None):
     """The ledger entries of approved reports (approved on or before `cutoff`), with the recipient's
-    ITU region when it is a country: columns pid, year, recipient, itu_region, c (USD cents)."""
-    conds = [ProgressReport.status == ReviewStatus.APPROVED]
+    ITU region when it is a country: columns pid, year, recipient, itu_region, c (USD cents). Only
+    those of `pledges` (a SELECT of pledge ids) when given."""
+    conds = [approved(by_pledge=pledges is not None)]
     if cutoff is not None:
         conds.append(ProgressReport.approved_at <= cutoff)
+    if pledges is not None:
+        conds.append(DisbursementEntry.pledge_id.in_(pledges))
     return (select(DisbursementEntry.pledge_id.label("pid"), DisbursementEntry.year, DisbursementEntry.recipient,
                    Country.itu_region, _cents(DisbursementEntry.usd_value).label("c"))
             .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
@@ -122,11 +125,22 @@ def _materialized(query, *indexed: str) -> Iterator[Table]:
 
 def _aggregates(cutoff: datetime | None, where: tuple, stack: ExitStack) -> tuple[Raw, int]:
     conds = [*counted_pledges(cutoff), *where]
-    entries = stack.enter_context(_materialized(select(approved_entries(cutoff)), "pid"))
+    chosen = None
+    if where:
+        # Filtered figures (/api/v1/progress?region=AFR): the matching pledge ids first, so the ledger entries
+        # and latest reports below are read for those pledges only, not for every pledge (at a million
+        # pledges the unrestricted temporary tables and the filter's EXISTS per row inside the big join
+        # had not finished after 8 minutes on SQLite).
+        ids = stack.enter_context(_materialized(select(Pledge.id.label("pid")).where(*conds), "pid"))
+        chosen = select(ids.c.pid)
+        conds = [Pledge.id.in_(chosen)]
+    entries = stack.enter_context(_materialized(select(approved_entries(cutoff, chosen)), "pid"))
     per_pledge = select(entries.c.pid, func.sum(entries.c.c).label("d")).group_by(entries.c.pid).subquery()
     # The latest approved report as of the cut-off (p2c.implementation.latest, the one definition);
     # `last` is the pledge's most recent report approval, which restarts its reporting clock.
-    latest = stack.enter_context(_materialized(latest_approved_reports(true(), as_of=cutoff), "pledge_id"))
+    reports = true() if chosen is None else ProgressReport.pledge_id.in_(chosen)
+    latest = stack.enter_context(_materialized(
+        latest_approved_reports(reports, as_of=cutoff, by_pledge=chosen is not None), "pledge_id"))
     activity = case((and_(latest.c.last.isnot(None), latest.c.last > Pledge.approved_at), latest.c.last),
                     else_=Pledge.approved_at)
     base = (
@@ -179,7 +193,8 @@ def _aggregates(cutoff: datetime | None, where: tuple, stack: ExitStack) -> tupl
         put(name, run(select(col, func.count(), func.sum(base.c.u), literal(0))
                       .join(table, table.c.pledge_id == base.c.pid).group_by(col)))
     regions = (select(pledge_country.c.pledge_id.label("pid"), Country.itu_region)
-               .join(Country, Country.iso3 == pledge_country.c.country_iso3).distinct().subquery())
+               .join(Country, Country.iso3 == pledge_country.c.country_iso3)
+               .where(pledge_country.c.pledge_id.in_(select(base.c.pid))).distinct().subquery())
     put("target_region", run(select(regions.c.itu_region, func.count(), func.sum(base.c.u), literal(0))
                              .join(regions, regions.c.pid == base.c.pid).group_by(regions.c.itu_region)))
     put("indicator", run(select(PledgeTarget.indicator_code, func.count(distinct(PledgeTarget.pledge_id)), literal(0),

@@ -26,7 +26,9 @@ from p2c.implementation.latest import latest_approved_per_period
 from p2c.implementation.models import ProgressReport, ProgressValue
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.reference.models import Indicator
+from p2c.reporting.contributions import FORECAST_DIMENSIONS, LAST_PERIOD
 from p2c.reporting.direct import counted_pledges
+from p2c.rollups.models import Rollup
 
 FORECAST_YEAR = 2030
 CONFIDENCE = 0.95
@@ -62,33 +64,22 @@ def linear_forecast(points: list[tuple[int, Decimal]], year: int = FORECAST_YEAR
     return {"value": value, "low": value - half, "high": value + half, "slope_per_year": float(fit.slope)}
 
 
-def trajectories(codes: list[str], cutoff: datetime | None = None) -> dict[str, list[tuple[int, Decimal]]]:
+def trajectories(codes: list[str], cutoff: datetime | None = None, *,
+                 direct: bool = False) -> dict[str, list[tuple[int, Decimal]]]:
     """{indicator code: [(period, coalition achieved total as of that period)]}, periods ascending, from
     the first period with a value for the indicator to the last period any counted report covers, so
     the last point is the page's achieved figure (see module docstring).
 
-    In SQL, a few rows whatever the number of reports: each pledge's latest approved report of each
-    period (p2c.implementation.latest.latest_approved_per_period) counts from its period until the
-    pledge's next reported period, so the values are summed per (indicator, period, next period) and
-    turned into yearly deltas.
+    Each pledge's latest approved report of each period (p2c.implementation.latest.latest_approved_per_period)
+    counts from its period until the pledge's next reported period: +value at the one, -value at the other,
+    so the yearly totals are running sums of yearly changes. Now (no `cutoff`): those changes are
+    maintained in the rollups (dimensions `trajectory` and `last_period`, p2c.reporting.contributions), a
+    few rows whatever the number of pledges. As of a cut-off (published reports), or now with `direct`
+    (the tests' independent check of the rollups): from the tables, in SQL.
     """
     if not codes:
         return {}
-    counted = select(Pledge.id).where(*counted_pledges(cutoff))
-    latest = latest_approved_per_period(ProgressReport.pledge_id.in_(counted), as_of=cutoff).subquery()
-    last = db.session.scalar(select(func.max(latest.c.period)))
-    rows = db.session.execute(
-        select(PledgeTarget.indicator_code, latest.c.period, latest.c.next_period,
-               func.sum(ProgressValue.achieved_value))
-        .join(ProgressValue, ProgressValue.report_id == latest.c.id)
-        .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
-        .where(PledgeTarget.indicator_code.in_(codes))
-        .group_by(PledgeTarget.indicator_code, latest.c.period, latest.c.next_period)).all()
-    deltas: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for code, period, next_period, value in rows:
-        if value:
-            deltas[code][period] += Decimal(value)
-            deltas[code][next_period if next_period is not None else last + 1] -= Decimal(value)
+    deltas, last = _rollup_deltas(codes) if cutoff is None and not direct else _direct_deltas(codes, cutoff)
     out: dict[str, list[tuple[int, Decimal]]] = {}
     for code in codes:
         delta = deltas.get(code)
@@ -102,6 +93,48 @@ def trajectories(codes: list[str], cutoff: datetime | None = None) -> dict[str, 
             series.append((year, total))
         out[code] = series
     return out
+
+
+Deltas = dict[str, dict[int, Decimal]]
+
+
+def _rollup_deltas(codes: list[str]) -> tuple[Deltas, int | None]:
+    """The yearly changes and the last reported period from the rollups (exact: integer cents)."""
+    deltas: Deltas = defaultdict(lambda: defaultdict(Decimal))
+    last = None
+    wanted = set(codes)
+    for dimension, key, amount in db.session.execute(
+            select(Rollup.dimension, Rollup.key, Rollup.amount_cents)
+            .where(Rollup.dimension.in_(FORECAST_DIMENSIONS))):
+        if dimension == LAST_PERIOD:
+            last = max(last or int(key), int(key))
+            continue
+        code, _, year = key.rpartition("|")
+        if code in wanted and amount:
+            deltas[code][int(year)] += Decimal(int(amount)) / 100
+    return deltas, last
+
+
+def _direct_deltas(codes: list[str], cutoff: datetime | None) -> tuple[Deltas, int | None]:
+    """The same from the tables, as of `cutoff`: the values summed per (indicator, period, next period)
+    in SQL, a few rows whatever the number of reports."""
+    counted = select(Pledge.id).where(*counted_pledges(cutoff))
+    latest = latest_approved_per_period(ProgressReport.pledge_id.in_(counted), as_of=cutoff).subquery()
+    last = db.session.scalar(select(func.max(latest.c.period)))
+    rows = db.session.execute(
+        select(PledgeTarget.indicator_code, latest.c.period, latest.c.next_period,
+               func.sum(ProgressValue.achieved_value))
+        .join(ProgressValue, ProgressValue.report_id == latest.c.id)
+        .join(PledgeTarget, PledgeTarget.id == ProgressValue.target_id)
+        .where(PledgeTarget.indicator_code.in_(codes))
+        .group_by(PledgeTarget.indicator_code, latest.c.period, latest.c.next_period)).all()
+    deltas: Deltas = defaultdict(lambda: defaultdict(Decimal))
+    for code, period, next_period, value in rows:
+        if value:
+            deltas[code][period] += Decimal(value)
+            if next_period is not None:  # a value still counted at the last period changes nothing after it
+                deltas[code][next_period] -= Decimal(value)
+    return deltas, last
 
 
 def forecasts(cutoff: datetime | None = None) -> list[dict]:

@@ -29,11 +29,12 @@ from p2c.core.enums import ReviewStatus
 from p2c.core.signals import bulk_loaded, organization_changed, submission_decided
 from p2c.extensions import db
 from p2c.implementation.models import DisbursementEntry, ProgressReport, ProgressValue
+from p2c.members.models import Organization
 from p2c.pledges import visibility
 from p2c.pledges.models import Pledge, PledgeMilestone, PledgeTarget
 from p2c.pledges.visibility import is_public, public_clause
 from p2c.reference.initiatives import RegionalInitiative
-from p2c.reference.models import Event, GdcObjective, SdgTarget
+from p2c.reference.models import Event, GdcObjective, Pillar, SdgTarget
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
 from p2c.reporting.models import Goal
 from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
@@ -43,10 +44,12 @@ from p2c.rollups.queries import STATE_ID
 # verification levels, the ledger, regional initiatives and the embargo rule), so that the worker's
 # `rollup_layout` job rebuilds the rollups of an upgraded database once (p2c.operations.jobs).
 # "-whole": counts typed before the whole-number rule were rounded (migration 0008_revfix_whole_counts).
-LAYOUT = "2026-11-30-whole"
+# "-trajectory": each pledge's part of the 2030 forecast's yearly totals (contributions.Batch.trajectory).
+LAYOUT = "2026-11-30-trajectory"
 
 _DIRTY = "p2c_rollup_dirty"
 _GOALS = "p2c_goals_changed"
+_RENAMED = "p2c_organizations_renamed"
 REBUILD_BATCH = 20_000
 
 
@@ -239,21 +242,33 @@ def _after_flush(session, flush_context) -> None:
             mark_dirty(session, obj.pledge_id)
         elif isinstance(obj, ProgressValue) and obj.report is not None:
             mark_dirty(session, obj.report.pledge_id)
-        elif isinstance(obj, Goal | Event | RegionalInitiative | SdgTarget | GdcObjective):
+        elif isinstance(obj, Goal | Event | RegionalInitiative | SdgTarget | GdcObjective | Pillar):
             # Goals are part of the figures, and /progress shows event and initiative names (an admin's
             # new translation); the directory's dropdowns (cached per data version) name SDG targets and GDC
-            # objectives: the cached pages and API must move on.
+            # objectives: the cached pages and API must move on. Pillars: an admin's new name is in the
+            # directory's dropdown and on /progress.
             session.info[_GOALS] = True
+        elif isinstance(obj, Organization) and obj not in session.new and _renamed(obj):
+            # A lead organization's name is in the directory's list (its pages are cached whole per data
+            # version) and in /progress's finance table; the rollups, which count by its id, stay the
+            # same. Looked at before the commit: only an organization leading a public pledge matters.
+            session.info.setdefault(_RENAMED, set()).add(obj.id)
         if isinstance(obj, Pledge | PledgeTarget | PledgeMilestone) and _public_change(session, obj):
             # What the rollups do not count (a title, a note, milestones, SDG targets) is in the pages and
             # the open-data files written ahead (p2c.opendata.snapshots): the version moves on, so neither
             # a cache nor a written file is ever older than the data.
             session.info[_GOALS] = True
         if isinstance(obj, ProgressReport | ProgressValue):
-            # The 2030 forecast (p2c.reporting.forecast) reads every approved report, not only each
-            # pledge's latest one the rollups hold: a report change must move the caches on even when
-            # the pledge's rollup contribution stays the same.
+            # The rollups hold what the 2030 forecast reads (every approved report's period), but a report's
+            # other public fields (narrative, open-data files written ahead) are not in them: a report
+            # change must move the caches on even when the pledge's rollup contribution stays the same.
             session.info[_GOALS] = True
+
+
+def _renamed(org: Organization) -> bool:
+    """Whether this flush changed the organization's name or acronym (what public lists show of it)."""
+    state = inspect(org)
+    return any(state.attrs[key].history.has_changes() for key in ("name", "acronym"))
 
 
 # Pledge attributes no public output shows (the review workflow, contact data, bookkeeping): a flush that
@@ -305,12 +320,17 @@ def _before_commit(session) -> None:
         if not ids:
             break
         refresh(ids)
+    renamed = session.info.pop(_RENAMED, None)
+    if renamed and db.session.scalar(select(Pledge.id).where(
+            Pledge.lead_organization_id.in_(renamed), public_clause()).limit(1)) is not None:
+        session.info[_GOALS] = True
     if session.info.pop(_GOALS, None):
         _bump_version()
 
 
 def _after_rollback(session) -> None:
     session.info.pop(_DIRTY, None)
+    session.info.pop(_RENAMED, None)
     session.info.pop(_GOALS, None)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_compact_currency
+from babel.numbers import NumberPattern, format_compact_currency, parse_pattern
 from flask import Flask, request, url_for
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent
 from flask_wtf.csrf import generate_csrf
@@ -57,13 +58,13 @@ def lang_url(lang: str) -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
-def _whole_currency_pattern(lang: str) -> str:
-    """The locale's currency pattern without decimals: '#,##0 ¤' in French, '¤#,##0' in English."""
-    return _WHOLE_PATTERNS.setdefault(
-        lang, re.sub(r"\.0+", "", Locale.parse(lang).currency_formats["standard"].pattern))
-
-
-_WHOLE_PATTERNS: dict[str, str] = {}
+@lru_cache(maxsize=16)
+def _whole_usd(lang: str) -> tuple[Locale, NumberPattern]:
+    """The locale and its CLDR currency pattern without decimals ('#,##0\u00a0¤' in French, '¤#,##0' in
+    English), parsed once per language: parsing the pattern and finding the locale cost more than
+    applying it, and a directory page shows twenty amounts."""
+    locale = Locale.parse(lang)
+    return locale, parse_pattern(re.sub(r"\.0+", "", locale.currency_formats["standard"].pattern))
 
 
 def format_usd(value: object, compact: bool = False) -> str:
@@ -77,7 +78,8 @@ def format_usd(value: object, compact: bool = False) -> str:
     if compact:
         text = format_compact_currency(float(value), "USD", locale=lang, fraction_digits=1)
     else:
-        text = format_currency(value, "USD", format=_whole_currency_pattern(lang), currency_digits=False)
+        locale, pattern = _whole_usd(lang)
+        text = pattern.apply(value, locale, currency="USD", currency_digits=False)
     return bidi_isolate(text, lang)
 
 

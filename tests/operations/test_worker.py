@@ -173,6 +173,6 @@ def test_an_upgraded_database_gets_its_rollups_rebuilt_once(app, builder):
     db.session.execute(Rollup.__table__.delete())  # as an upgraded database: no rows of the new layout
     db.session.commit()
     job = jobs.JOB_BY_NAME["rollup_layout"]
-    assert worker.run_job(app, job) == "rebuilt from 1 approved pledges (layout 2026-11-30-whole)"
+    assert worker.run_job(app, job) == "rebuilt from 1 approved pledges (layout 2026-11-30-trajectory)"
     assert db.session.scalar(select(func.count()).select_from(Rollup)) > 0
     assert worker.run_job(app, job) == "rollups up to date"

@@ -31,11 +31,19 @@ def test_figures_leave_no_temporary_table(builder):
     assert _temporary_tables() == []
 
 
-def test_a_failing_call_leaves_no_temporary_table(builder):
+def test_a_failing_call_leaves_no_temporary_table(builder, monkeypatch):
+    from p2c.reporting import direct
+
     builder.pledge(status="approved", amount=1000, currency="USD")
     db.session.commit()
-    with pytest.raises(DBAPIError):  # the pledge query fails after the ledger and report tables exist
+    with pytest.raises(DBAPIError):  # a filtered call: its first table (the matching ids) fails
         raw_aggregates(where=(func.p2c_no_such_function(Pledge.id) == 1,))
+    db.session.rollback()
+    assert _temporary_tables() == []
+    with monkeypatch.context() as m:  # unfiltered: the pledge query fails after the ledger and report tables exist
+        m.setattr(direct, "counted_pledges", lambda cutoff=None: [func.p2c_no_such_function(Pledge.id) == 1])
+        with pytest.raises(DBAPIError):
+            raw_aggregates()
     db.session.rollback()
     assert _temporary_tables() == []
     assert raw_aggregates()[0][("total", "")] == [1, 100000, 0]
