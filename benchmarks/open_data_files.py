@@ -3,11 +3,15 @@
     python benchmarks/open_data_files.py --pledges 100000
     python benchmarks/open_data_files.py --pledges 1000000 --database-url sqlite:////tmp/p2c-1m.sqlite
     python benchmarks/open_data_files.py --database-url sqlite:///benchmarks/out/progress-1000000.sqlite --no-live
+    git archive main | tar -x -C /tmp/b && python benchmarks/open_data_files.py --pledges 20000 --before /tmp/b
 
 Loads demo data into an empty SQLite file (as benchmarks/csv_export.py does), then in the same run:
 1. baseline: `sqlite3 -csv` writes the pledge table joined with its lead organization to a file
    (Debian's sqlite3 command; the baseline is skipped, and said so, when it is not installed);
-2. the worker's job writes every full download (`p2c.opendata.snapshots.write_snapshots`), timed;
+2. the worker's job writes every full download (`p2c.opendata.snapshots.write_snapshots`), timed; with
+   `--before DIR` (another checkout of the code, e.g. the main branch), that checkout's writer too, on the
+   same database in the same run, and the two sets of files compared (CSV, JSON: every byte; XLSX: every
+   zip part but its creation time; IATI: every byte but its generated-datetime);
 3. gunicorn serves `/data/pledges.csv` from that file: the download is timed and its SHA-256 checked
    against the file's; then the same download filtered (`?focus_area=connect`), which stays live.
 Prints seconds, MB and the ratio of the served download to the baseline (goal of issue 19: within 3x).
@@ -17,13 +21,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,15 +53,36 @@ def baseline(path: str, out: Path) -> float | None:
     return time.perf_counter() - started
 
 
-def write_files(url: str, directory: Path) -> tuple[float, str]:
+def write_files(url: str, directory: Path, root: Path = ROOT) -> tuple[float, str]:
+    """(seconds, result line) of the worker's job, run from the code in `root`."""
     code = ("from p2c import create_app; app = create_app();"
             "ctx = app.app_context(); ctx.push();"
             "from p2c.opendata.snapshots import write_snapshots; print(write_snapshots())")
-    env = dict(os.environ, DATABASE_URL=url, P2C_CONFIG="development", P2C_EXPORT_DIR=str(directory))
+    env = dict(os.environ, DATABASE_URL=url, P2C_CONFIG="development", P2C_EXPORT_DIR=str(directory),
+               PYTHONPATH=str(root))
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
                             check=True)
     return time.perf_counter() - started, result.stdout.strip().splitlines()[-1]
+
+
+def same_files(one: Path, other: Path) -> dict[str, bool]:
+    """Per format: whether two written sets hold the same download (see the module docstring)."""
+    first, second = (json.loads((d / "manifest.json").read_text()) for d in (one, other))
+    out = {}
+    for fmt, entry in first["files"].items():
+        a, b = one / entry["file"], other / second["files"][fmt]["file"]
+        if fmt == "xlsx":
+            with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+                out[fmt] = za.namelist() == zb.namelist() and all(
+                    za.read(n) == zb.read(n) for n in za.namelist() if n != "docProps/core.xml")
+        elif fmt == "iati":
+            def strip(data: bytes) -> bytes:
+                return re.sub(rb'generated-datetime="[^"]*"', b"", data)
+            out[fmt] = strip(a.read_bytes()) == strip(b.read_bytes())
+        else:
+            out[fmt] = hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
+    return out
 
 
 def download(url: str) -> tuple[float, int, str, str]:
@@ -74,6 +102,7 @@ def main() -> None:
     parser.add_argument("--pledges", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2030)
     parser.add_argument("--database-url", default="", help="an existing database is reused as it is (no load)")
+    parser.add_argument("--before", default="", help="another checkout whose writer is timed and compared too")
     parser.add_argument("--no-live", action="store_true",
                         help="skip the filtered (live) download, which streams at about 15 MB a minute")
     args = parser.parse_args()
@@ -87,8 +116,16 @@ def main() -> None:
         print("baseline: sqlite3 command not installed (or not SQLite): no ratio")
     else:
         print(f"baseline sqlite3 -csv: {base:.1f} s, {(work / 'baseline.csv').stat().st_size / 1e6:,.0f} MB")
+    if args.before:
+        before_in, before_result = write_files(url, work / "exports-before", Path(args.before).resolve())
+        print(f"before ({args.before}): the worker wrote the downloads in {before_in:.1f} s: {before_result}")
     written_in, result = write_files(url, directory)
     print(f"worker wrote the downloads in {written_in:.1f} s: {result}")
+    if args.before:
+        print(f"speed-up {before_in / written_in:.1f}x; same downloads as before: "
+              + ", ".join(f"{fmt} {same}" for fmt, same in same_files(directory, work / "exports-before").items()))
+    if base:
+        print(f"writing all files / sqlite3 -csv: {written_in / base:.0f}x")
 
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, P2C_CONFIG="development", RATELIMIT_ENABLED="0",

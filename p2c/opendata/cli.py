@@ -13,7 +13,7 @@ from p2c.cli import p2c_cli
 from p2c.core.numbers import EXPORT_FORMAT
 from p2c.core.unit import commit, rollback
 from p2c.opendata.exports import FORMATS
-from p2c.opendata.iati import iati_chunks
+from p2c.opendata.iati_stream import iati_chunks
 from p2c.opendata.imports import import_file, iter_errors
 
 

@@ -13,7 +13,6 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -149,81 +148,99 @@ def _text_encoder(column: Column):
     return lambda v: ";".join(escape_item(str(i)) for i in v) if v else ""
 
 
-def _xlsx_value(column: Column, value: Any, sheet: Any = None) -> Any:
-    """A cell value for the XLSX export; text columns become cells forced to the string type.
-
-    openpyxl turns any string that starts with "=" into a formula, so a title like "=HYPERLINK(...)"
-    would run in the reader's spreadsheet (and read back as None). With `sheet` given, text is
-    wrapped in a write-only cell whose data type is fixed to "s" (a string, never a formula).
-    """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if value is None:
-        return None
-    kind = column.kind
-    if kind == Kind.DECIMAL:
-        return Decimal(format_decimal(value, column.places))
-    if kind in (Kind.INTEGER, Kind.BOOLEAN):
-        return value
-    if kind == Kind.DATE:
-        return value if isinstance(value, date) else value
-    if kind == Kind.DATETIME:
-        return value.replace(microsecond=0) if isinstance(value, datetime) else value
-    # Text: XML cannot hold some control characters; openpyxl refuses them.
-    text = ILLEGAL_CHARACTERS_RE.sub("", text_value(column, value))
-    if sheet is None:
-        return text
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell
-
-
 # Batches of records (dicts keyed by column name), as `records.iter_batches` and the ledger yield them.
 Batches = Iterator[list[dict[str, Any]]]
 
 
+class CsvTable:
+    """A table as CSV, UTF-8, CRLF line ends, fields quoted when needed (RFC 4180); cells that a spreadsheet
+    would run as formulas are protected (`protect_formula`). `header()` once, then `batch()` per batch: the
+    live download and the written file (`snapshots`) share it, so their bytes are the same."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = columns
+        self.encoders = [(c.name, _text_encoder(c)) for c in columns]
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+
+    def _drain(self) -> bytes:
+        data = self.buffer.getvalue().encode("utf-8")
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return data
+
+    def header(self) -> bytes:
+        self.writer.writerow([c.name for c in self.columns])
+        return self._drain()
+
+    def batch(self, records: list[dict[str, Any]]) -> bytes:
+        encoders, protect = self.encoders, protect_formula
+        self.writer.writerows([[protect(encode(record[name])) for name, encode in encoders] for record in records])
+        return self._drain()
+
+
 def table_csv_chunks(columns: Sequence[Column], batches: Batches) -> Iterator[bytes]:
-    """A table as CSV, header first, UTF-8, CRLF line ends, fields quoted when needed (RFC 4180); cells
-    that a spreadsheet would run as formulas are protected (`protect_formula`). One chunk per batch."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.name for c in columns])
-    encoders = [(c.name, _text_encoder(c)) for c in columns]
+    """A table as CSV (see `CsvTable`), header first, one chunk per batch."""
+    table = CsvTable(columns)
+    yield table.header()
     for batch in batches:
-        for record in batch:
-            writer.writerow([protect_formula(encode(record[name])) for name, encode in encoders])
-        yield buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+        yield table.batch(batch)
+    yield b""
+
+
+def _json_encoder(column: Column):
+    """`json_value` for one column, with the kind looked up once (the export calls it once per cell)."""
+    kind, places = column.kind, column.places
+    if kind in (Kind.TEXT, Kind.CODE, Kind.INTEGER, Kind.BOOLEAN):
+        return None  # the value as it is
+    if kind == Kind.DECIMAL:
+        return lambda v: None if v is None else format_decimal(v, places)
+    if kind in (Kind.CODES, Kind.TEXTS, Kind.INTEGERS):
+        return lambda v: None if v is None else list(v)
+    return lambda v: json_value(column, v)
+
+
+class JsonTable:
+    """A table as one JSON array of objects (decimals as strings): `start()`, `batch()` per batch, `end()`."""
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.encoders = [(c.name, _json_encoder(c)) for c in columns]
+        self.dumps = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(ensure_ascii=False) does
+        self.first = True
+
+    def start(self) -> bytes:
+        return b"["
+
+    def batch(self, records: list[dict[str, Any]]) -> bytes:
+        parts, encoders, dumps = [], self.encoders, self.dumps
+        for record in records:
+            obj = {name: record[name] if encode is None else encode(record[name]) for name, encode in encoders}
+            parts.append(("\n" if self.first else ",\n") + dumps(obj))
+            self.first = False
+        return "".join(parts).encode("utf-8")
+
+    def end(self) -> bytes:
+        return b"\n]\n"
 
 
 def table_json_chunks(columns: Sequence[Column], batches: Batches) -> Iterator[bytes]:
-    """A table as one JSON array of objects, written object by object (decimals as strings)."""
-    yield b"["
-    first = True
+    """A table as one JSON array of objects, written object by object (see `JsonTable`)."""
+    table = JsonTable(columns)
+    yield table.start()
     for batch in batches:
-        parts = []
-        for record in batch:
-            obj = {c.name: json_value(c, record[c.name]) for c in columns}
-            parts.append(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False))
-            first = False
-        yield "".join(parts).encode("utf-8")
-    yield b"\n]\n"
+        yield table.batch(batch)
+    yield table.end()
 
 
 def write_table_xlsx(target: Any, sheet_name: str, columns: Sequence[Column], batches: Batches) -> None:
-    """Write a table as one XLSX sheet into `target` (a path or a binary file object), write-only mode."""
-    from openpyxl import Workbook
+    """Write a table as one XLSX sheet into `target` (a path or a binary file object), in constant memory
+    (`xlsx_rows.XlsxTable`: openpyxl's workbook, rows formatted by its rules without its per-cell cost)."""
+    from p2c.opendata.xlsx_rows import XlsxTable
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    sheet.append([c.name for c in columns])
+    table = XlsxTable(sheet_name, columns)
     for batch in batches:
-        for record in batch:
-            sheet.append([_xlsx_value(c, record[c.name], sheet) for c in columns])
-    workbook.save(target)
+        table.add(batch)
+    table.save(target)
 
 
 def table_xlsx_chunks(sheet_name: str, columns: Sequence[Column], batches: Batches) -> Iterator[bytes]:

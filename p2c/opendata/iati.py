@@ -39,7 +39,6 @@ Choices (documented on /data and in the README):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -50,13 +49,13 @@ from sqlalchemy import select
 
 from p2c.core.counts import is_count
 from p2c.core.db import utcnow
-from p2c.core.enums import ImplementationStatus, ReviewStatus
+from p2c.core.enums import ImplementationStatus
 from p2c.core.text import safe_text
 from p2c.extensions import db
 from p2c.implementation.ledger import finance_type
 from p2c.implementation.models import DisbursementEntry, ProgressReport
 from p2c.opendata.exports import format_decimal
-from p2c.opendata.records import PledgeFilter, iter_batches
+from p2c.opendata.records import is_approved, pledge_in
 from p2c.reference.models import Country, FocusArea, Indicator, SdgTarget
 
 IATI_VERSION = "2.03"
@@ -132,9 +131,11 @@ def _text_element(parent: etree._Element, tag: str, text: str, lang: str | None,
 
 
 class _Lookups:
-    """Small reference tables read once per export."""
+    """Small reference tables and the platform's settings, read once per export (not once per activity)."""
 
     def __init__(self) -> None:
+        self.prefix, self.reporting_ref = identifier_prefix(), reporting_org_ref()
+        self.vocabulary_uri = vocabulary_uri()
         self.iso2 = {a: b for a, b in db.session.execute(select(Country.iso3, Country.iso2))}
         self.focus = {a: b for a, b in db.session.execute(select(FocusArea.code, FocusArea.name))}
         self.sdg_targets = {a: b for a, b in db.session.execute(select(SdgTarget.code, SdgTarget.name))}
@@ -152,7 +153,7 @@ def _disbursements(ids: list[int]) -> dict[int, list[tuple[date, Decimal, str]]]
     """
     stmt = (select(ProgressReport.pledge_id, ProgressReport.approved_at, ProgressReport.usd_disbursed,
                    ProgressReport.reference)
-            .where(ProgressReport.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED,
+            .where(pledge_in(ProgressReport.pledge_id, ids), is_approved(ProgressReport.status),
                    ProgressReport.usd_disbursed.is_not(None))
             .order_by(ProgressReport.pledge_id, ProgressReport.period, ProgressReport.approved_at,
                       ProgressReport.id))
@@ -177,7 +178,7 @@ def _ledger(ids: list[int]) -> dict[int, list[tuple]]:
                    DisbursementEntry.amount, DisbursementEntry.currency_code, DisbursementEntry.recipient,
                    DisbursementEntry.instrument, ProgressReport.approved_at, ProgressReport.reference)
             .join(ProgressReport, ProgressReport.id == DisbursementEntry.report_id)
-            .where(DisbursementEntry.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED)
+            .where(pledge_in(DisbursementEntry.pledge_id, ids), is_approved(ProgressReport.status))
             .order_by(DisbursementEntry.pledge_id, DisbursementEntry.year, DisbursementEntry.id))
     out: dict[int, list] = defaultdict(list)
     for pid, eid, year, amount, currency, recipient, instrument, approved, ref in db.session.connection().execute(
@@ -291,8 +292,9 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list,
         "default-currency": currency,
         "last-updated-datetime": updated.replace(microsecond=0).isoformat() + "Z",
     })
-    etree.SubElement(activity, "iati-identifier").text = activity_identifier(rec["org_id"], rec["reference"])
-    reporting = etree.SubElement(activity, "reporting-org", ref=reporting_org_ref(), type="40",
+    # activity_identifier(), with the prefix read once per export
+    etree.SubElement(activity, "iati-identifier").text = f"{lookups.prefix}-{rec['org_id']}-{rec['reference']}"
+    reporting = etree.SubElement(activity, "reporting-org", ref=lookups.reporting_ref, type="40",
                                  **{"secondary-reporter": "1"})
     _narrative(reporting, "Partner2Connect Digital Coalition (ITU)", "en")
     _text_element(activity, "title", rec["title"], lang)
@@ -314,7 +316,7 @@ def build_activity(rec: dict[str, Any], lookups: _Lookups, disbursed: list,
         etree.SubElement(activity, "recipient-region", code=REGION_UNSPECIFIED, vocabulary="1", percentage="100")
     etree.SubElement(activity, "sector", vocabulary="1", code=SECTOR_ICT, percentage="100")
     tag = etree.SubElement(activity, "tag", vocabulary="99", code=rec["focus_area"],
-                           **{"vocabulary-uri": vocabulary_uri()})
+                           **{"vocabulary-uri": lookups.vocabulary_uri})
     _narrative(tag, lookups.focus.get(rec["focus_area"], rec["focus_area"]), "en")
     for code in rec.get("sdg_targets") or []:
         _narrative(etree.SubElement(activity, "tag", vocabulary=TAG_SDG_TARGET, code=code),
@@ -344,37 +346,3 @@ def _evidence_documents(activity: etree._Element, urls: list[str]) -> None:
                                 format=ACCEPTED.get(name.rpartition(".")[2], "application/octet-stream"))
         _narrative(etree.SubElement(link, "title"), name, None)
         etree.SubElement(link, "category", code="A08")
-
-
-class _Sink:
-    """A write-only byte buffer the incremental writer fills and the generator drains."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> None:
-        self.parts.append(data)
-
-    def drain(self) -> bytes:
-        data, self.parts = b"".join(self.parts), []
-        return data
-
-
-def iati_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
-    """The IATI activities document, streamed batch by batch."""
-    lookups = _Lookups()
-    sink = _Sink()
-    with etree.xmlfile(sink, encoding="utf-8") as xf:
-        xf.write_declaration()
-        generated = utcnow().replace(microsecond=0).isoformat() + "Z"
-        with xf.element("iati-activities", version=IATI_VERSION, **{"generated-datetime": generated}):
-            for batch in iter_batches(pledge_filter):
-                ids = [r["pledge_id"] for r in batch]
-                disbursed, ledger = _disbursements(ids), _ledger(ids)
-                for rec in batch:
-                    pid = rec["pledge_id"]
-                    xf.write(build_activity(rec, lookups, disbursed.get(pid, []), ledger.get(pid)))
-                    xf.write("\n")
-                xf.flush()
-                yield sink.drain()
-    yield sink.drain()

@@ -3,7 +3,8 @@
 A record is a dict keyed by the column names of `columns.COLUMNS` with Python values (str, Decimal,
 date, datetime, bool, int, lists, and `targets` and `milestones` as lists of dicts). Pledges are read by keyset
 pagination on the primary key (`id > last ORDER BY id LIMIT n`) with Core selects, so no ORM
-object and no whole result set is ever held; related lists are fetched per batch with `IN (...)`.
+object and no whole result set is ever held; related lists are fetched per batch (`pledge_in`: a range
+of ids, or `IN (...)` for a sparse batch).
 Contact data is never selected. Stored text passes through `p2c.core.text.safe_text`, so a character
 stored before the text rule existed (a U+000B in a name) can never break a CSV, XLSX or IATI file.
 """
@@ -57,7 +58,9 @@ def is_approved(column) -> ColumnElement[bool]:
 
     Most rows are approved, so an index on status selects nearly everything and then needs a sort
     for ORDER BY id: each keyset batch would cost O(N). Hiding the column from the planner keeps it
-    on the primary key (or the pledge_id index), so each batch costs O(batch).
+    on the primary key (or the pledge_id index), so each batch costs O(batch). The same holds for a
+    batch's progress reports (SQLite, without statistics, took `ix_progress_report_status_submitted`
+    for `status = 'approved' AND pledge_id BETWEEN ...`: every approved report read for every batch).
     """
     return func.coalesce(column, "") == ReviewStatus.APPROVED.value
 
@@ -89,6 +92,20 @@ def _execute(stmt: Select):
     return db.session.connection().execute(stmt)
 
 
+def pledge_in(column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """`column IN (ids)` for a batch's related rows, as a range when the batch is dense.
+
+    A batch of the unfiltered export is nearly consecutive ids: `BETWEEN` walks one index range instead
+    of binding a thousand parameters (2 ms instead of 17 on SQLite at 1,000 ids). The range may also
+    hold pledges that are not in the batch (not public): callers key what they read by pledge id and
+    look up only the batch's, so those rows are never shown. A sparse batch (a filtered export) keeps IN.
+    """
+    lo, hi = min(ids), max(ids)
+    if hi - lo < 2 * len(ids):
+        return column.between(lo, hi)
+    return column.in_(ids)
+
+
 def _grouped(stmt: Select) -> dict[int, list]:
     out: dict[int, list] = defaultdict(list)
     for pledge_id, value in _execute(stmt):
@@ -101,12 +118,12 @@ def _links(ids: list[int]) -> dict[str, dict[int, list]]:
     """The list-valued columns of a batch, each sorted so exports are deterministic."""
     partners = (select(pledge_partner.c.pledge_id, Organization.name)
                 .join(Organization, Organization.id == pledge_partner.c.organization_id)
-                .where(pledge_partner.c.pledge_id.in_(ids))
+                .where(pledge_in(pledge_partner.c.pledge_id, ids))
                 .order_by(pledge_partner.c.pledge_id, Organization.name, Organization.id))
 
     def simple(table, column) -> Select:
         col = table.c[column]
-        return select(table.c.pledge_id, col).where(table.c.pledge_id.in_(ids)).order_by(table.c.pledge_id, col)
+        return select(table.c.pledge_id, col).where(pledge_in(table.c.pledge_id, ids)).order_by(table.c.pledge_id, col)
 
     return {
         "partners": _grouped(partners),
@@ -121,23 +138,34 @@ def _links(ids: list[int]) -> dict[str, dict[int, list]]:
     }
 
 
-def latest_progress(ids: list[int]) -> dict[int, tuple[Decimal, int]]:
+def latest_reports(ids: list[int]) -> dict[int, Any]:
+    """Per pledge id: its latest approved progress report (`implementation.latest`: id, period,
+    usd_disbursed, level...). Read once per batch and shared by the columns that come from it."""
+    stmt = latest_approved_reports(pledge_in(ProgressReport.pledge_id, ids), by_pledge=True)
+    return {row.pledge_id: row for row in _execute(stmt)}
+
+
+def latest_progress(ids: list[int], latest: dict[int, Any] | None = None) -> dict[int, tuple[Decimal, int]]:
     """Per target id: (achieved value, period) from its pledge's latest approved progress report.
 
     The same definition as the "achieved" figures on /progress (`implementation.latest`): a target the
-    latest report leaves out has no achieved value, even if an older report gave it one.
+    latest report leaves out has no achieved value, even if an older report gave it one. `latest`:
+    `latest_reports(ids)` when the caller has it already.
     """
-    latest = latest_approved_reports(ProgressReport.pledge_id.in_(ids)).subquery()
-    stmt = (select(ProgressValue.target_id, ProgressValue.achieved_value, latest.c.period)
-            .join(latest, latest.c.id == ProgressValue.report_id))
-    return {target_id: (value, period) for target_id, value, period in _execute(stmt)}
+    latest = latest_reports(ids) if latest is None else latest
+    period = {row.id: row.period for row in latest.values()}
+    if not period:
+        return {}
+    stmt = (select(ProgressValue.target_id, ProgressValue.achieved_value, ProgressValue.report_id)
+            .where(ProgressValue.report_id.in_(list(period))))
+    return {target_id: (value, period[report_id]) for target_id, value, report_id in _execute(stmt)}
 
 
-def _targets(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    latest = latest_progress(ids)
+def _targets(ids: list[int], reports: dict[int, Any]) -> dict[int, list[dict[str, Any]]]:
+    latest = latest_progress(ids, reports)
     stmt = (select(PledgeTarget.id, PledgeTarget.pledge_id, PledgeTarget.indicator_code, PledgeTarget.target_value,
                    PledgeTarget.target_year, PledgeTarget.baseline, PledgeTarget.note)
-            .where(PledgeTarget.pledge_id.in_(ids)).order_by(PledgeTarget.pledge_id, PledgeTarget.id))
+            .where(pledge_in(PledgeTarget.pledge_id, ids)).order_by(PledgeTarget.pledge_id, PledgeTarget.id))
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in _execute(stmt):
         achieved, period = latest.get(row.id, (None, None))
@@ -149,21 +177,24 @@ def _targets(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def milestones_done(ids: list[int]) -> dict[int, bool]:
+def milestones_done(ids: list[int], latest: dict[int, Any] | None = None) -> dict[int, bool]:
     """Per milestone id: done or not, as its pledge's latest approved report says (the same report as the
     `targets` column's achieved values; a milestone that report leaves out is not in the dict)."""
-    latest = latest_approved_reports(ProgressReport.pledge_id.in_(ids)).subquery()
+    latest = latest_reports(ids) if latest is None else latest
+    report_ids = [row.id for row in latest.values()]
+    if not report_ids:
+        return {}
     stmt = (select(ProgressMilestone.milestone_id, ProgressMilestone.done)
-            .join(latest, latest.c.id == ProgressMilestone.report_id))
+            .where(ProgressMilestone.report_id.in_(report_ids)))
     return {milestone_id: bool(done) for milestone_id, done in _execute(stmt)}
 
 
-def _milestones(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _milestones(ids: list[int], reports: dict[int, Any]) -> dict[int, list[dict[str, Any]]]:
     """Per pledge id: its milestones by due date (then id, so ties keep one order), with `done`."""
-    done = milestones_done(ids)
+    done = milestones_done(ids, reports)
     stmt = (select(PledgeMilestone.id, PledgeMilestone.pledge_id, PledgeMilestone.kind,
                    PledgeMilestone.description, PledgeMilestone.due_on)
-            .where(PledgeMilestone.pledge_id.in_(ids))
+            .where(pledge_in(PledgeMilestone.pledge_id, ids))
             .order_by(PledgeMilestone.pledge_id, PledgeMilestone.due_on, PledgeMilestone.id))
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in _execute(stmt):
@@ -172,15 +203,15 @@ def _milestones(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def disbursed_to_date(ids: list[int]) -> dict[int, Decimal]:
+def disbursed_to_date(ids: list[int], latest: dict[int, Any] | None = None) -> dict[int, Decimal]:
     """Per pledge id: USD disbursed to date, as its latest approved progress report states it.
 
     The form asks for a running total ("USD disbursed to date"), so reports never add up. The latest
     report is the one of `implementation.latest`, the same as for the figures on /progress; when it
     leaves the field empty, the pledge has no disbursed value there either.
     """
-    stmt = latest_approved_reports(ProgressReport.pledge_id.in_(ids))
-    return {row.pledge_id: row.usd_disbursed for row in _execute(stmt) if row.usd_disbursed is not None}
+    latest = latest_reports(ids) if latest is None else latest
+    return {pid: row.usd_disbursed for pid, row in latest.items() if row.usd_disbursed is not None}
 
 
 def evidence_links(ids: list[int]) -> dict[int, list[str]]:
@@ -191,7 +222,7 @@ def evidence_links(ids: list[int]) -> dict[int, list[str]]:
 
     stmt = (select(ProgressReport.pledge_id, EvidenceFile.id, EvidenceFile.filename)
             .join(ProgressReport, ProgressReport.id == EvidenceFile.report_id)
-            .where(ProgressReport.pledge_id.in_(ids), ProgressReport.status == ReviewStatus.APPROVED)
+            .where(pledge_in(ProgressReport.pledge_id, ids), is_approved(ProgressReport.status))
             .order_by(ProgressReport.pledge_id, EvidenceFile.id))
     out: dict[int, list[str]] = defaultdict(list)
     for pledge_id, file_id, filename in _execute(stmt):
@@ -199,11 +230,11 @@ def evidence_links(ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def achieved_levels(ids: list[int]) -> dict[int, str]:
+def achieved_levels(ids: list[int], latest: dict[int, Any] | None = None) -> dict[int, str]:
     """Per pledge id: the figure level of its latest approved progress report (the one whose values the
     `targets` and `usd_disbursed` columns give), as on /progress."""
-    stmt = latest_approved_reports(ProgressReport.pledge_id.in_(ids))
-    return {row.pledge_id: str(getattr(row.level, "value", row.level)) for row in _execute(stmt)}
+    latest = latest_reports(ids) if latest is None else latest
+    return {pid: str(getattr(row.level, "value", row.level)) for pid, row in latest.items()}
 
 
 def _record(row: Any, links: dict[str, dict[int, list]], targets: dict, disbursed: dict,
@@ -250,10 +281,11 @@ def iter_batches(pledge_filter: PledgeFilter | None = None, batch_size: int = BA
         if not rows:
             return
         ids = [r.id for r in rows]
-        links, targets, disbursed = _links(ids), _targets(ids), disbursed_to_date(ids)
-        levels = achieved_levels(ids)
+        reports = latest_reports(ids)  # one read of the latest reports for the four columns that use them
+        links, targets, disbursed = _links(ids), _targets(ids, reports), disbursed_to_date(ids, reports)
+        levels = achieved_levels(ids, reports)
         links["evidence_files"] = evidence_links(ids)
-        milestones = _milestones(ids)
+        milestones = _milestones(ids, reports)
         yield [_record(r, links, targets, disbursed, levels, milestones) for r in rows]
         last_id = ids[-1]
         if len(rows) < batch_size:

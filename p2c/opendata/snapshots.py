@@ -2,7 +2,7 @@
 
 Streaming every approved pledge through Python costs minutes at 1M pledges (about 15 MB a minute of
 CSV on one core). The worker therefore writes each unfiltered download (CSV, CSV for Excel, JSON,
-XLSX, IATI) to a file whenever the data changed, with the same generators as the live download, so
+XLSX, IATI) to a file whenever the data changed, with the same writers as the live download, so
 the bytes are those the live download would send. `/data/pledges.csv` without filters sends that
 file (with its SHA-256 as ETag) only while it is current: its export version must equal the
 database's at the time of the request. The export version is the rollups' (epoch, version), which
@@ -24,7 +24,6 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from flask import current_app
@@ -32,9 +31,11 @@ from sqlalchemy import func, select
 
 from p2c.extensions import db
 from p2c.members.models import Organization
-from p2c.opendata.exports import FORMATS
-from p2c.opendata.iati import iati_chunks
-from p2c.opendata.records import has_records
+from p2c.opendata.columns import COLUMNS
+from p2c.opendata.exports import CsvTable, JsonTable
+from p2c.opendata.iati_stream import IatiDocument
+from p2c.opendata.records import has_records, iter_batches
+from p2c.opendata.xlsx_rows import XlsxTable
 from p2c.rollups.queries import data_version
 
 # Files of a set that is neither current nor the one before are removed once this old (seconds): a set
@@ -42,9 +43,10 @@ from p2c.rollups.queries import data_version
 STALE_SECONDS = 6 * 3600
 
 MANIFEST = "manifest.json"
-# format -> (mimetype, download name, chunks): the live downloads, plus the IATI file.
-SNAPSHOT_FORMATS: dict[str, tuple[str, str, Callable[..., Iterator[bytes]]]] = {
-    **FORMATS, "iati": ("application/xml", "iati-activities.xml", iati_chunks)}
+# format -> download name: the live downloads (`exports.FORMATS`), plus the IATI file.
+SNAPSHOT_FILES = {"csv": "pledges.csv", "json": "pledges.json", "xlsx": "pledges.xlsx",
+                  "excel.csv": "pledges-excel.csv", "iati": "iati-activities.xml"}
+BOM = b"\xef\xbb\xbf"  # the excel CSV's byte order mark (`exports.excel_csv_chunks`)
 
 
 def snapshot_dir() -> Path | None:
@@ -89,20 +91,83 @@ def current_file(fmt: str) -> tuple[Path, dict] | None:
     return (path, entry) if path.is_file() else None
 
 
-def _write(path: Path, chunks: Iterator[bytes]) -> dict:
-    digest, size = hashlib.sha256(), 0
-    # A name of its own: two workers sharing the directory never write into each other's file.
-    fd, partial_name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".partial")
-    partial = Path(partial_name)
-    with os.fdopen(fd, "wb") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
-            digest.update(chunk)
-            size += len(chunk)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(partial, path)
-    return {"file": path.name, "sha256": digest.hexdigest(), "size": size}
+class _Partial:
+    """One file being written: a name of its own (two workers sharing the directory never write into each
+    other's file), hashed as it is written, renamed to its final name by `publish`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".partial")
+        self.partial = Path(name)
+        self.fh = os.fdopen(fd, "wb")
+        self.digest, self.size = hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+    def rehash(self) -> None:
+        """Hash what another writer put into the file (openpyxl zips the XLSX itself)."""
+        self.fh.seek(0)
+        self.digest, self.size = hashlib.sha256(), 0
+        while chunk := self.fh.read(1 << 20):
+            self.digest.update(chunk)
+            self.size += len(chunk)
+
+    def publish(self) -> dict:
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        os.replace(self.partial, self.path)
+        return {"file": self.path.name, "sha256": self.digest.hexdigest(), "size": self.size}
+
+    def discard(self) -> None:
+        self.fh.close()
+        self.partial.unlink(missing_ok=True)
+
+
+def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
+    """Every file in one pass over the approved pledges: each batch is read once and formatted by the
+    live downloads' own writers (`CsvTable`, `JsonTable`, `XlsxTable`, `IatiDocument`), the CSV once
+    for both CSV files (the excel one is the same bytes after its byte order mark)."""
+    out: dict[str, _Partial] = {}
+    xlsx = None
+    for fmt, filename in SNAPSHOT_FILES.items():
+        if fmt == "iati" and not with_iati:
+            continue  # an IATI file needs at least one activity; the page answers 404 meanwhile
+        base, _dot, ext = filename.partition(".")
+        out[fmt] = _Partial(directory / f"{base}-{stem}.{ext}")
+    try:
+        csv_table, json_table = CsvTable(COLUMNS), JsonTable(COLUMNS)
+        xlsx = XlsxTable("pledges", COLUMNS)
+        iati = IatiDocument() if with_iati else None
+        header = csv_table.header()
+        out["csv"].write(header)
+        out["excel.csv"].write(BOM + header)
+        out["json"].write(json_table.start())
+        for batch in iter_batches(None):
+            data = csv_table.batch(batch)
+            out["csv"].write(data)
+            out["excel.csv"].write(data)
+            out["json"].write(json_table.batch(batch))
+            xlsx.add(batch)
+            if iati is not None:
+                out["iati"].write(iati.batch(batch))
+        out["json"].write(json_table.end())
+        if iati is not None:
+            out["iati"].write(iati.end())
+        out["xlsx"].fh.close()
+        xlsx.save(out["xlsx"].partial)
+        out["xlsx"].fh = open(out["xlsx"].partial, "r+b")  # noqa: SIM115 - closed by publish()
+        out["xlsx"].rehash()
+        return {fmt: partial.publish() for fmt, partial in out.items()}
+    except BaseException:
+        for partial in out.values():
+            partial.discard()
+        if xlsx is not None:
+            xlsx.discard()
+        raise
 
 
 def write_snapshots(force: bool = False) -> str:
@@ -123,13 +188,7 @@ def write_snapshots(force: bool = False) -> str:
     # Unique per writer: a second worker writing the same version makes its own files, and each
     # manifest names only files whose hash it computed itself.
     stem = f"{version[0]}-{version[1]}-{os.getpid()}-{time.time_ns()}"
-    files = {}
-    any_pledge = has_records(None)
-    for fmt, (_mimetype, filename, chunks) in SNAPSHOT_FORMATS.items():
-        if fmt == "iati" and not any_pledge:
-            continue  # an IATI file needs at least one activity; the page answers 404 meanwhile
-        base, _dot, ext = filename.partition(".")
-        files[fmt] = _write(directory / f"{base}-{stem}.{ext}", chunks(None))
+    files = _write_all(directory, stem, has_records(None))
     if export_version() != version:
         for entry in files.values():
             (directory / entry["file"]).unlink(missing_ok=True)

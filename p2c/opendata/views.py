@@ -24,7 +24,7 @@ from p2c.core.i18n import current_language
 from p2c.extensions import cache
 from p2c.opendata import queries, snapshots
 from p2c.opendata.exports import FORMATS
-from p2c.opendata.iati import iati_chunks
+from p2c.opendata.iati_stream import iati_chunks
 from p2c.opendata.ledger import LEDGER_FORMATS
 from p2c.opendata.records import PledgeFilter, has_records
 

@@ -22,24 +22,24 @@ def test_a_second_worker_writing_at_the_same_time_does_not_corrupt_the_files(bui
     for n in range(3):
         builder.pledge(title=f"Pledge {n}")
     db.session.commit()
-    mimetype, filename, chunks = snapshots.SNAPSHOT_FORMATS["csv"]
+    batches = snapshots.iter_batches
     state = {"inner": False}
 
-    def interleaved(pledge_filter):
-        for i, chunk in enumerate(chunks(pledge_filter)):
-            yield chunk
-            if i == 0 and not state["inner"]:
-                state["inner"] = True  # worker B starts while worker A is half-way through its file
-                monkeypatch.setitem(snapshots.SNAPSHOT_FORMATS, "csv", (mimetype, filename, chunks))
+    def interleaved(pledge_filter, batch_size=1):
+        for batch in batches(pledge_filter, batch_size):
+            yield batch
+            if not state["inner"]:
+                state["inner"] = True  # worker B starts while worker A is half-way through its files
                 snapshots.write_snapshots(force=True)
 
-    monkeypatch.setattr(snapshots, "SNAPSHOT_FORMATS", {"csv": (mimetype, filename, interleaved)})
+    monkeypatch.setattr(snapshots, "iter_batches", interleaved)
     # Worker A: B truncated A's `.partial` (same name) and renamed it away; A keeps writing into the file
     # B published, then fails with FileNotFoundError. With bytes that differ between runs (the IATI
     # file's generated-datetime, XLSX zip times) the published file no longer matches its SHA-256, and
     # if B opens the `.partial` after A's fsync but before A's rename, A publishes a file B is rewriting.
     snapshots.write_snapshots(force=True)
     manifest = snapshots.read_manifest(written)
-    entry = manifest["files"]["csv"]
-    data = (written / entry["file"]).read_bytes()
-    assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+    assert state["inner"] and sorted(manifest["files"]) == ["csv", "excel.csv", "iati", "json", "xlsx"]
+    for entry in manifest["files"].values():
+        data = (written / entry["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["size"]
