@@ -37,6 +37,24 @@ def _fresh_database(tmp_path):
         admin.dispose()
 
 
+# The triggers that keep the review queue's region table and search index (0009_queue1m_region_search).
+# SQLite's batch_alter_table rebuilds a table and drops its triggers (or fails on one naming it): a later
+# migration that batch-alters pledge, pledge_country, country or organization must create them again, and
+# this check says so if it does not.
+POSTGRES_TRIGGERS = {"pledge_region_country_insert", "pledge_region_country_delete", "pledge_region_pledge_update",
+                     "pledge_region_country_region"}
+SQLITE_TRIGGERS = POSTGRES_TRIGGERS | {"pledge_region_pledge_delete", "pledge_search_insert", "pledge_search_delete",
+                                       "pledge_search_update", "organization_search_insert",
+                                       "organization_search_delete", "organization_search_update"}
+
+
+def _triggers() -> set[str]:
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "postgresql":
+            return set(conn.scalars(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")))
+        return set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+
+
 def test_upgrade_matches_models_and_downgrade_reaches_base(tmp_path):
     with _fresh_database(tmp_path) as url:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
@@ -49,6 +67,7 @@ def test_upgrade_matches_models_and_downgrade_reaches_base(tmp_path):
             assert diff == [], f"models and migrations differ: {diff}"
             tables = set(inspect(db.engine).get_table_names())
             assert {"pledge", "organization", "progress_report", "audit_event", "publication"} <= tables
+            assert _triggers() == (POSTGRES_TRIGGERS if db.engine.dialect.name == "postgresql" else SQLITE_TRIGGERS)
 
             downgrade(revision="base")
             remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}

@@ -64,6 +64,11 @@ SQLITE_TRIGGERS = [
         INSERT OR IGNORE INTO pledge_region (pledge_id, itu_region, status, submitted_at)
         {_REGIONS_OF} AND pc.pledge_id IN (SELECT pledge_id FROM pledge_country WHERE country_iso3 = NEW.iso3);
     END""",
+    # SQLite does not enforce the foreign key's ON DELETE CASCADE here (no PRAGMA foreign_keys): a deleted
+    # pledge takes its region rows with it by trigger (a reviewer's finding).
+    """CREATE TRIGGER pledge_region_pledge_delete AFTER DELETE ON pledge BEGIN
+        DELETE FROM pledge_region WHERE pledge_id = OLD.id;
+    END""",
     # The search index follows the pledge's reference and title (external content: the FTS table
     # stores only its index; 'delete' needs the old values).
     """CREATE TRIGGER pledge_search_insert AFTER INSERT ON pledge BEGIN
@@ -93,7 +98,11 @@ SQLITE_TRIGGERS = [
 ]
 
 POSTGRES_FUNCTIONS = [
+    # FOR SHARE first: a concurrent, uncommitted change of the pledge's status would otherwise be missed by
+    # both sides (this insert reads the old status, that update's trigger cannot see this row); the lock
+    # waits for it, and the next statement reads the committed status (READ COMMITTED: a new snapshot).
     f"""CREATE FUNCTION pledge_region_country_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        PERFORM 1 FROM pledge WHERE id = NEW.pledge_id FOR SHARE;
         INSERT INTO pledge_region (pledge_id, itu_region, status, submitted_at)
         {_REGIONS_OF} AND pc.pledge_id = NEW.pledge_id AND pc.country_iso3 = NEW.country_iso3
         ON CONFLICT DO NOTHING;
@@ -111,6 +120,8 @@ POSTGRES_FUNCTIONS = [
         RETURN NULL;
     END $$""",
     f"""CREATE FUNCTION pledge_region_country_region() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        PERFORM 1 FROM pledge WHERE id IN (SELECT pledge_id FROM pledge_country WHERE country_iso3 = NEW.iso3)
+          FOR SHARE;
         DELETE FROM pledge_region
           WHERE pledge_id IN (SELECT pledge_id FROM pledge_country WHERE country_iso3 = NEW.iso3);
         INSERT INTO pledge_region (pledge_id, itu_region, status, submitted_at)
@@ -142,6 +153,12 @@ POSTGRES_TRIGRAM_INDEXES = [
 
 
 def upgrade():
+    # Checked before anything is created: SQLite's DDL is not transactional, so a refusal half-way would
+    # leave tables behind and the upgrade could not be run again.
+    if op.get_bind().dialect.name == "sqlite":
+        version = op.get_bind().exec_driver_sql("SELECT sqlite_version()").scalar()
+        if tuple(int(part) for part in version.split(".")[:2]) < (3, 34):
+            raise RuntimeError("the review queue's search index needs SQLite 3.34 or later (FTS5 trigram)")
     op.create_table(
         'pledge_region',
         sa.Column('pledge_id', sa.Integer(), nullable=False),
@@ -164,9 +181,6 @@ def upgrade():
     op.create_index('ix_pledge_amendment_pledge_status', 'pledge_amendment', ['pledge_id', 'status'])
     op.execute(f"INSERT INTO pledge_region (pledge_id, itu_region, status, submitted_at) {_REGIONS_OF}")
     dialect = op.get_bind().dialect.name
-    version = op.get_bind().exec_driver_sql("SELECT sqlite_version()").scalar() if dialect == "sqlite" else "0"
-    if dialect == "sqlite" and tuple(int(part) for part in version.split(".")[:2]) < (3, 34):
-        raise RuntimeError("the review queue's search index needs SQLite 3.34 or later (FTS5 trigram)")
     if dialect == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for name, table, column in POSTGRES_TRIGRAM_INDEXES:
