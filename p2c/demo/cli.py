@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from p2c.accounts import services as accounts
 from p2c.accounts.models import User
 from p2c.cli import p2c_cli
+from p2c.core.bulk import analyze_after_load
 from p2c.core.enums import UserRole
 from p2c.core.signals import bulk_loaded
 from p2c.core.unit import commit
@@ -36,6 +37,7 @@ def demo_data(count: int, seed: int, if_empty: bool) -> None:
     generator = DemoGenerator(seed)
     with click.progressbar(length=count, label="pledges") as bar:
         result = generator.run(count, progress=bar.update)
+    analyze_after_load()
     bulk_loaded.send(current_app._get_current_object(), what="demo-data")
     commit()
     ensure_needs(seed)  # country needs and a few introductions (p2c.demo.needs)
