@@ -14,7 +14,7 @@ organization's columns as correlated subqueries, not joins, so counting it reads
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -205,7 +205,10 @@ def _count_parts(f: QueueFilters, statuses: list[str]) -> list[tuple[str, Select
             if _countable_alone(f):
                 part = select(t.model.id).where(t.model.status == status, *_where(t.model, f, with_status=False))
             else:
-                s = _kind_select(t, replace(f, counting=True))
+                # Not `counting=True` (a kind's filter set read once, IN): a part cut at the cap is best
+                # served, like a page, by a lookup per record (EXISTS), and the IN set would be built
+                # again for each status (focus area at 200,000 pledges: 382 ms against 62 ms).
+                s = _kind_select(t, f)
                 part = s.where(s.selected_columns.status == status, *_where(s.selected_columns, f, with_status=False))
             parts.append((status, counts.capped(part, counts.COUNT_CAP)))
     return parts
