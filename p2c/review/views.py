@@ -24,8 +24,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -83,6 +83,14 @@ def _action_title(code: str) -> str:
     return audit.action_title(code)
 
 
+@bp.app_template_filter("queue_count")
+def _queue_count(value: int) -> str:
+    """A queue count in the locale's digits; one that reached the cap (queries.COUNT_CAP) as "10,000+"."""
+    number = format_decimal(value)
+    # TRANSLATORS: a count that stopped at a cap: there are more than %(num)s (e.g. "10,000+").
+    return _("%(num)s+", num=number) if getattr(value, "capped", False) else number
+
+
 @bp.app_template_filter("days_ago")
 def _days_ago(value: datetime | None) -> int:
     """Whole days since a (naive UTC) timestamp."""
@@ -101,10 +109,11 @@ def _filters() -> queries.QueueFilters:
 def queue():
     """All submissions waiting for review, with counts, filters, sorting and search."""
     filters = _filters()
-    page = queries.queue(filters)
+    counts = queries.status_counts(filters)  # the page's total is one of them: counted once
+    page = queries.queue(filters, counts)
     return render_template("review/queue.html", filters=filters, page=page, details=queries.queue_details(page.rows),
                            queue_qs=queries.queue_query_string(filters),
-                           counts=queries.status_counts(filters), choices=queries.filter_choices(),
+                           counts=counts, choices=queries.filter_choices(),
                            region_name=region_name,
                            status_tabs=_status_tabs(), age_buckets=queries.AGE_BUCKETS,
                            sorts=list(queries.SORTS), bulk_form=BulkApproveForm())
