@@ -89,7 +89,8 @@ def check_figures() -> str:
     shown, computed = progress_figures(today=today), assemble(raw, organizations, today, utcnow(), "direct")
     differing = [key for key in ("totals", "breakdowns", "goals", "indicators", "reporting_status")
                  if json.dumps(shown[key], sort_keys=True) != json.dumps(computed[key], sort_keys=True)]
-    # The forecast's trajectories and the timeline read rollup dimensions of their own: checked too.
+    # The forecast's trajectories, the timeline and the task-force view read rollup dimensions of their
+    # own: checked too.
     from p2c.reporting.forecast import forecasts
     from p2c.reporting.queries import monthly_pledged
 
@@ -98,6 +99,14 @@ def check_figures() -> str:
     if ([(d, round(v, 2)) for d, v in monthly_pledged()]
             != [(d, round(v, 2)) for d, v in monthly_pledged(direct=True)]):
         differing.append("timeline")
+    from p2c.pledges.constants import MAX_YEAR, MIN_YEAR
+    from p2c.reporting import taskforce
+
+    # The task-force view over every period it can be asked for.
+    period = taskforce.Period(MIN_YEAR, MAX_YEAR)
+    if (taskforce.by_year(period), taskforce.by_country(period)) != (
+            taskforce.by_year(period, direct=True), taskforce.by_country(period, direct=True)):
+        differing.append("task-force")
     if differing:
         rollback()  # not done: check again next time
         raise RuntimeError(f"rollups differ from the pledge tables in: {', '.join(differing)}"

@@ -42,8 +42,15 @@ LAST_PERIOD = "last_period"
 FORECAST_DIMENSIONS = (TRAJECTORY, LAST_PERIOD)
 # USD pledged by month of the pledge date (the /progress timeline, p2c.reporting.queries.monthly_pledged).
 PLEDGED_MONTH = "pledged_month"
+# The task-force view (p2c.reporting.taskforce): pledged per target country and pledge year
+# ("ISO3|YYYY"), disbursed per recipient country and ledger year ("ISO3|YYYY"), and the periods with an
+# approved report ("YYYY", one per pledge and period).
+TF_COUNTRY_YEAR = "tf_country_year"
+DISB_COUNTRY_YEAR = "disb_country_year"
+REPORTED_PERIOD = "reported_period"
+TASKFORCE_DIMENSIONS = (TF_COUNTRY_YEAR, DISB_COUNTRY_YEAR, REPORTED_PERIOD)
 # Rollup dimensions that serve one reader each and are not figures (left out of rollup_raw).
-NOT_FIGURES = (*FORECAST_DIMENSIONS, PLEDGED_MONTH)
+NOT_FIGURES = (*FORECAST_DIMENSIONS, PLEDGED_MONTH, *TASKFORCE_DIMENSIONS)
 
 
 def cents(value: Decimal | float | int | None) -> int:
@@ -180,6 +187,15 @@ class Batch:
         changes = {pid: {k: v for k, v in by.items() if v} for pid, by in out.items()}
         return changes, {int(pid): int(period) for pid, period in last.items()}
 
+    def reported_periods(self) -> dict[int, list[int]]:
+        """pledge id -> the periods it has an approved report on (the task-force view's reporting share)."""
+        out: dict[int, list[int]] = defaultdict(list)
+        for pid, period in db.session.execute(
+                select(ProgressReport.pledge_id, ProgressReport.period).distinct()
+                .where(self._where(ProgressReport.pledge_id), approved(by_pledge=True))):
+            out[pid].append(int(period))
+        return out
+
     def ledger(self) -> dict[int, list[tuple[str, str, str, int]]]:
         """pledge id -> [(year, recipient country or "", recipient region key, usd cents)]: the entries of
         its approved reports, summed per year and recipient (see `disbursed_region`)."""
@@ -214,6 +230,7 @@ def ledger_entries(p, u: int, ledger: list[tuple[str, str, str, int]]) -> tuple[
         by[("disb_region", region)] += value
         if country:
             by[("disb_country", country)] += value
+            by[(DISB_COUNTRY_YEAR, f"{country}|{year}")] += value
     entries: list[Entry] = [(d, k, 0, v) for (d, k), v in sorted(by.items())]
     entries.append(("ledger", "", u, disbursed))
     entries.append(("disb_org", str(p.lead_organization_id), u, disbursed))
@@ -240,6 +257,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
     latest, achieved, disbursed = batch.reports()
     ledgers = batch.ledger()
     trajectory, last_period = batch.trajectory()
+    reported = batch.reported_periods()
     out = {}
     for p in pledges:
         u = cents(p.usd_value)
@@ -271,6 +289,8 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
         regions = set()
         for iso3, region in countries.get(p.id, ()):
             entries.append(("country", iso3, u, 0))
+            if p.pledged_on:
+                entries.append((TF_COUNTRY_YEAR, f"{iso3}|{p.pledged_on.year}", u, 0))
             regions.add(region)
         entries.extend(("target_region", r, u, 0) for r in sorted(regions))
         entries.extend(("pillar", c, u, 0) for c in pillars.get(p.id, ()))
@@ -294,6 +314,7 @@ def contributions(batch: Batch) -> dict[int, tuple[int, int, list[Entry]]]:
                        for (code, year), value in sorted(trajectory.get(p.id, {}).items()))
         if p.id in last_period:
             entries.append((LAST_PERIOD, str(last_period[p.id]), 0, 0))
+        entries.extend((REPORTED_PERIOD, str(period), 0, 0) for period in sorted(reported.get(p.id, ())))
         out[p.id] = (p.lead_organization_id, u, entries)
     return out
 

@@ -57,7 +57,8 @@ from p2c.rollups.queries import STATE_ID
 # `rollup_layout` job rebuilds the rollups of an upgraded database once (p2c.operations.jobs).
 # "-whole": counts typed before the whole-number rule were rounded (migration 0008_revfix_whole_counts).
 # "-trajectory": each pledge's part of the 2030 forecast's yearly totals (contributions.Batch.trajectory).
-LAYOUT = "2026-11-30-trajectory"
+# "-taskforce": the task-force view's dimensions (contributions.TASKFORCE_DIMENSIONS).
+LAYOUT = "2026-11-30-taskforce"
 
 _DIRTY = "p2c_rollup_dirty"
 _GOALS = "p2c_goals_changed"

@@ -176,7 +176,7 @@ def test_an_upgraded_database_gets_its_rollups_rebuilt_once(app, builder):
     db.session.execute(RollupState.__table__.update().values(layout="2026-11-29-old"))
     db.session.commit()
     job = jobs.JOB_BY_NAME["rollup_layout"]
-    assert worker.run_job(app, job) == "rebuilt from 1 approved pledges (layout 2026-11-30-trajectory)"
+    assert worker.run_job(app, job) == "rebuilt from 1 approved pledges (layout 2026-11-30-taskforce)"
     assert db.session.scalar(select(func.count()).select_from(Rollup)) > 0
     assert worker.run_job(app, job) == "rollups up to date"
 
@@ -190,7 +190,8 @@ def test_rollups_already_in_the_layout_are_not_rebuilt_again(app, builder):
 
 
 def test_the_figures_check_sees_the_forecast_and_timeline_rows(app, builder):
-    """The 2030 forecast and the timeline read rollup dimensions of their own: a drifted row is reported."""
+    """The 2030 forecast, the timeline and the task-force view read rollup dimensions of their own: a drifted
+    row is reported."""
     from p2c.extensions import cache
     from p2c.rollups.models import Rollup
 
@@ -199,14 +200,17 @@ def test_the_figures_check_sees_the_forecast_and_timeline_rows(app, builder):
         builder.progress_report(pledge, period=period, achieved={"people_connected": value})
     db.session.commit()
     assert worker.run_job(app, jobs.JOB_BY_NAME["check_figures"]) == "rollups agree"
-    for dimension, broken in (("trajectory", "forecast"), ("pledged_month", "timeline")):
+    for dimension, broken in (("trajectory", "forecast"), ("pledged_month", "timeline"),
+                              ("tf_country_year", "task-force"), ("reported_period", "task-force")):
         db.session.execute(JobPeriod.__table__.delete())
         db.session.execute(Rollup.__table__.update().where(Rollup.dimension == dimension)
-                           .values(amount_cents=Rollup.amount_cents + 100, usd_cents=Rollup.usd_cents + 100))
+                           .values(amount_cents=Rollup.amount_cents + 100, usd_cents=Rollup.usd_cents + 100,
+                                   pledges=Rollup.pledges + 1))
         db.session.commit()
         cache.clear()
         assert worker.run_job(app, jobs.JOB_BY_NAME["check_figures"]).startswith(
             f"failed: rollups differ from the pledge tables in: {broken}")
         db.session.execute(Rollup.__table__.update().where(Rollup.dimension == dimension)
-                           .values(amount_cents=Rollup.amount_cents - 100, usd_cents=Rollup.usd_cents - 100))
+                           .values(amount_cents=Rollup.amount_cents - 100, usd_cents=Rollup.usd_cents - 100,
+                                   pledges=Rollup.pledges - 1))
         db.session.commit()
