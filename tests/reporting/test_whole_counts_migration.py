@@ -18,6 +18,7 @@ from p2c.extensions import db
 from p2c.operations.jobs import upgrade_rollups
 from p2c.pledges.models import PledgeAmendment
 from p2c.reporting.models import Goal
+from p2c.reporting.projection import discard_pending
 from tests.access.test_amendments import amendment_post
 from tests.builders import Builder
 from tests.test_migrations import _fresh_database
@@ -52,8 +53,7 @@ def test_fractional_counts_become_whole_everywhere_and_editable(tmp_path):
             db.session.flush()
             # The rollups are rebuilt after the upgrade; today's projection would write today's rollup_state
             # columns into the old schema (reference rows the loader touched move the data version).
-            for pending in ("p2c_rollup_dirty", "p2c_goals_changed", "p2c_organizations_renamed"):
-                db.session.info.pop(pending, None)
+            discard_pending(db.session)
             db.session.commit()
             ids = (a.id, b.id)
             refs = (a.reference, b.reference)
