@@ -118,7 +118,8 @@ def check_figures() -> str:
 def upgrade_rollups() -> str:
     """Once per rollup layout: rebuild the rollups of a database upgraded to a release that counts more
     dimensions (until then /progress would show the new splits empty). Claimed like the daily jobs."""
-    from p2c.reporting.projection import LAYOUT, layout_current, rebuild
+    from p2c.reporting.layout import LAYOUT, layout_current
+    from p2c.reporting.projection import rebuild
 
     if not claim_period("rollup_layout", LAYOUT):
         rollback()

@@ -28,6 +28,7 @@ from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.reference.models import Indicator
 from p2c.reporting.contributions import FORECAST_DIMENSIONS, LAST_PERIOD
 from p2c.reporting.direct import counted_pledges
+from p2c.reporting.layout import layout_current
 from p2c.rollups.models import Rollup
 
 FORECAST_YEAR = 2030
@@ -144,9 +145,7 @@ def forecasts(cutoff: datetime | None = None, *, direct: bool = False) -> list[d
 
     The trajectories come from the rollups, except as of a `cutoff`, with `direct` (the daily check,
     p2c.operations.jobs.check_figures) and while the rollups are not yet in this release's layout
-    (p2c.reporting.projection.layout_current): then from the tables."""
-    from p2c.reporting.projection import layout_current
-
+    (p2c.reporting.layout.layout_current): then from the tables."""
     indicators = list(db.session.scalars(select(Indicator).where(Indicator.gap_value.is_not(None))
                                          .order_by(Indicator.position)))
     series = trajectories([i.code for i in indicators], cutoff,

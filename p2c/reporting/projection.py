@@ -48,17 +48,10 @@ from p2c.reference.models import (
     WsisLine,
 )
 from p2c.reporting.contributions import Batch, Entry, contributions, for_ids
+from p2c.reporting.layout import LAYOUT
 from p2c.reporting.models import Goal
 from p2c.rollups.models import Rollup, RollupOrganization, RollupPledge, RollupState
 from p2c.rollups.queries import STATE_ID
-
-# The rollups' layout: change it whenever `contributions` counts a new dimension (this release added the
-# verification levels, the ledger, regional initiatives and the embargo rule), so that the worker's
-# `rollup_layout` job rebuilds the rollups of an upgraded database once (p2c.operations.jobs).
-# "-whole": counts typed before the whole-number rule were rounded (migration 0008_revfix_whole_counts).
-# "-trajectory": each pledge's part of the 2030 forecast's yearly totals (contributions.Batch.trajectory).
-# "-taskforce": the task-force view's dimensions (contributions.TASKFORCE_DIMENSIONS).
-LAYOUT = "2026-11-30-taskforce"
 
 _DIRTY = "p2c_rollup_dirty"
 _GOALS = "p2c_goals_changed"
@@ -107,16 +100,6 @@ def _add_to_state(*, version: int = 0, organizations: int = 0) -> None:
     # Created with the current layout: the rollups were empty, so every row from now on is in it.
     _upsert(RollupState, ["id"], [{"id": STATE_ID, "epoch": _new_epoch(), "version": version,
                                    "organizations": organizations, "layout": LAYOUT}], ["version", "organizations"])
-
-
-def layout_current() -> bool:
-    """Whether the rollups hold every dimension of this release's LAYOUT (False on a database upgraded from
-    an earlier layout until the worker's `rollup_layout` job, or `flask p2c rollups rebuild`, has rebuilt
-    them). Readers of a dimension a layout added (the forecast's trajectory, the timeline's pledged_month)
-    read the tables while it is False: partial rollup rows would show a few re-counted pledges as the
-    coalition's totals. No state row yet: nothing was ever counted, so nothing is partial."""
-    layout = db.session.execute(select(RollupState.layout).where(RollupState.id == STATE_ID)).first()
-    return layout is None or layout[0] == LAYOUT
 
 
 def _bump_version() -> None:

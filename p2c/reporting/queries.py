@@ -23,6 +23,7 @@ from p2c.reporting.contributions import NOT_FIGURES, PLEDGED_MONTH
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.figures import assemble
 from p2c.reporting.forecast import forecasts
+from p2c.reporting.layout import layout_current
 from p2c.rollups.models import Rollup
 from p2c.rollups.queries import data_version, organization_count
 
@@ -112,9 +113,7 @@ def monthly_pledged(*, direct: bool = False) -> list[tuple[date, float]]:
     From the rollups (dimension `pledged_month`: one row per month, exact cents), so an approval costs
     the timeline nothing (a GROUP BY over every pledge took about 1 s at 100k pledges); from the tables
     with `direct` (the daily check) or while the rollups are not yet in this release's layout
-    (p2c.reporting.projection.layout_current)."""
-    from p2c.reporting.projection import layout_current
-
+    (p2c.reporting.layout.layout_current)."""
     by_month: dict[tuple[int, int], float] = {}
     if direct or not layout_current():
         year, month = func.extract("year", Pledge.pledged_on), func.extract("month", Pledge.pledged_on)

@@ -12,7 +12,7 @@ From the rollups (p2c.reporting.contributions.TASKFORCE_DIMENSIONS with `pledged
 a few hundred rows whatever the period, so an approval costs the next read nothing; GROUP BY queries over
 every pledge, report and ledger entry took 112 s cold at a million pledges). From the tables with
 `direct=True` (tests, the daily check_figures job) or while the rollups are not yet in this release's
-layout (p2c.reporting.projection.layout_current). Both count public pledges only (`public_clause`).
+layout (p2c.reporting.layout.layout_current). Both count public pledges only (`public_clause`).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from p2c.pledges.models import Pledge, pledge_country
 from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Country
 from p2c.reporting.contributions import DISB_COUNTRY_YEAR, PLEDGED_MONTH, REPORTED_PERIOD, TF_COUNTRY_YEAR
+from p2c.reporting.layout import layout_current
 from p2c.rollups.models import Rollup
 
 
@@ -59,8 +60,6 @@ def _ratio(part: int, whole: int) -> str | None:
 
 
 def _use_tables(direct: bool) -> bool:
-    from p2c.reporting.projection import layout_current
-
     return direct or not layout_current()
 
 

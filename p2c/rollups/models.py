@@ -67,7 +67,7 @@ class RollupState(db.Model):
     epoch: Mapped[int] = mapped_column(BigInteger, default=0)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     organizations: Mapped[int] = mapped_column(BigInteger, default=0)
-    # The layout (p2c.reporting.projection.LAYOUT) the rows were written in: set by a full rebuild and when
+    # The layout (p2c.reporting.layout.LAYOUT) the rows were written in: set by a full rebuild and when
     # the row is first created (empty rollups); an upgraded database keeps the old value until the worker's
     # `rollup_layout` job rebuilds, and readers of dimensions that layout added read the tables meanwhile.
     layout: Mapped[str | None] = mapped_column(String(40), nullable=True)

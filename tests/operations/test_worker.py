@@ -19,7 +19,7 @@ from p2c.implementation import services as implementation_services
 from p2c.operations import jobs, worker
 from p2c.operations.models import JobPeriod, JobStatus
 from p2c.pledges.models import Pledge
-from p2c.reporting.projection import LAYOUT
+from p2c.reporting.layout import LAYOUT
 from p2c.rollups.models import RollupState
 from tests.pledges.formdata import valid_pledge
 from tests.smtp import HangingSmtpServer

@@ -10,7 +10,8 @@ from sqlalchemy import delete, select, update
 from p2c.extensions import db
 from p2c.reporting.contributions import NOT_FIGURES
 from p2c.reporting.forecast import forecasts, trajectories
-from p2c.reporting.projection import LAYOUT, decode, encode, layout_current, rebuild
+from p2c.reporting.layout import LAYOUT, layout_current
+from p2c.reporting.projection import decode, encode, rebuild
 from p2c.reporting.queries import monthly_pledged
 from p2c.rollups.models import Rollup, RollupPledge, RollupState
 
