@@ -299,14 +299,6 @@ def iter_records(pledge_filter: PledgeFilter | None = None, batch_size: int = BA
         yield from batch
 
 
-def count_records(pledge_filter: PledgeFilter | None = None) -> int:
-    """How many approved pledges an export holds."""
-    stmt = select(Pledge.id).where(approved_clause())
-    if pledge_filter is not None:
-        stmt = pledge_filter(stmt)
-    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-
-
 def has_records(pledge_filter: PledgeFilter | None = None) -> bool:
     """Whether an export holds at least one approved pledge (an IATI file must hold one activity)."""
     stmt = select(Pledge.id).where(approved_clause())

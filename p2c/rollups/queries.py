@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from p2c.extensions import db
-from p2c.rollups.models import RollupState
+from p2c.rollups.models import Rollup, RollupState
 
 STATE_ID = 1
 _VERSION_QUERY = select(RollupState.epoch, RollupState.version).where(RollupState.id == STATE_ID)
@@ -29,3 +29,13 @@ def data_version(*, committed: bool = False) -> tuple[int, int]:
 def organization_count() -> int:
     """Organizations leading at least one approved pledge."""
     return int(db.session.scalar(select(RollupState.organizations).where(RollupState.id == STATE_ID)) or 0)
+
+
+def public_pledge_count() -> int:
+    """Public pledges (approved and announced): the rollups' ("total", "") row, one primary-key read.
+
+    The same count as `SELECT count(*)` over the public pledges (p2c.pledges.visibility), kept by the
+    projection in the transaction of each approval, withdrawal and embargo release; that count reads
+    every approved pledge (5-10 s at 1M on SQLite).
+    """
+    return int(db.session.scalar(select(Rollup.pledges).where(Rollup.dimension == "total", Rollup.key == "")) or 0)
