@@ -22,6 +22,8 @@ from p2c.reporting.contributions import NONE_KEY
 
 # The largest lead organizations by USD disbursed that the figures list.
 TOP_ORGANIZATIONS = 50
+# The rollup dimension of USD disbursed per lead organization (one row each; written by contributions.py).
+DISBURSING_ORGANIZATION = "disb_org"
 ADDITIVE = (("focus_area", "focus_area"), ("pledge_type", "type"), ("stakeholder", "stakeholder"),
             ("lead_region", "lead_region"))
 
@@ -48,8 +50,9 @@ def _paired(pledged: dict, disbursed: dict, order=None) -> list[dict]:
 
 
 def _organizations(rows: dict) -> list[dict]:
-    # The first 50 of one row per disbursing organization (tens of thousands at 100k pledges): a heap, not
-    # a full sort (0.2-1.2 s per new data version at 100k); the same rows in the same order as sorted()[:50].
+    # The first 50 of one row per disbursing organization: from the rollups only those 50 come
+    # (p2c.reporting.queries._top_disbursing, in the same order); computed from the tables, all of them
+    # (tens of thousands at 100k pledges): a heap, not a full sort, the same rows as sorted()[:50].
     top = heapq.nsmallest(TOP_ORGANIZATIONS, rows.items(), key=lambda kv: (-kv[1][2], int(kv[0])))
     ids = [int(k) for k, _v in top]
     names = dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids)))
@@ -77,7 +80,7 @@ def finance_figures(by_dim: dict, names: dict[str, dict[str, str]]) -> dict:
                        "rows": _paired(by_dim.get("pledged_year", {}), by_dim.get("disb_year", {}),
                                        order=lambda r: r["key"])})
     breakdowns.append({"dimension": "lead_organization", "filter": None, "additive": True,
-                       "rows": _organizations(by_dim.get("disb_org", {}))})
+                       "rows": _organizations(by_dim.get(DISBURSING_ORGANIZATION, {}))})
     return {
         "pledged_usd": money(total_u), "disbursed_usd": money(disbursed), "share": _ratio(disbursed, total_u),
         "pledges": total_n, "reporting_pledges": reporting_n, "reporting_pledged_usd": money(reporting_u),

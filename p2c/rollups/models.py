@@ -7,7 +7,7 @@ them. Tables only, so any reader can import them without importing the writer.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from p2c.extensions import db
@@ -22,6 +22,9 @@ class Rollup(db.Model):
     """
 
     __tablename__ = "rollup"
+    # The finance table's top lead organizations by USD disbursed (p2c.reporting.queries.top_disbursing):
+    # read in order from here, not picked from every `disb_org` row (about 380,000 at 1M pledges).
+    __table_args__ = (Index("ix_rollup_dimension_amount", "dimension", "amount_cents"),)
 
     dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
