@@ -197,17 +197,34 @@ def test_a_private_link_token_in_the_url_is_never_stored(client, builder, query)
 
 
 def test_the_store_keeps_to_its_byte_budget_least_recently_used_first():
-    store = PageCache(max_bytes=100, ttl=60)
+    import sys
+
+    from p2c.core.pagecache import ENTRY_OVERHEAD
+
+    one = sys.getsizeof("a") + sys.getsizeof(b"x" * 25) + ENTRY_OVERHEAD  # what one entry holds
+    store = PageCache(max_bytes=4 * one, ttl=60)
     for key in "abcd":
         store.put(key, b"x" * 25)
-    assert store.size == 100 and len(store) == 4  # exactly the budget: all kept
+    assert store.size == 4 * one and len(store) == 4  # exactly the budget: all kept
     assert store.get("a") == (b"x" * 25, None)  # a becomes the most recently used
-    store.put("e", b"x" * 25)  # 125 bytes: b, now the least recently used, goes
+    store.put("e", b"x" * 25)  # over the budget: b, now the least recently used, goes
     assert store.get("b") is None
     assert [k for k in "acde" if store.get(k) is not None] == ["a", "c", "d", "e"]
-    assert store.size == 100 and len(store) == 4
-    store.put("big", b"x" * 26)  # larger than a quarter of the budget: not kept, nothing evicted
-    assert store.get("big") is None and store.size == 100
+    assert store.size == 4 * one and len(store) == 4
+    store.put("big", b"x" * 26)  # costs more than a quarter of the budget: not kept, nothing evicted
+    assert store.get("big") is None and store.size == 4 * one
+
+
+def test_the_budget_counts_a_pages_token_parts_not_only_its_compressed_body(app):
+    """A page with a reader's token keeps CRC shift columns per part: about as many bytes as its body."""
+    from p2c.core.pagecache import footprint
+    from p2c.pledges.directory_cache import _split
+
+    body, parts = _split(b"<li>a row of the directory</li>" * 400 + b"TOKEN" + b"<p>the rest</p>" * 100, b"TOKEN")
+    store = PageCache(max_bytes=10**6, ttl=60)
+    store.put("k", body, parts)
+    assert footprint(parts) > len(body)
+    assert store.size >= len(body) + footprint(parts)
 
 
 def test_the_store_forgets_a_page_after_its_time_to_live(monkeypatch):
@@ -215,7 +232,7 @@ def test_the_store_forgets_a_page_after_its_time_to_live(monkeypatch):
 
     clock = [1000.0]
     monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
-    store = PageCache(max_bytes=100, ttl=60)
+    store = PageCache(max_bytes=10_000, ttl=60)
     store.put("a", b"page", True)
     clock[0] += 59
     assert store.get("a") == (b"page", True)
