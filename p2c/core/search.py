@@ -10,11 +10,16 @@ probes the set. A trigram index needs 3 characters: shorter searches keep the LI
 
 The trigram tokenizer folds case for every letter (SQLite's own lower() and LIKE only for ASCII), so
 "ÉCOLE" finds "École" as on PostgreSQL; accents are kept ("ecole" does not find "École"), as before.
+
+Every search is a literal substring, whatever path answers it: `contains` escapes LIKE's wildcards
+(`%`, `_`) and its escape character, so "50%" or "e_learning" find only those characters, as the
+FTS5 phrase (every character literal) does; a LIKE built by hand would take them as wildcards, and
+`\\` would be an escape on PostgreSQL (its default) but a plain character on SQLite (none).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, column, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
 
 from p2c.extensions import db
 
@@ -31,6 +36,17 @@ TRIGRAM_INDEXES = ("ix_pledge_reference_trgm", "ix_pledge_title_trgm", "ix_pledg
 def indexed(search: str) -> bool:
     """Whether `search` can be answered from a trigram index (3 characters or more)."""
     return len(search) >= MIN_LENGTH
+
+
+def contains(expression: ColumnElement, text: str) -> ColumnElement[bool]:
+    """`lower(expression) LIKE '%' || text.lower() || '%' ESCAPE '/'`: the text column (or SQL
+    expression) contains `text` as typed, case folded as above, `%`, `_`, `\\` and `/` literal.
+
+    SQLAlchemy's autoescape doubles the escape character and escapes the wildcards in the bound
+    value. PostgreSQL folds the pattern to a constant (`like_escape`), so its pg_trgm GIN indexes on
+    lower(column) still answer it (checked with EXPLAIN, also for a generic plan).
+    """
+    return func.lower(expression).contains(text.lower(), autoescape=True)
 
 
 def uses_fts() -> bool:
