@@ -12,7 +12,7 @@ The trigram tokenizer folds case for every letter (SQLite's own lower() and LIKE
 "ÉCOLE" finds "École" as on PostgreSQL; accents are kept ("ecole" does not find "École"), as before.
 
 Every search is a literal substring, whatever path answers it: `contains` escapes LIKE's wildcards
-(`%`, `_`) and its escape character, so "50%" or "e_learning" find only those characters, as the
+(`%`, `_`) and its escape character (an explicit `/`), so "50%" or "e_learning" find only those characters, as the
 FTS5 phrase (every character literal) does; a LIKE built by hand would take them as wildcards, and
 `\\` would be an escape on PostgreSQL (its default) but a plain character on SQLite (none).
 """
@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Select, column, func, literal_column, sele
 from p2c.extensions import db
 
 MIN_LENGTH = 3  # a trigram index cannot answer fewer characters
+ESCAPE = "/"  # LIKE's escape in `contains`: not PostgreSQL's default `\\`, which SQLite lacks
 
 # Schema the migrations make outside the models: the FTS5 tables and their shadow tables
 # (<name>_data, _idx, _docsize, _config) and PostgreSQL's trigram expression indexes. Autogenerate
@@ -39,14 +40,15 @@ def indexed(search: str) -> bool:
 
 
 def contains(expression: ColumnElement, text: str) -> ColumnElement[bool]:
-    """`lower(expression) LIKE '%' || text.lower() || '%' ESCAPE '/'`: the text column (or SQL
-    expression) contains `text` as typed, case folded as above, `%`, `_`, `\\` and `/` literal.
+    """`lower(expression) LIKE lower('%' + escaped text + '%') ESCAPE '/'`: the text column (or SQL
+    expression) contains `text` as typed, `%`, `_`, `\\` and `/` literal, case folded by the database
+    on both sides as above (so "École" finds "École" on SQLite too, where Python's lower() would not).
 
-    SQLAlchemy's autoescape doubles the escape character and escapes the wildcards in the bound
-    value. PostgreSQL folds the pattern to a constant (`like_escape`), so its pg_trgm GIN indexes on
-    lower(column) still answer it (checked with EXPLAIN, also for a generic plan).
+    PostgreSQL folds the pattern to a constant, which its pg_trgm GIN indexes on lower(column) answer
+    (checked with EXPLAIN, also for a generic plan).
     """
-    return func.lower(expression).contains(text.lower(), autoescape=True)
+    escaped = text.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
+    return func.lower(expression).like(func.lower(f"%{escaped}%"), escape=ESCAPE)
 
 
 def uses_fts() -> bool:

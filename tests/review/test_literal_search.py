@@ -38,6 +38,7 @@ TEXTS = {
     "percent": "Growth 50% fund", "percent_decoy": "Growth 500 fund",
     "underscore": "The e_learning hub", "underscore_decoy": "The e-learning centre",
     "backslash": "Path a\\b here", "backslash_decoy": "Path ab there",
+    "accent": "École 42 numérique",
 }
 
 SEARCHES = [
@@ -48,6 +49,7 @@ SEARCHES = [
     ("%", {"percent"}),
     ("_", {"underscore"}),
     ("0%", {"percent"}),  # 2 characters: the LIKE path on SQLite too
+    ("ÉCOLE", {"accent"}),  # SQLite's lower() folds only "COLE" but does so on both sides
 ]
 
 
