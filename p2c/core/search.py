@@ -12,9 +12,9 @@ The trigram tokenizer folds case for every letter (SQLite's own lower() and LIKE
 "ÉCOLE" finds "École" as on PostgreSQL; accents are kept ("ecole" does not find "École"), as before.
 
 Every search is a literal substring, whatever path answers it: `contains` escapes LIKE's wildcards
-(`%`, `_`) and its escape character (an explicit `/`), so "50%" or "e_learning" find only those characters, as the
-FTS5 phrase (every character literal) does; a LIKE built by hand would take them as wildcards, and
-`\\` would be an escape on PostgreSQL (its default) but a plain character on SQLite (none).
+(`%`, `_`) and its escape character (an explicit `/`), so "50%" or "e_learning" find only those
+characters, as the FTS5 phrase (every character literal) does; a LIKE built by hand would take them
+as wildcards, and `\\` would be an escape on PostgreSQL (its default) but a plain character on SQLite.
 """
 
 from __future__ import annotations
