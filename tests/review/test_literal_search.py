@@ -162,7 +162,7 @@ TRIGRAM_COLUMNS = [("ix_pledge_reference_trgm", Pledge.reference, True), ("ix_pl
 
 @pytest.mark.parametrize(("index", "column", "read"), TRIGRAM_COLUMNS, ids=[i for i, _, _ in TRIGRAM_COLUMNS])
 def test_escaped_search_reads_the_trigram_index_on_postgresql(index, column, read):
-    """The escaped pattern (`'%' || :text || '%' ESCAPE '/'`) is folded to a constant, which pg_trgm's
+    """The escaped pattern (`lower(:pattern) ESCAPE '/'`) is folded to a constant, which pg_trgm's
     GIN index on lower(column) answers as it did the pattern built by hand (0009's benchmarks)."""
     if db.session.get_bind().dialect.name != "postgresql":
         pytest.skip("SQLite answers 3 characters or more from its FTS5 tables (p2c.core.search.fts_ids)")
