@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from p2c.accounts.models import User
+from p2c.core import search
 from p2c.core.models import AuditEvent
 from p2c.extensions import db
 from p2c.members.models import CallForInterest
@@ -55,9 +56,8 @@ def audit_log(f: AuditFilters) -> tuple[list[AuditEvent], bool]:
     if f.subject_id is not None:
         query = query.where(AuditEvent.subject_id == f.subject_id)
     if f.actor:
-        like = f"%{f.actor.lower()}%"
-        query = query.where(or_(func.lower(AuditEvent.actor_label).like(like),
-                                func.lower(AuditEvent.ip_address).like(like)))
+        query = query.where(or_(search.contains(AuditEvent.actor_label, f.actor),
+                                search.contains(AuditEvent.ip_address, f.actor)))
     rows = list(db.session.scalars(query.order_by(AuditEvent.id.desc())
                                    .limit(AUDIT_PER_PAGE + 1).offset((f.page - 1) * AUDIT_PER_PAGE)))
     return rows[:AUDIT_PER_PAGE], len(rows) > AUDIT_PER_PAGE

@@ -10,15 +10,21 @@ probes the set. A trigram index needs 3 characters: shorter searches keep the LI
 
 The trigram tokenizer folds case for every letter (SQLite's own lower() and LIKE only for ASCII), so
 "ÉCOLE" finds "École" as on PostgreSQL; accents are kept ("ecole" does not find "École"), as before.
+
+Every search is a literal substring, whatever path answers it: `contains` escapes LIKE's wildcards
+(`%`, `_`) and its escape character (an explicit `/`), so "50%" or "e_learning" find only those
+characters, as the FTS5 phrase (every character literal) does; a LIKE built by hand would take them
+as wildcards, and `\\` would be an escape on PostgreSQL (its default) but a plain character on SQLite.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, column, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
 
 from p2c.extensions import db
 
 MIN_LENGTH = 3  # a trigram index cannot answer fewer characters
+ESCAPE = "/"  # LIKE's escape in `contains`: not PostgreSQL's default `\\`, which SQLite lacks
 
 # Schema the migrations make outside the models: the FTS5 tables and their shadow tables
 # (<name>_data, _idx, _docsize, _config) and PostgreSQL's trigram expression indexes. Autogenerate
@@ -31,6 +37,18 @@ TRIGRAM_INDEXES = ("ix_pledge_reference_trgm", "ix_pledge_title_trgm", "ix_pledg
 def indexed(search: str) -> bool:
     """Whether `search` can be answered from a trigram index (3 characters or more)."""
     return len(search) >= MIN_LENGTH
+
+
+def contains(expression: ColumnElement, text: str) -> ColumnElement[bool]:
+    """`lower(expression) LIKE lower('%' + escaped text + '%') ESCAPE '/'`: the text column (or SQL
+    expression) contains `text` as typed, `%`, `_`, `\\` and `/` literal, case folded by the database
+    on both sides as above (so "École" finds "École" on SQLite too, where Python's lower() would not).
+
+    PostgreSQL folds the pattern to a constant, which its pg_trgm GIN indexes on lower(column) answer
+    (checked with EXPLAIN, also for a generic plan).
+    """
+    escaped = text.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
+    return func.lower(expression).like(func.lower(f"%{escaped}%"), escape=ESCAPE)
 
 
 def uses_fts() -> bool:

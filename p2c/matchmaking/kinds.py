@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import Integer, cast, func, literal_column, null, select
+from sqlalchemy import Integer, cast, literal_column, null, select
 from werkzeug.routing import BuildError
 
+from p2c.core import search
 from p2c.core.db import utcnow
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.core.submissions import SubmissionType, register
@@ -63,9 +64,8 @@ def _queue_select(f):
     if getattr(f, "region", ""):
         query = query.where(m.country_iso3.in_(select(Country.iso3).where(Country.itu_region == f.region)))
     if getattr(f, "search", ""):
-        like = f"%{f.search.lower()}%"
-        query = query.where(func.lower(m.reference).like(like) | func.lower(m.title).like(like)
-                            | func.lower(m.authority).like(like))
+        query = query.where(search.contains(m.reference, f.search) | search.contains(m.title, f.search)
+                            | search.contains(m.authority, f.search))
     return query
 
 

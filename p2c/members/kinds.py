@@ -7,9 +7,9 @@ its organization becomes a coalition member.
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, literal_column, select
+from sqlalchemy import exists, literal_column, select
 
-from p2c.core import audit
+from p2c.core import audit, search
 from p2c.core.db import utcnow
 from p2c.core.enums import SubmissionKind
 from p2c.core.submissions import SubmissionType, register
@@ -51,8 +51,7 @@ def _eoi_select(f):
         query = query.where(exists().where(Organization.id == m.organization_id,
                                            Country.iso3 == Organization.country_iso3, Country.itu_region == f.region))
     if f.search:
-        like = f"%{f.search.lower()}%"
-        query = query.where(func.lower(m.reference).like(like)
+        query = query.where(search.contains(m.reference, f.search)
                             | m.organization_id.in_(organizations_matching(f.search)))
     return query
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
+from p2c.core import search
 from p2c.core.models import IdempotencyKey
 from p2c.extensions import db
 from p2c.members.identity import name_key
@@ -102,11 +103,10 @@ def search_members(term: str, limit: int = 10) -> list[Organization]:
     term = (term or "").strip()
     if len(term) < 2:
         return []
-    pattern = "%" + term.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
     return list(db.session.scalars(
         select(Organization)
         .where(Organization.is_member.is_(True), Organization.merged_into_id.is_(None),
-               or_(func.lower(Organization.name).like(pattern), func.lower(Organization.acronym).like(pattern)))
+               or_(search.contains(Organization.name, term), search.contains(Organization.acronym, term)))
         .order_by(Organization.name)
         .limit(limit)
     ))

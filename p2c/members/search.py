@@ -4,7 +4,7 @@ characters or more (p2c.core.search): about 480,000 organizations at 1M demo ple
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from p2c.core import search
 from p2c.members.models import Organization
@@ -14,8 +14,8 @@ def organizations_matching(text: str, *, acronym: bool = True) -> Select:
     """Ids of organizations whose name (or, with `acronym`, acronym) contains `text`, case folded."""
     if search.indexed(text) and search.uses_fts():
         return search.fts_ids("organization_search", text, None if acronym else "name")
-    like = f"%{text.lower()}%"  # PostgreSQL: answered by the pg_trgm indexes on lower(name), lower(acronym)
-    condition = func.lower(Organization.name).like(like)
+    # PostgreSQL: answered by the pg_trgm indexes on lower(name), lower(acronym)
+    condition = search.contains(Organization.name, text)
     if acronym:
-        condition = condition | func.lower(Organization.acronym).like(like)
+        condition = condition | search.contains(Organization.acronym, text)
     return select(Organization.id).where(condition)

@@ -8,9 +8,10 @@ read a pledge (title, lead organization, focal point, detail fragment), what app
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import literal_column, select
 from werkzeug.routing import BuildError
 
+from p2c.core import search as core_search
 from p2c.core.db import utcnow
 from p2c.core.enums import SubmissionKind
 from p2c.core.submissions import SubmissionType, register
@@ -75,14 +76,13 @@ def _pledge_conditions(f) -> list:
     if getattr(f, "reporting", ""):
         conditions.append(reporting_status_filter(f.reporting))
     if f.search:
-        like = f"%{f.search.lower()}%"
         ids = search.matching_pledges(f.search)
         if ids is not None:
             # Both on the id: a count reads the (status, ...) index alone, never a pledge row.
             by_lead = select(Pledge.id).where(Pledge.lead_organization_id.in_(organizations_matching(f.search)))
             conditions.append(m.id.in_(ids) | m.id.in_(by_lead))
         else:
-            conditions.append(func.lower(m.reference).like(like) | func.lower(m.title).like(like)
+            conditions.append(core_search.contains(m.reference, f.search) | core_search.contains(m.title, f.search)
                               | m.lead_organization_id.in_(organizations_matching(f.search)))
     return conditions
 
@@ -186,13 +186,12 @@ def pledge_conditions(pledge_id_column, reference_column, f) -> list:
     if getattr(f, "region", ""):
         conditions.append(in_region(pledge_id_column, f.region))
     if getattr(f, "search", ""):
-        like = f"%{f.search.lower()}%"
         ids = search.matching_pledges(f.search, reference=False)
         by_title = (pledge_id_column.in_(ids) if ids is not None
-                    else pledge_id_column.in_(select(Pledge.id).where(func.lower(Pledge.title).like(like))))
+                    else pledge_id_column.in_(select(Pledge.id).where(core_search.contains(Pledge.title, f.search))))
         by_lead = pledge_id_column.in_(select(Pledge.id).where(
             Pledge.lead_organization_id.in_(organizations_matching(f.search, acronym=False))))
-        conditions.append(func.lower(reference_column).like(like) | by_title | by_lead)
+        conditions.append(core_search.contains(reference_column, f.search) | by_title | by_lead)
     return conditions
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, exists, func, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
+from p2c.core import search
 from p2c.core.enums import ReviewStatus
 from p2c.core.reporting_status import reporting_status
 from p2c.extensions import db
@@ -108,10 +109,11 @@ def conditions(filters: dict, today: date | None = None, *, every: bool = False)
     if "reporting" in f:
         where.append(reporting_status_filter(f["reporting"], today or _today()))
     if "q" in f:
-        needle = f"%{f['q'].strip()}%"
-        where.append(or_(Pledge.title.ilike(needle), Pledge.reference == f["q"].strip().upper(),
+        needle = f["q"].strip()
+        where.append(or_(search.contains(Pledge.title, needle), Pledge.reference == needle.upper(),
                          Pledge.lead_organization_id.in_(select(Organization.id).where(
-                             or_(Organization.name.ilike(needle), Organization.acronym.ilike(needle))))))
+                             or_(search.contains(Organization.name, needle),
+                                 search.contains(Organization.acronym, needle))))))
     return where
 
 

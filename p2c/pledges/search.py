@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from p2c.core import search
 from p2c.pledges.models import Pledge
@@ -17,8 +17,7 @@ def matching_pledges(text: str, *, reference: bool = True) -> Select | None:
         return None
     if search.uses_fts():
         return search.fts_ids("pledge_search", text, None if reference else "title")
-    like = f"%{text.lower()}%"
-    condition = func.lower(Pledge.title).like(like)
+    condition = search.contains(Pledge.title, text)
     if reference:
-        condition = condition | func.lower(Pledge.reference).like(like)
+        condition = condition | search.contains(Pledge.reference, text)
     return select(Pledge.id).where(condition)

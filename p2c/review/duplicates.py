@@ -37,6 +37,7 @@ from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, or_, select
 
+from p2c.core import search
 from p2c.core.enums import ReviewStatus, SubmissionKind
 from p2c.extensions import db
 from p2c.members.identity import name_key
@@ -180,7 +181,7 @@ def organization_matches(org: Organization, limit: int = LIMIT) -> list[tuple[Or
         nearby = or_(Organization.country_iso3 == org.country_iso3, Organization.country_iso3.is_(None))
     else:  # any country: narrow on the distinctive words instead
         words = (_name(org.name).distinctive or _name(org.name).core).split()[:3]
-        nearby = or_(*[func.lower(Organization.name).like(f"%{w}%") for w in words]) if words else None
+        nearby = or_(*[search.contains(Organization.name, w) for w in words]) if words else None
     conditions = [c for c in (nearby,) if c is not None]
     if org.acronym:
         conditions.append(Organization.name_key == name_key(org.acronym))
@@ -189,7 +190,7 @@ def organization_matches(org: Organization, limit: int = LIMIT) -> list[tuple[Or
         conditions.append(func.lower(Organization.acronym) == name_key(org.name))
     host = _host(org.website)
     if host:
-        conditions.append(Organization.website.like(f"%{host}%"))
+        conditions.append(search.contains(Organization.website, host))
     found = []
     for other in db.session.scalars(query.where(or_(*conditions)).order_by(Organization.id.desc())
                                     .limit(CANDIDATES)):

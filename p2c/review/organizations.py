@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, or_, select, update
 
 from p2c.core import audit
+from p2c.core import search as text_search
 from p2c.core.db import utcnow
 from p2c.core.enums import SubmissionKind
 from p2c.core.errors import NotFound, ServiceError
@@ -67,8 +68,8 @@ def list_organizations(search: str = "", page: int = 1) -> OrganizationPage:
     """Visible (not merged) organizations matching `search` (name or acronym), by name."""
     query = select(Organization).where(Organization.merged_into_id.is_(None))
     if search:
-        like = f"%{search.lower()}%"
-        query = query.where(or_(func.lower(Organization.name).like(like), func.lower(Organization.acronym).like(like)))
+        query = query.where(or_(text_search.contains(Organization.name, search),
+                                text_search.contains(Organization.acronym, search)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)

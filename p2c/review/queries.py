@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, cast, func, literal_column, null, or_, select, union_all
+from sqlalchemy import Integer, Select, String, cast, literal_column, null, or_, select, union_all
 
 from p2c.accounts.models import User
+from p2c.core import search
 from p2c.core import submissions as registry
 from p2c.core.db import utcnow
 from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind, UserRole
@@ -55,7 +56,7 @@ def default_select(stype: registry.SubmissionType, f: QueueFilters) -> Select:
     if f.focus_area or f.region:
         return query.where(False)  # this kind cannot be filtered that way: leave it out
     if f.search:
-        query = query.where(func.lower(m.reference).like(f"%{f.search.lower()}%"))
+        query = query.where(search.contains(m.reference, f.search))
     return query
 
 
