@@ -19,7 +19,7 @@ as wildcards, and `\\` would be an escape on PostgreSQL (its default) but a plai
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table
 
 from p2c.extensions import db
 
@@ -48,7 +48,22 @@ def contains(expression: ColumnElement, text: str) -> ColumnElement[bool]:
     (checked with EXPLAIN, also for a generic plan).
     """
     escaped = text.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
-    return func.lower(expression).like(func.lower(f"%{escaped}%"), escape=ESCAPE)
+    condition = func.lower(expression).like(func.lower(f"%{escaped}%"), escape=ESCAPE)
+    folded = escaped.lower()
+    if folded != _ascii_lower(escaped) and db.session.get_bind().dialect.name == "sqlite":
+        # SQLite's lower() folds A-Z only: "NUMÉRIQUE" would become "numÉrique" and miss "numérique".
+        # Python's lower() of the typed text too (what the searches did before), so a capital typed
+        # for a small letter stored is found as on PostgreSQL; the first form keeps "ÉCOLE" for "École".
+        condition = or_(condition, func.lower(expression).like(f"%{folded}%", escape=ESCAPE))
+    return condition
+
+
+def _ascii_lower(text: str) -> str:
+    """What SQLite's lower() makes of `text`: A-Z folded, every other character as it is."""
+    return text.translate(_ASCII_FOLD)
+
+
+_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def uses_fts() -> bool:

@@ -38,7 +38,7 @@ TEXTS = {
     "percent": "Growth 50% fund", "percent_decoy": "Growth 500 fund",
     "underscore": "The e_learning hub", "underscore_decoy": "The e-learning centre",
     "backslash": "Path a\\b here", "backslash_decoy": "Path ab there",
-    "accent": "École 42 numérique",
+    "accent": "École 42 numérique",  # "numérique": "mé" occurs in no other text
 }
 
 SEARCHES = [
@@ -50,6 +50,8 @@ SEARCHES = [
     ("_", {"underscore"}),
     ("0%", {"percent"}),  # 2 characters: the LIKE path on SQLite too
     ("ÉCOLE", {"accent"}),  # SQLite's lower() folds only "COLE" but does so on both sides
+    ("NUMÉRIQUE", {"accent"}),  # a capital typed for a small letter stored: Python's folding on SQLite
+    ("MÉ", {"accent"}),  # the same on the short (LIKE) path of every entry point
 ]
 
 
