@@ -87,7 +87,7 @@ def check_figures() -> str:
     release_due()  # a pledge announced a moment ago is public in the tables: count it in the rollups first
     raw, organizations = raw_aggregates(None)  # every public pledge, from the pledge tables
     shown, computed = progress_figures(today=today), assemble(raw, organizations, today, utcnow(), "direct")
-    differing = [key for key in ("totals", "breakdowns", "goals", "indicators", "reporting_status")
+    differing = [key for key in ("totals", "breakdowns", "goals", "indicators", "reporting_status", "finance")
                  if json.dumps(shown[key], sort_keys=True) != json.dumps(computed[key], sort_keys=True)]
     # The forecast's trajectories, the timeline and the task-force view read rollup dimensions of their
     # own: checked too.

@@ -69,3 +69,21 @@ def test_the_top_disbursing_organizations_are_read_in_the_finance_tables_order(a
     table = finance_figures({"disb_org": dict(top)}, {})["breakdowns"][-1]["rows"]
     assert [r["key"] for r in table] == [k for k, _v in expected]
     db.session.rollback()
+
+
+def test_the_daily_check_compares_the_finance_table(app, eur_pledge):
+    """The finance table's top organizations come from their own read (`_top_disbursing`), not from the
+    breakdowns: the daily check compares the finance figures too, and reports a drifted row."""
+    from p2c.extensions import cache, db
+    from p2c.operations import jobs, worker
+    from p2c.operations.models import JobPeriod
+    from p2c.rollups.models import Rollup
+
+    assert worker.run_job(app, jobs.JOB_BY_NAME["check_figures"]) == "rollups agree"
+    db.session.execute(JobPeriod.__table__.delete())
+    db.session.execute(Rollup.__table__.update().where(Rollup.dimension == "disb_org")
+                       .values(amount_cents=Rollup.amount_cents + 100))
+    db.session.commit()
+    cache.clear()
+    result = worker.run_job(app, jobs.JOB_BY_NAME["check_figures"])
+    assert result.startswith("failed: rollups differ from the pledge tables in: finance ("), result

@@ -54,3 +54,18 @@ def test_the_count_is_the_number_of_pledges_in_the_csv_through_an_embargo_and_it
     monkeypatch.setattr(embargo, "_anything_due", lambda: True)
     assert "4 approved pledges." in shown()  # the look before this request released it
     assert csv_rows() == 4
+
+
+def test_a_database_without_its_rollups_counts_its_pledges(client, builder):
+    """Restored without the derived tables (README "Backup and restore"), before the rollups are rebuilt."""
+    from p2c.extensions import cache
+    from p2c.rollups.models import Rollup, RollupState
+
+    for _ in range(2):
+        builder.pledge(status=ReviewStatus.APPROVED)
+    db.session.commit()
+    db.session.execute(Rollup.__table__.delete())
+    db.session.execute(RollupState.__table__.delete())
+    db.session.commit()
+    cache.clear()
+    assert "2 approved pledges." in client.get("/data?lang=en").get_data(as_text=True)

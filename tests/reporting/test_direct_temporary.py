@@ -43,9 +43,7 @@ def test_a_failing_call_leaves_no_temporary_table(builder, monkeypatch):
     db.session.commit()
     with pytest.raises(DBAPIError) as failed:  # a filtered call: its first table (the matching ids) fails
         raw_aggregates(where=(func.p2c_no_such_function(Pledge.id) == 1,))
-    assert "p2c_no_such_function" in str(failed.value)
-    if sqlite:
-        assert _temporary_tables() == []
+    assert "p2c_no_such_function" in str(failed.value)  # (no table was made yet: its error only)
     db.session.rollback()
     assert _temporary_tables() == []
     with monkeypatch.context() as m:  # unfiltered: the pledge query fails after the ledger and report tables exist
