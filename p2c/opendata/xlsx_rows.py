@@ -72,9 +72,10 @@ class XlsxTable:
         self.columns = list(columns)
         self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         self.cells: list[Callable[[str, Any], str]] = [self._cell_writer(c) for c in columns]
+        self.pairs = list(zip(self.columns, self.letters, self.cells, strict=True))
         self.styles: dict[type, int] = {}
         fd, self.rows_path = tempfile.mkstemp(suffix=".rows.xml")
-        self.rows = os.fdopen(fd, "w", encoding="ascii", newline="")
+        self.rows = os.fdopen(fd, "wb")
         self.row = 1
 
     def _date_style(self, value: Any) -> int:
@@ -109,21 +110,29 @@ class XlsxTable:
     def _fallback(self, ref: str, column: Column, value: Any) -> str:
         raise TypeError(f"{column.name}: {type(value).__name__} is not a date")
 
+    def row_xml(self, record: dict[str, Any], r: str) -> str:
+        """One record's `<row>` element, numbered `r`."""
+        parts = [f'<row r="{r}">']
+        for column, letter, cell in self.pairs:
+            value = record[column.name]
+            if value is not None:
+                parts.append(cell(letter + r, value))
+        parts.append("</row>")
+        return "".join(parts)
+
     def add(self, batch: list[dict[str, Any]]) -> None:
+        row, row_xml = self.row, self.row_xml
         parts = []
-        pairs = list(zip(self.columns, self.letters, self.cells, strict=True))
-        row = self.row
         for record in batch:
             row += 1
-            r = str(row)
-            parts.append(f'<row r="{r}">')
-            for column, letter, cell in pairs:
-                value = record[column.name]
-                if value is not None:
-                    parts.append(cell(letter + r, value))
-            parts.append("</row>")
+            parts.append(row_xml(record, str(row)))
         self.row = row
-        self.rows.write("".join(parts))
+        self.rows.write("".join(parts).encode("ascii"))
+
+    def add_rows(self, data: bytes, rows: int) -> None:
+        """Append `rows` finished `<row>` elements (ASCII sheet XML, numbered from `self.row + 1`)."""
+        self.row += rows
+        self.rows.write(data)
 
     def discard(self) -> None:
         """Drop the rows written so far and openpyxl's sheet file (a writer that failed half-way)."""
