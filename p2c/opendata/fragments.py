@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -194,7 +194,8 @@ class XlsxSplice:
     """Puts the sheet rows of `opendata_row` into an `XlsxTable`: numbers them and gives their date cells the
     style ids openpyxl registers in the order the file first meets each type (`XlsxTable._date_style`)."""
 
-    _SAMPLES = {DATE_STYLE: datetime(2000, 1, 1).date(), DATETIME_STYLE: datetime(2000, 1, 1)}
+    # Only their types matter (openpyxl picks the number format by type); naive like the export's values.
+    _SAMPLES = {DATE_STYLE: date(2000, 1, 1), DATETIME_STYLE: datetime(2000, 1, 1)}  # noqa: DTZ001
 
     def __init__(self, table: XlsxTable) -> None:
         self.table = table

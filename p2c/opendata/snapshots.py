@@ -31,10 +31,10 @@ from sqlalchemy import func, select
 
 from p2c.extensions import db
 from p2c.members.models import Organization
+from p2c.opendata import fragments
 from p2c.opendata.columns import COLUMNS
 from p2c.opendata.exports import CsvTable, JsonTable
 from p2c.opendata.iati_stream import IatiDocument
-from p2c.opendata import fragments
 from p2c.opendata.records import has_records
 from p2c.opendata.xlsx_rows import XlsxTable
 from p2c.rollups.queries import data_version
