@@ -11,6 +11,11 @@ organizations' count and latest `updated_at` (a renamed organization changes eve
 it without touching a pledge). So a download is never older than the data; until the worker has
 caught up, it is streamed live as before. Filtered downloads are always live.
 
+The bytes come from each public pledge's rendered rows (`p2c.opendata.fragments`: refreshed for the
+pledges changed since the last run, all of them after a reference or layout change), concatenated in
+pledge-id order between the writers' own headers and footers: a new data version renders a handful of
+pledges, then writes the files at about the speed of reading one table.
+
 Files: `<dir>/manifest.json` names the current set, `<stem>-<epoch>-<version>.<ext>` each file. A
 new set is written beside the old one and the manifest replaced atomically (`os.replace`); the set
 before is kept for downloads in flight and older sets removed. `dir` is `OPENDATA_SNAPSHOT_DIR`
