@@ -181,6 +181,9 @@ def iter_rows(columns: list[str], batch_size: int = 2000) -> Iterator[list[tuple
     """The rows in pledge-id order (the files' order), `columns` of each, in batches (keyset on the key)."""
     cols = [OpenDataRow.pledge_id] + [getattr(OpenDataRow, c) for c in columns]
     connection, last = db.session.connection(), 0
+    if connection.dialect.name == "postgresql":
+        yield from _iter_rows_binary(connection, columns, batch_size)
+        return
     while True:
         rows = connection.execute(select(*cols).where(OpenDataRow.pledge_id > last)
                                   .order_by(OpenDataRow.pledge_id).limit(batch_size)).all()
@@ -188,6 +191,21 @@ def iter_rows(columns: list[str], batch_size: int = 2000) -> Iterator[list[tuple
             return
         yield rows
         last = rows[-1][0]
+
+
+def _iter_rows_binary(connection, columns: list[str], batch_size: int) -> Iterator[list[tuple]]:
+    """`iter_rows` on PostgreSQL through a binary cursor: bytea comes as its bytes, not as hex text twice its
+    size that the driver then decodes (40% of the time of writing the files from the rows at 20,000)."""
+    names = ", ".join(["pledge_id", *[OpenDataRow.__table__.c[c].name for c in columns]])
+    sql = f"SELECT {names} FROM opendata_row WHERE pledge_id > %s ORDER BY pledge_id LIMIT %s"  # noqa: S608 - column names from the table
+    last = 0
+    with connection.connection.driver_connection.cursor(binary=True) as cursor:
+        while True:
+            rows = cursor.execute(sql, (last, batch_size)).fetchall()
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
 
 
 class XlsxSplice:
