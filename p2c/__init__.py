@@ -122,9 +122,11 @@ def _connect_receivers() -> None:
     """Cross-feature reactions (p2c.core.signals) and the rollup projection, wired here explicitly."""
     from p2c.api import receivers as api_receivers
     from p2c.matchmaking import receivers as matchmaking_receivers
+    from p2c.opendata import tracking as opendata_tracking
     from p2c.reporting import projection
 
     projection.connect()  # the rollups follow every change of pledges and reports in its transaction
+    opendata_tracking.connect()  # the open-data rows of the pledges a transaction changed are marked stale
     api_receivers.connect()  # API tokens follow an organization merge
     matchmaking_receivers.connect()  # /access sends the needs' private links too
 

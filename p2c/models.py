@@ -8,6 +8,7 @@ from p2c.follows.models import Follow
 from p2c.implementation.models import EvidenceFile, ProgressBeneficiary, ProgressReport, ProgressValue
 from p2c.matchmaking.models import Introduction, Need
 from p2c.members.models import CallForInterest, Contact, ExpressionOfInterest, Organization
+from p2c.opendata.models import OpenDataRow, OpenDataRowState, OpenDataStale
 from p2c.operations.models import JobPeriod, JobStatus
 from p2c.pledges.models import Pledge, PledgeTarget
 from p2c.publications.models import Publication
@@ -36,6 +37,7 @@ __all__ = [
     "ApiToken", "AuditEvent", "BeneficiaryGroup", "CallForInterest", "Comment", "Contact", "Country",
     "Currency", "Draft", "EvidenceFile", "Event", "ExchangeRate", "ExpressionOfInterest", "FocusArea", "Follow",
     "Goal", "IdempotencyKey", "Indicator", "Introduction", "JobPeriod", "JobStatus", "LoginThrottle", "Need",
+    "OpenDataRow", "OpenDataRowState", "OpenDataStale",
     "Organization", "OutboxMessage", "Pillar", "Pledge",
     "PledgeTarget", "PledgeType",
     "ProgressBeneficiary", "ProgressReport", "ProgressValue", "Publication", "ReferenceSource", "RegionalInitiative",

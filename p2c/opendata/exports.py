@@ -178,6 +178,15 @@ class CsvTable:
         self.writer.writerows([[protect(encode(record[name])) for name, encode in encoders] for record in records])
         return self._drain()
 
+    def lines(self, records: list[dict[str, Any]]) -> list[bytes]:
+        """Each record's CSV line (CRLF included), one bytes object per record."""
+        encoders, protect, row, drain = self.encoders, protect_formula, self.writer.writerow, self._drain
+        out = []
+        for record in records:
+            row([protect(encode(record[name])) for name, encode in encoders])
+            out.append(drain())
+        return out
+
 
 def table_csv_chunks(columns: Sequence[Column], batches: Batches) -> Iterator[bytes]:
     """A table as CSV (see `CsvTable`), header first, one chunk per batch."""
@@ -211,11 +220,15 @@ class JsonTable:
     def start(self) -> bytes:
         return b"["
 
+    def object(self, record: dict[str, Any]) -> str:
+        """One record's JSON object (no separator)."""
+        return self.dumps({name: record[name] if encode is None else encode(record[name])
+                           for name, encode in self.encoders})
+
     def batch(self, records: list[dict[str, Any]]) -> bytes:
-        parts, encoders, dumps = [], self.encoders, self.dumps
+        parts, obj = [], self.object
         for record in records:
-            obj = {name: record[name] if encode is None else encode(record[name]) for name, encode in encoders}
-            parts.append(("\n" if self.first else ",\n") + dumps(obj))
+            parts.append(("\n" if self.first else ",\n") + obj(record))
             self.first = False
         return "".join(parts).encode("utf-8")
 

@@ -49,7 +49,7 @@ class IatiDocument:
                     if batch is None:
                         break
                     ids = [r["pledge_id"] for r in batch]
-                    disbursed, ledger = _disbursements(ids), _ledger(ids)
+                    disbursed, ledger = (_disbursements(ids), _ledger(ids)) if ids else ({}, {})
                     for rec in batch:
                         pid = rec["pledge_id"]
                         xf.write(build_activity(rec, self.lookups, disbursed.get(pid, []), ledger.get(pid)))
@@ -64,6 +64,27 @@ class IatiDocument:
     def end(self) -> bytes:
         self._writer.send(None)
         return self.sink.drain()
+
+
+def activity_fragments(records: list[dict[str, Any]], lookups: _Lookups) -> list[bytes]:
+    """Each record's activity as `IatiDocument` writes it (element and newline), one bytes object per record:
+    written inside an `iati-activities` element by the same incremental writer, so the bytes are those of
+    the document (the open-data rows, `p2c.opendata.fragments`)."""
+    sink, out = _Sink(), []
+    ids = [r["pledge_id"] for r in records]
+    if not ids:
+        return []
+    disbursed, ledger = _disbursements(ids), _ledger(ids)
+    with etree.xmlfile(sink, encoding="utf-8") as xf, xf.element("iati-activities"):
+        xf.flush()
+        sink.drain()  # the wrapper's start tag
+        for rec in records:
+            pid = rec["pledge_id"]
+            xf.write(build_activity(rec, lookups, disbursed.get(pid, []), ledger.get(pid)))
+            xf.write("\n")
+            xf.flush()
+            out.append(sink.drain())
+    return out
 
 
 def iati_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:

@@ -11,6 +11,11 @@ organizations' count and latest `updated_at` (a renamed organization changes eve
 it without touching a pledge). So a download is never older than the data; until the worker has
 caught up, it is streamed live as before. Filtered downloads are always live.
 
+The bytes come from each public pledge's rendered rows (`p2c.opendata.fragments`: refreshed for the
+pledges changed since the last run, all of them after a reference or layout change), concatenated in
+pledge-id order between the writers' own headers and footers: a new data version renders a handful of
+pledges, then writes the files at about the speed of reading one table.
+
 Files: `<dir>/manifest.json` names the current set, `<stem>-<epoch>-<version>.<ext>` each file. A
 new set is written beside the old one and the manifest replaced atomically (`os.replace`); the set
 before is kept for downloads in flight and older sets removed. `dir` is `OPENDATA_SNAPSHOT_DIR`
@@ -31,10 +36,11 @@ from sqlalchemy import func, select
 
 from p2c.extensions import db
 from p2c.members.models import Organization
+from p2c.opendata import fragments
 from p2c.opendata.columns import COLUMNS
 from p2c.opendata.exports import CsvTable, JsonTable
 from p2c.opendata.iati_stream import IatiDocument
-from p2c.opendata.records import has_records, iter_batches
+from p2c.opendata.records import has_records
 from p2c.opendata.xlsx_rows import XlsxTable
 from p2c.rollups.queries import data_version
 
@@ -128,9 +134,10 @@ class _Partial:
 
 
 def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
-    """Every file in one pass over the approved pledges: each batch is read once and formatted by the
-    live downloads' own writers (`CsvTable`, `JsonTable`, `XlsxTable`, `IatiDocument`), the CSV once
-    for both CSV files (the excel one is the same bytes after its byte order mark)."""
+    """Every file from the rendered rows (`fragments.OpenDataRow`), read once in pledge-id order: the
+    headers and footers of the live downloads' own writers (`CsvTable`, `JsonTable`, `XlsxTable`,
+    `IatiDocument`) around the rows' bytes, the CSV rows once for both CSV files (the excel one is the same
+    bytes after its byte order mark), the XLSX rows numbered and styled by `fragments.XlsxSplice`."""
     out: dict[str, _Partial] = {}
     xlsx = None
     for fmt, filename in SNAPSHOT_FILES.items():
@@ -139,24 +146,30 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
         base, _dot, ext = filename.partition(".")
         out[fmt] = _Partial(directory / f"{base}-{stem}.{ext}")
     try:
-        csv_table, json_table = CsvTable(COLUMNS), JsonTable(COLUMNS)
+        json_table = JsonTable(COLUMNS)
         xlsx = XlsxTable("pledges", COLUMNS)
-        iati = IatiDocument() if with_iati else None
-        header = csv_table.header()
+        sheet = fragments.XlsxSplice(xlsx)
+        header = CsvTable(COLUMNS).header()
         out["csv"].write(header)
         out["excel.csv"].write(BOM + header)
         out["json"].write(json_table.start())
-        for batch in iter_batches(None):
-            data = csv_table.batch(batch)
+        iati = out.get("iati")
+        if iati is not None:
+            document = IatiDocument()
+            iati.write(document.batch([]))  # the declaration and the opening tag
+        separator = b"\n"
+        for rows in fragments.iter_rows(["csv", "json", "xlsx", "iati"] if iati else ["csv", "json", "xlsx"]):
+            data = b"".join([row[1] for row in rows])
             out["csv"].write(data)
             out["excel.csv"].write(data)
-            out["json"].write(json_table.batch(batch))
-            xlsx.add(batch)
+            out["json"].write(separator + b",\n".join([row[2] for row in rows]))
+            separator = b",\n"
+            sheet.add([row[3] for row in rows])
             if iati is not None:
-                out["iati"].write(iati.batch(batch))
+                iati.write(b"".join([row[4] for row in rows]))
         out["json"].write(json_table.end())
         if iati is not None:
-            out["iati"].write(iati.end())
+            iati.write(document.end())
         out["xlsx"].fh.close()
         xlsx.save(out["xlsx"].partial)
         out["xlsx"].fh = open(out["xlsx"].partial, "r+b")  # noqa: SIM115 - closed by publish()
@@ -170,12 +183,13 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
         raise
 
 
-def write_snapshots(force: bool = False) -> str:
+def write_snapshots(force: bool = False, checkpoint: fragments.Checkpoint | None = None) -> str:
     """Write every unfiltered download for the current data version, unless already written.
 
-    Returns a one-line result for the worker's status table. When the data changes while the files
-    are written, the new set is discarded (its files would mix two versions) and the next run retries.
-    Raises OSError when the directory cannot be written.
+    Returns a one-line result for the worker's status table. The rendered rows are refreshed first
+    (`fragments.refresh_rows`; `checkpoint` commits each batch of rows, the caller commits the rest). When the
+    data changes while the files are written, the new set is discarded (its files would mix two versions)
+    and the next run retries. Raises OSError when the directory cannot be written.
     """
     directory = snapshot_dir()
     if directory is None:
@@ -188,6 +202,7 @@ def write_snapshots(force: bool = False) -> str:
     # Unique per writer: a second worker writing the same version makes its own files, and each
     # manifest names only files whose hash it computed itself.
     stem = f"{version[0]}-{version[1]}-{os.getpid()}-{time.time_ns()}"
+    rendered = fragments.refresh_rows(checkpoint)
     files = _write_all(directory, stem, has_records(None))
     if export_version() != version:
         for entry in files.values():
@@ -216,5 +231,6 @@ def write_snapshots(force: bool = False) -> str:
         # the race, whose downloads then stream live until the next run).
         path.unlink(missing_ok=True)
     total = sum(e["size"] for e in files.values())
-    return f"wrote {len(files)} files ({total / 1e6:.1f} MB) for data version {version[0]}-{version[1]}"
+    return (f"wrote {len(files)} files ({total / 1e6:.1f} MB) for data version {version[0]}-{version[1]}"
+            f" ({rendered})")
 

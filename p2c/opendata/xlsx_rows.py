@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,6 +35,7 @@ from openpyxl.utils.datetime import to_excel
 from p2c.opendata.columns import Column, Kind
 
 MAX_TEXT = 32767  # openpyxl's (and Excel's) longest cell text
+ZIP_LEVEL = 1  # deflate level of the workbook's zip (`XlsxTable.save`)
 
 
 def xml_text(text: str) -> str:
@@ -72,9 +74,10 @@ class XlsxTable:
         self.columns = list(columns)
         self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         self.cells: list[Callable[[str, Any], str]] = [self._cell_writer(c) for c in columns]
+        self.pairs = list(zip(self.columns, self.letters, self.cells, strict=True))
         self.styles: dict[type, int] = {}
         fd, self.rows_path = tempfile.mkstemp(suffix=".rows.xml")
-        self.rows = os.fdopen(fd, "w", encoding="ascii", newline="")
+        self.rows = os.fdopen(fd, "wb")
         self.row = 1
 
     def _date_style(self, value: Any) -> int:
@@ -109,21 +112,29 @@ class XlsxTable:
     def _fallback(self, ref: str, column: Column, value: Any) -> str:
         raise TypeError(f"{column.name}: {type(value).__name__} is not a date")
 
+    def row_xml(self, record: dict[str, Any], r: str) -> str:
+        """One record's `<row>` element, numbered `r`."""
+        parts = [f'<row r="{r}">']
+        for column, letter, cell in self.pairs:
+            value = record[column.name]
+            if value is not None:
+                parts.append(cell(letter + r, value))
+        parts.append("</row>")
+        return "".join(parts)
+
     def add(self, batch: list[dict[str, Any]]) -> None:
+        row, row_xml = self.row, self.row_xml
         parts = []
-        pairs = list(zip(self.columns, self.letters, self.cells, strict=True))
-        row = self.row
         for record in batch:
             row += 1
-            r = str(row)
-            parts.append(f'<row r="{r}">')
-            for column, letter, cell in pairs:
-                value = record[column.name]
-                if value is not None:
-                    parts.append(cell(letter + r, value))
-            parts.append("</row>")
+            parts.append(row_xml(record, str(row)))
         self.row = row
-        self.rows.write("".join(parts))
+        self.rows.write("".join(parts).encode("ascii"))
+
+    def add_rows(self, data: bytes, rows: int) -> None:
+        """Append `rows` finished `<row>` elements (ASCII sheet XML, numbered from `self.row + 1`)."""
+        self.row += rows
+        self.rows.write(data)
 
     def discard(self) -> None:
         """Drop the rows written so far and openpyxl's sheet file (a writer that failed half-way)."""
@@ -137,9 +148,16 @@ class XlsxTable:
                 os.unlink(self.rows_path)
 
     def save(self, target: Any) -> None:
-        """Close the sheet (openpyxl writes `</sheetData>` and the rest), put the rows before `</sheetData>`
-        and zip the workbook into `target`."""
+        """Close the sheet (openpyxl writes `</sheetData>` and the rest) and zip the workbook into `target`,
+        the rows put before `</sheetData>`.
+
+        openpyxl zips its parts (with the sheet's frame only, a few kB) into a temporary file; the parts are
+        then copied in the same order into `target`, the sheet's rows streamed into its part on the way. Every
+        part holds openpyxl's bytes; the zip is deflated at level 1 (openpyxl's level 6 took 40% of the time
+        of all five open-data files written from their rows, for a file about a third smaller)."""
         self.rows.close()
+        fd, frame_zip = tempfile.mkstemp(suffix=".xlsx")
+        os.close(fd)
         try:
             self.sheet.close()
             sheet_path = self.sheet._writer.out  # openpyxl's own temporary file, zipped by save()
@@ -148,10 +166,18 @@ class XlsxTable:
             head, end, tail = frame.partition(b"</sheetData>")
             if not end:
                 raise RuntimeError("openpyxl wrote no </sheetData>")
-            with open(sheet_path, "wb") as out, open(self.rows_path, "rb") as rows:
-                out.write(head)
-                shutil.copyfileobj(rows, out, 1 << 20)
-                out.write(end + tail)
-            self.workbook.save(target)
+            self.workbook.save(frame_zip)
+            with zipfile.ZipFile(frame_zip) as parts, zipfile.ZipFile(
+                    target, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=ZIP_LEVEL) as out:
+                for name in parts.namelist():
+                    data = parts.read(name)
+                    if not name.startswith("xl/worksheets/") or data != frame:  # not our sheet's part
+                        out.writestr(name, data)
+                        continue
+                    with out.open(name, "w", force_zip64=True) as part, open(self.rows_path, "rb") as rows:
+                        part.write(head)
+                        shutil.copyfileobj(rows, part, 1 << 20)
+                        part.write(end + tail)
         finally:
             os.unlink(self.rows_path)
+            os.unlink(frame_zip)
