@@ -5,14 +5,14 @@ the worker's next `open_data` run renders every public pledge once; from then on
 transaction changed (marked in `opendata_stale` by p2c.opendata.tracking) are rendered again.
 
 Revision ID: 0010_odrows_opendata_rows
-Revises: 0009_taskforce_rollup_layout
+Revises: 0010_finance_top_organizations
 Create Date: 2026-11-30 20:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0010_odrows_opendata_rows'
-down_revision = '0009_taskforce_rollup_layout'
+down_revision = '0010_finance_top_organizations'
 branch_labels = None
 depends_on = None
 
