@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, literal_column, select
 from p2c.core import audit
 from p2c.core.db import utcnow
 from p2c.core.enums import SubmissionKind
+from p2c.core.search import in_set
 from p2c.core.submissions import SubmissionType, register
 from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.members.search import organizations_matching
@@ -53,7 +54,7 @@ def _eoi_select(f):
     if f.search:
         like = f"%{f.search.lower()}%"
         query = query.where(func.lower(m.reference).like(like)
-                            | m.organization_id.in_(organizations_matching(f.search)))
+                            | in_set(m.organization_id, organizations_matching(f.search)))
     return query
 
 
