@@ -151,6 +151,8 @@ eoi_focus_area = Table(
     db.metadata,
     Column("eoi_id", ForeignKey("expression_of_interest.id", ondelete="CASCADE"), primary_key=True),
     Column("focus_area_code", ForeignKey("focus_area.code"), primary_key=True),
+    # The queue's focus-area count of EOIs: merged in EOI order with (status, id) below.
+    Index("ix_eoi_focus_area_eois", "focus_area_code", "eoi_id"),
 )
 
 
@@ -164,6 +166,7 @@ class ExpressionOfInterest(TimestampMixin, VersionedMixin, db.Model):
         # count test every EOI on this index alone (a search matching no EOI read every row).
         Index("ix_eoi_queue", "status", "submitted_at", "id", "organization_id", "reference"),
         Index("ix_eoi_status_organization", "status", "organization_id", "reference"),  # its counts
+        Index("ix_eoi_status_id", "status", "id"),  # its focus-area count (eoi_focus_area's index)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

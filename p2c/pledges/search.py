@@ -33,6 +33,9 @@ def matching_pledges(text: str, *, reference: bool = True) -> Select | None:
 COMMON = 1_000
 
 
+_COMMON: dict[str, bool] = {}
+
+
 def is_common(text: str) -> bool:
     """PostgreSQL: whether at least COMMON pledges have `text` in their title or lead organization's
     name. One bounded read: the trigram index, stopped after COMMON matches (a few ms at 1M pledges).
@@ -40,12 +43,19 @@ def is_common(text: str) -> bool:
     Why ask: the planner chooses between a set hashed once and a lookup per record from the row
     counts of the whole status, not the page's LIMIT, so it hashed the 16,275 pledges matching
     `school` at 200,000 (71 ms per part) to read a page of 51 reports; and a lookup per record would
-    read every record of the status for a rare word."""
-    like = f"%{text.lower()}%"
-    leads = organizations_matching(text, acronym=False)
-    matching = select(Pledge.id).where(func.lower(Pledge.title).like(like)
-                                       | in_set(Pledge.lead_organization_id, leads)).limit(COMMON)
-    return db.session.execute(select(func.count()).select_from(matching.subquery())).scalar_one() >= COMMON
+    read every record of the status for a rare word. Remembered per text (a plan choice only: both
+    shapes find the same records), so a queue statement's parts ask once."""
+    found = _COMMON.get(text)
+    if found is None:
+        like = f"%{text.lower()}%"
+        leads = organizations_matching(text, acronym=False)
+        matching = select(Pledge.id).where(func.lower(Pledge.title).like(like)
+                                           | in_set(Pledge.lead_organization_id, leads)).limit(COMMON)
+        count = db.session.execute(select(func.count()).select_from(matching.subquery())).scalar_one()
+        if len(_COMMON) > 1000:
+            _COMMON.clear()
+        found = _COMMON[text] = count >= COMMON
+    return found
 
 
 _SETS: dict[str, CTE] = {}
