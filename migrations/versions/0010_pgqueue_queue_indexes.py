@@ -7,6 +7,9 @@ index on the reference of expressions of interest.
   is a semi-join; with both sides read in pledge (or EOI) order from an index alone, PostgreSQL
   merges them and stops at the cap, where it hashed the region's or focus area's whole set or
   looked each record up (focus area at 200,000 pledges: the counts' statement 155 -> 56 ms).
+- organization (id, country_iso3): likewise an EOI's region (its organization's country), merged
+  with (status, organization_id) from two indexes alone, where each EOI's organization row was read
+  (1M pledges, 155,000 approved EOIs: the region counts' statement 279 -> 113 ms).
 - PostgreSQL only, `lower(reference)` of expression_of_interest with gin_trgm_ops: the queue's
   search tests an EOI's reference or its organization among the matching ones; without it an EOI
   part with no match read every EOI of the status (31,000 approved at 200,000 pledges: 100 ms a
@@ -30,6 +33,7 @@ INDEXES = [
     ("ix_pledge_focus_id", "pledge", ["focus_area_code", "id"]),
     ("ix_eoi_focus_area_eois", "eoi_focus_area", ["focus_area_code", "eoi_id"]),
     ("ix_eoi_status_id", "expression_of_interest", ["status", "id"]),
+    ("ix_organization_id_country", "organization", ["id", "country_iso3"]),
 ]
 
 

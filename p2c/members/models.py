@@ -62,6 +62,9 @@ class Organization(TimestampMixin, VersionedMixin, db.Model):
         UniqueConstraint("name_key", "country_iso3"),
         Index("uq_organization_name_key_no_country", "name_key", unique=True,
               postgresql_where=text("country_iso3 IS NULL"), sqlite_where=text("country_iso3 IS NULL")),
+        # The queue's region count of EOIs: their organizations' countries read in id order from this
+        # index alone, merged with (status, organization_id) (0010_pgqueue_queue_indexes).
+        Index("ix_organization_id_country", "id", "country_iso3"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
