@@ -26,7 +26,7 @@ MIN_LENGTH = 3  # a trigram index cannot answer fewer characters
 FTS_TABLES = ("pledge_search", "organization_search")
 TRIGRAM_INDEXES = ("ix_pledge_reference_trgm", "ix_pledge_title_trgm", "ix_pledge_amendment_reference_trgm",
                    "ix_progress_report_reference_trgm", "ix_organization_name_trgm", "ix_organization_acronym_trgm",
-                   "ix_expression_of_interest_reference_trgm")  # the last: migration 0010_pgqueue_eoi_search
+                   "ix_expression_of_interest_reference_trgm")  # the last: migration 0010_pgqueue_queue_indexes
 
 
 def indexed(search: str) -> bool:
