@@ -19,7 +19,7 @@ as wildcards, and `\\` would be an escape on PostgreSQL (its default) but a plai
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Select, any_, column, func, literal_column, or_, select, table
 
 from p2c.extensions import db
 
@@ -31,7 +31,8 @@ ESCAPE = "/"  # LIKE's escape in `contains`: not PostgreSQL's default `\\`, whic
 # and the migrations test leave them out (include_name).
 FTS_TABLES = ("pledge_search", "organization_search")
 TRIGRAM_INDEXES = ("ix_pledge_reference_trgm", "ix_pledge_title_trgm", "ix_pledge_amendment_reference_trgm",
-                   "ix_progress_report_reference_trgm", "ix_organization_name_trgm", "ix_organization_acronym_trgm")
+                   "ix_progress_report_reference_trgm", "ix_organization_name_trgm", "ix_organization_acronym_trgm",
+                   "ix_expression_of_interest_reference_trgm")  # the last: migration 0010_pgqueue_queue_indexes
 
 
 def indexed(search: str) -> bool:
@@ -77,6 +78,19 @@ def fts_ids(fts_table: str, search: str, only_column: str | None = None) -> Sele
     query = f"{only_column} : {phrase}" if only_column else phrase
     fts = table(fts_table, column("rowid"))
     return select(fts.c.rowid).where(literal_column(fts_table).op("MATCH")(query))
+
+
+def in_set(column_: ColumnElement, ids: Select) -> ColumnElement:
+    """`column_ IN (ids)`; on PostgreSQL `column_ = ANY(ARRAY(ids))`.
+
+    A search ORs the record's own LIKEs with its organization among the matching ones. With IN the
+    organization arm is a subplan, which no index answers, so the planner could not read the
+    record's trigram index either (it scanned every record of the status); ANY of an array computed
+    once (an InitPlan) is an index condition on `column_`, so a rare word is a BitmapOr of the
+    trigram and B-tree indexes, and a common one is still tested row by row against the array."""
+    if uses_fts():
+        return column_.in_(ids)
+    return column_ == any_(func.array(ids.scalar_subquery()))
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import exists, literal_column, select
 from p2c.core import audit, search
 from p2c.core.db import utcnow
 from p2c.core.enums import SubmissionKind
+from p2c.core.search import in_set
 from p2c.core.submissions import SubmissionType, register
 from p2c.members.models import ExpressionOfInterest, Organization, eoi_focus_area
 from p2c.members.search import organizations_matching
@@ -52,7 +53,7 @@ def _eoi_select(f):
                                            Country.iso3 == Organization.country_iso3, Country.itu_region == f.region))
     if f.search:
         query = query.where(search.contains(m.reference, f.search)
-                            | m.organization_id.in_(organizations_matching(f.search)))
+                            | in_set(m.organization_id, organizations_matching(f.search)))
     return query
 
 

@@ -62,6 +62,9 @@ class Organization(TimestampMixin, VersionedMixin, db.Model):
         UniqueConstraint("name_key", "country_iso3"),
         Index("uq_organization_name_key_no_country", "name_key", unique=True,
               postgresql_where=text("country_iso3 IS NULL"), sqlite_where=text("country_iso3 IS NULL")),
+        # The queue's region count of EOIs: their organizations' countries read in id order from this
+        # index alone, merged with (status, organization_id) (0010_pgqueue_queue_indexes).
+        Index("ix_organization_id_country", "id", "country_iso3"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,6 +154,8 @@ eoi_focus_area = Table(
     db.metadata,
     Column("eoi_id", ForeignKey("expression_of_interest.id", ondelete="CASCADE"), primary_key=True),
     Column("focus_area_code", ForeignKey("focus_area.code"), primary_key=True),
+    # The queue's focus-area count of EOIs: merged in EOI order with (status, id) below.
+    Index("ix_eoi_focus_area_eois", "focus_area_code", "eoi_id"),
 )
 
 
@@ -164,6 +169,7 @@ class ExpressionOfInterest(TimestampMixin, VersionedMixin, db.Model):
         # count test every EOI on this index alone (a search matching no EOI read every row).
         Index("ix_eoi_queue", "status", "submitted_at", "id", "organization_id", "reference"),
         Index("ix_eoi_status_organization", "status", "organization_id", "reference"),  # its counts
+        Index("ix_eoi_status_id", "status", "id"),  # its focus-area count (eoi_focus_area's index)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

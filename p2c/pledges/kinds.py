@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 from p2c.core import search as core_search
 from p2c.core.db import utcnow
 from p2c.core.enums import SubmissionKind
+from p2c.core.search import in_set, indexed
 from p2c.core.submissions import SubmissionType, register
 from p2c.core.tokens import private_link
 from p2c.extensions import db
@@ -81,9 +82,9 @@ def _pledge_conditions(f) -> list:
             # Both on the id: a count reads the (status, ...) index alone, never a pledge row.
             by_lead = select(Pledge.id).where(Pledge.lead_organization_id.in_(organizations_matching(f.search)))
             conditions.append(m.id.in_(ids) | m.id.in_(by_lead))
-        else:
+        else:  # fewer than 3 characters, or PostgreSQL: the LIKE on the row (p2c.pledges.search)
             conditions.append(core_search.contains(m.reference, f.search) | core_search.contains(m.title, f.search)
-                              | m.lead_organization_id.in_(organizations_matching(f.search)))
+                              | in_set(m.lead_organization_id, organizations_matching(f.search)))
     return conditions
 
 
@@ -186,12 +187,23 @@ def pledge_conditions(pledge_id_column, reference_column, f) -> list:
     if getattr(f, "region", ""):
         conditions.append(in_region(pledge_id_column, f.region))
     if getattr(f, "search", ""):
+        leads = organizations_matching(f.search, acronym=False)
         ids = search.matching_pledges(f.search, reference=False)
-        by_title = (pledge_id_column.in_(ids) if ids is not None
-                    else pledge_id_column.in_(select(Pledge.id).where(core_search.contains(Pledge.title, f.search))))
-        by_lead = pledge_id_column.in_(select(Pledge.id).where(
-            Pledge.lead_organization_id.in_(organizations_matching(f.search, acronym=False))))
-        conditions.append(core_search.contains(reference_column, f.search) | by_title | by_lead)
+        if ids is not None:  # SQLite's FTS5 sets, each read once
+            by_pledge = (pledge_id_column.in_(ids)
+                         | pledge_id_column.in_(select(Pledge.id).where(Pledge.lead_organization_id.in_(leads))))
+        else:
+            matches = core_search.contains(Pledge.title, f.search) | in_set(Pledge.lead_organization_id, leads)
+            if indexed(f.search) and getattr(f, "shared_search", False) and search.is_common(f.search):
+                by_pledge = pledge_id_column.in_(select(search.matching_set(f.search).c.id))
+            elif not indexed(f.search) or search.is_common(f.search):
+                # The record's pledge tested on its row: one primary-key lookup per record, stopping
+                # with the page's LIMIT. A scalar subquery, not EXISTS, which PostgreSQL would turn
+                # into the hashed set of every matching pledge (p2c.pledges.search.is_common).
+                by_pledge = select(matches).where(Pledge.id == pledge_id_column).scalar_subquery()
+            else:  # a rare word: its few pledges read once, then the record's (pledge_id, status) index
+                by_pledge = in_set(pledge_id_column, select(Pledge.id).where(matches))
+        conditions.append(core_search.contains(reference_column, f.search) | by_pledge)
     return conditions
 
 

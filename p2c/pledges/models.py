@@ -84,6 +84,9 @@ pledge_region = Table(
     Column("status", REVIEW_STATUS, nullable=False),
     Column("submitted_at", DateTime, nullable=False),
     Index("ix_pledge_region_queue", "itu_region", "status", "submitted_at", "pledge_id"),
+    # A report's or amendment's region count: merged in pledge order with their (status, pledge_id)
+    # index (migration 0010_pgqueue_queue_indexes), not the region's set hashed or a lookup each.
+    Index("ix_pledge_region_pledges", "itu_region", "pledge_id"),
 )
 
 
@@ -107,6 +110,9 @@ class Pledge(TimestampMixin, VersionedMixin, db.Model):
         # The other kinds' focus-area filter (their pledge among the focus area's pledges) and the
         # focus area's counts by status (the tabs), from the index alone.
         Index("ix_pledge_focus", "focus_area_code", "status"),
+        # ... and a report's or amendment's focus-area count, merged in pledge order with their
+        # (status, pledge_id) index (PostgreSQL: 0010_pgqueue_queue_indexes).
+        Index("ix_pledge_focus_id", "focus_area_code", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

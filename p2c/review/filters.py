@@ -57,6 +57,9 @@ class QueueFilters:
     # Set by the queue's counts (not from a request): a kind may then prefer a filter that reads a
     # set once (IN) to one looked up per record (EXISTS), which is what a page, stopping at 50, wants.
     counting: bool = False
+    # Set by the queue's counts: on PostgreSQL a common search's matching pledges are then one set for
+    # the whole statement (p2c.pledges.search.matching_set), not a lookup per record as on a page.
+    shared_search: bool = False
 
     @classmethod
     def from_args(cls, args: Any, user_id: int | None) -> QueueFilters:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import delete, select, update
 
 from p2c.core.bulk import defer_foreign_key_checks, insert_rows
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
+from p2c.pledges import search as pledge_search
 from p2c.pledges.models import Pledge, pledge_country, pledge_region
 from p2c.reference.models import Country
 from p2c.review import queries
@@ -158,3 +160,33 @@ def test_search_follows_title_changes(builder):
     pledge.lead_organization.name = "Kiosk Partners"
     db.session.commit()
     assert _found(search="kiosk")[0] == {pledge.reference}
+
+
+@pytest.mark.parametrize("common", [True, False])
+def test_search_shapes_for_common_and_rare_words_find_the_same(builder, monkeypatch, common):
+    """On PostgreSQL a search's reports and amendments are looked up per record (common word: on a
+    page by their pledge's row, in the counts through one shared CTE) or through the array of the few
+    matching pledges (rare word): both must find exactly the same records and counts."""
+    monkeypatch.setattr(pledge_search, "is_common", lambda text: common)
+    monkeypatch.setattr(queries, "_STATEMENTS", {})  # statements built with the other shape
+    org = builder.organization(name="Solar Schools Trust", acronym="SST")
+    by_title = builder.pledge(status=ReviewStatus.APPROVED, title="Solar kiosks for clinics")
+    by_lead = builder.pledge(status=ReviewStatus.SUBMITTED, title="Mesh networks", lead=org)
+    other = builder.pledge(status=ReviewStatus.APPROVED, title="Fibre backbone")
+    title_report = builder.progress_report(by_title, status=ReviewStatus.SUBMITTED)
+    lead_report = builder.progress_report(by_lead, status=ReviewStatus.APPROVED)
+    builder.progress_report(other, status=ReviewStatus.SUBMITTED)
+    eoi = builder.eoi(organization=org)
+    db.session.commit()
+
+    refs, total, counts = _found(search="solar")
+    assert refs == {by_title.reference, by_lead.reference, title_report.reference, lead_report.reference,
+                    eoi.reference}
+    assert total == 5
+    assert counts == {"approved": 2, "submitted": 3, "open": 3, "all": 5}
+    refs, total, counts = _found(search="solar", kind="progress_report", status="submitted")
+    assert (refs, total) == ({title_report.reference}, 1)
+    assert counts == {"approved": 1, "submitted": 1, "open": 1, "all": 2}
+    # A report's own reference still matches whatever its pledge's title.
+    assert _found(search=lead_report.reference)[0] == {lead_report.reference}
+    assert _found(search="backbone", kind="progress_report")[1] == 1
