@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from p2c.accounts import services as accounts
 from p2c.accounts.models import User
 from p2c.cli import p2c_cli
-from p2c.core.bulk import analyze_after_load
+from p2c.core.bulk import analyze_after_load, vacuum_after_load
 from p2c.core.enums import UserRole
 from p2c.core.signals import bulk_loaded
 from p2c.core.unit import commit
@@ -43,6 +43,8 @@ def demo_data(count: int, seed: int, if_empty: bool) -> None:
     ensure_needs(seed)  # country needs and a few introductions (p2c.demo.needs)
     commit()
     _publish_demo_report()
+    commit()  # no transaction of ours left open beside the VACUUM
+    vacuum_after_load()
     elapsed = time.perf_counter() - started
     click.echo(
         f"created {result.pledges} pledges, {result.organizations} organizations, "

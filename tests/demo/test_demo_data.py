@@ -131,3 +131,19 @@ def test_demo_pledges_are_aligned_with_regional_initiatives_of_their_countries(a
         regions = set(db.session.scalars(select(Country.itu_region).join(
             pledge_country, pledge_country.c.country_iso3 == Country.iso3).where(pledge_country.c.pledge_id == pid)))
         assert region in regions
+
+
+def test_a_load_on_postgresql_is_vacuumed(app):
+    """VACUUM (ANALYZE) after the load: the visibility map set for index-only counts (issue 19)."""
+    import pytest
+    from sqlalchemy import text
+
+    if db.session.connection().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's VACUUM; SQLite keeps no visibility map")
+    before = db.session.scalar(text("SELECT clock_timestamp()"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["p2c", "demo-data", "--pledges", "50", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    db.session.commit()  # a fresh statistics snapshot
+    vacuumed = db.session.scalar(text("SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'pledge'"))
+    assert vacuumed is not None and vacuumed > before
