@@ -39,6 +39,7 @@ def upgrade():
         sa.Column('key', sa.String(length=64), nullable=False),
         sa.Column('full', sa.Boolean(), nullable=False),
         sa.Column('rendered_at', sa.String(length=40), nullable=False),
+        sa.Column('lease_until', sa.String(length=40), server_default='', nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_opendata_row_state')),
     )
 

@@ -18,15 +18,19 @@ bytes of files written from rows all rendered from scratch.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, func, insert, or_, select, tuple_, union, update
 
 from p2c.core.bulk import insert_rows
+from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
+from p2c.implementation.models import ProgressReport
 from p2c.opendata.columns import COLUMNS
 from p2c.opendata.exports import CsvTable, JsonTable
 from p2c.opendata.iati import _Lookups
@@ -42,6 +46,10 @@ from p2c.pledges.models import Pledge
 LAYOUT = "2026-11-30-odrows-1"
 STATE_ID = 1
 RENDER_BATCH = 1000
+# One writer at a time (two workers): the lease it holds, renewed with every batch of rows. A writer that
+# died leaves it to run out.
+LEASE = timedelta(minutes=10)
+BUSY = "another writer is rendering the rows"  # refresh_rows' answer then: no file may be written from them
 # Reference tables the rows read (names, codes, regions, units, rates): hashed whole into the key.
 REFERENCE_TABLES = ("country", "focus_area", "pillar", "pledge_type", "stakeholder_group", "beneficiary_group",
                     "sdg", "wsis_line", "indicator", "currency", "exchange_rate", "event", "sdg_target",
@@ -52,11 +60,23 @@ ROW_NUMBER, DATE_STYLE, DATETIME_STYLE = b"\x00", b"\x01", b"\x02"  # never in s
 Checkpoint = Callable[[], None]
 
 
+def _rendering_source() -> bytes:
+    """The source files of the modules that render a row: a release that changes any of them (a writer's
+    encoding, a column's rule) renders every row again, `LAYOUT` bumped or not, so a file never mixes two
+    renderings."""
+    from p2c.opendata import columns, exports, iati, iati_stream, records, xlsx_rows
+
+    return b"".join(Path(m.__file__).read_bytes() for m in (columns, exports, iati, iati_stream, records, xlsx_rows,
+                                                            sys.modules[__name__]))
+
+
 def render_key() -> str:
     """SHA-256 (hex) of what every row depends on besides its own pledge's rows: `LAYOUT`, the columns, the
-    settings in `SETTINGS` and the content of `REFERENCE_TABLES` (a few thousand small rows)."""
+    source of the rendering modules, the settings in `SETTINGS` and the content of `REFERENCE_TABLES` (a few
+    thousand small rows)."""
     digest = hashlib.sha256(repr((LAYOUT, [c.name for c in COLUMNS],
                                   [current_app.config.get(k) for k in SETTINGS])).encode())
+    digest.update(_rendering_source())
     for name in REFERENCE_TABLES:
         table = db.metadata.tables[name]
         for row in db.session.execute(select(table).order_by(*table.primary_key.columns)):
@@ -136,6 +156,49 @@ def _released_since(since: str, now: datetime) -> list[int]:
         Pledge.public_from <= now)))
 
 
+def _dated_since(since: str, now: datetime) -> list[int]:
+    """Pledges whose rendering reads today's date (p2c.opendata.iati), when the date moved since the last
+    run: an IATI actual start date (type 2) appears once the start date is reached, so the pledges whose
+    start (or pledge) date fell in (last run's day, today]; and the few whose IATI dates fall back on
+    today for a missing approval time (a pledge's or an approved report's). Read once a day."""
+    if not since:
+        return []
+    last_day, today = datetime.fromisoformat(since).date(), now.date()
+    if today <= last_day:
+        return []
+    start = func.coalesce(Pledge.start_date, Pledge.pledged_on)
+    return sorted(set(db.session.scalars(union(
+        select(Pledge.id).where(start > last_day, start <= today),
+        select(Pledge.id).where(Pledge.approved_at.is_(None)),
+        select(ProgressReport.pledge_id).where(ProgressReport.approved_at.is_(None),
+                                               ProgressReport.status == ReviewStatus.APPROVED)))))
+
+
+def _take_lease(now: datetime, checkpoint: Checkpoint) -> bool:
+    """The writer's lease on the rows (committed at once, so another worker sees it); False when another
+    writer holds one that has not run out. Two writers would each store what they read: one that read a
+    pledge before a change and stores after another wrote it afterwards would leave an old row unmarked."""
+    until, now_text = (now + LEASE).isoformat(), now.isoformat()
+    taken = db.session.execute(update(OpenDataRowState).where(
+        OpenDataRowState.id == STATE_ID,
+        or_(OpenDataRowState.lease_until == "", OpenDataRowState.lease_until < now_text))
+        .values(lease_until=until)).rowcount
+    if not taken and db.session.get(OpenDataRowState, STATE_ID) is None:
+        db.session.execute(insert(OpenDataRowState).values(id=STATE_ID, key="", full=True, rendered_at="",
+                                                           lease_until=until))
+        taken = 1
+    checkpoint()
+    return bool(taken)
+
+
+def _renew_lease(checkpoint: Checkpoint) -> Checkpoint:
+    def renewed() -> None:
+        db.session.execute(update(OpenDataRowState).where(OpenDataRowState.id == STATE_ID)
+                           .values(lease_until=(visibility.now() + LEASE).isoformat()))
+        checkpoint()
+    return renewed
+
+
 def refresh_rows(checkpoint: Checkpoint | None = None) -> str:
     """Bring `opendata_row` up to date with the committed data; returns a one-line summary.
 
@@ -145,28 +208,32 @@ def refresh_rows(checkpoint: Checkpoint | None = None) -> str:
     """
     checkpoint = checkpoint or (lambda: None)
     now = visibility.now()
+    if not _take_lease(now, checkpoint):
+        return BUSY
+    commit_only, checkpoint = checkpoint, _renew_lease(checkpoint)
+    db.session.expire_all()
     state = db.session.get(OpenDataRowState, STATE_ID)
     key = render_key()
     marks = db.session.execute(select(OpenDataStale.pledge_id, OpenDataStale.mark)).all()
     renderer = _Renderer()
     try:
-        if state is None or state.full or state.key != key:
-            why = "first" if state is None or not state.key else ("asked" if state.full else "new key")
+        if state.full or state.key != key:
+            why = "first" if not state.key else ("asked" if state.full else "new key")
             summary = f"rendered all {_render_all(renderer, checkpoint)} rows ({why})"
         else:
-            ids = sorted({pid for pid, _mark in marks} | set(_released_since(state.rendered_at, now)))
+            ids = sorted({pid for pid, _mark in marks} | set(_released_since(state.rendered_at, now))
+                         | set(_dated_since(state.rendered_at, now)))
             summary = f"rendered {_render_ids(renderer, ids, checkpoint)} of {len(ids)} changed pledges"
     finally:
         renderer.close()
     for start in range(0, len(marks), 500):
         db.session.execute(delete(OpenDataStale).where(
             tuple_(OpenDataStale.pledge_id, OpenDataStale.mark).in_([tuple(m) for m in marks[start:start + 500]])))
-    state = db.session.get(OpenDataRowState, STATE_ID)
-    if state is None:
-        state = OpenDataRowState(id=STATE_ID)
-        db.session.add(state)
-    state.key, state.full, state.rendered_at = key, False, now.isoformat()
-    db.session.flush()
+    db.session.execute(update(OpenDataRowState).where(OpenDataRowState.id == STATE_ID).values(
+        key=key, full=False, rendered_at=now.isoformat(), lease_until=""))
+    # Committed before the files are written: the marks taken and the state row would otherwise hold
+    # SQLite's write lock (and PostgreSQL's row locks) from the web processes while five files are written.
+    commit_only()
     return summary
 
 

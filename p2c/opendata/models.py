@@ -54,3 +54,5 @@ class OpenDataRowState(db.Model):
     key: Mapped[str] = mapped_column(String(64), default="")
     full: Mapped[bool] = mapped_column(Boolean, default=True)
     rendered_at: Mapped[str] = mapped_column(String(40), default="")
+    # The writer's lease, UTC ISO text ("" when free): one writer at a time (`fragments._take_lease`).
+    lease_until: Mapped[str] = mapped_column(String(40), default="", server_default="")

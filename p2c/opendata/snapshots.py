@@ -203,6 +203,8 @@ def write_snapshots(force: bool = False, checkpoint: fragments.Checkpoint | None
     # manifest names only files whose hash it computed itself.
     stem = f"{version[0]}-{version[1]}-{os.getpid()}-{time.time_ns()}"
     rendered = fragments.refresh_rows(checkpoint)
+    if rendered == fragments.BUSY:  # its rows may be half rendered: that writer writes the files
+        return rendered
     files = _write_all(directory, stem, has_records(None))
     if export_version() != version:
         for entry in files.values():

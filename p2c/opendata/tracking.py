@@ -101,8 +101,12 @@ def discard_pending(session) -> None:
         session.info.pop(key, None)
 
 
-def _after_rollback(session) -> None:
-    discard_pending(session)
+def _after_transaction_end(session, transaction) -> None:
+    # The outermost transaction only: `after_rollback` also fires for a savepoint rolled back, which
+    # would drop the pending work of the changes flushed before it that the outer transaction then
+    # commits. After a commit nothing is pending any more (taken by `_before_commit`).
+    if transaction.parent is None:
+        discard_pending(session)
 
 
 def _on_organization(sender, organization_id: int | None = None, keep_id: int | None = None, **extra) -> None:
@@ -119,7 +123,7 @@ def connect() -> None:
     """Wire the marks: session events on every Flask-SQLAlchemy session and the organization and bulk-load
     signals. Called once by the app factory (idempotent)."""
     for name, fn in (("after_flush", _after_flush), ("before_commit", _before_commit),
-                     ("after_rollback", _after_rollback)):
+                     ("after_transaction_end", _after_transaction_end)):
         if not event.contains(FlaskSession, name, fn):
             event.listen(FlaskSession, name, fn)
     organization_changed.connect(_on_organization)

@@ -174,7 +174,11 @@ class XlsxTable:
                     if not name.startswith("xl/worksheets/") or data != frame:  # not our sheet's part
                         out.writestr(name, data)
                         continue
-                    with out.open(name, "w", force_zip64=True) as part, open(self.rows_path, "rb") as rows:
+                    # ZIP64 only for a part that needs it (as ZipFile.write decides): some spreadsheet
+                    # programs are strict about ZIP64 headers in a small file.
+                    size = len(head) + os.path.getsize(self.rows_path) + len(end) + len(tail)
+                    with out.open(name, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as part, \
+                            open(self.rows_path, "rb") as rows:
                         part.write(head)
                         shutil.copyfileobj(rows, part, 1 << 20)
                         part.write(end + tail)

@@ -349,8 +349,12 @@ def discard_pending(session) -> None:
         session.info.pop(key, None)
 
 
-def _after_rollback(session) -> None:
-    discard_pending(session)
+def _after_transaction_end(session, transaction) -> None:
+    # The outermost transaction only: `after_rollback` also fires for a savepoint rolled back, which
+    # would drop the pending work of the changes flushed before it that the outer transaction then
+    # commits. After a commit nothing is pending any more (taken by `_before_commit`).
+    if transaction.parent is None:
+        discard_pending(session)
 
 
 def _on_decided(sender, kind=None, record=None, old=None, new=None, **extra) -> None:
@@ -378,7 +382,8 @@ def _on_organizations_merged(sender, keep_id: int, merged_id: int, **extra) -> N
         db.session.info[_GOALS] = True
 
 
-_ORM_EVENTS = (("after_flush", _after_flush), ("before_commit", _before_commit), ("after_rollback", _after_rollback))
+_ORM_EVENTS = (("after_flush", _after_flush), ("before_commit", _before_commit),
+               ("after_transaction_end", _after_transaction_end))
 
 
 def connect() -> None:
