@@ -142,9 +142,10 @@ def test_incremental_rows_write_the_bytes_of_the_live_writers_and_of_a_full_rend
     app.test_cli_runner().invoke(rebuild)
     files = _write_and_compare("rendered all 4 rows (first)")
     assert b"Changed by SQL" in files["csv"]
-    # Every public pledge has its row again: the one approved through the queue, the one announced since.
+    # Every public pledge has its row again (the one approved through the queue, the one announced
+    # since), and the withdrawn one none.
     assert sorted(db.session.scalars(select(OpenDataRow.pledge_id))) == sorted(
-        [first.id, second.id, third.id, waiting.id, hidden.id])
+        [first.id, third.id, waiting.id, hidden.id])
 
 
 def test_a_change_committed_while_rows_render_is_rendered_by_the_next_run(builder, written, monkeypatch):
