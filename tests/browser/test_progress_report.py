@@ -17,6 +17,10 @@ from tests.browser.conftest import screenshot
 
 
 def _no_sideways_scroll(page) -> bool:
+    # After the page's stylesheet and fonts are in: under load, a page measured before its CSS applied
+    # was as wide as its longest unstyled line.
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
