@@ -107,3 +107,12 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def page_width(page) -> int:
+    """The document's width in CSS pixels (`scrollWidth`: wider than the window means sideways scrolling),
+    measured once the page's stylesheet and fonts are in: under load, a page measured before its CSS
+    applied was as wide as its longest unstyled line (a whole suite failed once that way)."""
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page.evaluate("document.documentElement.scrollWidth")

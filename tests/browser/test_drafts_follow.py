@@ -16,7 +16,7 @@ from p2c.extensions import db
 from p2c.follows.models import Follow
 from p2c.operations.jobs import send_follow_digests
 from p2c.pledges.models import Pledge
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 from tests.browser.test_pledge_form import fill_common
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,7 @@ def _link(message, pattern: str, base: str) -> str:
 
 
 def _no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
+    return page_width(page) <= 360
 
 
 def test_pledge_draft_on_a_phone_in_arabic_finished_on_another_device(browser, live_server, phone_page, live_mail):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from p2c.core.db import utcnow
 from p2c.extensions import db
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 
 
 def test_event_page_in_arabic_on_a_phone_and_its_live_counter(phone_page, live_server, live_app, builder):
@@ -26,7 +26,7 @@ def test_event_page_in_arabic_on_a_phone_and_its_live_counter(phone_page, live_s
     response = page.goto(f"{live_server.url}/events/wtdc-25?lang=ar")
     assert response.status == 200
     assert page.evaluate("document.documentElement.dir") == "rtl"
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page_width(page) <= page.evaluate("window.innerWidth")
     counter = page.locator('[data-counter="pledges"]')
     assert counter.inner_text() == "2"
     assert "Embargoed pledge" not in page.content()

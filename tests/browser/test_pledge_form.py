@@ -12,7 +12,7 @@ from sqlalchemy import select
 from p2c.extensions import db
 from p2c.members.models import CallForInterest
 from p2c.pledges.models import Pledge
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -119,7 +119,7 @@ def test_forms_at_phone_width(live_server, phone_page, open_call, lang, path):
     phone_page.goto(f"{live_server.url}{path}?lang={lang}")
     assert phone_page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
     # Nothing wider than the screen: no sideways scrolling.
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     # Every visible form control has a label a screen reader can announce.
     unlabelled = phone_page.evaluate("""() => Array.from(document.querySelectorAll(
         'main input:not([type=hidden]), main select, main textarea')).filter(el => {
@@ -132,7 +132,7 @@ def test_forms_at_phone_width(live_server, phone_page, open_call, lang, path):
     # The error state too: submit empty.
     phone_page.click("main form button[type=submit] >> nth=0")
     assert phone_page.is_visible("#error-summary")
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     screenshot(phone_page, f"{name}-form-errors-{lang}-phone")
 
 

@@ -13,15 +13,11 @@ from p2c.core.unit import commit
 from p2c.extensions import db
 from p2c.implementation.models import ProgressReport
 from p2c.publications import services
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 
 
 def _no_sideways_scroll(page) -> bool:
-    # After the page's stylesheet and fonts are in: under load, a page measured before its CSS applied
-    # was as wide as its longest unstyled line.
-    page.wait_for_load_state("load")
-    page.evaluate("document.fonts.ready.then(() => true)")
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
+    return page_width(page) <= 360
 
 
 def test_focal_point_files_a_report_on_a_phone(live_server, phone_page, builder):

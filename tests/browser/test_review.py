@@ -5,7 +5,7 @@ from __future__ import annotations
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
 from p2c.pledges.models import Pledge
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import page_width, screenshot
 from tests.builders import PASSWORD
 
 
@@ -40,8 +40,8 @@ def test_sign_in_and_approve_a_pledge_from_the_queue(live_server, page, phone_pa
     assert db.session.get(Pledge, pledge.id).status == ReviewStatus.APPROVED
 
     _sign_in(phone_page, live_server.url, "reviewer@example.org")
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     screenshot(phone_page, "review-queue-phone")
     phone_page.goto(f"{live_server.url}/review/pledge/{pledge.id}")
-    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_width(phone_page) <= 360
     screenshot(phone_page, "review-record-phone")

@@ -11,6 +11,7 @@ import pytest
 
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
+from tests.browser.conftest import page_width
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 WIDTHS = {"phone": 390, "desktop": 1280}
@@ -52,7 +53,7 @@ def test_main_pages_screenshots(browser, live_server, pages, lang):
                 assert response.status == 200, path
                 assert page.evaluate("document.documentElement.lang") == lang
                 assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
-                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (path, width)
+                assert page_width(page) <= page.evaluate("window.innerWidth"), (path, width)
                 page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{width_name}.png"), full_page=True)
         finally:
             context.close()
