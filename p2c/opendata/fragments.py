@@ -17,6 +17,7 @@ bytes of files written from rows all rendered from scratch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -60,10 +61,11 @@ ROW_NUMBER, DATE_STYLE, DATETIME_STYLE = b"\x00", b"\x01", b"\x02"  # never in s
 Checkpoint = Callable[[], None]
 
 
+@functools.cache
 def _rendering_source() -> bytes:
     """The source files of the modules that render a row: a release that changes any of them (a writer's
     encoding, a column's rule) renders every row again, `LAYOUT` bumped or not, so a file never mixes two
-    renderings."""
+    renderings. Read once per process (a release restarts the processes)."""
     from p2c.opendata import columns, exports, iati, iati_stream, records, xlsx_rows
 
     return b"".join(Path(m.__file__).read_bytes() for m in (columns, exports, iati, iati_stream, records, xlsx_rows,
@@ -167,9 +169,10 @@ def _dated_since(since: str, now: datetime) -> list[int]:
     if today <= last_day:
         return []
     start = func.coalesce(Pledge.start_date, Pledge.pledged_on)
+    approved = Pledge.status == ReviewStatus.APPROVED  # only approved pledges have rows (not every draft)
     return sorted(set(db.session.scalars(union(
-        select(Pledge.id).where(start > last_day, start <= today),
-        select(Pledge.id).where(Pledge.approved_at.is_(None)),
+        select(Pledge.id).where(approved, start > last_day, start <= today),
+        select(Pledge.id).where(approved, Pledge.approved_at.is_(None)),
         select(ProgressReport.pledge_id).where(ProgressReport.approved_at.is_(None),
                                                ProgressReport.status == ReviewStatus.APPROVED)))))
 

@@ -42,6 +42,8 @@ LAST_PERIOD = "last_period"
 FORECAST_DIMENSIONS = (TRAJECTORY, LAST_PERIOD)
 # USD pledged by month of the pledge date (the /progress timeline, p2c.reporting.queries.monthly_pledged).
 PLEDGED_MONTH = "pledged_month"
+# USD disbursed per lead organization, one row each (the finance table shows the top ones).
+DISBURSING_ORGANIZATION = "disb_org"
 # The task-force view (p2c.reporting.taskforce): pledged per target country and pledge year
 # ("ISO3|YYYY"), disbursed per recipient country and ledger year ("ISO3|YYYY"), and the periods with an
 # approved report ("YYYY", one per pledge and period).
@@ -233,7 +235,7 @@ def ledger_entries(p, u: int, ledger: list[tuple[str, str, str, int]]) -> tuple[
             by[(DISB_COUNTRY_YEAR, f"{country}|{year}")] += value
     entries: list[Entry] = [(d, k, 0, v) for (d, k), v in sorted(by.items())]
     entries.append(("ledger", "", u, disbursed))
-    entries.append(("disb_org", str(p.lead_organization_id), u, disbursed))
+    entries.append((DISBURSING_ORGANIZATION, str(p.lead_organization_id), u, disbursed))
     return disbursed, entries
 
 

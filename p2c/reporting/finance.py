@@ -18,12 +18,10 @@ from sqlalchemy import select
 from p2c.core.numbers import money
 from p2c.extensions import db
 from p2c.members.models import Organization
-from p2c.reporting.contributions import NONE_KEY
+from p2c.reporting.contributions import DISBURSING_ORGANIZATION, NONE_KEY
 
 # The largest lead organizations by USD disbursed that the figures list.
 TOP_ORGANIZATIONS = 50
-# The rollup dimension of USD disbursed per lead organization (one row each; written by contributions.py).
-DISBURSING_ORGANIZATION = "disb_org"
 ADDITIVE = (("focus_area", "focus_area"), ("pledge_type", "type"), ("stakeholder", "stakeholder"),
             ("lead_region", "lead_region"))
 

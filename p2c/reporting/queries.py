@@ -19,10 +19,10 @@ from p2c.pledges.models import Pledge
 from p2c.pledges.queries import conditions
 from p2c.pledges.visibility import public_clause
 from p2c.reference.models import Country
-from p2c.reporting.contributions import NOT_FIGURES, PLEDGED_MONTH
+from p2c.reporting.contributions import DISBURSING_ORGANIZATION, NOT_FIGURES, PLEDGED_MONTH
 from p2c.reporting.direct import raw_aggregates
 from p2c.reporting.figures import assemble
-from p2c.reporting.finance import DISBURSING_ORGANIZATION, TOP_ORGANIZATIONS
+from p2c.reporting.finance import TOP_ORGANIZATIONS
 from p2c.reporting.forecast import forecasts
 from p2c.reporting.layout import layout_current
 from p2c.rollups.models import Rollup
