@@ -36,6 +36,9 @@ class SubmissionType:
       kind with its own filters applied; None: the review queue's default select on `model`.
     reporting_filter: whether `queue_select` applies the reporting-status filter (pledges only), so
       the queue leaves the other kinds out when that filter is set.
+    broad_search: given a search text, whether it matches so many of this kind's records that counting
+      them per status would slow a queue page down (the queue then shows the page without its counts
+      and a link to count them: p2c.review.queries.status_counts); None: never.
     """
 
     kind: SubmissionKind
@@ -53,6 +56,7 @@ class SubmissionType:
     # "is_global": bool}} for the queue's details line (review/queue.html); None shows none.
     queue_details: Callable[[list[int]], dict[int, dict]] | None = None
     reporting_filter: bool = False
+    broad_search: Callable[[str], bool] | None = None
 
 
 _TYPES: dict[SubmissionKind, SubmissionType] = {}

@@ -70,6 +70,14 @@ def _private_link(report: ProgressReport, email: str, lang: str | None = None) -
     return notifications.pledge_link(report.pledge, f"/reports/{report.reference}", lang)
 
 
+def _broad_search(text: str) -> bool:
+    """A report matches a search through its pledge's title and lead organization: broad when the
+    pledges' search is (p2c.pledges.search.is_common)."""
+    from p2c.pledges.search import is_common
+
+    return is_common(text)
+
+
 def _report_details(ids: list[int]) -> dict[int, dict]:
     """The queue's details line of a progress report is its pledge's (focus area, USD, countries)."""
     from p2c.pledges.kinds import pledge_details
@@ -93,6 +101,7 @@ PROGRESS_REPORT = SubmissionType(
     private_link=_private_link,
     queue_select=_queue_select,
     queue_details=_report_details,
+    broad_search=_broad_search,
 )
 
 register(PROGRESS_REPORT)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, String, cast, literal_column, null, or_, select, text, union_all
 
 from p2c.accounts.models import User
-from p2c.core import search
+from p2c.core import search, timebox
 from p2c.core import submissions as registry
 from p2c.core.db import utcnow
 from p2c.core.enums import ReportingStatus, ReviewStatus, SubmissionKind, UserRole
@@ -186,11 +186,12 @@ def _queue_select(f: QueueFilters, first: int | None) -> Select:
 
 @dataclass
 class QueuePage:
-    """One page of the queue. `total` is a capped Count (counts.py): when `total.capped`, the number of
-    pages is unknown (`pages` is None) and `has_next` says whether a row follows this page."""
+    """One page of the queue. `total` is a capped Count (counts.py), or None when not counted: when
+    `total.capped` or None, the number of pages is unknown (`pages` is None) and `has_next` says
+    whether a row follows this page."""
 
     rows: list
-    total: counts.Count
+    total: counts.Count | None
     page: int
     pages: int | None
     has_next: bool = False
@@ -228,14 +229,17 @@ def _count_parts(f: QueueFilters, statuses: list[str]) -> list[tuple[str, Select
     return parts
 
 
-def _counts(f: QueueFilters, statuses: list[str]) -> dict[str, counts.Count]:
-    """{status: Count} summed over the kinds, in one statement (one round trip, not one per part)."""
+def _counts(f: QueueFilters, statuses: list[str], budget_ms: int | None = None) -> dict[str, counts.Count] | None:
+    """{status: Count} summed over the kinds, in one statement (one round trip, not one per part); None
+    when the statement took longer than `budget_ms` and was stopped (p2c.core.timebox)."""
     key = f"counts:{','.join(statuses)}:{counts.COUNT_CAP}"
     parts = _memo(f, key, lambda: _count_parts(f, statuses))
     result: dict[str, list[counts.Count]] = {s: [] for s in statuses}
     if parts:
         _without_jit()
-        row = db.session.execute(select(*(p.scalar_subquery() for _s, p in parts))).one()
+        row = timebox.first_row(select(*(p.scalar_subquery() for _s, p in parts)), budget_ms)
+        if row is None:
+            return None
         for (status, _p), value in zip(parts, row, strict=True):
             result[status].append(counts.read(value, counts.COUNT_CAP))
     return {s: counts.add(values) for s, values in result.items()}
@@ -247,11 +251,13 @@ def total(f: QueueFilters) -> counts.Count:
     return counts.add(_counts(f, _statuses(f)).values())
 
 
-def queue(f: QueueFilters, counted: dict[str, counts.Count] | None = None) -> QueuePage:
+def queue(f: QueueFilters, counted: dict[str, counts.Count] | None = None, *, uncounted: bool = False) -> QueuePage:
     """A page of the queue (PER_PAGE rows) and the total matching (taken from `status_counts` when the
-    caller has them, from `status_counts(f)`: they count the same records)."""
-    matching = counted[f.status] if counted is not None else total(f)
-    if matching.capped:  # the last page is unknown: any page may be asked for, empty past the end
+    caller has them, from `status_counts(f)`: they count the same records). With `uncounted` (the
+    page's counts were left out: `status_counts` gave None) the total is None, the number of pages
+    unknown, and the pager says whether a next page exists."""
+    matching = None if uncounted else counted[f.status] if counted is not None else total(f)
+    if matching is None or matching.capped:  # the last page is unknown: any page may be asked for, empty past the end
         page, pages = min(f.page, MAX_ID // (2 * PER_PAGE)), None  # its LIMIT stays within 64 bits
     else:
         pages = max(1, -(-matching // PER_PAGE))
@@ -291,10 +297,23 @@ def next_in_queue(f: QueueFilters, kind: str, record_id: int, scan: int = 2000) 
     return next((r for r in rows if not (r.kind == kind and r.id == record_id)), None)
 
 
-def status_counts(f: QueueFilters) -> dict[str, counts.Count]:
+def status_counts(f: QueueFilters, budget_ms: int | None = None) -> dict[str, counts.Count] | None:
     """How many records per status (and "open", "all"), with every filter but the status one applied,
-    each kind and status counted up to COUNT_CAP: a sum with a capped part is itself capped."""
-    by_status = _counts(f, [s.value for s in ReviewStatus])
+    each kind and status counted up to COUNT_CAP: a sum with a capped part is itself capped.
+
+    With `budget_ms` (a page's counts: config QUEUE_COUNT_BUDGET_MS) they may be left out, and then
+    the result is None ("not counted", never a smaller number): for a search that a kind calls broad
+    (`SubmissionType.broad_search`: pledges, at least p2c.pledges.search.COMMON matching), whose
+    counts read every match of each status below the cap (1.4-1.7 s at 1M pledges on PostgreSQL,
+    issue 19), and when counting takes longer than
+    `budget_ms` milliseconds. Without it (None or 0) they are counted however long it takes (the
+    "count them" link, the CSV, tests)."""
+    if budget_ms and search.indexed(f.search) and any(t.broad_search and t.broad_search(f.search)
+                                                      for t in _types(f)):
+        return None
+    by_status = _counts(f, [s.value for s in ReviewStatus], budget_ms or None)
+    if by_status is None:
+        return None
     by_status["open"] = counts.add(by_status[s.value] for s in OPEN_STATUSES)
     by_status["all"] = counts.add(by_status[s.value] for s in ReviewStatus)
     return by_status

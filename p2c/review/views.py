@@ -109,8 +109,10 @@ def _filters() -> queries.QueueFilters:
 def queue():
     """All submissions waiting for review, with counts, filters, sorting and search."""
     filters = _filters()
-    counts = queries.status_counts(filters)  # the page's total is one of them: counted once
-    page = queries.queue(filters, counts)
+    # Counted within the page's budget, or on demand (the "count them" link: ?count=all) however long it takes.
+    budget = None if request.args.get("count") == "all" else current_app.config["QUEUE_COUNT_BUDGET_MS"]
+    counts = queries.status_counts(filters, budget)  # the page's total is one of them: counted once
+    page = queries.queue(filters, counts, uncounted=counts is None)
     return render_template("review/queue.html", filters=filters, page=page, details=queries.queue_details(page.rows),
                            queue_qs=queries.queue_query_string(filters),
                            counts=counts, choices=queries.filter_choices(),

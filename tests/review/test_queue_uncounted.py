@@ -1,0 +1,130 @@
+"""A queue page never waits for its counts (issue 19: a review page under 250 ms at 1M records).
+
+`status_counts(f, budget_ms)` leaves the counts out (None, shown as "not counted" with a link that counts
+them however long it takes), never showing a smaller number: for a broad search (at least
+p2c.pledges.search.COMMON matching pledges; patched to 3 here) and when counting takes longer than the
+budget (p2c.core.timebox, tested against the real database: SQLite's progress handler, PostgreSQL's
+statement_timeout in a savepoint).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import exc, text
+
+from p2c.core import timebox
+from p2c.core.enums import ReviewStatus
+from p2c.extensions import db
+from p2c.pledges import search as pledge_search
+from p2c.review import queries
+from p2c.review.filters import QueueFilters
+
+S, A = ReviewStatus.SUBMITTED, ReviewStatus.APPROVED
+
+
+@pytest.fixture()
+def common(monkeypatch):
+    monkeypatch.setattr(pledge_search, "COMMON", 3)
+    monkeypatch.setattr(pledge_search, "_COMMON", {})
+
+
+@pytest.fixture()
+def schools(app, builder, common):
+    """Three pledges with "school" in the title (2 submitted, 1 approved), one "zanzibar"; a report on
+    the approved school pledge."""
+    made = []
+    for day, (status, title) in enumerate([(S, "Connect every school"), (S, "School meals online"),
+                                           (A, "Schools in Kisumu"), (S, "Zanzibar ferries")], start=1):
+        made.append(builder.pledge(status=status, title=title, submitted_at=datetime(2026, 1, day)))
+    builder.progress_report(made[2], status=S)
+    db.session.commit()
+    return made
+
+
+def test_a_broad_search_is_not_counted_with_its_page(app, schools):
+    f = QueueFilters(search="school")
+    assert queries.status_counts(f, budget_ms=10_000) is None
+    page = queries.queue(f, None, uncounted=True)
+    assert page.total is None and page.pages is None and not page.has_next
+    assert sorted(r.title for r in page.rows) == ["Connect every school", "School meals online",
+                                                  "Schools in Kisumu"]  # the submitted report, with its pledge's title
+    # Without a budget (the "count them" link), counted exactly.
+    counted = queries.status_counts(f)
+    assert (int(counted["submitted"]), int(counted["approved"]), int(counted["all"])) == (3, 1, 4)
+    # A rare word is counted with its page.
+    rare = queries.status_counts(QueueFilters(search="zanzibar"), budget_ms=10_000)
+    assert rare is not None and int(rare["submitted"]) == 1 and int(rare["all"]) == 1
+
+
+def test_is_common_counts_each_pledge_once_and_follows_new_pledges(app, builder, common, monkeypatch):
+    lead = builder.organization(name="Rural School Network")
+    builder.pledge(title="School buses", lead=lead)  # matches by its title and by its lead: one pledge
+    builder.pledge(title="Fibre backbone", lead=lead)
+    db.session.commit()
+    assert pledge_search.is_common("school") is False  # 2 pledges
+    builder.pledge(title="Community school hubs")
+    db.session.commit()
+    assert pledge_search.is_common("school") is False  # remembered for COMMON_TTL
+    monkeypatch.setattr(pledge_search, "COMMON_TTL", 0)
+    assert pledge_search.is_common("school") is True   # 3 pledges
+
+
+def test_the_page_says_not_counted_and_links_to_the_counts(app, schools, client, login):
+    app.config["QUEUE_COUNT_BUDGET_MS"] = 10_000
+    login("reviewer")
+    body = client.get("/review/?q=school&lang=en").get_data(as_text=True)
+    assert '<span class="count">' not in body
+    assert "<caption>Matching submissions (not counted)</caption>" in body
+    assert "These filters match many records" in body
+    assert 'href="/review/?count=all&amp;status=open&amp;q=school&amp;sort=oldest"' in body
+    assert body.count('class="ref"') == 3  # the open ones: 2 pledges and the report
+    counted = client.get("/review/?count=all&status=open&q=school&sort=oldest&lang=en").get_data(as_text=True)
+    assert "These filters match many records" not in counted
+    assert "<caption>3 submissions</caption>" in counted
+    assert '<span class="count">3</span>' in counted  # Waiting: 2 pledges and the report
+    body = client.get("/review/?q=school&lang=fr").get_data(as_text=True)
+    assert "<caption>Soumissions correspondantes (non comptées)</caption>" in body
+    rare = client.get("/review/?q=zanzibar&lang=en").get_data(as_text=True)
+    assert "<caption>1 submission</caption>" in rare and "These filters match many records" not in rare
+
+
+def test_counts_over_the_budget_are_left_out(app, schools, client, login, monkeypatch):
+    app.config["QUEUE_COUNT_BUDGET_MS"] = 150
+    monkeypatch.setattr(queries.timebox, "first_row", lambda statement, budget_ms: None)  # as if it ran out
+    login("reviewer")
+    body = client.get("/review/?status=approved&lang=en").get_data(as_text=True)
+    assert '<span class="count">' not in body and "<caption>Matching submissions (not counted)</caption>" in body
+    assert "Schools in Kisumu" in body
+
+
+def _slow_statement():
+    if db.session.get_bind().dialect.name == "postgresql":
+        return text("SELECT pg_sleep(5)")
+    return text("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000)"
+                " SELECT count(*) FROM c")
+
+
+def test_timebox_stops_a_slow_read_and_the_transaction_goes_on(app, builder):
+    pledge = builder.pledge(title="Before the read")
+    db.session.flush()
+    dialect = db.session.get_bind().dialect.name
+    before = db.session.execute(text("SHOW statement_timeout")).scalar_one() if dialect == "postgresql" else None
+    started = datetime.now()
+    assert timebox.first_row(_slow_statement(), 100) is None
+    assert (datetime.now() - started).total_seconds() < 3
+    # The same transaction still reads and writes, and commits what was flushed before.
+    assert timebox.first_row(text("SELECT 41 + 1"), 1000)[0] == 42
+    pledge.title = "After the read"
+    db.session.commit()
+    assert db.session.execute(text("SELECT title FROM pledge WHERE id = :id"), {"id": pledge.id}).scalar_one() \
+        == "After the read"
+    if dialect == "postgresql":  # the budget did not outlive its statement
+        assert db.session.execute(text("SHOW statement_timeout")).scalar_one() == before
+
+
+def test_timebox_raises_other_errors(app):
+    with pytest.raises(exc.DBAPIError):
+        timebox.first_row(text("SELECT * FROM no_such_table"), 1000)
+    db.session.rollback()
