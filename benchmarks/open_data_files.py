@@ -20,7 +20,8 @@ Loads demo data into an empty database (as benchmarks/csv_export.py does), then 
    with the incremental ones (as in 2);
 4. gunicorn serves `/data/pledges.csv` from that file (unless `--no-serve`): the download is timed and its
    SHA-256 checked against the file's; then the same download filtered (`?focus_area=connect`), live.
-Prints seconds, MB and the ratios to the baseline (goal of issue 19: within 3x), and the load average.
+Prints seconds, MB and the ratios to the baseline (goal of issue 19: within 3x), the writer process's
+peak resident memory (goal: constant in the number of pledges), and the load average.
 """
 
 from __future__ import annotations
@@ -87,10 +88,14 @@ def write_files(url: str, directory: Path, root: Path = ROOT) -> tuple[float, st
     """(seconds, result line) of the worker's job, run from the code in `root`."""
     # Timed inside the process: the app's start (about 2 s, more on a loaded machine) is no part of a run.
     # The worker is a long-running process: its first connection and compiled queries are warm.
-    _, line = run_code(url, "import time; from p2c.operations.jobs import write_open_data;"
+    # The writer's own peak resident memory (ru_maxrss, KB on Linux) is printed with its result: the
+    # process does nothing else, so the peak is the job's (plus the app's start, about 100 MB).
+    _, line = run_code(url, "import time, resource; from p2c.operations.jobs import write_open_data;"
                             "from p2c.opendata.snapshots import export_version; export_version();"
                             "t = time.perf_counter(); r = write_open_data();"
-                            "print(f'{time.perf_counter() - t:.3f}|{r}')", directory, root)
+                            "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024;"
+                            "print(f'{time.perf_counter() - t:.3f}|{r}; writer peak RSS {rss:,.0f} MB')",
+                       directory, root)
     seconds, _, result = line.partition("|")
     return float(seconds), result
 
