@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from flask import current_app
 from sqlalchemy import event
 from werkzeug.datastructures import MultiDict
 
@@ -26,8 +27,8 @@ FILTERS = ["", "focus_area=connect", "region=AFR", "q=school", "status=approved"
 
 def page_reads(queries, f) -> None:
     """What the queue view reads (p2c/review/views.py `queue`), without the template."""
-    counted = queries.status_counts(f)
-    page = queries.queue(f, counted)
+    counted = queries.status_counts(f, current_app.config["QUEUE_COUNT_BUDGET_MS"])  # as the page counts
+    page = queries.queue(f, counted, uncounted=counted is None)
     queries.queue_details(page.rows)
     queries.filter_choices()
 

@@ -39,7 +39,7 @@ def main() -> None:
         for query in FILTERS:
             f = queries.QueueFilters.from_args(MultiDict([p.split("=") for p in query.split("&") if p]), None)
             page = best(lambda f=f: queries.queue(f), args.repeat)
-            counts = best(lambda f=f: queries.status_counts(f), args.repeat)
+            counts = best(lambda f=f: queries.status_counts(f), args.repeat)  # all of them, no budget
             found = queries.queue(f).total
             plus = "+" if getattr(found, "capped", False) else ""  # past the cap (p2c/review/counts.py)
             print(f"  {query or '(open, default)':40s} page of 50 + total {page:8.1f} ms   "

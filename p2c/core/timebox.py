@@ -18,14 +18,16 @@ from sqlalchemy.exc import OperationalError
 
 from p2c.extensions import db
 
-# SQLite calls the progress handler every this many virtual-machine instructions (about 0.1 ms here),
-# which is how often it looks at the clock.
+# SQLite calls the progress handler every this many virtual-machine instructions: how often it looks at
+# the clock (a Python call each time; a count of 10,000 index entries runs some 100,000 instructions).
 _SQLITE_STEPS = 1000
 
 
 def first_row(statement: Executable, budget_ms: int | None) -> Any | None:
     """The first row of `statement` (a read), or None when it took longer than `budget_ms`
-    milliseconds and was stopped. No budget (None) waits as long as the statement takes.
+    milliseconds and was stopped. No budget (None) waits as long as the statement takes. On PostgreSQL
+    the session's pending changes are flushed first (the savepoint); on SQLite a statement that stopped
+    left the transaction as it was.
 
     Raises what the statement raises for any other reason (a query stopped by the budget is the only
     error turned into None)."""
@@ -37,18 +39,22 @@ def first_row(statement: Executable, budget_ms: int | None) -> Any | None:
 
 
 def _postgresql(statement: Executable, budget_ms: int) -> Any | None:
-    previous = db.session.execute(text("SELECT current_setting('statement_timeout')")).scalar_one()
+    # The timeout in force (the server's, the role's or the session's; milliseconds, 0 = none): the budget
+    # never loosens a stricter one, and it is put back after the statement.
+    previous = int(db.session.execute(text("SELECT setting FROM pg_settings WHERE name = 'statement_timeout'"))
+                   .scalar_one())
+    budget = min(int(budget_ms), previous) if previous else int(budget_ms)
     try:
         with db.session.begin_nested():  # a cancelled statement rolls back to here, not the whole request
-            db.session.execute(text("SELECT set_config('statement_timeout', :ms, true)"),
-                               {"ms": f"{int(budget_ms)}ms"})
+            db.session.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": f"{budget}ms"})
             row = db.session.execute(statement).first()
             # A SET LOCAL made in a savepoint that is released lasts to the transaction's end: put the
             # value back before releasing (a rollback to the savepoint undoes it by itself).
-            db.session.execute(text("SELECT set_config('statement_timeout', :previous, true)"),
-                               {"previous": previous})
+            db.session.execute(text("SELECT set_config('statement_timeout', :ms, true)"), {"ms": f"{previous}ms"})
     except OperationalError as error:
-        if getattr(error.orig, "sqlstate", None) == "57014":  # query_canceled: the budget ran out
+        # query_canceled (psycopg 3's `sqlstate`, psycopg2's `pgcode`): the budget ran out. Any other
+        # error (a lock timeout, the server going away) is raised.
+        if (getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)) == "57014":
             return None
         raise
     return row

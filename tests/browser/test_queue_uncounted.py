@@ -99,7 +99,7 @@ def test_a_broad_search_shows_the_list_uncounted_then_counts_on_demand(browser, 
         uncounted_caption = page.locator("table.queue caption").inner_text()
         if lang == "en":
             assert uncounted_caption == "Matching submissions (not counted)"
-            assert notice.inner_text().startswith("These filters match many records")
+            assert notice.inner_text().startswith("The records were not counted")
         assert page_width(page) <= viewport["width"]  # no sideways scrolling
 
         # The notice sits between the tabs and the search form, inside the window, its border and first

@@ -9,6 +9,7 @@ statement_timeout in a savepoint).
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pytest
@@ -77,17 +78,20 @@ def test_the_page_says_not_counted_and_links_to_the_counts(app, schools, client,
     body = client.get("/review/?q=school&lang=en").get_data(as_text=True)
     assert '<span class="count">' not in body
     assert "<caption>Matching submissions (not counted)</caption>" in body
-    assert "These filters match many records" in body
+    assert "The records were not counted" in body
     assert 'href="/review/?count=all&amp;status=open&amp;q=school&amp;sort=oldest"' in body
     assert body.count('class="ref"') == 3  # the open ones: 2 pledges and the report
     counted = client.get("/review/?count=all&status=open&q=school&sort=oldest&lang=en").get_data(as_text=True)
-    assert "These filters match many records" not in counted
+    assert "The records were not counted" not in counted
     assert "<caption>3 submissions</caption>" in counted
     assert '<span class="count">3</span>' in counted  # Waiting: 2 pledges and the report
+    # Counts asked for stay asked for on the tabs (and the pager), not on a new search.
+    assert 'href="/review/?status=all&amp;q=school&amp;sort=oldest&amp;count=all"' in counted
+    assert 'href="/review/?status=all&amp;q=school&amp;sort=oldest"' in body
     body = client.get("/review/?q=school&lang=fr").get_data(as_text=True)
     assert "<caption>Soumissions correspondantes (non comptées)</caption>" in body
     rare = client.get("/review/?q=zanzibar&lang=en").get_data(as_text=True)
-    assert "<caption>1 submission</caption>" in rare and "These filters match many records" not in rare
+    assert "<caption>1 submission</caption>" in rare and "The records were not counted" not in rare
 
 
 def test_counts_over_the_budget_are_left_out(app, schools, client, login, monkeypatch):
@@ -106,25 +110,75 @@ def _slow_statement():
                 " SELECT count(*) FROM c")
 
 
+# A read of some 300,000 SQLite instructions (300 calls of a progress handler), quick on both databases.
+BUSY_READ = text("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000)"
+                 " SELECT count(*) FROM c")
+
+
+def _timeout() -> str | None:
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.execute(text("SHOW statement_timeout")).scalar_one()
+
+
 def test_timebox_stops_a_slow_read_and_the_transaction_goes_on(app, builder):
     pledge = builder.pledge(title="Before the read")
     db.session.flush()
-    dialect = db.session.get_bind().dialect.name
-    before = db.session.execute(text("SHOW statement_timeout")).scalar_one() if dialect == "postgresql" else None
+    before = _timeout()
     started = datetime.now()
     assert timebox.first_row(_slow_statement(), 100) is None
     assert (datetime.now() - started).total_seconds() < 3
+    assert _timeout() == before  # in the same transaction: the budget ended with its statement
     # The same transaction still reads and writes, and commits what was flushed before.
     assert timebox.first_row(text("SELECT 41 + 1"), 1000)[0] == 42
+    assert _timeout() == before
     pledge.title = "After the read"
     db.session.commit()
     assert db.session.execute(text("SELECT title FROM pledge WHERE id = :id"), {"id": pledge.id}).scalar_one() \
         == "After the read"
-    if dialect == "postgresql":  # the budget did not outlive its statement
-        assert db.session.execute(text("SHOW statement_timeout")).scalar_one() == before
+
+
+def test_the_budget_ends_with_its_read(app):
+    """After a read that finished within its budget, the deadline no longer applies to the connection: a
+    later statement running past it is not stopped (SQLite: the progress handler was removed; PostgreSQL:
+    the timeout is the one in force before, checked in the same transaction)."""
+    before = _timeout()
+    assert timebox.first_row(BUSY_READ, 50)[0] == 30000
+    assert _timeout() == before
+    time.sleep(0.1)  # past the deadline
+    assert db.session.execute(BUSY_READ).scalar_one() == 30000
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert db.session.execute(text("SELECT 1 FROM pg_sleep(0.2)")).scalar_one() == 1
+
+
+def test_a_stricter_timeout_in_force_is_kept(app):
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    db.session.execute(text("SET LOCAL statement_timeout = '50ms'"))
+    started = time.monotonic()
+    assert timebox.first_row(text("SELECT pg_sleep(0.5)"), 5000) is None  # stopped at 50 ms, not 5 s
+    assert time.monotonic() - started < 0.4
+    assert _timeout() == "50ms"
+    db.session.rollback()
 
 
 def test_timebox_raises_other_errors(app):
     with pytest.raises(exc.DBAPIError):
         timebox.first_row(text("SELECT * FROM no_such_table"), 1000)
     db.session.rollback()
+
+
+def test_a_lock_timeout_is_raised_not_taken_for_the_budget(app, builder):
+    """PostgreSQL: another OperationalError than query_canceled (here lock_not_available, 55P03) is raised."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("lock_timeout is PostgreSQL's")
+    builder.pledge(title="Locked")
+    db.session.commit()
+    with db.engine.connect() as other:
+        other.execute(text("LOCK TABLE pledge IN ACCESS EXCLUSIVE MODE"))
+        db.session.execute(text("SET LOCAL lock_timeout = '50ms'"))
+        with pytest.raises(exc.OperationalError) as raised:
+            timebox.first_row(text("SELECT count(*) FROM pledge"), 5000)
+        assert raised.value.orig.sqlstate == "55P03"
+        db.session.rollback()
+        other.rollback()
