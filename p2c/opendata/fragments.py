@@ -263,8 +263,9 @@ def refresh_rows(checkpoint: Checkpoint | None = None) -> str:
         renderer.close()
     db.session.execute(update(OpenDataRowState).where(OpenDataRowState.id == STATE_ID).values(
         key=key, full=False, rendered_at=now.isoformat(), lease_until=""))
-    # Committed before the files are written: the marks taken and the state row would otherwise hold
-    # SQLite's write lock (and PostgreSQL's row locks) from the web processes while five files are written.
+    # Committed before the files are written (each page's marks went with its checkpoint): the state row
+    # would otherwise hold SQLite's write lock (and PostgreSQL's row lock) from the web processes while five
+    # files are written.
     commit_only()
     return summary
 
