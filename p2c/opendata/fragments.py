@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, or_, select, tuple_, union, update
+from sqlalchemy import delete, func, insert, or_, select, union, update
 
 from p2c.core.bulk import insert_rows
 from p2c.core.enums import ReviewStatus
@@ -38,6 +38,7 @@ from p2c.opendata.iati import _Lookups
 from p2c.opendata.iati_stream import activity_fragments
 from p2c.opendata.models import OpenDataRow, OpenDataRowState, OpenDataStale
 from p2c.opendata.records import iter_batches
+from p2c.opendata.stale_marks import public_top, read_marks, remove_marks
 from p2c.opendata.xlsx_rows import XlsxTable
 from p2c.pledges import visibility
 from p2c.pledges.models import Pledge
@@ -121,31 +122,61 @@ def _store(rows: list[tuple], replace: Iterable[int] | None = None) -> None:
 
 
 def _render_all(renderer: _Renderer, checkpoint: Checkpoint) -> int:
-    """Every public pledge, batch by batch: each batch replaces the rows of its id range (so rows of pledges
-    no longer public go too), committed by `checkpoint` (a long write would hold SQLite's lock)."""
+    """Every public pledge, range by range in id order. A range (last, top] ends at the `RENDER_BATCH`-th
+    public pledge above `last`, or sooner at the `RENDER_BATCH`-th mark (so no read holds more than
+    `RENDER_BATCH` marks); when no public pledge is left, the range has no top (the marks above the last
+    public pledge). For each range, in one transaction: its marks are read, then its pledges are read and
+    rendered (so what is rendered is at least as new as every mark read), its rows are replaced (rows of
+    pledges no longer public go too), the marks read are removed if unchanged, and `checkpoint` commits (a
+    long write would hold SQLite's lock). The marks of pledges that are not public go with their range."""
     last, count = 0, 0
-    for batch in iter_batches(None, RENDER_BATCH):
-        top = batch[-1]["pledge_id"]
-        db.session.execute(delete(OpenDataRow).where(OpenDataRow.pledge_id > last, OpenDataRow.pledge_id <= top))
-        _store(renderer.render(batch))
-        count += len(batch)
-        last = top
+    while True:
+        top = public_top(last, RENDER_BATCH)
+        marks = read_marks(last, top, RENDER_BATCH)
+        if len(marks) == RENDER_BATCH:
+            top = marks[-1][0]
+        in_range = [Pledge.id > last] if top is None else [Pledge.id > last, Pledge.id <= top]
+        rows_in_range = [OpenDataRow.pledge_id > last] + ([] if top is None else [OpenDataRow.pledge_id <= top])
+        db.session.execute(delete(OpenDataRow).where(*rows_in_range))
+        for batch in iter_batches(lambda s, r=in_range: s.where(*r), RENDER_BATCH):
+            _store(renderer.render(batch))
+            count += len(batch)
+        remove_marks(marks)
         checkpoint()
-    db.session.execute(delete(OpenDataRow).where(OpenDataRow.pledge_id > last))
-    return count
+        if top is None:
+            return count
+        last = top
 
 
-def _render_ids(renderer: _Renderer, ids: list[int], checkpoint: Checkpoint) -> int:
-    """These pledges: rendered if public, their rows dropped otherwise."""
-    count = 0
+def _render_ids(renderer: _Renderer, ids: list[int], checkpoint: Checkpoint) -> list[int]:
+    """These pledges: rendered if public, their rows dropped otherwise. Returns the ids rendered."""
+    rendered: list[int] = []
     for start in range(0, len(ids), RENDER_BATCH):
         chunk = ids[start:start + RENDER_BATCH]
         rows = [row for batch in iter_batches(lambda s, c=chunk: s.where(Pledge.id.in_(c)), RENDER_BATCH)
                 for row in renderer.render(batch)]
         _store(rows, replace=chunk)
-        count += len(rows)
+        rendered += [row[0] for row in rows]
         checkpoint()
-    return count
+    return rendered
+
+
+def _render_changed(renderer: _Renderer, extra: set[int], checkpoint: Checkpoint) -> tuple[int, int]:
+    """The marked pledges, a page of `RENDER_BATCH` marks at a time in pledge-id order: the page's pledges
+    are read after its marks (so rendered at least as new), rendered or dropped (`_render_ids`), the page's
+    marks removed if unchanged, and `checkpoint` commits. Then the `extra` pledges (few: released or dated
+    since the last run); one both marked and extra is rendered twice, counted once. Returns (rows
+    rendered, pledges)."""
+    last, rendered, pledges = 0, 0, 0
+    while marks := read_marks(last, None, RENDER_BATCH):
+        ids = [pledge_id for pledge_id, _mark in marks]
+        pledges += sum(1 for i in ids if i not in extra)
+        rendered += sum(1 for i in _render_ids(renderer, ids, lambda: None) if i not in extra)
+        remove_marks(marks)
+        checkpoint()
+        last = ids[-1]
+    rendered += len(_render_ids(renderer, sorted(extra), checkpoint))
+    return rendered, pledges + len(extra)
 
 
 def _released_since(since: str, now: datetime) -> list[int]:
@@ -206,8 +237,10 @@ def refresh_rows(checkpoint: Checkpoint | None = None) -> str:
     """Bring `opendata_row` up to date with the committed data; returns a one-line summary.
 
     `checkpoint` is called after each batch of rows written (the worker passes its commit); the caller
-    commits the end. The stale marks read at the start are removed only if unchanged (`OpenDataStale.mark`),
-    so a pledge changed meanwhile is rendered again by the next run.
+    commits the end. The stale marks are read a page at a time (`p2c.opendata.stale_marks`: constant memory
+    after an import of a million pledges), each page before the pledges it covers are read, and removed
+    once they are rendered only if unchanged (`OpenDataStale.mark`), so a pledge changed meanwhile is
+    rendered again by the next run.
     """
     checkpoint = checkpoint or (lambda: None)
     now = visibility.now()
@@ -217,25 +250,22 @@ def refresh_rows(checkpoint: Checkpoint | None = None) -> str:
     db.session.expire_all()
     state = db.session.get(OpenDataRowState, STATE_ID)
     key = render_key()
-    marks = db.session.execute(select(OpenDataStale.pledge_id, OpenDataStale.mark)).all()
     renderer = _Renderer()
     try:
         if state.full or state.key != key:
             why = "first" if not state.key else ("asked" if state.full else "new key")
             summary = f"rendered all {_render_all(renderer, checkpoint)} rows ({why})"
         else:
-            ids = sorted({pid for pid, _mark in marks} | set(_released_since(state.rendered_at, now))
-                         | set(_dated_since(state.rendered_at, now)))
-            summary = f"rendered {_render_ids(renderer, ids, checkpoint)} of {len(ids)} changed pledges"
+            extra = set(_released_since(state.rendered_at, now)) | set(_dated_since(state.rendered_at, now))
+            rendered, changed = _render_changed(renderer, extra, checkpoint)
+            summary = f"rendered {rendered} of {changed} changed pledges"
     finally:
         renderer.close()
-    for start in range(0, len(marks), 500):
-        db.session.execute(delete(OpenDataStale).where(
-            tuple_(OpenDataStale.pledge_id, OpenDataStale.mark).in_([tuple(m) for m in marks[start:start + 500]])))
     db.session.execute(update(OpenDataRowState).where(OpenDataRowState.id == STATE_ID).values(
         key=key, full=False, rendered_at=now.isoformat(), lease_until=""))
-    # Committed before the files are written: the marks taken and the state row would otherwise hold
-    # SQLite's write lock (and PostgreSQL's row locks) from the web processes while five files are written.
+    # Committed before the files are written (each page's marks went with its checkpoint): the state row
+    # would otherwise hold SQLite's write lock (and PostgreSQL's row lock) from the web processes while five
+    # files are written.
     commit_only()
     return summary
 

@@ -136,8 +136,8 @@ def write_open_data() -> str:
     """The full open-data downloads as files, when the data changed since they were written."""
     from p2c.opendata.snapshots import write_snapshots
 
-    # Each batch of rendered rows is committed (a long write would hold SQLite's lock from the web
-    # processes), the rest (stale marks taken, the rows' state) at the end.
+    # Each batch of rendered rows is committed with the stale marks it took (a long write would hold
+    # SQLite's lock from the web processes), the rows' state at the end.
     result = write_snapshots(checkpoint=commit)
     commit()
     return result
