@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from p2c.extensions import db
 
 # SQLite calls the progress handler every this many virtual-machine instructions: how often it looks at
-# the clock (a Python call each time; a count of 10,000 index entries runs some 100,000 instructions).
+# the clock (a Python call each time).
 _SQLITE_STEPS = 1000
 
 

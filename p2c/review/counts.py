@@ -4,7 +4,7 @@ At a million approved pledges, counting every match of a status cost more than r
 (0.4 s for the approved tab, 1-1.8 s with a focus-area, region or search filter, on SQLite). A page
 only needs to know whether there are many: each (kind, status) is counted as
 `SELECT count(*) FROM (SELECT 1 ... WHERE ... LIMIT cap + 1)`, so the database stops after cap + 1
-matching index entries. A count above the cap is shown as "10,000+"; counts up to the cap are exact.
+matching index entries. A count above the cap is shown as "1,000+"; counts up to the cap are exact.
 The queue's pager does not need the exact total beyond the cap (it reads one row past the page to know
 whether a next page exists). The CSV download iterates the queue and is never cut.
 """
@@ -17,8 +17,10 @@ from sqlalchemy import Select, func, literal, select
 
 # Counting a (kind, status) stops after this many matches plus one: the cost of a count is then bounded
 # by about COUNT_CAP index entries (times the kinds and statuses counted), whatever the table's size.
-# 10,000 is 200 pages of 50, more than a reviewer pages through; past it the page shows "10,000+".
-COUNT_CAP = 10_000
+# 1,000 is 20 pages of 50, more than a reviewer pages through; past it the page shows "1,000+". It was
+# 10,000 until the counts of a region filter at 1M pledges took 145-165 ms of a page's 250 on PostgreSQL
+# (50 ms at 1,000: each part stops ten times sooner; benchmarks/staff_explain.py, README "Issue 19").
+COUNT_CAP = 1_000
 
 
 class Count(int):

@@ -85,7 +85,7 @@ def _action_title(code: str) -> str:
 
 @bp.app_template_filter("queue_count")
 def _queue_count(value: int) -> str:
-    """A queue count in the locale's digits; one that reached the cap (queries.COUNT_CAP) as "10,000+"."""
+    """A queue count in the locale's digits; one that reached the cap (counts.COUNT_CAP) as "1,000+"."""
     number = format_decimal(value)
     # TRANSLATORS: a count that stopped at a cap: there are more than %(num)s (e.g. "10,000+").
     return _("%(num)s+", num=number) if getattr(value, "capped", False) else number

@@ -60,7 +60,7 @@ def test_total_per_status(app, capped, status, expected):
 
 
 def test_the_default_cap_counts_exactly(app, builder):
-    assert counts.COUNT_CAP == 10_000
+    assert counts.COUNT_CAP == 1_000
     for _ in range(4):
         builder.pledge(status=S)
     db.session.commit()
