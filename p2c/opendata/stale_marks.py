@@ -17,8 +17,11 @@ Mark = tuple[int, int]  # (pledge_id, mark)
 
 # The pairs are rendered into the statement as integer literals (`literal_execute`), not bound: a page of
 # a thousand pairs would otherwise bind two thousand variables, over the 999 of an SQLite built before 3.32.
-_REMOVE = delete(OpenDataStale).where(tuple_(OpenDataStale.pledge_id, OpenDataStale.mark).in_(
-    bindparam("pairs", expanding=True, literal_execute=True)))
+# The page's id range too: SQLite answers a tuple IN by scanning the whole table (1M marks after an import:
+# 0.1-0.3 s a page) and the range by its primary key (0.01-0.03 s).
+_REMOVE = delete(OpenDataStale).where(
+    OpenDataStale.pledge_id >= bindparam("first"), OpenDataStale.pledge_id <= bindparam("last"),
+    tuple_(OpenDataStale.pledge_id, OpenDataStale.mark).in_(bindparam("pairs", expanding=True, literal_execute=True)))
 
 
 def read_marks(after: int, upto: int | None, limit: int) -> list[Mark]:
@@ -35,7 +38,8 @@ def remove_marks(marks: list[Mark]) -> None:
     """Delete these (pledge_id, mark) pairs, in one statement: a pledge marked again since (a new value)
     keeps its mark, so the next run renders it."""
     if marks:
-        db.session.execute(_REMOVE, {"pairs": marks})
+        ids = [pledge_id for pledge_id, _mark in marks]
+        db.session.execute(_REMOVE, {"pairs": marks, "first": min(ids), "last": max(ids)})
 
 
 def public_top(after: int, count: int) -> int | None:
