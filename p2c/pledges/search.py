@@ -35,8 +35,10 @@ def matching_pledges(text: str, *, reference: bool = True) -> Select | None:
 COMMON = 1_000
 
 
-# A word's class is kept this long (seconds): an import can make a rare word common, and the plan and
-# the queue's counts (p2c.review.queries.status_counts) follow within this time, not at a restart.
+# A word's class is kept this long (seconds): an import can make a rare word common, and whether the
+# queue counts it (p2c.review.queries.status_counts) follows within this time, not at a restart. A queue
+# statement already built keeps the plan it was built with (p2c.review.queries._STATEMENTS, until that
+# memo is cleared): a plan choice only, both shapes find the same records.
 COMMON_TTL = 600
 
 _COMMON: dict[str, tuple[bool, float]] = {}

@@ -87,7 +87,7 @@ def _action_title(code: str) -> str:
 def _queue_count(value: int) -> str:
     """A queue count in the locale's digits; one that reached the cap (counts.COUNT_CAP) as "1,000+"."""
     number = format_decimal(value)
-    # TRANSLATORS: a count that stopped at a cap: there are more than %(num)s (e.g. "10,000+").
+    # TRANSLATORS: a count that stopped at a cap: there are more than %(num)s (e.g. "1,000+").
     return _("%(num)s+", num=number) if getattr(value, "capped", False) else number
 
 

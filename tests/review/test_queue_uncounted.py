@@ -182,3 +182,12 @@ def test_a_lock_timeout_is_raised_not_taken_for_the_budget(app, builder):
         assert raised.value.orig.sqlstate == "55P03"
         db.session.rollback()
         other.rollback()
+
+
+def test_a_budget_of_zero_or_less_counts_everything(app, schools):
+    """P2C_QUEUE_COUNT_BUDGET_MS=0 (or a negative value typed by mistake) means no budget: counted, not a
+    500 (PostgreSQL refuses a negative statement_timeout) and not "never counted" (SQLite's deadline past)."""
+    for budget in (0, -5):
+        counted = queries.status_counts(QueueFilters(status="approved"), budget)
+        assert counted is not None and int(counted["approved"]) == 1
+        assert timebox.first_row(text("SELECT 1"), budget)[0] == 1
