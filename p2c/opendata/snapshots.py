@@ -24,6 +24,7 @@ before is kept for downloads in flight and older sets removed. `dir` is `OPENDAT
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -158,15 +159,19 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
             document = IatiDocument()
             iati.write(document.batch([]))  # the declaration and the opening tag
         separator = b"\n"
-        for rows in fragments.iter_rows(["csv", "json", "xlsx", "iati"] if iati else ["csv", "json", "xlsx"]):
-            data = b"".join([row[1] for row in rows])
-            out["csv"].write(data)
-            out["excel.csv"].write(data)
-            out["json"].write(separator + b",\n".join([row[2] for row in rows]))
-            separator = b",\n"
-            sheet.add([row[3] for row in rows])
-            if iati is not None:
-                iati.write(b"".join([row[4] for row in rows]))
+        # Closed on the way out, error or not: on PostgreSQL a thread reads the next page meanwhile, and the
+        # connection must be free before the caller rolls back on it.
+        pages = fragments.iter_rows(["csv", "json", "xlsx", "iati"] if iati else ["csv", "json", "xlsx"])
+        with contextlib.closing(pages):
+            for rows in pages:
+                data = b"".join([row[1] for row in rows])
+                out["csv"].write(data)
+                out["excel.csv"].write(data)
+                out["json"].write(separator + b",\n".join([row[2] for row in rows]))
+                separator = b",\n"
+                sheet.add([row[3] for row in rows])
+                if iati is not None:
+                    iati.write(b"".join([row[4] for row in rows]))
         out["json"].write(json_table.end())
         if iati is not None:
             iati.write(document.end())
