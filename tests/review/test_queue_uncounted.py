@@ -227,3 +227,27 @@ def test_a_record_opened_from_a_counted_list_keeps_it_counted(app, schools, clie
                                  **({"csrf_token": token.group(1)} if token else {})})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("?queue=q%3Dschool%26count%3Dall")
+
+
+def test_a_page_past_the_end_of_an_uncounted_list_says_so(app, schools, client, login):
+    """Past the end of a list whose length is unknown, the page says so and links to the first page (not
+    "Nothing matches", not a "Previous" to another empty page); a counted list clamps to its last page."""
+    app.config["QUEUE_COUNT_BUDGET_MS"] = 10_000
+    login("reviewer")
+    page = queries.queue(QueueFilters(search="school", page=999), None, uncounted=True)
+    assert page.past_the_end and not queries.queue(QueueFilters(search="school"), None, uncounted=True).past_the_end
+    body = client.get("/review/?q=school&page=999&lang=en").get_data(as_text=True)
+    assert "Nothing matches these filters." not in body
+    assert "Page 999 is past the end of this list." in body
+    assert '<a href="/review/?status=open&amp;q=school&amp;sort=oldest">Go to the first page</a>' in body
+    assert 'rel="prev"' not in body and 'rel="next"' not in body
+    # Counted on demand: the total is known, so the last page is shown, as for any counted list.
+    body = client.get("/review/?q=school&page=999&count=all&lang=en").get_data(as_text=True)
+    assert "<caption>3 submissions</caption>" in body and body.count('class="ref"') == 3
+    body = client.get("/review/?q=school&page=999&lang=fr").get_data(as_text=True)
+    assert "La page 999 est au-delà de la fin de cette liste." in body and "Aller à la première page" in body
+    # A first page with no rows still says that nothing matches, counted or not (a broad search on a status
+    # without any of its matches).
+    for url in ("/review/?q=school&status=rejected&lang=en", "/review/?q=zanzibar&status=rejected&lang=en"):
+        body = client.get(url).get_data(as_text=True)
+        assert "Nothing matches these filters." in body and "past the end" not in body
