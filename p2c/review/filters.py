@@ -52,6 +52,10 @@ class QueueFilters:
     search: str = ""
     sort: str = "oldest"
     page: int = 1
+    # "all" when the reviewer asked for the counts (the queue's "count them" link): not a filter, but kept
+    # with the filters so that every link that carries them (tabs, pager, a record opened from the
+    # queue and its way back) keeps the list counted.
+    count: str = ""
     user_id: int | None = None  # who "me" is
     statuses: tuple = field(default=())
     # Set by the queue's counts (not from a request): a kind may then prefer a filter that reads a
@@ -91,6 +95,7 @@ class QueueFilters:
             search=args.get("q", "").strip()[:100],
             sort=sort if sort in SORTS else "oldest",
             page=page,
+            count="all" if args.get("count") == "all" else "",
             user_id=user_id,
         )
 
@@ -98,7 +103,7 @@ class QueueFilters:
         """Query-string arguments for these filters with some changed (links keep the other filters)."""
         values = {"kind": self.kind, "status": self.status, "focus_area": self.focus_area, "region": self.region,
                   "assignee": self.assignee, "age": self.age, "reporting": self.reporting, "q": self.search,
-                  "sort": self.sort, "page": self.page}
+                  "sort": self.sort, "page": self.page, "count": self.count}
         values.update(changes)
         return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
 

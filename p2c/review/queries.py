@@ -197,6 +197,12 @@ class QueuePage:
     pages: int | None
     has_next: bool = False
 
+    @property
+    def past_the_end(self) -> bool:
+        """An empty page after the first: the list ends before it. Only when the number of pages is
+        unknown (not counted, or capped): a known one clamps the page asked for to the last."""
+        return self.page > 1 and not self.rows
+
 
 def _without_jit() -> None:
     """On PostgreSQL, no JIT compilation for the rest of this transaction (the queue's reads).

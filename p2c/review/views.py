@@ -110,13 +110,12 @@ def queue():
     """All submissions waiting for review, with counts, filters, sorting and search."""
     filters = _filters()
     # Counted within the page's budget, or on demand (the "count them" link: ?count=all) however long it takes.
-    count_all = "all" if request.args.get("count") == "all" else None
-    budget = None if count_all else current_app.config["QUEUE_COUNT_BUDGET_MS"]
+    budget = None if filters.count else current_app.config["QUEUE_COUNT_BUDGET_MS"]
     counts = queries.status_counts(filters, budget)  # the page's total is one of them: counted once
     page = queries.queue(filters, counts, uncounted=counts is None)
     return render_template("review/queue.html", filters=filters, page=page, details=queries.queue_details(page.rows),
                            queue_qs=queries.queue_query_string(filters),
-                           counts=counts, count_all=count_all, choices=queries.filter_choices(),
+                           counts=counts, choices=queries.filter_choices(),
                            region_name=region_name,
                            status_tabs=_status_tabs(), age_buckets=queries.AGE_BUCKETS,
                            sorts=list(queries.SORTS), bulk_form=BulkApproveForm())

@@ -9,6 +9,7 @@ statement_timeout in a savepoint).
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 
@@ -191,3 +192,62 @@ def test_a_budget_of_zero_or_less_counts_everything(app, schools):
         counted = queries.status_counts(QueueFilters(status="approved"), budget)
         assert counted is not None and int(counted["approved"]) == 1
         assert timebox.first_row(text("SELECT 1"), budget)[0] == 1
+
+
+def _next_link(html: str) -> str:
+    return re.search(r'<a href="([^"]+)" rel="next">', html).group(1)
+
+
+def test_a_record_opened_from_a_counted_list_keeps_it_counted(app, schools, client, login):
+    """count=all travels with the other filters in the record page's `queue` argument: back to the list,
+    and on to the next submission, the list is still counted; a list not counted stays without it."""
+    app.config["QUEUE_COUNT_BUDGET_MS"] = 10_000
+    login("reviewer")
+    first = schools[0]
+    counted = client.get("/review/?count=all&q=school&lang=en").get_data(as_text=True)
+    link = f"/review/pledge/{first.id}?queue=q%3Dschool%26count%3Dall"
+    assert f'href="{link}"' in counted
+    record = client.get(link).get_data(as_text=True)
+    assert 'href="/review/?q=school&amp;count=all"' in record  # back to the list
+    following = _next_link(record)
+    assert following.endswith("?queue=q%3Dschool%26count%3Dall") and following != link
+    assert 'href="/review/?q=school&amp;count=all"' in client.get(following).get_data(as_text=True)
+    back = client.get("/review/?q=school&count=all&lang=en").get_data(as_text=True)
+    assert "<caption>3 submissions</caption>" in back and "The records were not counted" not in back
+    # Not asked for: nothing is added to the links.
+    body = client.get("/review/?q=school&lang=en").get_data(as_text=True)
+    assert f'href="/review/pledge/{first.id}?queue=q%3Dschool"' in body
+    record = client.get(f"/review/pledge/{first.id}?queue=q%3Dschool").get_data(as_text=True)
+    assert 'href="/review/?q=school"' in record and "count%3Dall" not in record
+    # A decision returns to the record with count=all still in its queue.
+    page = client.get(link).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    response = client.post(f"{link.replace('?', '/decide?')}",
+                           data={"action": "approve", "message": "", "version": str(first.version),
+                                 **({"csrf_token": token.group(1)} if token else {})})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("?queue=q%3Dschool%26count%3Dall")
+
+
+def test_a_page_past_the_end_of_an_uncounted_list_says_so(app, schools, client, login):
+    """Past the end of a list whose length is unknown, the page says so and links to the first page (not
+    "Nothing matches", not a "Previous" to another empty page); a counted list clamps to its last page."""
+    app.config["QUEUE_COUNT_BUDGET_MS"] = 10_000
+    login("reviewer")
+    page = queries.queue(QueueFilters(search="school", page=999), None, uncounted=True)
+    assert page.past_the_end and not queries.queue(QueueFilters(search="school"), None, uncounted=True).past_the_end
+    body = client.get("/review/?q=school&page=999&lang=en").get_data(as_text=True)
+    assert "Nothing matches these filters." not in body
+    assert "Page 999 is past the end of this list." in body
+    assert '<a href="/review/?status=open&amp;q=school&amp;sort=oldest">Go to the first page</a>' in body
+    assert 'rel="prev"' not in body and 'rel="next"' not in body
+    # Counted on demand: the total is known, so the last page is shown, as for any counted list.
+    body = client.get("/review/?q=school&page=999&count=all&lang=en").get_data(as_text=True)
+    assert "<caption>3 submissions</caption>" in body and body.count('class="ref"') == 3
+    body = client.get("/review/?q=school&page=999&lang=fr").get_data(as_text=True)
+    assert "La page 999 est au-delà de la fin de cette liste." in body and "Aller à la première page" in body
+    # A first page with no rows still says that nothing matches, counted or not (a broad search on a status
+    # without any of its matches).
+    for url in ("/review/?q=school&status=rejected&lang=en", "/review/?q=zanzibar&status=rejected&lang=en"):
+        body = client.get(url).get_data(as_text=True)
+        assert "Nothing matches these filters." in body and "past the end" not in body
