@@ -107,6 +107,25 @@ CHANGE = ("from sqlalchemy import select; from p2c.extensions import db; from p2
           "pledges = [db.session.get(Pledge, i) for i in ids[::step][:{n}]];"
           "[setattr(p, 'title', p.title + ' (amended)') for p in pledges];"
           "db.session.commit(); print(len(pledges))")
+# The files written again from the rows as they are (nothing to render), timed in process. With
+# `sequential`, `fragments._iter_rows_binary` is swapped for one read after the other (the writer before
+# the reading thread), so both are timed on the same rows in one run (`--read-ab`); the module's source
+# is unchanged, so no row is rendered again (`fragments.render_key`).
+SEQUENTIAL = """
+def one_after_the_other(connection, columns, batch_size):
+    names = ", ".join(["pledge_id", *[OpenDataRow.__table__.c[c].name for c in columns]])
+    sql = f"SELECT {names} FROM opendata_row WHERE pledge_id > %s ORDER BY pledge_id LIMIT %s"
+    last = 0
+    with connection.connection.driver_connection.cursor(binary=True) as cursor:
+        while rows := cursor.execute(sql, (last, batch_size)).fetchall():
+            yield rows
+            last = rows[-1][0]
+fragments._iter_rows_binary = one_after_the_other
+"""
+REWRITE = ("import time; from p2c.opendata import fragments, snapshots;"
+           "from p2c.opendata.models import OpenDataRow;"
+           "exec({swap!r});"
+           "t = time.perf_counter(); snapshots.write_snapshots(force=True); print(f'{{time.perf_counter() - t:.3f}}')")
 FORGET = ("from p2c.opendata.fragments import clear_rows; from p2c.extensions import db;"
           "clear_rows(); db.session.commit(); print('cleared')")
 
@@ -162,6 +181,9 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=10, help="pledges changed before the incremental write")
     parser.add_argument("--verify", action="store_true",
                         help="compare the incremental files with files written from scratch (one more full render)")
+    parser.add_argument("--read-ab", type=int, default=0, metavar="N",
+                        help="PostgreSQL: then write the files again 2N times, alternating the rows read in a thread "
+                             "(as the writer does) and one read after the other")
     parser.add_argument("--no-serve", action="store_true", help="skip the downloads through gunicorn")
     parser.add_argument("--no-live", action="store_true",
                         help="skip the filtered (live) download, which streams at about 15 MB a minute")
@@ -203,6 +225,13 @@ def main() -> None:
             scratch_in, _ = write_files(url, work / "exports-scratch")
             print(f"from scratch again {scratch_in:.1f} s; incremental files equal to the scratch ones: "
                   + ", ".join(f"{fmt} {same}" for fmt, same in same_files(directory, work / "exports-scratch").items()))
+    for _ in range(args.read_ab if not url.startswith("sqlite") else 0):
+        for sequential in (False, True):
+            code = REWRITE.format(swap=SEQUENTIAL if sequential else "")
+            seconds = float(run_code(url, code, work / "exports-ab")[1])
+            how = "one read after the other" if sequential else "read in a thread"
+            print(f"files written again from the rows, {how}: {seconds:.1f} s{ratio(seconds)}; "
+                  f"load average {load_average()}")
     if args.no_serve:
         return
 
