@@ -181,6 +181,8 @@ def main() -> None:
     parser.add_argument("--changed", type=int, default=10, help="pledges changed before the incremental write")
     parser.add_argument("--verify", action="store_true",
                         help="compare the incremental files with files written from scratch (one more full render)")
+    parser.add_argument("--keep-rows", action="store_true",
+                        help="no full render: keep the rows an earlier run left in --database-url (incremental only)")
     parser.add_argument("--read-ab", type=int, default=0, metavar="N",
                         help="PostgreSQL: then write the files again 2N times, alternating the rows read in a thread "
                              "(as the writer does) and one read after the other")
@@ -208,11 +210,14 @@ def main() -> None:
         before_in, before_result = write_files(url, work / "exports-before", Path(args.before).resolve())
         print(f"before ({args.before}): the worker wrote the downloads in {before_in:.1f} s{ratio(before_in)}: "
               f"{before_result}")
-    run_code(url, FORGET, directory)  # a database prepared by an earlier run may hold rows already
-    written_in, result = write_files(url, directory)
-    print(f"full render: the worker wrote the downloads in {written_in:.1f} s{ratio(written_in)}: {result}; "
-          f"load average {load_average()}")
-    if args.before:
+    if args.keep_rows:
+        print("full render: skipped (--keep-rows: the rows an earlier run rendered are kept)")
+    else:
+        run_code(url, FORGET, directory)  # a database prepared by an earlier run may hold rows already
+        written_in, result = write_files(url, directory)
+        print(f"full render: the worker wrote the downloads in {written_in:.1f} s{ratio(written_in)}: {result}; "
+              f"load average {load_average()}")
+    if args.before and not args.keep_rows:
         print(f"speed-up {before_in / written_in:.1f}x; same downloads as before: "
               + ", ".join(f"{fmt} {same}" for fmt, same in same_files(directory, work / "exports-before").items()))
     if args.changed:
