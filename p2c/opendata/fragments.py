@@ -21,7 +21,7 @@ import functools
 import hashlib
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -310,9 +310,19 @@ def _iter_rows_binary(connection, columns: list[str], batch_size: int) -> Iterat
         def read(last: int) -> list[tuple]:
             return cursor.execute(sql, (last, batch_size)).fetchall()
 
-        pending = reader.submit(read, 0)
+        def ahead(last: int) -> Future:
+            try:
+                return reader.submit(read, last)
+            except RuntimeError:
+                # The interpreter is exiting (the worker's SIGTERM lets a running job finish, and
+                # concurrent.futures then takes no new work): the rest is read here, one page after the other.
+                done: Future = Future()
+                done.set_result(read(last))
+                return done
+
+        pending = ahead(0)
         while rows := pending.result():
-            pending = reader.submit(read, rows[-1][0])
+            pending = ahead(rows[-1][0])
             yield rows
 
 

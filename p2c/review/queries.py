@@ -201,7 +201,7 @@ class QueuePage:
     def past_the_end(self) -> bool:
         """An empty page after the first: the list ends before it. Only when the number of pages is
         unknown (not counted, or capped): a known one clamps the page asked for to the last."""
-        return self.page > 1 and not self.rows
+        return self.pages is None and self.page > 1 and not self.rows
 
 
 def _without_jit() -> None:

@@ -20,7 +20,7 @@ from p2c.core import timebox
 from p2c.core.enums import ReviewStatus
 from p2c.extensions import db
 from p2c.pledges import search as pledge_search
-from p2c.review import queries
+from p2c.review import counts, queries
 from p2c.review.filters import QueueFilters
 
 S, A = ReviewStatus.SUBMITTED, ReviewStatus.APPROVED
@@ -251,3 +251,11 @@ def test_a_page_past_the_end_of_an_uncounted_list_says_so(app, schools, client, 
     for url in ("/review/?q=school&status=rejected&lang=en", "/review/?q=zanzibar&status=rejected&lang=en"):
         body = client.get(url).get_data(as_text=True)
         assert "Nothing matches these filters." in body and "past the end" not in body
+
+
+def test_a_counted_list_that_shrank_under_the_page_is_not_called_past_the_end():
+    """Counted, then a record decided before the page was read: the page (clamped by the count) comes back
+    empty, but its number of pages is known, so the message for an unknown end is not shown (review)."""
+    assert not queries.QueuePage(rows=[], total=counts.Count(51), page=2, pages=2).past_the_end
+    assert queries.QueuePage(rows=[], total=None, page=2, pages=None).past_the_end
+    assert not queries.QueuePage(rows=[], total=None, page=1, pages=None).past_the_end
