@@ -108,9 +108,9 @@ CHANGE = ("from sqlalchemy import select; from p2c.extensions import db; from p2
           "[setattr(p, 'title', p.title + ' (amended)') for p in pledges];"
           "db.session.commit(); print(len(pledges))")
 # The files written again from the rows as they are (nothing to render), timed in process. With
-# `sequential`, `fragments._iter_rows_binary` is swapped for one read after the other (the writer before
+# `sequential`, `row_pages._iter_rows_binary` is swapped for one read after the other (the writer before
 # the reading thread), so both are timed on the same rows in one run (`--read-ab`); the module's source
-# is unchanged, so no row is rendered again (`fragments.render_key`).
+# is not hashed with the rendering's, so no row is rendered again (`fragments.render_key`).
 SEQUENTIAL = """
 def one_after_the_other(connection, columns, batch_size):
     names = ", ".join(["pledge_id", *[OpenDataRow.__table__.c[c].name for c in columns]])
@@ -120,9 +120,9 @@ def one_after_the_other(connection, columns, batch_size):
         while rows := cursor.execute(sql, (last, batch_size)).fetchall():
             yield rows
             last = rows[-1][0]
-fragments._iter_rows_binary = one_after_the_other
+row_pages._iter_rows_binary = one_after_the_other
 """
-REWRITE = ("import time; from p2c.opendata import fragments, snapshots;"
+REWRITE = ("import time; from p2c.opendata import row_pages, snapshots;"
            "from p2c.opendata.models import OpenDataRow;"
            "exec({swap!r});"
            "t = time.perf_counter(); snapshots.write_snapshots(force=True); print(f'{{time.perf_counter() - t:.3f}}')")

@@ -20,8 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -276,54 +275,6 @@ def clear_rows() -> None:
     db.session.execute(delete(OpenDataRow))
     db.session.execute(delete(OpenDataStale))
     db.session.execute(delete(OpenDataRowState))
-
-
-def iter_rows(columns: list[str], batch_size: int = 2000) -> Iterator[list[tuple]]:
-    """The rows in pledge-id order (the files' order), `columns` of each, in batches (keyset on the key)."""
-    cols = [OpenDataRow.pledge_id] + [getattr(OpenDataRow, c) for c in columns]
-    connection, last = db.session.connection(), 0
-    if connection.dialect.name == "postgresql":
-        yield from _iter_rows_binary(connection, columns, batch_size)
-        return
-    while True:
-        rows = connection.execute(select(*cols).where(OpenDataRow.pledge_id > last)
-                                  .order_by(OpenDataRow.pledge_id).limit(batch_size)).all()
-        if not rows:
-            return
-        yield rows
-        last = rows[-1][0]
-
-
-def _iter_rows_binary(connection, columns: list[str], batch_size: int) -> Iterator[list[tuple]]:
-    """`iter_rows` on PostgreSQL through a binary cursor: bytea comes as its bytes, not as hex text twice its
-    size that the driver then decodes (40% of the time of writing the files from the rows at 20,000).
-
-    The next page is read in a thread while the caller writes this one: reading is the server's work
-    (detoasting, decompressing) and the socket's, neither holding the GIL, and at 1M it was 35-50 s of the 83
-    s the files took when the two ran one after the other. One read at a time (the driver connection is not
-    used by two threads at once), at most two pages in memory; closing the generator waits for the read in
-    flight, so the connection is free again when it returns."""
-    names = ", ".join(["pledge_id", *[OpenDataRow.__table__.c[c].name for c in columns]])
-    sql = f"SELECT {names} FROM opendata_row WHERE pledge_id > %s ORDER BY pledge_id LIMIT %s"  # noqa: S608 - column names from the table
-    with connection.connection.driver_connection.cursor(binary=True) as cursor, \
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="opendata-rows") as reader:
-        def read(last: int) -> list[tuple]:
-            return cursor.execute(sql, (last, batch_size)).fetchall()
-
-        def ahead(last: int) -> Future:
-            try:
-                return reader.submit(read, last)
-            except RuntimeError:
-                # The interpreter is exiting (the worker's SIGTERM lets a running job finish, and
-                # concurrent.futures then takes no new work): the rest is read here, one page after the other.
-                done: Future = Future()
-                done.set_result(read(last))
-                return done
-
-        pending = ahead(0)
-        while rows := pending.result():
-            pending = ahead(rows[-1][0])
-            yield rows
 
 
 class XlsxSplice:

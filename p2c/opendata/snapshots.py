@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 
 from p2c.extensions import db
 from p2c.members.models import Organization
-from p2c.opendata import fragments
+from p2c.opendata import fragments, row_pages
 from p2c.opendata.columns import COLUMNS
 from p2c.opendata.exports import CsvTable, JsonTable
 from p2c.opendata.iati_stream import IatiDocument
@@ -161,7 +161,7 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
         separator = b"\n"
         # Closed on the way out, error or not: on PostgreSQL a thread reads the next page meanwhile, and the
         # connection must be free before the caller rolls back on it.
-        pages = fragments.iter_rows(["csv", "json", "xlsx", "iati"] if iati else ["csv", "json", "xlsx"])
+        pages = row_pages.iter_rows(["csv", "json", "xlsx", "iati"] if iati else ["csv", "json", "xlsx"])
         with contextlib.closing(pages):
             for rows in pages:
                 data = b"".join([row[1] for row in rows])

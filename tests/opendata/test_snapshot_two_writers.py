@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from p2c.extensions import db
-from p2c.opendata import fragments, snapshots
+from p2c.opendata import row_pages, snapshots
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def test_a_second_worker_writing_at_the_same_time_does_not_corrupt_the_files(bui
     for n in range(3):
         builder.pledge(title=f"Pledge {n}")
     db.session.commit()
-    batches = fragments.iter_rows
+    batches = row_pages.iter_rows
     state = {"inner": False}
 
     def interleaved(columns, batch_size=1):
@@ -32,7 +32,7 @@ def test_a_second_worker_writing_at_the_same_time_does_not_corrupt_the_files(bui
                 state["inner"] = True  # worker B starts while worker A is half-way through its files
                 snapshots.write_snapshots(force=True)
 
-    monkeypatch.setattr(fragments, "iter_rows", interleaved)
+    monkeypatch.setattr(row_pages, "iter_rows", interleaved)
     # Worker A: B truncated A's `.partial` (same name) and renamed it away; A keeps writing into the file
     # B published, then fails with FileNotFoundError. With bytes that differ between runs (the IATI
     # file's generated-datetime, XLSX zip times) the published file no longer matches its SHA-256, and

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from p2c.extensions import db
-from p2c.opendata import fragments, snapshots
+from p2c.opendata import fragments, row_pages, snapshots
 from p2c.opendata.iati_stream import IatiDocument
 from p2c.operations.jobs import write_open_data
 
@@ -53,9 +53,9 @@ def test_the_written_files_are_the_live_bytes_and_are_served_with_their_hash(cli
 
     # The worker renders each pledge's rows and writes all files from them in one pass; batches of one
     # pledge here (1,000 and 2,000 in production) show that the batching never shows in the bytes.
-    batches = fragments.iter_rows
+    batches = row_pages.iter_rows
     monkeypatch.setattr(fragments, "RENDER_BATCH", 1)
-    monkeypatch.setattr(fragments, "iter_rows", lambda columns: batches(columns, 1))
+    monkeypatch.setattr(row_pages, "iter_rows", lambda columns: batches(columns, 1))
     assert write_open_data().startswith("wrote 5 files")
     assert write_open_data() == "up to date"
     for url in LIVE:
