@@ -137,3 +137,50 @@ def test_a_broad_search_shows_the_list_uncounted_then_counts_on_demand(browser, 
         screenshot(page, f"queue-counted-{lang}-{size}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_past_the_end_and_a_record_keep_the_list_as_asked(browser, live_server, broad, lang, size):
+    """A page past the end of an uncounted list says so and links to the first page; a record opened from a
+    list counted on demand leads back to it still counted (stop 26)."""
+    viewport = VIEWPORTS[size]
+    phone = size == "phone"
+    context = browser.new_context(viewport=viewport, bypass_csp=True, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    try:
+        base = live_server.url
+        page.goto(base + "/login?next=/review/")
+        page.fill("#email", "uncounted-reviewer@example.org")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/review/")
+
+        assert page.goto(f"{base}/review/?q=school&page=7&lang={lang}").status == 200
+        assert (page.get_attribute("html", "dir") or "ltr") == LANGS[lang]
+        cell = page.locator("table.queue tbody td").first
+        first = cell.locator("a")
+        if lang == "en":
+            assert cell.inner_text().startswith("Page 7 is past the end of this list.")
+        assert "Nothing matches" not in cell.inner_text()
+        assert page.locator("a[rel=prev]").count() == 0  # "Previous" would lead to another empty page
+        assert page_width(page) <= viewport["width"]
+        problems = _axe(page)
+        assert not problems, "axe-core violations in <main> (past the end):\n" + "\n".join(problems)
+        screenshot(page, f"queue-past-end-{lang}-{size}")
+        first.click()
+        page.wait_for_load_state()
+        assert "page=" not in page.url and "q=school" in page.url
+        assert page.locator("table.queue a.ref").count() == 3
+
+        page.goto(f"{base}/review/?q=school&count=all&lang={lang}")
+        page.locator("table.queue a.ref").first.click()
+        page.wait_for_load_state()
+        back = page.locator("main a[href^='/review/?'][href*='count=all']").first
+        assert back.count() == 1, "the record page's way back keeps count=all"
+        back.click()
+        page.wait_for_load_state()
+        assert page.locator("p.notice.uncounted").count() == 0
+        assert page.locator(".status-tabs .count").count() == TABS
+    finally:
+        context.close()
