@@ -125,7 +125,8 @@ row_pages._iter_rows_binary = one_after_the_other
 REWRITE = ("import time; from p2c.opendata import row_pages, snapshots;"
            "from p2c.opendata.models import OpenDataRow;"
            "exec({swap!r});"
-           "t = time.perf_counter(); snapshots.write_snapshots(force=True); print(f'{{time.perf_counter() - t:.3f}}')")
+           "t = time.perf_counter(); r = snapshots.write_snapshots(force=True);"
+           "print(f'{{time.perf_counter() - t:.3f}}|{{r}}')")
 FORGET = ("from p2c.opendata.fragments import clear_rows; from p2c.extensions import db;"
           "clear_rows(); db.session.commit(); print('cleared')")
 
@@ -190,6 +191,12 @@ def main() -> None:
     parser.add_argument("--no-live", action="store_true",
                         help="skip the filtered (live) download, which streams at about 15 MB a minute")
     args = parser.parse_args()
+    if args.keep_rows and (args.before or not args.database_url or not args.changed):
+        # Another checkout's writer would render the rows again under its own key, a new database has none,
+        # and without the incremental write no file is written to time or serve.
+        parser.error("--keep-rows needs --database-url and --changed N (N > 0) and excludes --before")
+    if args.read_ab and not args.database_url.startswith("postgresql"):
+        parser.error("--read-ab is for PostgreSQL (the reading thread is PostgreSQL's)")
     work = Path(tempfile.mkdtemp())
     url = args.database_url or f"sqlite:///{work / 'bench.sqlite'}"
     approved = prepare(url, args.pledges, args.seed)
@@ -223,6 +230,8 @@ def main() -> None:
     if args.changed:
         _, changed = run_code(url, CHANGE.format(n=args.changed), directory)
         again_in, again = write_files(url, directory)
+        if "rendered all" in again:  # --keep-rows on rows of other code: that was a full render
+            raise SystemExit(f"the incremental write rendered every row (rows of other code?): {again}")
         print(f"incremental after {changed} changed pledges: {again_in:.1f} s{ratio(again_in)}: {again}; "
               f"load average {load_average()}")
         if args.verify:
@@ -230,10 +239,14 @@ def main() -> None:
             scratch_in, _ = write_files(url, work / "exports-scratch")
             print(f"from scratch again {scratch_in:.1f} s; incremental files equal to the scratch ones: "
                   + ", ".join(f"{fmt} {same}" for fmt, same in same_files(directory, work / "exports-scratch").items()))
-    for _ in range(args.read_ab if not url.startswith("sqlite") else 0):
+    for _ in range(args.read_ab):
         for sequential in (False, True):
             code = REWRITE.format(swap=SEQUENTIAL if sequential else "")
-            seconds = float(run_code(url, code, work / "exports-ab")[1])
+            line = run_code(url, code, work / "exports-ab")[1]
+            seconds, _, result = line.partition("|")
+            seconds = float(seconds)
+            if "rendered 0 of" not in result:  # a render (rows of other code), a busy lease: not this figure
+                raise SystemExit(f"--read-ab: the write did more than write the files: {result}")
             how = "one read after the other" if sequential else "read in a thread"
             print(f"files written again from the rows, {how}: {seconds:.1f} s{ratio(seconds)}; "
                   f"load average {load_average()}")

@@ -67,10 +67,18 @@ def _rendering_source() -> bytes:
     """The source files of the modules that render a row: a release that changes any of them (a writer's
     encoding, a column's rule) renders every row again, `LAYOUT` bumped or not, so a file never mixes two
     renderings. Read once per process (a release restarts the processes)."""
+    from p2c.core import cells, counts, enums, text, tokens
+    from p2c.implementation import evidence, latest, ledger
     from p2c.opendata import columns, exports, iati, iati_stream, records, xlsx_rows
+    from p2c.pledges import visibility
+    from p2c.reference import catalog
 
-    return b"".join(Path(m.__file__).read_bytes() for m in (columns, exports, iati, iati_stream, records, xlsx_rows,
-                                                            sys.modules[__name__]))
+    # The opendata modules and those whose rules decide a row's bytes or which rows exist (a reviewer's list):
+    # cell and text cleaning, counts, enum values, absolute URLs, the ledger's finance types, the latest
+    # report, accepted evidence, the reference catalog, what is public.
+    modules = (columns, exports, iati, iati_stream, records, xlsx_rows, sys.modules[__name__], cells, counts, enums,
+               text, tokens, evidence, latest, ledger, visibility, catalog)
+    return b"".join(Path(m.__file__).read_bytes() for m in modules)
 
 
 def render_key() -> str:

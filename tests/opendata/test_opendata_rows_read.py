@@ -75,8 +75,11 @@ def test_a_failed_write_leaves_no_file_and_the_session_usable(rendered, builder,
 
     monkeypatch.setattr(row_pages, "iter_rows", functools.partial(row_pages.iter_rows, batch_size=2))
     monkeypatch.setattr(snapshots._Partial, "write", full_disk)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OSError, match="No space left") as failed:
         write_open_data()
+    # The traceback is kept (as the worker keeps it while it records the failure on the same session): the
+    # files' writer closed its pages itself, so no read is left in flight (a reviewer's mutation check).
+    assert failed.value.__traceback__ is not None and _readers() == []
     db.session.rollback()
     assert db.session.execute(select(OpenDataRow.pledge_id)).first() is not None
     assert not [p for p in snapshots.snapshot_dir().iterdir() if p.name.endswith(".partial")]
@@ -89,6 +92,8 @@ def test_a_failed_write_leaves_no_file_and_the_session_usable(rendered, builder,
 def test_postgresql_keeps_the_rows_lz4_compressed_in_the_row(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("storage and compression are PostgreSQL's")
+    if db.session.execute(text("SELECT current_setting('server_version_num')::int")).scalar() < 140000:
+        pytest.skip("column compression is PostgreSQL 14's")  # the migration sets the storage alone there
     attributes = dict(db.session.execute(text(
         "SELECT attname, attstorage::text || coalesce(nullif(attcompression::text, ''), '-') FROM pg_attribute "
         "WHERE attrelid = 'opendata_row'::regclass AND attname IN ('csv', 'json', 'xlsx', 'iati')")).all())
