@@ -108,22 +108,12 @@ CHANGE = ("from sqlalchemy import select; from p2c.extensions import db; from p2
           "[setattr(p, 'title', p.title + ' (amended)') for p in pledges];"
           "db.session.commit(); print(len(pledges))")
 # The files written again from the rows as they are (nothing to render), timed in process. With
-# `sequential`, `row_pages._iter_rows_binary` is swapped for one read after the other (the writer before
-# the reading thread), so both are timed on the same rows in one run (`--read-ab`); the module's source
+# `sequential`, the writer's own PostgreSQL reader runs with `prefetch=False` (one read after the other, as
+# before the reading thread), so both are timed on the same rows in one run (`--read-ab`); row_pages' source
 # is not hashed with the rendering's, so no row is rendered again (`fragments.render_key`).
-SEQUENTIAL = """
-def one_after_the_other(connection, columns, batch_size):
-    names = ", ".join(["pledge_id", *[OpenDataRow.__table__.c[c].name for c in columns]])
-    sql = f"SELECT {names} FROM opendata_row WHERE pledge_id > %s ORDER BY pledge_id LIMIT %s"
-    last = 0
-    with connection.connection.driver_connection.cursor(binary=True) as cursor:
-        while rows := cursor.execute(sql, (last, batch_size)).fetchall():
-            yield rows
-            last = rows[-1][0]
-row_pages._iter_rows_binary = one_after_the_other
-"""
+SEQUENTIAL = ("import functools;"
+              "row_pages._iter_rows_binary = functools.partial(row_pages._iter_rows_binary, prefetch=False)")
 REWRITE = ("import time; from p2c.opendata import row_pages, snapshots;"
-           "from p2c.opendata.models import OpenDataRow;"
            "exec({swap!r});"
            "t = time.perf_counter(); r = snapshots.write_snapshots(force=True);"
            "print(f'{{time.perf_counter() - t:.3f}}|{{r}}')")

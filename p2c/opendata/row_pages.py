@@ -33,7 +33,8 @@ def iter_rows(columns: list[str], batch_size: int = 2000) -> Iterator[list[tuple
         last = rows[-1][0]
 
 
-def _iter_rows_binary(connection, columns: list[str], batch_size: int) -> Iterator[list[tuple]]:
+def _iter_rows_binary(connection, columns: list[str], batch_size: int, *,
+                      prefetch: bool = True) -> Iterator[list[tuple]]:
     """`iter_rows` on PostgreSQL through a binary cursor: bytea comes as its bytes, not as hex text twice its
     size that the driver then decodes (40% of the time of writing the files from the rows at 20,000).
 
@@ -41,7 +42,8 @@ def _iter_rows_binary(connection, columns: list[str], batch_size: int) -> Iterat
     (detoasting, decompressing) and the socket's, neither holding the GIL, and at 1M it was 35-50 s of the 83
     s the files took when the two ran one after the other. One read at a time (the driver connection is not
     used by two threads at once), at most two pages in memory; closing the generator waits for the read in
-    flight, so the connection is free again when it returns."""
+    flight, so the connection is free again when it returns. `prefetch=False` reads one page after the
+    other in the caller's thread (`benchmarks/open_data_files.py --read-ab` times both)."""
     names = ", ".join(["pledge_id", *[OpenDataRow.__table__.c[c].name for c in columns]])
     sql = f"SELECT {names} FROM opendata_row WHERE pledge_id > %s ORDER BY pledge_id LIMIT %s"  # noqa: S608 - column names from the table
     with connection.connection.driver_connection.cursor(binary=True) as cursor, \
@@ -50,14 +52,16 @@ def _iter_rows_binary(connection, columns: list[str], batch_size: int) -> Iterat
             return cursor.execute(sql, (last, batch_size)).fetchall()
 
         def ahead(last: int) -> Future:
-            try:
-                return reader.submit(read, last)
-            except RuntimeError:
-                # The interpreter is exiting (the worker's SIGTERM lets a running job finish, and
-                # concurrent.futures then takes no new work): the rest is read here, one page after the other.
-                done: Future = Future()
-                done.set_result(read(last))
-                return done
+            if prefetch:
+                try:
+                    return reader.submit(read, last)
+                except RuntimeError:
+                    # The interpreter is exiting (the worker's SIGTERM lets a running job finish, and
+                    # concurrent.futures then takes no new work): the rest is read here, one page after the other.
+                    pass
+            done: Future = Future()
+            done.set_result(read(last))
+            return done
 
         pending = ahead(0)
         while rows := pending.result():

@@ -11,6 +11,8 @@ sideways scrolling, axe-core on the main content; then the link, and the counts 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,23 @@ def broad(live_app, builder, monkeypatch):
     db.session.commit()
     yield
     live_app.config["QUEUE_COUNT_BUDGET_MS"] = before
+
+
+@contextmanager
+def _signed_in(browser, base: str, size: str) -> Iterator:
+    """A page of a new browser context at `size`, signed in as the `broad` fixture's reviewer."""
+    phone = size == "phone"
+    context = browser.new_context(viewport=VIEWPORTS[size], bypass_csp=True, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    try:
+        page.goto(base + "/login?next=/review/")
+        page.fill("#email", "uncounted-reviewer@example.org")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/review/")
+        yield page
+    finally:
+        context.close()
 
 
 def _axe(page) -> list[str]:
@@ -74,17 +93,8 @@ _NOTICE_GEOMETRY = """() => {
 def test_a_broad_search_shows_the_list_uncounted_then_counts_on_demand(browser, live_server, broad, lang, size):
     assert AXE.exists(), "node_modules/axe-core is missing: run `make install` (npm ci)"
     viewport = VIEWPORTS[size]
-    phone = size == "phone"
-    context = browser.new_context(viewport=viewport, bypass_csp=True, is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    try:
-        base = live_server.url
-        page.goto(base + "/login?next=/review/")
-        page.fill("#email", "uncounted-reviewer@example.org")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/review/")
-
+    base = live_server.url
+    with _signed_in(browser, base, size) as page:
         response = page.goto(f"{base}/review/?q=school&lang={lang}")
         assert response.status == 200
         assert page.get_attribute("html", "lang").startswith(lang)
@@ -135,8 +145,6 @@ def test_a_broad_search_shows_the_list_uncounted_then_counts_on_demand(browser, 
         problems = _axe(page)
         assert not problems, "axe-core violations in <main> (counted):\n" + "\n".join(problems)
         screenshot(page, f"queue-counted-{lang}-{size}")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
@@ -145,17 +153,8 @@ def test_past_the_end_and_a_record_keep_the_list_as_asked(browser, live_server, 
     """A page past the end of an uncounted list says so and links to the first page; a record opened from a
     list counted on demand leads back to it still counted (stop 26)."""
     viewport = VIEWPORTS[size]
-    phone = size == "phone"
-    context = browser.new_context(viewport=viewport, bypass_csp=True, is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    try:
-        base = live_server.url
-        page.goto(base + "/login?next=/review/")
-        page.fill("#email", "uncounted-reviewer@example.org")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/review/")
-
+    base = live_server.url
+    with _signed_in(browser, base, size) as page:
         assert page.goto(f"{base}/review/?q=school&page=7&lang={lang}").status == 200
         assert (page.get_attribute("html", "dir") or "ltr") == LANGS[lang]
         cell = page.locator("table.queue tbody td").first
@@ -182,5 +181,3 @@ def test_past_the_end_and_a_record_keep_the_list_as_asked(browser, live_server, 
         page.wait_for_load_state()
         assert page.locator("p.notice.uncounted").count() == 0
         assert page.locator(".status-tabs .count").count() == TABS
-    finally:
-        context.close()

@@ -118,3 +118,15 @@ def test_how_rows_are_read_is_not_part_of_what_renders_them():
     """A release that changes only the reading (this module) must not render a million rows again."""
     assert b"def iter_rows" not in fragments._rendering_source()
     assert b"def render_key" in fragments._rendering_source()
+
+
+def test_postgresql_reads_the_same_pages_without_the_reading_thread(rendered):
+    """`prefetch=False` (the benchmark's one-read-after-the-other side) gives the same pages, no thread."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        pytest.skip("the binary reader is PostgreSQL's")
+    threaded = list(row_pages.iter_rows(["csv"], batch_size=3))
+    pages = row_pages._iter_rows_binary(connection, ["csv"], 3, prefetch=False)
+    first = next(pages)
+    assert _readers() == []
+    assert [first, *pages] == threaded
