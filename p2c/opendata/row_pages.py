@@ -11,10 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from p2c.extensions import db
 from p2c.opendata.models import OpenDataRow
+
+
+def sheet_bytes() -> int:
+    """The stored XLSX sheet rows' total size in bytes (before numbering: `xlsx_book.sheet_needs_zip64`).
+    Lengths only: neither database reads the values for it."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(func.length(OpenDataRow.xlsx)), 0))) or 0)
 
 
 def iter_rows(columns: list[str], batch_size: int = 2000) -> Iterator[list[tuple]]:

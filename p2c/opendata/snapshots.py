@@ -42,6 +42,7 @@ from p2c.opendata.columns import COLUMNS
 from p2c.opendata.exports import CsvTable, JsonTable
 from p2c.opendata.iati_stream import IatiDocument
 from p2c.opendata.records import has_records
+from p2c.opendata.xlsx_book import sheet_needs_zip64
 from p2c.opendata.xlsx_rows import XlsxTable
 from p2c.rollups.queries import data_version
 
@@ -138,7 +139,8 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
     """Every file from the rendered rows (`fragments.OpenDataRow`), read once in pledge-id order: the
     headers and footers of the live downloads' own writers (`CsvTable`, `JsonTable`, `XlsxTable`,
     `IatiDocument`) around the rows' bytes, the CSV rows once for both CSV files (the excel one is the same
-    bytes after its byte order mark), the XLSX rows numbered and styled by `fragments.XlsxSplice`."""
+    bytes after its byte order mark), the XLSX rows numbered and styled by `fragments.XlsxSplice` and
+    deflated into the workbook's zip as they come (a thread of `xlsx_book.WorkbookZip`)."""
     out: dict[str, _Partial] = {}
     xlsx = None
     for fmt, filename in SNAPSHOT_FILES.items():
@@ -148,7 +150,10 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
         out[fmt] = _Partial(directory / f"{base}-{stem}.{ext}")
     try:
         json_table = JsonTable(COLUMNS)
-        xlsx = XlsxTable("pledges", COLUMNS)
+        # The sheet is deflated into its zip part as its rows come (`xlsx_book`), so the zip is opened now.
+        out["xlsx"].fh.close()
+        xlsx = XlsxTable("pledges", COLUMNS, out["xlsx"].partial,
+                         zip64=sheet_needs_zip64(row_pages.sheet_bytes()))
         sheet = fragments.XlsxSplice(xlsx)
         header = CsvTable(COLUMNS).header()
         out["csv"].write(header)
@@ -175,16 +180,17 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
         out["json"].write(json_table.end())
         if iati is not None:
             iati.write(document.end())
-        out["xlsx"].fh.close()
-        xlsx.save(out["xlsx"].partial)
+        xlsx.save()
         out["xlsx"].fh = open(out["xlsx"].partial, "r+b")  # noqa: SIM115 - closed by publish()
         out["xlsx"].rehash()
         return {fmt: partial.publish() for fmt, partial in out.items()}
     except BaseException:
-        for partial in out.values():
-            partial.discard()
-        if xlsx is not None:
-            xlsx.discard()
+        try:
+            if xlsx is not None:
+                xlsx.discard()  # first: its thread may still be writing into its file
+        finally:
+            for partial in out.values():
+                partial.discard()
         raise
 
 

@@ -11,15 +11,12 @@ rules, into a file of their own, and spliced into openpyxl's sheet file before i
 - numbers (`t="n"`) and booleans (`t="b"`) as `"%.16g"` (openpyxl's `safe_string`);
 - dates and times as Excel serials with the date style openpyxl registers for their Python type
   (registered through openpyxl on first use, so the style ids and styles.xml are the same).
+The zip around the rows is `xlsx_book.WorkbookZip`'s (streamed when the sheet's size is bounded).
 `tests/opendata/test_xlsx_rows.py` compares every part of the file with openpyxl's own writer.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import zipfile
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,9 +30,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from p2c.opendata.columns import Column, Kind
+from p2c.opendata.xlsx_book import WorkbookZip
 
 MAX_TEXT = 32767  # openpyxl's (and Excel's) longest cell text
-ZIP_LEVEL = 1  # deflate level of the workbook's zip (`XlsxTable.save`)
 
 
 def xml_text(text: str) -> str:
@@ -62,22 +59,31 @@ def _string_cell(ref: str, text: str) -> str:
 
 
 class XlsxTable:
-    """One sheet of records: `add(batch)` per batch, then `save(target)` (a path or a binary file)."""
+    """One sheet of records: `add(batch)` per batch, then `save()`.
 
-    def __init__(self, sheet_name: str, columns: Sequence[Column]) -> None:
+    `target` (a path or a seekable binary file) given here streams the zip as the rows come
+    (`xlsx_book.WorkbookZip`; `zip64` True or False as `xlsx_book.sheet_needs_zip64` says for a bounded
+    sheet, None to decide at the end); without it the rows are kept in a temporary file until `save(target)`.
+    `fragments` uses the class without a target for its row formatting alone."""
+
+    def __init__(self, sheet_name: str, columns: Sequence[Column], target: Any = None, *,
+                 zip64: bool | None = None) -> None:
         from p2c.opendata.exports import format_decimal, text_value
 
         self._format_decimal, self._text_value = format_decimal, text_value
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(sheet_name)
-        self.sheet.append([c.name for c in columns])  # row 1 by openpyxl itself
+        header = [c.name for c in columns]
+        self.sheet.append(header)  # row 1 by openpyxl itself
         self.columns = list(columns)
         self.letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
         self.cells: list[Callable[[str, Any], str]] = [self._cell_writer(c) for c in columns]
         self.pairs = list(zip(self.columns, self.letters, self.cells, strict=True))
         self.styles: dict[type, int] = {}
-        fd, self.rows_path = tempfile.mkstemp(suffix=".rows.xml")
-        self.rows = os.fdopen(fd, "wb")
+        self._book_args = (sheet_name, header, target, zip64)
+        # Made on the first rows (or at `save`): `fragments` formats rows without ever writing a workbook.
+        self.book: WorkbookZip | None = (WorkbookZip(self.workbook, *self._book_args)
+                                         if target is not None else None)
         self.row = 1
 
     def _date_style(self, value: Any) -> int:
@@ -122,6 +128,11 @@ class XlsxTable:
         parts.append("</row>")
         return "".join(parts)
 
+    def _rows_out(self) -> WorkbookZip:
+        if self.book is None:
+            self.book = WorkbookZip(self.workbook, *self._book_args)
+        return self.book
+
     def add(self, batch: list[dict[str, Any]]) -> None:
         row, row_xml = self.row, self.row_xml
         parts = []
@@ -129,59 +140,24 @@ class XlsxTable:
             row += 1
             parts.append(row_xml(record, str(row)))
         self.row = row
-        self.rows.write("".join(parts).encode("ascii"))
+        self._rows_out().write("".join(parts).encode("ascii"))
 
     def add_rows(self, data: bytes, rows: int) -> None:
         """Append `rows` finished `<row>` elements (ASCII sheet XML, numbered from `self.row + 1`)."""
         self.row += rows
-        self.rows.write(data)
+        self._rows_out().write(data)
 
     def discard(self) -> None:
-        """Drop the rows written so far and openpyxl's sheet file (a writer that failed half-way)."""
-        self.rows.close()
+        """Drop what was written (a writer that failed half-way): the deflating thread and temporary files."""
         try:
+            if self.book is not None:
+                self.book.discard()
+        finally:
             if not self.sheet.closed:
                 self.sheet.close()
                 self.sheet._writer.cleanup()
-        finally:
-            if os.path.exists(self.rows_path):
-                os.unlink(self.rows_path)
 
-    def save(self, target: Any) -> None:
-        """Close the sheet (openpyxl writes `</sheetData>` and the rest) and zip the workbook into `target`,
-        the rows put before `</sheetData>`.
-
-        openpyxl zips its parts (with the sheet's frame only, a few kB) into a temporary file; the parts are
-        then copied in the same order into `target`, the sheet's rows streamed into its part on the way. Every
-        part holds openpyxl's bytes; the zip is deflated at level 1 (openpyxl's level 6 took 40% of the time
-        of all five open-data files written from their rows, for a file about a third smaller)."""
-        self.rows.close()
-        fd, frame_zip = tempfile.mkstemp(suffix=".xlsx")
-        os.close(fd)
-        try:
-            self.sheet.close()
-            sheet_path = self.sheet._writer.out  # openpyxl's own temporary file, zipped by save()
-            with open(sheet_path, "rb") as fh:
-                frame = fh.read()  # header row and the sheet's frame: a few kB
-            head, end, tail = frame.partition(b"</sheetData>")
-            if not end:
-                raise RuntimeError("openpyxl wrote no </sheetData>")
-            self.workbook.save(frame_zip)
-            with zipfile.ZipFile(frame_zip) as parts, zipfile.ZipFile(
-                    target, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=ZIP_LEVEL) as out:
-                for name in parts.namelist():
-                    data = parts.read(name)
-                    if not name.startswith("xl/worksheets/") or data != frame:  # not our sheet's part
-                        out.writestr(name, data)
-                        continue
-                    # ZIP64 only for a part that needs it (as ZipFile.write decides): some spreadsheet
-                    # programs are strict about ZIP64 headers in a small file.
-                    size = len(head) + os.path.getsize(self.rows_path) + len(end) + len(tail)
-                    with out.open(name, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as part, \
-                            open(self.rows_path, "rb") as rows:
-                        part.write(head)
-                        shutil.copyfileobj(rows, part, 1 << 20)
-                        part.write(end + tail)
-        finally:
-            os.unlink(self.rows_path)
-            os.unlink(frame_zip)
+    def save(self, target: Any = None) -> None:
+        """Finish the workbook, into `target` if given here (rows kept in a temporary file until now), else
+        into the constructor's."""
+        self._rows_out().close(target)

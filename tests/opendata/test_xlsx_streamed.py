@@ -1,0 +1,128 @@
+"""The XLSX sheet deflated into its zip part as its rows come (`p2c.opendata.xlsx_book`, issue 19): the same
+parts as openpyxl's own writer in its order, ZIP64 only when asked, nothing left behind after a failure, and
+the frame checked against the real workbook's."""
+
+from __future__ import annotations
+
+import concurrent.futures.thread
+import io
+import threading
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from p2c.core.unit import commit
+from p2c.extensions import db
+from p2c.opendata import fragments, row_pages, xlsx_book
+from p2c.opendata.columns import COLUMNS
+from p2c.opendata.models import OpenDataRow
+from p2c.opendata.xlsx_book import sheet_needs_zip64
+from p2c.opendata.xlsx_rows import XlsxTable
+from p2c.operations.jobs import write_open_data
+from tests.opendata.test_xlsx_rows import TRICKY, _assert_same, _record, _reference
+
+
+def _batches() -> list[list[dict]]:
+    return [[_record(i, text) for i, text in enumerate(TRICKY)], [_record(i + 1, t) for i, t in enumerate(TRICKY)]]
+
+
+def _deflaters() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("xlsx-deflate")]
+
+
+def _streamed(batches, zip64: bool) -> bytes:
+    out = io.BytesIO()
+    table = XlsxTable("pledges", COLUMNS, out, zip64=zip64)
+    assert table.book is not None and table.book.part is not None  # the sheet's part is open before any row
+    for batch in batches:
+        table.add(batch)
+    table.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("zip64", [False, True])
+def test_streamed_sheet_is_openpyxls_every_part_in_its_order(zip64):
+    streamed = _streamed(_batches(), zip64)
+    _assert_same(_reference("pledges", COLUMNS, iter(_batches())), streamed)
+    assert _deflaters() == []  # the thread is joined when the workbook is saved
+    with zipfile.ZipFile(io.BytesIO(streamed)) as z:
+        assert z.testzip() is None  # every part's CRC
+        names = z.namelist()
+        assert names.index("xl/worksheets/sheet1.xml") == 3  # after docProps/app, docProps/core, the theme
+    # ZIP64's extra field (header id 0x0001) in the sheet's local header only when asked for.
+    local = streamed[streamed.index(b"xl/worksheets/sheet1.xml") - 30:]
+    name_length, extra_length = int.from_bytes(local[26:28], "little"), int.from_bytes(local[28:30], "little")
+    extra = local[30 + name_length:30 + name_length + extra_length]
+    assert (extra[:2] == b"\x01\x00") is zip64
+
+
+def test_an_empty_streamed_sheet_is_the_header_alone():
+    _assert_same(_reference("pledges", COLUMNS, iter([])), _streamed([], zip64=False))
+
+
+def test_a_sheet_over_the_limit_without_zip64_is_refused_not_written_wrong(monkeypatch):
+    """Without ZIP64 a part over the limit cannot be written: zipfile refuses it when the part closes, and the
+    caller discards the file (`snapshots` asks `sheet_needs_zip64` first)."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
+    table = XlsxTable("pledges", COLUMNS, io.BytesIO(), zip64=False)
+    table.add(_batches()[0])
+    with pytest.raises(RuntimeError, match="force_zip64"):
+        table.save()
+    table.discard()
+    assert _deflaters() == []
+
+
+def test_a_frame_that_is_not_the_twins_is_refused():
+    table = XlsxTable("pledges", COLUMNS, io.BytesIO(), zip64=False)
+    table.sheet.append(["a row openpyxl wrote itself"])  # the real sheet's frame now differs from the twin's
+    with pytest.raises(RuntimeError, match="not the one its sheet was written into"):
+        table.save()
+    table.discard()
+    assert _deflaters() == []
+
+
+def test_rows_queued_when_the_interpreter_exits_are_deflated_in_order(monkeypatch):
+    out = io.BytesIO()
+    table = XlsxTable("pledges", COLUMNS, out, zip64=False)
+    first, second = _batches()
+    table.add(first)
+    monkeypatch.setattr(concurrent.futures.thread, "_shutdown", True)  # submit() now raises RuntimeError
+    table.add(second)
+    table.save()
+    _assert_same(_reference("pledges", COLUMNS, iter(_batches())), out.getvalue())
+
+
+def test_a_failure_while_deflating_reaches_the_writer_and_leaves_no_thread(monkeypatch):
+    table = XlsxTable("pledges", COLUMNS, io.BytesIO(), zip64=False)
+
+    def full_disk(data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(table.book.part, "write", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        for _ in range(xlsx_book.PENDING + 2):
+            table.add(_batches()[0])
+        table.save()
+    table.discard()
+    assert _deflaters() == []
+
+
+def test_numbered_rows_stay_within_the_zip64_bound(builder, app, tmp_path):
+    """`sheet_needs_zip64`'s bound: stored rows numbered with the largest row number a sheet can have and
+    two-digit styles grow by less than half."""
+    app.config["OPENDATA_SNAPSHOT_DIR"] = str(tmp_path)
+    try:
+        builder.pledge(title="A")
+        builder.pledge(title="B", countries=["KEN", "SEN"])
+        commit()
+        write_open_data()
+    finally:
+        app.config["OPENDATA_SNAPSHOT_DIR"] = ""
+    stored = [bytes(x) for x in db.session.execute(select(OpenDataRow.xlsx)).scalars()]
+    assert sum(map(len, stored)) == row_pages.sheet_bytes() > 0
+    for fragment in stored:
+        numbered = fragment.replace(fragments.ROW_NUMBER, b"1048576")
+        numbered = numbered.replace(fragments.DATE_STYLE, b"99").replace(fragments.DATETIME_STYLE, b"99")
+        assert len(numbered) * 2 <= len(fragment) * 3
+    assert not sheet_needs_zip64(1 << 30) and sheet_needs_zip64(1_500_000_000)
