@@ -113,6 +113,10 @@ CHANGE = ("from sqlalchemy import select; from p2c.extensions import db; from p2
 # is not hashed with the rendering's, so no row is rendered again (`fragments.render_key`).
 SEQUENTIAL = ("import functools;"
               "row_pages._iter_rows_binary = functools.partial(row_pages._iter_rows_binary, prefetch=False)")
+# With `spooled`, the XLSX sheet's rows go to a temporary file and are deflated at the end (as before the sheet
+# was streamed, and as a live download still does): `sheet_needs_zip64` answering None picks that mode
+# (`xlsx_book.WorkbookZip`), so both are timed on the same rows in one run (`--sheet-ab`).
+SPOOLED = "snapshots.sheet_needs_zip64 = lambda stored: None"
 REWRITE = ("import time; from p2c.opendata import row_pages, snapshots;"
            "exec({swap!r});"
            "t = time.perf_counter(); r = snapshots.write_snapshots(force=True);"
@@ -177,6 +181,9 @@ def main() -> None:
     parser.add_argument("--read-ab", type=int, default=0, metavar="N",
                         help="PostgreSQL: then write the files again 2N times, alternating the rows read in a thread "
                              "(as the writer does) and one read after the other")
+    parser.add_argument("--sheet-ab", type=int, default=0, metavar="N",
+                        help="then write the files again 2N times, alternating the XLSX sheet deflated as its rows "
+                             "come (as the writer does) and spooled to a file and deflated at the end")
     parser.add_argument("--no-serve", action="store_true", help="skip the downloads through gunicorn")
     parser.add_argument("--no-live", action="store_true",
                         help="skip the filtered (live) download, which streams at about 15 MB a minute")
@@ -229,17 +236,17 @@ def main() -> None:
             scratch_in, _ = write_files(url, work / "exports-scratch")
             print(f"from scratch again {scratch_in:.1f} s; incremental files equal to the scratch ones: "
                   + ", ".join(f"{fmt} {same}" for fmt, same in same_files(directory, work / "exports-scratch").items()))
-    for _ in range(args.read_ab):
-        for sequential in (False, True):
-            code = REWRITE.format(swap=SEQUENTIAL if sequential else "")
-            line = run_code(url, code, work / "exports-ab")[1]
-            seconds, _, result = line.partition("|")
-            seconds = float(seconds)
-            if "rendered 0 of" not in result:  # a render (rows of other code), a busy lease: not this figure
-                raise SystemExit(f"--read-ab: the write did more than write the files: {result}")
-            how = "one read after the other" if sequential else "read in a thread"
-            print(f"files written again from the rows, {how}: {seconds:.1f} s{ratio(seconds)}; "
-                  f"load average {load_average()}")
+    trials = [("--read-ab", "read in a thread", ""), ("--read-ab", "one read after the other", SEQUENTIAL)] * \
+        args.read_ab + [("--sheet-ab", "sheet deflated as its rows come", ""),
+                        ("--sheet-ab", "sheet spooled and deflated at the end", SPOOLED)] * args.sheet_ab
+    for option, how, swap in trials:
+        line = run_code(url, REWRITE.format(swap=swap), work / "exports-ab")[1]
+        seconds, _, result = line.partition("|")
+        seconds = float(seconds)
+        if "rendered 0 of" not in result:  # a render (rows of other code), a busy lease: not this figure
+            raise SystemExit(f"{option}: the write did more than write the files: {result}")
+        print(f"files written again from the rows, {how}: {seconds:.1f} s{ratio(seconds)}; "
+              f"load average {load_average()}")
     if args.no_serve:
         return
 
