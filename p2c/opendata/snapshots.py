@@ -1,25 +1,29 @@
 """The full open-data downloads written ahead as files, served at the speed of the disk (issue 19).
 
-Streaming every approved pledge through Python costs minutes at 1M pledges (about 15 MB a minute of
-CSV on one core). The worker therefore writes each unfiltered download (CSV, CSV for Excel, JSON,
-XLSX, IATI) to a file whenever the data changed, with the same writers as the live download, so
-the bytes are those the live download would send. `/data/pledges.csv` without filters sends that
-file (with its SHA-256 as ETag) only while it is current: its export version must equal the
-database's at the time of the request. The export version is the rollups' (epoch, version), which
-every write to a pledge, its links, targets or reports bumps (`p2c.reporting.projection`), plus the
-organizations' count and latest `updated_at` (a renamed organization changes every row that names
-it without touching a pledge). So a download is never older than the data; until the worker has
-caught up, it is streamed live as before. Filtered downloads are always live.
+Streaming every approved pledge through Python costs minutes at 1M pledges (about 15 MB a minute of CSV
+on one core). The worker therefore writes each unfiltered download (CSV, JSON, XLSX, IATI; the CSV for
+Excel is the CSV file after a byte order mark) to a file whenever the data changed, with the same
+writers as the live download, so the bytes are those the live download would send. `/data/pledges.csv`
+without filters sends that file (with its SHA-256 as ETag) only while it is current: its export version
+must equal the database's at the time of the request. The export version is the rollups' (epoch,
+version), which every write to a pledge, its links, targets or reports bumps
+(`p2c.reporting.projection`), plus the organizations' count and latest `updated_at` (a renamed
+organization changes every row that names it without touching a pledge). So a download is never older
+than the data; until the worker has caught up, it is streamed live as before. Filtered downloads are
+always live.
 
 The bytes come from each public pledge's rendered rows (`p2c.opendata.fragments`: refreshed for the
 pledges changed since the last run, all of them after a reference or layout change), concatenated in
 pledge-id order between the writers' own headers and footers: a new data version renders a handful of
 pledges, then writes the files at about the speed of reading one table.
 
-Files: `<dir>/manifest.json` names the current set, `<stem>-<epoch>-<version>.<ext>` each file. A
-new set is written beside the old one and the manifest replaced atomically (`os.replace`); the set
-before is kept for downloads in flight and older sets removed. `dir` is `OPENDATA_SNAPSHOT_DIR`
-(P2C_EXPORT_DIR): with several web nodes, a directory they all see (or each node's own worker).
+Files: `<dir>/manifest.json` names the current set, `<stem>-<epoch>-<version>.<ext>` each file. The CSV
+for Excel is no file: its entry (under "prefixed", apart from the whole files: `entries`) names the CSV
+file and a prefix (the byte order mark), and the web sends the two (`p2c.opendata.prefixed_file`); in a
+set written before, it is a whole file under "files". A new set is written beside the old one and the
+manifest replaced atomically (`os.replace`); the set before is kept for downloads in flight and older sets
+removed. `dir` is `OPENDATA_SNAPSHOT_DIR` (P2C_EXPORT_DIR): with several web nodes, a directory they all
+see (or each node's own worker).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -41,6 +46,7 @@ from p2c.opendata import fragments, row_pages
 from p2c.opendata.columns import COLUMNS
 from p2c.opendata.exports import CsvTable, JsonTable
 from p2c.opendata.iati_stream import IatiDocument
+from p2c.opendata.prefixed_file import PrefixedFile
 from p2c.opendata.records import has_records
 from p2c.opendata.xlsx_book import sheet_needs_zip64
 from p2c.opendata.xlsx_rows import XlsxTable
@@ -52,8 +58,9 @@ STALE_SECONDS = 6 * 3600
 
 MANIFEST = "manifest.json"
 # format -> download name: the live downloads (`exports.FORMATS`), plus the IATI file.
+# "excel.csv" is no file of its own: its bytes are BOM + the CSV file's, and its manifest entry says so.
 SNAPSHOT_FILES = {"csv": "pledges.csv", "json": "pledges.json", "xlsx": "pledges.xlsx",
-                  "excel.csv": "pledges-excel.csv", "iati": "iati-activities.xml"}
+                  "iati": "iati-activities.xml"}
 BOM = b"\xef\xbb\xbf"  # the excel CSV's byte order mark (`exports.excel_csv_chunks`)
 
 
@@ -74,15 +81,25 @@ def export_version() -> list:
 
 
 def read_manifest(directory: Path) -> dict | None:
-    """The current set: {"version": [epoch, version], "files": {format: {"file", "sha256", "size"}}}."""
+    """The current set: {"version": [epoch, version, ...], "files": {format: {"file", "sha256", "size"}},
+    "prefixed": {format: {"file", "prefix", "sha256", "size"}}} (see `entries`)."""
     try:
         return json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
+def entries(manifest: dict) -> dict[str, dict]:
+    """Every download a manifest names, by format. A "prefixed" entry is the bytes of its "prefix" (hex)
+    followed by its "file"; its "sha256" and "size" are of both. Those entries are kept apart from "files"
+    so that a web node of a release before them, reading a newer manifest during a rolling upgrade, finds
+    no entry for their format and streams it live, instead of sending the bare file under its name."""
+    return {**manifest.get("files", {}), **manifest.get("prefixed", {})}
+
+
 def current_file(fmt: str) -> tuple[Path, dict] | None:
     """(path, {"sha256", "size", ...}) of the written download of `fmt` if it holds today's data, else None.
+    With a "prefix" in the entry, the download is those bytes then the file at `path`.
 
     One primary-key read (the data version, on its own connection: what is committed) and a small file.
     """
@@ -92,11 +109,18 @@ def current_file(fmt: str) -> tuple[Path, dict] | None:
     manifest = read_manifest(directory)
     if not manifest or manifest.get("version") != export_version():
         return None
-    entry = manifest.get("files", {}).get(fmt)
+    entry = entries(manifest).get(fmt)
     if not entry:
         return None
     path = directory / entry["file"]
     return (path, entry) if path.is_file() else None
+
+
+def open_entry(directory: Path, entry: dict) -> BinaryIO:
+    """The download a manifest entry names, as a binary file: the file, or its prefix then the file."""
+    if "prefix" in entry:
+        return PrefixedFile(bytes.fromhex(entry["prefix"]), directory / entry["file"])
+    return open(directory / entry["file"], "rb")  # noqa: SIM115 - the caller closes it
 
 
 class _Partial:
@@ -135,13 +159,16 @@ class _Partial:
         self.partial.unlink(missing_ok=True)
 
 
-def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
+def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict[str, dict]]:
     """Every file from the rendered rows (`fragments.OpenDataRow`), read once in pledge-id order: the
     headers and footers of the live downloads' own writers (`CsvTable`, `JsonTable`, `XlsxTable`,
-    `IatiDocument`) around the rows' bytes, the CSV rows once for both CSV files (the excel one is the same
-    bytes after its byte order mark), the XLSX rows numbered and styled by `fragments.XlsxSplice` and
-    deflated into the workbook's zip as they come (a thread of `xlsx_book.WorkbookZip`)."""
+    `IatiDocument`) around the rows' bytes, the XLSX rows numbered and styled by `fragments.XlsxSplice` and
+    deflated into the workbook's zip as they come (a thread of `xlsx_book.WorkbookZip`). The excel CSV is
+    not written (the same bytes as the CSV after its byte order mark): only hashed, and its entry names
+    the CSV file with that prefix."""
     out: dict[str, _Partial] = {}
+    # The excel CSV's SHA-256 (its ETag), fed the same bytes as the CSV file after the byte order mark.
+    excel = hashlib.sha256(BOM)
     xlsx = None
     for fmt, filename in SNAPSHOT_FILES.items():
         if fmt == "iati" and not with_iati:
@@ -157,7 +184,7 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
         sheet = fragments.XlsxSplice(xlsx)
         header = CsvTable(COLUMNS).header()
         out["csv"].write(header)
-        out["excel.csv"].write(BOM + header)
+        excel.update(header)
         out["json"].write(json_table.start())
         iati = out.get("iati")
         if iati is not None:
@@ -171,7 +198,7 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
             for rows in pages:
                 data = b"".join([row[1] for row in rows])
                 out["csv"].write(data)
-                out["excel.csv"].write(data)
+                excel.update(data)
                 out["json"].write(separator + b",\n".join([row[2] for row in rows]))
                 separator = b",\n"
                 sheet.add([row[3] for row in rows])
@@ -183,7 +210,11 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict]:
         xlsx.save()
         out["xlsx"].fh = open(out["xlsx"].partial, "r+b")  # noqa: SIM115 - closed by publish()
         out["xlsx"].rehash()
-        return {fmt: partial.publish() for fmt, partial in out.items()}
+        files = {fmt: partial.publish() for fmt, partial in out.items()}
+        csv = files["csv"]
+        prefixed = {"excel.csv": {"file": csv["file"], "prefix": BOM.hex(), "sha256": excel.hexdigest(),
+                                  "size": len(BOM) + csv["size"]}}
+        return {"files": files, "prefixed": prefixed}
     except BaseException:
         try:
             if xlsx is not None:
@@ -216,18 +247,19 @@ def write_snapshots(force: bool = False, checkpoint: fragments.Checkpoint | None
     rendered = fragments.refresh_rows(checkpoint)
     if rendered == fragments.BUSY:  # its rows may be half rendered: that writer writes the files
         return rendered
-    files = _write_all(directory, stem, has_records(None))
+    written = _write_all(directory, stem, has_records(None))
+    files = written["files"]
     if export_version() != version:
         for entry in files.values():
             (directory / entry["file"]).unlink(missing_ok=True)
         return "data changed while writing; will retry"
-    manifest = {"version": version, "files": files}
+    manifest = {"version": version, **written}
     fd, partial = tempfile.mkstemp(dir=directory, prefix=MANIFEST + ".", suffix=".partial")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(manifest, indent=1))
     os.replace(partial, directory / MANIFEST)
     keep = {MANIFEST} | {e["file"] for e in files.values()}
-    keep |= {e["file"] for e in (previous or {}).get("files", {}).values()}
+    keep |= {e["file"] for e in entries(previous or {}).values()}
     now = time.time()
     for path in directory.iterdir():
         if path.name in keep:

@@ -1,9 +1,10 @@
-"""The /data page and the open-data downloads (streamed)."""
+"""The /data page and the open-data downloads (streamed, or sent from the files the worker wrote)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from itertools import chain
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -18,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError
+from werkzeug.wsgi import FileWrapper
 
 from p2c.core.errors import render_error
 from p2c.core.i18n import current_language
@@ -26,9 +28,11 @@ from p2c.opendata import queries, snapshots
 from p2c.opendata.exports import FORMATS
 from p2c.opendata.iati_stream import iati_chunks
 from p2c.opendata.ledger import LEDGER_FORMATS
+from p2c.opendata.prefixed_file import PrefixedFile
 from p2c.opendata.records import PledgeFilter, has_records
 
 bp = Blueprint("opendata", __name__, template_folder="templates")
+READ_BYTES = 256 * 1024  # a read of a written download sent through Python (`_send_prefixed`)
 
 
 def _filter() -> PledgeFilter | None:
@@ -48,10 +52,37 @@ def _written(fmt: str, mimetype: str, filename: str) -> Response | None:
     if found is None:
         return None
     path, entry = found
-    response = send_file(path, mimetype=mimetype, conditional=True, etag=entry["sha256"], max_age=300)
+    if "prefix" in entry:
+        response = _send_prefixed(bytes.fromhex(entry["prefix"]), path, mimetype, entry["sha256"])
+    else:
+        response = send_file(path, mimetype=mimetype, conditional=True, etag=entry["sha256"], max_age=300)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _send_prefixed(prefix: bytes, path: Path, mimetype: str, etag: str) -> Response:
+    """`prefix` then the file at `path` (the excel CSV: its byte order mark, then the written CSV), with
+    the same headers, ranges and conditional answers as `send_file` gives a path.
+
+    `send_file` measures only a path or a `BytesIO`: given another file object it sends no Content-Length
+    and ignores Range. So the length is set here and the conditional request handled after it, as
+    `send_file` does for a path (`werkzeug.utils.send_file`, `conditional=True`)."""
+    body = PrefixedFile(prefix, path)
+    try:
+        response = send_file(body, mimetype=mimetype, conditional=False, etag=etag, max_age=300,
+                             last_modified=body.mtime)
+        # `send_file` wraps the body in the server's file wrapper, 8 KiB a read: gunicorn's, which cannot
+        # seek (a range is read from the start of the file and dropped up to it) and whose only gain,
+        # sendfile, needs a descriptor (which would send the file without its prefix). Werkzeug's seeks,
+        # and 256 KiB reads send 300 MB in 0.2 s instead of 0.7 s (gunicorn, this machine).
+        response.response = FileWrapper(body, READ_BYTES)
+        response.content_length = body.size
+        response.make_conditional(request.environ, accept_ranges=True, complete_length=body.size)
+    except BaseException:
+        body.close()  # a 416 (RequestedRangeNotSatisfiable) or a failure: no response owns the file
+        raise
     return response
 
 

@@ -50,7 +50,12 @@ def _normal(fmt: str, data: bytes):
 
 def _files(directory) -> dict:
     manifest = snapshots.read_manifest(directory)
-    return {fmt: _normal(fmt, (directory / e["file"]).read_bytes()) for fmt, e in manifest["files"].items()}
+    return {fmt: _normal(fmt, _read(directory, e)) for fmt, e in snapshots.entries(manifest).items()}
+
+
+def _read(directory, entry) -> bytes:
+    with snapshots.open_entry(directory, entry) as fh:  # the excel CSV: its prefix, then the CSV file
+        return fh.read()
 
 
 def _live() -> dict:
