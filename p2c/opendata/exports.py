@@ -297,8 +297,8 @@ def xlsx_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
 
 
 FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "pledges.csv", csv_chunks),
+    "csv": ("text/csv", "pledges.csv", csv_chunks),
     "json": ("application/json", "pledges.json", json_chunks),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pledges.xlsx", xlsx_chunks),
-    "excel.csv": ("text/csv; charset=utf-8", "pledges-excel.csv", excel_csv_chunks),
+    "excel.csv": ("text/csv", "pledges-excel.csv", excel_csv_chunks),
 }

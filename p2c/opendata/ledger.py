@@ -125,7 +125,7 @@ def xlsx_chunks(pledge_filter: PledgeFilter | None = None) -> Iterator[bytes]:
 
 
 LEDGER_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "ledger.csv", csv_chunks),
+    "csv": ("text/csv", "ledger.csv", csv_chunks),
     "json": ("application/json", "ledger.json", json_chunks),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "ledger.xlsx", xlsx_chunks),
 }

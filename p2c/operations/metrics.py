@@ -84,7 +84,7 @@ def render() -> Response:
         database_up = 0
     up = GaugeMetricFamily("p2c_database_up", "1 when /metrics could read the database, else 0.", value=database_up)
     return Response(generate_latest(registry) + generate_latest(shared) + _exposition(up),
-                    mimetype=CONTENT_TYPE_LATEST)
+                    content_type=CONTENT_TYPE_LATEST)  # as is: a mimetype would get a second charset
 
 
 def _exposition(*families) -> bytes:

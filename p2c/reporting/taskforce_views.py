@@ -80,7 +80,7 @@ def task_force_csv():
     years, countries = _figures(period)
     for row in taskforce.csv_rows(period, years, countries):
         writer.writerow([protect_formula(cell) for cell in row])
-    response = Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8")
+    response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = (f'attachment; filename="p2c-task-force-{period.first}-'
                                                f'{period.last}.csv"')
     return response
