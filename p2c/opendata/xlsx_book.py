@@ -12,7 +12,8 @@ frame, styles, properties, the other parts) is openpyxl's. Two ways to put the r
 Either way the zip holds openpyxl's parts in openpyxl's order and the sheet's frame is checked against the
 real workbook's at the end (a different frame raises `RuntimeError`: the file is discarded, never wrong).
 Only `docProps/core.xml` may differ from the spooled file: its `modified` time is the start of the writing.
-The zip is deflated at level 1 (openpyxl's level 6 took 40% of the time of all five open-data files).
+The zip is deflated at level 1 (openpyxl's level 6 took 40% of the time of all five open-data files), the
+sheet by Intel ISA-L (`_open_sheet_part`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from isal import isal_zlib
 from openpyxl import Workbook
 
-ZIP_LEVEL = 1  # deflate level of the workbook's zip
+ZIP_LEVEL = 1  # deflate level of the workbook's zip (zlib's, for the small parts; ISA-L's for the sheet)
 PENDING = 2  # chunks of rows queued for the deflating thread at most (one page of rows each)
 SHEET_DATA_END = b"</sheetData>"
 
@@ -38,6 +40,22 @@ def _open(target: Any) -> zipfile.ZipFile:
     if target is None:
         raise ValueError("no target to write the workbook into")
     return zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=ZIP_LEVEL)
+
+
+def _open_sheet_part(archive: zipfile.ZipFile, name: str, zip64: bool) -> Any:
+    """The sheet's part opened for writing, deflated by Intel ISA-L (`isal`) instead of zlib.
+
+    On this sheet XML ISA-L's level 1 deflates 3.6x as fast as zlib's level 1 (554 against 154 MB/s here)
+    into a smaller part (16.4% of the XML against 17.0%); at 1M pledges zlib took 13 s of CPU on a
+    machine whose two cores the writer shares with the database. Both write raw deflate, which every unzip
+    reads; zipfile still computes the CRC and sizes. zipfile has no public way to choose the compressor:
+    its write handle's `_compressor` is replaced before any byte goes through it. Were a Python release to
+    rename that attribute, the part would be deflated by zlib as before (slower, same content), and
+    `tests/opendata/test_xlsx_streamed.py` says so."""
+    part = archive.open(name, "w", force_zip64=zip64)
+    if getattr(part, "_compressor", None) is not None:
+        part._compressor = isal_zlib.compressobj(ZIP_LEVEL, isal_zlib.DEFLATED, -isal_zlib.MAX_WBITS)
+    return part
 
 
 def _parts(source: Any) -> list[tuple[str, bytes]]:
@@ -91,7 +109,7 @@ class WorkbookZip:
         self.zip = _open(target)
         for name, data in self.twin[:self.index]:
             self.zip.writestr(name, data)
-        self.part = self.zip.open(self.name, "w", force_zip64=zip64)
+        self.part = _open_sheet_part(self.zip, self.name, zip64)
         self.part.write(self.head)
         self.deflater = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-deflate")
 
@@ -136,7 +154,7 @@ class WorkbookZip:
                 self.zip.writestr(name, data)
             size = len(self.head) + self.spool.tell() + len(self.tail)
             self.spool.seek(0)
-            with self.zip.open(self.name, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as part:
+            with _open_sheet_part(self.zip, self.name, size > zipfile.ZIP64_LIMIT) as part:
                 part.write(self.head)
                 shutil.copyfileobj(self.spool, part, 1 << 20)
                 part.write(self.tail)
