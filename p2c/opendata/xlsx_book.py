@@ -24,15 +24,14 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from isal import isal_zlib
 from openpyxl import Workbook
 
+from p2c.core.ordered import OrderedThread
+
 ZIP_LEVEL = 1  # deflate level of the workbook's zip (zlib's, for the small parts; ISA-L's for the sheet)
-PENDING = 2  # chunks of rows queued for the deflating thread at most (one page of rows each)
 SHEET_DATA_END = b"</sheetData>"
 
 
@@ -98,8 +97,7 @@ class WorkbookZip:
         self.zip: zipfile.ZipFile | None = None
         self.part: Any = None
         self.spool: Any = None
-        self.pending: deque[Future] = deque()
-        self.deflater: ThreadPoolExecutor | None = None
+        self.deflater: OrderedThread | None = None
         if zip64 is None or target is None:
             if zip64 is not None:
                 raise ValueError("rows streamed into a zip need its target")
@@ -111,26 +109,14 @@ class WorkbookZip:
             self.zip.writestr(name, data)
         self.part = _open_sheet_part(self.zip, self.name, zip64)
         self.part.write(self.head)
-        self.deflater = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-deflate")
+        self.deflater = OrderedThread("xlsx-deflate")
 
     def write(self, rows: bytes) -> None:
         """Append finished `<row>` elements (bytes) to the sheet."""
         if self.spool is not None:
             self.spool.write(rows)
             return
-        while len(self.pending) >= PENDING:
-            self.pending.popleft().result()
-        try:
-            self.pending.append(self.deflater.submit(self.part.write, rows))
-        except RuntimeError:
-            # The interpreter is exiting (a worker's SIGTERM lets the running job finish, and concurrent.futures
-            # takes no new work): the rest is deflated here, after what is queued, in order.
-            self._drain()
-            self.part.write(rows)
-
-    def _drain(self) -> None:
-        while self.pending:
-            self.pending.popleft().result()
+        self.deflater.submit(self.part.write, rows)
 
     def close(self, target: Any = None) -> None:
         """Finish the sheet and write the parts after it (spooled: the whole zip, into `target` if given here).
@@ -159,7 +145,7 @@ class WorkbookZip:
                 shutil.copyfileobj(self.spool, part, 1 << 20)
                 part.write(self.tail)
         else:
-            self._drain()
+            self.deflater.drain()
             self._stop()
             self.part.write(self.tail)
             self.part.close()
@@ -170,7 +156,7 @@ class WorkbookZip:
 
     def _stop(self) -> None:
         if self.deflater is not None:
-            self.deflater.shutdown(wait=True, cancel_futures=True)
+            self.deflater.close()
             self.deflater = None
 
     def _remove_spool(self) -> None:
@@ -183,7 +169,6 @@ class WorkbookZip:
         """Stop after a failure: the deflating thread joined, the files closed (the caller removes `target`)."""
         try:
             self._stop()
-            self.pending.clear()
             if self.part is not None and not self.part.closed:
                 try:
                     self.part.close()

@@ -104,7 +104,7 @@ def test_a_failure_while_deflating_reaches_the_writer_and_leaves_no_thread(monke
 
     monkeypatch.setattr(table.book.part, "write", full_disk)
     with pytest.raises(OSError, match="No space left"):
-        for _ in range(xlsx_book.PENDING + 2):
+        for _ in range(4):  # more pages than may wait: a later one meets the failure
             table.add(_batches()[0])
         table.save()
     table.discard()
