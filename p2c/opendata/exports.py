@@ -251,9 +251,13 @@ def write_table_xlsx(target: Any, sheet_name: str, columns: Sequence[Column], ba
     from p2c.opendata.xlsx_rows import XlsxTable
 
     table = XlsxTable(sheet_name, columns)
-    for batch in batches:
-        table.add(batch)
-    table.save(target)
+    try:
+        for batch in batches:
+            table.add(batch)
+        table.save(target)
+    except BaseException:
+        table.discard()  # its rows' temporary file and openpyxl's, left behind before
+        raise
 
 
 def table_xlsx_chunks(sheet_name: str, columns: Sequence[Column], batches: Batches) -> Iterator[bytes]:

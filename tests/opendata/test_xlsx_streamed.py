@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures.thread
 import io
+import tempfile
 import threading
 import zipfile
 import zlib
@@ -164,3 +165,15 @@ def test_the_sheet_is_deflated_by_isal_not_zlib(mode, monkeypatch):
     assert zlib.decompress(stored, -15) == content  # raw deflate, as any unzip reads it
     by_zlib = zlib.compressobj(1, zlib.DEFLATED, -15)
     assert stored != by_zlib.compress(content) + by_zlib.flush()
+
+
+def test_a_live_download_that_fails_half_way_leaves_no_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def batches():
+        yield _batches()[0]
+        raise OSError("the database went away")
+
+    with pytest.raises(OSError, match="went away"):
+        write_table_xlsx(io.BytesIO(), "pledges", COLUMNS, batches())
+    assert list(tmp_path.iterdir()) == []
