@@ -30,6 +30,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -116,6 +117,10 @@ def _materialized(query, *indexed: str) -> Iterator[Table]:
     try:
         for column in indexed:
             db.session.execute(CreateIndex(Index(f"{name}_{column}", table.c[column])))
+        if db.session.connection().dialect.name == "postgresql":
+            # Autovacuum never analyzes a temporary table: without statistics PostgreSQL planned the ~30
+            # GROUP BY joins over it blind (a filtered /progress at 1M: 46.5-50.9 s, 35.9 s analyzed).
+            db.session.execute(text(f"ANALYZE {name}"))
         yield table
     finally:
         # After a database error PostgreSQL refuses the DROP until rollback, which removes the table anyway.
