@@ -117,7 +117,7 @@ SEQUENTIAL = ("import functools;"
 # With `spooled`, the XLSX sheet's rows go to a temporary file and are deflated at the end (as before the sheet
 # was streamed, and as a live download still does): `sheet_needs_zip64` answering None picks that mode
 # (`xlsx_book.WorkbookZip`), so both are timed on the same rows in one run (`--sheet-ab`).
-SPOOLED = "snapshots.sheet_needs_zip64 = lambda stored: None"
+SPOOLED = "snapshots.sheet_needs_zip64 = lambda *size: None"
 REWRITE = ("import time; from p2c.opendata import row_pages, snapshots;"
            "exec({swap!r});"
            "t = time.perf_counter(); r = snapshots.write_snapshots(force=True);"

@@ -18,7 +18,9 @@ class OrderedThread:
     e.g. a page of bytes), so `submit` blocks until the oldest is done. A call that failed raises its exception
     from a later `submit` or from `drain`; the calls after it still run (the caller stops on the error).
 
-    Use as a context manager or call `close()`: the thread is joined either way. While the interpreter exits
+    As a context manager it waits for every call on a normal exit (raising the first failure) and drops the
+    calls not started on an exception; `close()` alone drops them too (`drain()` first to keep them). The
+    thread is joined either way. While the interpreter exits
     (a worker's SIGTERM lets its running job finish, and concurrent.futures then takes no new work), calls
     run in the caller's thread, after those already queued, so the order holds."""
 
@@ -55,5 +57,9 @@ class OrderedThread:
     def __enter__(self) -> OrderedThread:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        try:
+            if kind is None:
+                self.drain()
+        finally:
+            self.close()

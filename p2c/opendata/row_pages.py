@@ -17,10 +17,12 @@ from p2c.extensions import db
 from p2c.opendata.models import OpenDataRow
 
 
-def sheet_bytes() -> int:
-    """The stored XLSX sheet rows' total size in bytes (before numbering: `xlsx_book.sheet_needs_zip64`).
-    Lengths only: neither database reads the values for it."""
-    return int(db.session.scalar(select(func.coalesce(func.sum(func.length(OpenDataRow.xlsx)), 0))) or 0)
+def sheet_size() -> tuple[int, int]:
+    """(total bytes, number) of the stored XLSX sheet rows, before numbering (`xlsx_book.sheet_needs_zip64`).
+    Lengths only: neither database decompresses a value for it (1.45 s at 1M on PostgreSQL here)."""
+    total, count = db.session.execute(select(func.coalesce(func.sum(func.length(OpenDataRow.xlsx)), 0),
+                                             func.count())).one()
+    return int(total or 0), int(count or 0)
 
 
 def iter_rows(columns: list[str], batch_size: int = 2000) -> Iterator[list[tuple]]:

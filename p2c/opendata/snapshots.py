@@ -121,7 +121,10 @@ def start_writeback(fd: int, offset: int, length: int) -> None:
     """Ask the kernel to start writing bytes [offset, offset + length) of file `fd` to the disk, without
     waiting (none of them is dropped before it is written). A no-op where `posix_fadvise` is missing."""
     if hasattr(os, "posix_fadvise"):
-        os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
+        try:
+            os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
+        except OSError:  # a hint only: a file system that refuses it still gets its fsync at publish
+            pass
 
 
 def open_entry(directory: Path, entry: dict) -> BinaryIO:
@@ -205,17 +208,17 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict[st
     xlsx = None
     # Four calls a page (three files and the excel hash): two pages may wait, about 20 MB at 2,000 rows a page.
     writer = OrderedThread("opendata-files", pending=8)
-    for fmt, filename in SNAPSHOT_FILES.items():
-        if fmt == "iati" and not with_iati:
-            continue  # an IATI file needs at least one activity; the page answers 404 meanwhile
-        base, _dot, ext = filename.partition(".")
-        out[fmt] = _Partial(directory / f"{base}-{stem}.{ext}", None if fmt == "xlsx" else writer)
     try:
+        for fmt, filename in SNAPSHOT_FILES.items():
+            if fmt == "iati" and not with_iati:
+                continue  # an IATI file needs at least one activity; the page answers 404 meanwhile
+            base, _dot, ext = filename.partition(".")
+            out[fmt] = _Partial(directory / f"{base}-{stem}.{ext}", None if fmt == "xlsx" else writer)
         json_table = JsonTable(COLUMNS)
         # The sheet is deflated into its zip part as its rows come (`xlsx_book`), so the zip is opened now.
         out["xlsx"].fh.close()
         xlsx = XlsxTable("pledges", COLUMNS, out["xlsx"].partial,
-                         zip64=sheet_needs_zip64(row_pages.sheet_bytes()))
+                         zip64=sheet_needs_zip64(*row_pages.sheet_size(), len(COLUMNS)))
         sheet = fragments.XlsxSplice(xlsx)
         header = CsvTable(COLUMNS).header()
         out["csv"].write(header)
@@ -245,7 +248,8 @@ def _write_all(directory: Path, stem: str, with_iati: bool) -> dict[str, dict[st
         xlsx.save()
         out["xlsx"].fh = open(out["xlsx"].partial, "r+b")  # noqa: SIM115 - closed by publish()
         out["xlsx"].rehash()
-        files = {fmt: partial.publish() for fmt, partial in out.items()}  # publish waits for the writer
+        writer.drain()  # every page written and hashed (publish would wait too)
+        files = {fmt: partial.publish() for fmt, partial in out.items()}
         writer.close()
         csv = files["csv"]
         prefixed = {"excel.csv": {"file": csv["file"], "prefix": BOM.hex(), "sha256": excel.hexdigest(),
@@ -295,7 +299,7 @@ def write_snapshots(force: bool = False, checkpoint: fragments.Checkpoint | None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(manifest, indent=1))
     os.replace(partial, directory / MANIFEST)
-    keep = {MANIFEST} | {e["file"] for e in files.values()}
+    keep = {MANIFEST} | {e["file"] for e in entries(manifest).values()}
     keep |= {e["file"] for e in entries(previous or {}).values()}
     now = time.time()
     for path in directory.iterdir():

@@ -52,10 +52,14 @@ def _written(fmt: str, mimetype: str, filename: str) -> Response | None:
     if found is None:
         return None
     path, entry = found
-    if "prefix" in entry:
-        response = _send_prefixed(bytes.fromhex(entry["prefix"]), path, mimetype, entry["sha256"])
-    else:
-        response = send_file(path, mimetype=mimetype, conditional=True, etag=entry["sha256"], max_age=300)
+    try:
+        if "prefix" in entry:
+            response = _send_prefixed(bytes.fromhex(entry["prefix"]), path, mimetype, entry["sha256"])
+        else:
+            response = send_file(path, mimetype=mimetype, conditional=True, etag=entry["sha256"], max_age=300)
+    except FileNotFoundError:
+        # Removed since the manifest was read (a second worker's clean-up of an older set): stream it live.
+        return None
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -105,11 +105,15 @@ class WorkbookZip:
             self.spool = os.fdopen(fd, "w+b")
             return
         self.zip = _open(target)
-        for name, data in self.twin[:self.index]:
-            self.zip.writestr(name, data)
-        self.part = _open_sheet_part(self.zip, self.name, zip64)
-        self.part.write(self.head)
-        self.deflater = OrderedThread("xlsx-deflate")
+        try:
+            for name, data in self.twin[:self.index]:
+                self.zip.writestr(name, data)
+            self.part = _open_sheet_part(self.zip, self.name, zip64)
+            self.part.write(self.head)
+            self.deflater = OrderedThread("xlsx-deflate")
+        except BaseException:
+            self.discard()  # e.g. a full disk: no zip left open (the caller holds no table to discard yet)
+            raise
 
     def write(self, rows: bytes) -> None:
         """Append finished `<row>` elements (bytes) to the sheet."""
@@ -180,11 +184,15 @@ class WorkbookZip:
             self._remove_spool()
 
 
-def sheet_needs_zip64(stored_bytes: int) -> bool:
-    """Whether a sheet of rendered rows totalling `stored_bytes` (`fragments`' sheet rows, with one-byte
-    placeholders for row numbers and date styles) may pass zipfile's ZIP64 limit (2 GiB) once numbered.
+def sheet_needs_zip64(stored_bytes: int, rows: int, columns: int) -> bool:
+    """Whether a sheet of `rows` rendered rows of at most `columns` cells, totalling `stored_bytes`
+    (`fragments`' sheet rows, with one-byte placeholders for row numbers and date styles), may pass zipfile's
+    ZIP64 limit (2 GiB) once numbered: then its part needs ZIP64 headers, else it must not have them.
 
-    Each placeholder becomes at most 7 digits (a sheet has at most 1,048,576 rows; styles have 1-2 digits)
-    and stands in a `<row r="">` or `<c r="A">` element of at least 14 bytes, so a sheet grows by at most
-    6/14 of its stored size: 1.5x is a bound. The frame around the rows is a few kB."""
-    return stored_bytes * 3 // 2 + (1 << 16) > zipfile.ZIP64_LIMIT
+    A row's number replaces the placeholder in its `<row r="">` and in each of its cells' references: each
+    grows by at most len(str(rows + 1)) - 1 bytes (the last row is rows + 1, after the header); a date
+    style id (under 100) by at most one byte a cell. The frame around the rows is a few kB. At 1M pledges
+    the bound is about 300 bytes a row above the stored size (real rows grow by about 11%)."""
+    digits = len(str(rows + 1)) - 1
+    numbered = stored_bytes + rows * (columns + 1) * digits + rows * columns
+    return numbered + (1 << 16) > zipfile.ZIP64_LIMIT

@@ -12,6 +12,7 @@ from p2c.core.unit import commit
 from p2c.operations.jobs import write_open_data
 
 URLS = ["/data/pledges.csv", "/data/pledges.excel.csv", "/data/ledger.csv", "/data/pledges.csv?focus_area=connect",
+        "/data/pledges.excel.csv?focus_area=connect",
         "/progress/task-force.csv", "/metrics", "/data/pledges.json", "/data/iati-activities.xml"]
 
 

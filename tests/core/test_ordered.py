@@ -66,3 +66,14 @@ def test_calls_run_in_the_callers_thread_after_the_queued_ones_while_the_interpr
     worker.submit(lambda: seen.append((3, threading.current_thread() is main)))
     worker.close()
     assert seen == [(0, False), (1, False), (2, False), (3, True)]
+
+
+def test_leaving_the_block_waits_for_every_call_and_raises_a_failure():
+    seen: list[int] = []
+    with OrderedThread("ordered-exit-block", pending=10) as worker:
+        for i in range(5):
+            worker.submit(lambda i=i: (time.sleep(0.02), seen.append(i)))
+    assert seen == [0, 1, 2, 3, 4]  # none dropped by leaving the block
+    with pytest.raises(OSError, match="No space"), OrderedThread("ordered-exit-fail") as worker:
+        worker.submit(lambda: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    assert _threads("ordered-exit") == []

@@ -178,3 +178,20 @@ def test_prefixed_file_reads_and_seeks_as_one_file(tmp_path):
 def test_a_missing_file_raises_and_leaks_nothing(tmp_path):
     with pytest.raises(FileNotFoundError):
         PrefixedFile(snapshots.BOM, tmp_path / "gone.csv")
+
+
+def test_a_file_removed_after_the_manifest_was_read_is_streamed_live(client, pledges, written, monkeypatch):
+    """Another worker's clean-up may remove an older set between the manifest read and the open: the
+    download is then streamed live (same bytes, no ETag), never a 500."""
+    write_open_data()
+    current_file = snapshots.current_file
+
+    def removed_meanwhile(fmt):
+        path, entry = current_file(fmt)
+        return written / "removed-meanwhile.csv", entry
+
+    monkeypatch.setattr(snapshots, "current_file", removed_meanwhile)
+    for url, live in ((CSV, exports.csv_chunks()), (EXCEL, exports.excel_csv_chunks())):
+        response = client.get(url)
+        assert response.status_code == 200 and response.data == b"".join(live), url
+        assert "ETag" not in response.headers

@@ -14,7 +14,7 @@ from tests.opendata.test_opendata_rows import _files, _live
 
 def test_each_file_is_handed_to_write_back_in_order_as_it_grows(app, builder, tmp_path, monkeypatch):
     for n in range(12):
-        builder.pledge(title=f"Pledge {n} " + "x" * 300)
+        builder.pledge(title=f"Pledge {n} " + "x" * 250)  # the column holds 300
     commit()
     app.config["OPENDATA_SNAPSHOT_DIR"] = str(tmp_path)
     ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -36,3 +36,53 @@ def test_each_file_is_handed_to_write_back_in_order_as_it_grows(app, builder, tm
     for path, spans in ranges.items():
         assert spans[0][0] == 0 and all(length >= 2000 for _offset, length in spans), path
         assert all(a + n == b for (a, n), (b, _m) in zip(spans, spans[1:], strict=False)), path  # no gap
+
+
+def test_threads_that_fall_behind_still_give_every_byte_and_hash(app, builder, tmp_path, monkeypatch):
+    """The files' writer thread and the sheet's deflating thread made slower than the pages they are handed:
+    publishing must wait for both (a file renamed with pages still queued would be short, its hash another's)."""
+    import hashlib
+    import time
+
+    from p2c.opendata import xlsx_book
+
+    for n in range(9):
+        builder.pledge(title=f"Pledge {n}")
+    commit()
+    app.config["OPENDATA_SNAPSHOT_DIR"] = str(tmp_path)
+    write = snapshots._Partial._write
+    open_part = xlsx_book._open_sheet_part
+
+    def slow_write(self, data):
+        time.sleep(0.03)
+        write(self, data)
+
+    def slow_part(*args):
+        part = open_part(*args)
+        part_write = part.write
+
+        def slowly(data):
+            time.sleep(0.3)  # longer than openpyxl's save of the frame, which comes before the drain
+            return part_write(data)
+
+        part.write = slowly
+        return part
+
+    monkeypatch.setattr(snapshots._Partial, "_write", slow_write)
+    monkeypatch.setattr(xlsx_book, "_open_sheet_part", slow_part)
+    monkeypatch.setattr(snapshots.row_pages, "iter_rows",
+                        lambda columns, batch_size=2: ROWS(columns, batch_size=batch_size))
+    try:
+        write_open_data()
+        directory = snapshots.snapshot_dir()
+        manifest = snapshots.read_manifest(directory)
+        assert _files(directory) == _live()
+        for entry in snapshots.entries(manifest).values():
+            with snapshots.open_entry(directory, entry) as fh:
+                data = fh.read()
+            assert (len(data), hashlib.sha256(data).hexdigest()) == (entry["size"], entry["sha256"])
+    finally:
+        app.config["OPENDATA_SNAPSHOT_DIR"] = ""
+
+
+ROWS = snapshots.row_pages.iter_rows  # pages of two rows: more pages than the threads may hold waiting
