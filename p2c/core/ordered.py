@@ -16,9 +16,10 @@ from typing import Any
 class OrderedThread:
     """One thread running `submit`ted calls in order; at most `pending` calls wait (each holds its arguments,
     e.g. a page of bytes), so `submit` blocks until the oldest is done. A call that failed raises its exception
-    from a later `submit` or from `drain`; the calls after it still run (the caller stops on the error).
+    from a later `submit` or from `drain`, which stop there: the caller is to stop too (`close` then drops the
+    calls not started).
 
-    As a context manager it waits for every call on a normal exit (raising the first failure) and drops the
+    As a context manager it waits for the calls on a normal exit (raising the first failure) and drops the
     calls not started on an exception; `close()` alone drops them too (`drain()` first to keep them). The
     thread is joined either way. While the interpreter exits
     (a worker's SIGTERM lets its running job finish, and concurrent.futures then takes no new work), calls
@@ -42,7 +43,7 @@ class OrderedThread:
         call(*args)
 
     def drain(self) -> None:
-        """Wait for every call handed over; raise the first failure among them."""
+        """Wait for the calls handed over, in order, until one fails: its exception is raised."""
         while self.pending:
             self.pending.popleft().result()
 

@@ -82,8 +82,13 @@ class XlsxTable:
         self.styles: dict[type, int] = {}
         self._book_args = (sheet_name, header, target, zip64)
         # Made on the first rows (or at `save`): `fragments` formats rows without ever writing a workbook.
-        self.book: WorkbookZip | None = (WorkbookZip(self.workbook, *self._book_args)
-                                         if target is not None else None)
+        try:
+            self.book: WorkbookZip | None = (WorkbookZip(self.workbook, *self._book_args)
+                                             if target is not None else None)
+        except BaseException:
+            self.book = None
+            self.discard()  # openpyxl's temporary sheet file: the caller holds no table to discard
+            raise
         self.row = 1
 
     def _date_style(self, value: Any) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
+import pytest
+
 from p2c.core.unit import commit
 from p2c.opendata import snapshots
 from p2c.operations.jobs import write_open_data
@@ -38,9 +40,10 @@ def test_each_file_is_handed_to_write_back_in_order_as_it_grows(app, builder, tm
         assert all(a + n == b for (a, n), (b, _m) in zip(spans, spans[1:], strict=False)), path  # no gap
 
 
-def test_threads_that_fall_behind_still_give_every_byte_and_hash(app, builder, tmp_path, monkeypatch):
-    """The files' writer thread and the sheet's deflating thread made slower than the pages they are handed:
-    publishing must wait for both (a file renamed with pages still queued would be short, its hash another's)."""
+@pytest.mark.parametrize("slow", ["files", "sheet"])
+def test_threads_that_fall_behind_still_give_every_byte_and_hash(app, builder, tmp_path, monkeypatch, slow):
+    """The files' writer thread, or the sheet's deflating thread, made slower than the pages it is handed:
+    publishing must wait for it (a file renamed with pages still queued would be short, its hash another's)."""
     import hashlib
     import time
 
@@ -54,7 +57,7 @@ def test_threads_that_fall_behind_still_give_every_byte_and_hash(app, builder, t
     open_part = xlsx_book._open_sheet_part
 
     def slow_write(self, data):
-        time.sleep(0.03)
+        time.sleep(0.15 if slow == "files" else 0)
         write(self, data)
 
     def slow_part(*args):
@@ -62,7 +65,7 @@ def test_threads_that_fall_behind_still_give_every_byte_and_hash(app, builder, t
         part_write = part.write
 
         def slowly(data):
-            time.sleep(0.3)  # longer than openpyxl's save of the frame, which comes before the drain
+            time.sleep(0.3 if slow == "sheet" else 0)  # longer than openpyxl's save, which comes before the drain
             return part_write(data)
 
         part.write = slowly
@@ -86,3 +89,20 @@ def test_threads_that_fall_behind_still_give_every_byte_and_hash(app, builder, t
 
 
 ROWS = snapshots.row_pages.iter_rows  # pages of two rows: more pages than the threads may hold waiting
+
+
+def test_a_refused_write_back_hint_is_no_failure(app, builder, tmp_path, monkeypatch):
+    builder.pledge(title="Fibre for 40 schools " + "x" * 250)
+    commit()
+    app.config["OPENDATA_SNAPSHOT_DIR"] = str(tmp_path)
+
+    def refused(*args):
+        raise OSError(22, "Invalid argument")  # a file system that takes no advice
+
+    monkeypatch.setattr(snapshots, "WRITEBACK", 100)
+    monkeypatch.setattr(os, "posix_fadvise", refused)
+    try:
+        assert write_open_data().startswith("wrote 4 files")
+        assert _files(snapshots.snapshot_dir()) == _live()
+    finally:
+        app.config["OPENDATA_SNAPSHOT_DIR"] = ""

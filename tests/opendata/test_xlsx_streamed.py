@@ -208,3 +208,34 @@ def test_a_live_download_that_fails_half_way_leaves_no_temporary_file(tmp_path, 
     with pytest.raises(OSError, match="went away"):
         write_table_xlsx(io.BytesIO(), "pledges", COLUMNS, batches())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sheet_that_may_need_zip64_is_spooled_and_decided_exactly(builder, app, tmp_path, client, monkeypatch):
+    """Where the bound cannot rule ZIP64 out, the worker spools and decides on the exact size, as the live
+    download does: a sheet that turns out small gets no ZIP64 header (a reviewer's finding)."""
+    from p2c.opendata import snapshots
+
+    builder.pledge(title="Fibre for 40 schools", countries=["KEN"])
+    commit()
+    monkeypatch.setattr(snapshots, "sheet_needs_zip64", lambda *size: True)
+    app.config["OPENDATA_SNAPSHOT_DIR"] = str(tmp_path)
+    try:
+        write_open_data()
+        written = client.get("/data/pledges.xlsx")
+        assert written.headers.get("ETag")
+    finally:
+        app.config["OPENDATA_SNAPSHOT_DIR"] = ""
+    assert _sheet_extra(written.data)[:2] != b"\x01\x00"
+
+
+def test_a_workbook_that_cannot_start_leaves_no_temporary_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_book, "_open_sheet_part", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        XlsxTable("pledges", COLUMNS, tmp_path / "out.xlsx", zip64=False)
+    assert [p.name for p in tmp_path.iterdir() if p.name != "out.xlsx"] == []
+    assert _deflaters() == []
